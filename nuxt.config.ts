@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url'
+import vuetify, { transformAssetUrls } from 'vite-plugin-vuetify'
+
+// https://nuxt.com/docs/api/configuration/nuxt-config
+export default defineNuxtConfig({
+  modules: ['@pinia/nuxt', '@nuxt/eslint'],
+  devtools: { enabled: false },
+  app: {
+    head: {
+      title: 'Parley',
+      htmlAttrs: { lang: 'en' },
+      meta: [
+        { name: 'viewport', content: 'width=device-width, initial-scale=1' },
+        { name: 'description', content: 'Parley: self-hosted, real-time chat' },
+      ],
+      link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+    },
+  },
+  css: ['@mdi/font/css/materialdesignicons.css', '~/assets/main.css'],
+  runtimeConfig: {
+    // Every key can be set as NUXT_<KEY> (see README.md, Configuration).
+    mongodbUri: '',
+    jwtSecret: '',
+    redisUrl: '',
+    smtpUrl: '',
+    mailFrom: 'Parley <no-reply@localhost>',
+    allowedOrigins: '',
+    channelCreators: 'users',
+    trustProxy: '',
+    public: {
+      appUrl: 'http://localhost:3000',
+    },
+  },
+  srcDir: '.',
+  build: { transpile: ['vuetify'] },
+  compatibilityDate: '2026-11-01',
+  nitro: {
+    experimental: { websocket: true },
+    // The embedded dev database's data, and anything else kept between runs.
+    ignore: ['.data/**'],
+  },
+  vite: {
+    plugins: [vuetify({ autoImport: true })],
+    vue: { template: { transformAssetUrls } },
+  },
+  typescript: {
+    strict: true,
+    typeCheck: false,
+  },
+  telemetry: false,
+  hooks: {
+    // Our API error handler runs first; Nuxt's (error pages) handles everything else.
+    'nitro:config'(config) {
+      const existing = config.errorHandler ? [config.errorHandler].flat() : []
+      config.errorHandler = [fileURLToPath(new URL('./server/error.ts', import.meta.url)), ...existing]
+    },
+  },
+  eslint: {
+    config: { stylistic: true },
+  },
+})

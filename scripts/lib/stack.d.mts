@@ -1,0 +1,27 @@
+import type { ChildProcess } from 'node:child_process'
+import type { RunningFerretdb } from './ferretdb.mjs'
+
+export const ROOT: string
+export const SERVER_ENTRY: string
+export const TEST_SERVER_ENV: Record<string, string>
+export function build(options?: { log?: (message: string) => void }): void
+export function waitForHealth(baseUrl: string, options?: { timeoutMs?: number, child?: ChildProcess }): Promise<void>
+export interface RunningServer {
+  baseUrl: string
+  port: number
+  process: ChildProcess
+  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+  logs: () => string
+  stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+}
+export function startServer(options: { mongoUri: string, env?: Record<string, string>, waitHealthy?: boolean }): Promise<RunningServer>
+export interface RunningDatabase extends RunningFerretdb { dataDir: string }
+export function startDatabase(): Promise<RunningDatabase>
+export interface Stack {
+  baseUrl: string
+  mongoUri: string
+  server?: RunningServer
+  database?: RunningDatabase
+  stop: () => Promise<void>
+}
+export function startStack(options?: { log?: (message: string) => void, skipBuild?: boolean }): Promise<Stack>

@@ -1,0 +1,119 @@
+// The test stack: a throw-away FerretDB and the production build of Parley,
+// started once and shared by the vitest and Playwright runs (scripts/test.mjs),
+// or started by each runner's global setup when it runs on its own.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort, startFerretdb } from './ferretdb.mjs'
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+export const SERVER_ENTRY = join(ROOT, '.output/server/index.mjs')
+
+/** Settings every test server gets: real secrets, limits opened up for test traffic. */
+export const TEST_SERVER_ENV = {
+  NODE_ENV: 'production',
+  NUXT_JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+  NUXT_ALLOWED_ORIGINS: '',
+}
+
+export function build({ log = console.log } = {}) {
+  log('[stack] nuxt build ...')
+  const result = spawnSync('npx', ['nuxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`nuxt build failed:\n${(result.stdout + result.stderr).slice(-4000)}`)
+}
+
+export async function waitForHealth(baseUrl, { timeoutMs = 30_000, child } = {}) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const response = await fetch(`${baseUrl}/api/health`)
+      if (response.ok) return
+    }
+    catch {
+      // not listening yet
+    }
+    if (child && child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
+    if (Date.now() > deadline) throw new Error(`server at ${baseUrl} did not become healthy`)
+    await new Promise(r => setTimeout(r, 150))
+  }
+}
+
+/** Starts one instance of the built server. `env` is added to the test defaults. */
+export async function startServer({ mongoUri, env = {}, waitHealthy = true } = {}) {
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...TEST_SERVER_ENV,
+      NUXT_PUBLIC_APP_URL: baseUrl,
+      ...env,
+      NUXT_MONGODB_URI: mongoUri,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const collect = (chunk) => {
+    output += chunk
+    if (output.length > 2_000_000) output = output.slice(-1_000_000)
+  }
+  child.stdout.on('data', collect)
+  child.stderr.on('data', collect)
+  const exited = new Promise(r => child.once('exit', (code, signal) => r({ code, signal })))
+  if (waitHealthy) await waitForHealth(baseUrl, { child })
+  return {
+    baseUrl,
+    port,
+    process: child,
+    exited,
+    logs: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+}
+
+/** Starts FerretDB in a temporary directory. */
+export async function startDatabase() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-db-'))
+  const database = await startFerretdb({ dataDir, log: () => {} })
+  return {
+    ...database,
+    dataDir,
+    async stop() {
+      await database.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * The shared stack. When PARLEY_TEST_BASE_URL and PARLEY_TEST_MONGO_URI are set
+ * (scripts/test.mjs started it), they are reused and nothing is started here.
+ */
+export async function startStack({ log = console.log, skipBuild = process.env.PARLEY_SKIP_BUILD === '1' } = {}) {
+  if (process.env.PARLEY_TEST_BASE_URL && process.env.PARLEY_TEST_MONGO_URI) {
+    return { baseUrl: process.env.PARLEY_TEST_BASE_URL, mongoUri: process.env.PARLEY_TEST_MONGO_URI, async stop() {} }
+  }
+  if (!skipBuild || !existsSync(SERVER_ENTRY)) build({ log })
+  const database = await startDatabase()
+  const server = await startServer({ mongoUri: database.uri })
+  process.env.PARLEY_TEST_BASE_URL = server.baseUrl
+  process.env.PARLEY_TEST_MONGO_URI = database.uri
+  return {
+    baseUrl: server.baseUrl,
+    mongoUri: database.uri,
+    server,
+    database,
+    async stop() {
+      await server.stop()
+      await database.stop()
+    },
+  }
+}

@@ -1,0 +1,97 @@
+// `npm test`: lint, typecheck, every vitest project and Playwright, against one
+// build and one test stack. Ends with exactly one line `N passed, N failed`.
+// Pass-through: `npm test -- --only=vitest` (or lint, typecheck, playwright).
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT, build, startStack } from './lib/stack.mjs'
+
+const only = process.argv.find(arg => arg.startsWith('--only='))?.slice(7).split(',')
+const wants = step => !only || only.includes(step)
+const reports = mkdtempSync(join(tmpdir(), 'parley-test-reports-'))
+const tally = { passed: 0, failed: 0, skipped: 0 }
+const failures = []
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } })
+    child.on('exit', code => resolve(code ?? 1))
+  })
+}
+
+function count(name, passed, failed, skipped = 0) {
+  tally.passed += passed
+  tally.failed += failed
+  tally.skipped += skipped
+  if (failed > 0) failures.push(`${name}: ${failed} failed`)
+}
+
+async function check(name, command, args) {
+  console.log(`\n── ${name} ──`)
+  const code = await run(command, args)
+  count(name, code === 0 ? 1 : 0, code === 0 ? 0 : 1)
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  }
+  catch {
+    return null
+  }
+}
+
+let stack
+try {
+  if (wants('lint')) await check('lint', 'npx', ['eslint', '.'])
+  if (wants('typecheck')) await check('typecheck', 'npx', ['nuxt', 'typecheck'])
+
+  if (wants('vitest') || wants('playwright')) {
+    console.log('\n── build and test stack ──')
+    build()
+    stack = await startStack({ skipBuild: true })
+    const env = { PARLEY_TEST_BASE_URL: stack.baseUrl, PARLEY_TEST_MONGO_URI: stack.mongoUri }
+
+    if (wants('vitest')) {
+      console.log('\n── vitest (unit, server, nuxt) ──')
+      const file = join(reports, 'vitest.json')
+      const code = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], env)
+      const report = readJson(file)
+      if (report) {
+        count('vitest', report.numPassedTests, report.numFailedTests + (report.numRuntimeErrorTests ?? 0), report.numPendingTests + report.numTodoTests)
+        if (code !== 0 && report.numFailedTests === 0) count('vitest (suite errors)', 0, 1)
+      }
+      else {
+        count('vitest (no report)', 0, 1)
+      }
+    }
+
+    if (wants('playwright')) {
+      console.log('\n── playwright (e2e, Chromium) ──')
+      const file = join(reports, 'playwright.json')
+      const code = await run('npx', ['playwright', 'test'], { ...env, PARLEY_PLAYWRIGHT_JSON: file })
+      const stats = readJson(file)?.stats
+      if (stats) {
+        count('playwright', stats.expected + stats.flaky, stats.unexpected, stats.skipped)
+        if (code !== 0 && stats.unexpected === 0) count('playwright (run errors)', 0, 1)
+      }
+      else {
+        count('playwright (no report)', 0, 1)
+      }
+    }
+  }
+}
+catch (error) {
+  console.error(`\n[test] ${error.message}`)
+  count('harness', 0, 1)
+}
+finally {
+  await stack?.stop()
+  rmSync(reports, { recursive: true, force: true })
+}
+
+if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`)
+if (tally.skipped > 0) console.log(`(${tally.skipped} skipped)`)
+console.log(`${tally.passed} passed, ${tally.failed} failed`)
+process.exitCode = tally.failed > 0 ? 1 : 0

@@ -1,0 +1,12 @@
+import { pingDatabase } from '../utils/database'
+
+export default defineEventHandler(async (event) => {
+  const dbUp = await pingDatabase()
+  const bus = useRuntimeConfig(event).redisUrl ? 'redis' : 'local'
+  setResponseHeader(event, 'cache-control', 'no-store')
+  if (!dbUp) {
+    setResponseStatus(event, 503)
+    return { status: 'degraded', db: 'down', bus }
+  }
+  return { status: 'ok', db: 'up', bus }
+})

@@ -1,0 +1,19 @@
+import mongoose from 'mongoose'
+import { connectDatabase, ensureIndexes, resolveMongoUri } from '../utils/database'
+import { errorName, logger } from '../utils/logger'
+
+export default defineNitroPlugin((nitroApp) => {
+  const uri = resolveMongoUri(useRuntimeConfig().mongodbUri)
+  if (!uri) {
+    logger.error('No database: set NUXT_MONGODB_URI, or install Go >= 1.24 so `npm run dev` can build the embedded one.')
+    return
+  }
+  // Queries issued before the connection is up wait for it (mongoose buffering).
+  connectDatabase(uri)
+    .then(() => ensureIndexes())
+    .catch((error: unknown) => logger.error('database connection failed', { error: errorName(error) }))
+
+  nitroApp.hooks.hook('close', async () => {
+    await mongoose.disconnect()
+  })
+})

@@ -1,0 +1,42 @@
+import mongoose from 'mongoose'
+
+/** The configured MongoDB URI: NUXT_MONGODB_URI (runtime config) wins, then MONGODB_URI. */
+export function resolveMongoUri(configured: string | undefined): string {
+  return configured || process.env.NUXT_MONGODB_URI || process.env.MONGODB_URI || ''
+}
+
+export async function connectDatabase(uri: string): Promise<typeof mongoose> {
+  mongoose.set('strictQuery', true)
+  // Driver text never reaches a response; keep failures quick so health can say so.
+  return mongoose.connect(uri, {
+    serverSelectionTimeoutMS: 5_000,
+    heartbeatFrequencyMS: 2_000,
+    autoIndex: true,
+  })
+}
+
+/** Pings the database; false when it does not answer within `timeoutMs`. */
+export async function pingDatabase(timeoutMs = 2_000): Promise<boolean> {
+  const db = mongoose.connection.db
+  if (!db || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return false
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      db.command({ ping: 1 }).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs)
+      }),
+    ])
+  }
+  catch {
+    return false
+  }
+  finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Builds every declared index of every registered model (no TTL: see docs/database.md). */
+export async function ensureIndexes(): Promise<void> {
+  await Promise.all(Object.values(mongoose.models).map(model => model.createIndexes()))
+}

@@ -1,0 +1,105 @@
+import { createError, H3Error } from 'h3'
+import { ZodError } from 'zod'
+import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '../../shared/errors'
+
+interface ApiErrorOptions {
+  /** Overrides the code's default status (the contract answers 403 invalid_credentials in places). */
+  statusCode?: number
+  issues?: ValidationIssue[]
+  /** Seconds, sent as the Retry-After header with 429 answers. */
+  retryAfter?: number
+}
+
+/** The one way to fail a request: `throw apiError('not_found')`. */
+export function apiError(code: ErrorCode, message?: string, options: ApiErrorOptions = {}): H3Error {
+  const statusCode = options.statusCode ?? ERROR_STATUS[code]
+  const error = createError({
+    statusCode,
+    message: message ?? DEFAULT_ERROR_MESSAGES[code],
+    data: options.issues ? { code, issues: options.issues } : { code },
+  })
+  if (options.retryAfter !== undefined) {
+    (error as H3Error & { retryAfter?: number }).retryAfter = Math.max(1, Math.ceil(options.retryAfter))
+  }
+  return error
+}
+
+export function zodIssues(error: ZodError): ValidationIssue[] {
+  return error.issues.map(issue => ({
+    path: issue.path.map(segment => (typeof segment === 'symbol' ? String(segment) : segment)),
+    message: issue.message,
+    code: issue.code,
+  }))
+}
+
+export function validationError(error: ZodError): H3Error {
+  return apiError('validation_failed', undefined, { issues: zodIssues(error) })
+}
+
+/**
+ * Maps anything thrown while serving an API request to the contract's error body.
+ * Unknown errors become a bare 500: no stack, driver or mongoose text ever leaves.
+ */
+export function toApiError(error: unknown): { body: ApiErrorBody, retryAfter?: number } {
+  const cause = error instanceof H3Error ? error.cause : undefined
+  const zodError = [error, cause, (error as H3Error | undefined)?.data].find(e => e instanceof ZodError)
+  if (zodError instanceof ZodError) {
+    const issues = zodIssues(zodError)
+    return { body: { statusCode: 400, message: DEFAULT_ERROR_MESSAGES.validation_failed, data: { code: 'validation_failed', issues } } }
+  }
+  if (error instanceof H3Error) {
+    const data = error.data as { code?: ErrorCode, issues?: ValidationIssue[] } | undefined
+    if (data?.code && data.code in ERROR_STATUS) {
+      return {
+        body: { statusCode: error.statusCode, message: error.message, data: data.issues ? { code: data.code, issues: data.issues } : { code: data.code } },
+        retryAfter: (error as H3Error & { retryAfter?: number }).retryAfter,
+      }
+    }
+    // Errors raised by h3 or Nitro themselves (unknown route, bad method, malformed JSON...).
+    const code = codeForStatus(error.statusCode)
+    const message = error.statusCode < 500 ? DEFAULT_ERROR_MESSAGES[code] : DEFAULT_ERROR_MESSAGES.internal_error
+    return { body: { statusCode: error.statusCode, message, data: { code } } }
+  }
+  return { body: { statusCode: 500, message: DEFAULT_ERROR_MESSAGES.internal_error, data: { code: 'internal_error' } } }
+}
+
+function codeForStatus(statusCode: number): ErrorCode {
+  switch (statusCode) {
+    case 400: return 'validation_failed'
+    case 401: return 'unauthorized'
+    case 403: return 'forbidden'
+    case 404: return 'not_found'
+    case 405: return 'not_found'
+    case 409: return 'conflict'
+    case 413: return 'payload_too_large'
+    case 415: return 'validation_failed'
+    case 429: return 'rate_limited'
+    case 503: return 'unavailable'
+    default: return statusCode < 500 ? 'validation_failed' : 'internal_error'
+  }
+}
+
+const DUPLICATE_KEY_CODES = new Set([11000, 11001])
+
+/**
+ * True for a unique-index violation. MongoDB reports code 11000; FerretDB reports an
+ * insert's violation the same way but an update's as code 1 with SQLite's
+ * "UNIQUE constraint failed" text.
+ */
+export function isDuplicateKeyError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false
+  const { code, message } = error as { code?: unknown, message?: unknown }
+  if (typeof code === 'number' && DUPLICATE_KEY_CODES.has(code)) return true
+  return code === 1 && typeof message === 'string' && /UNIQUE constraint failed|duplicate key/i.test(message)
+}
+
+/** Runs `write`; a unique-key violation becomes the contract's 409 with `code`. */
+export async function conflictOnDuplicate<T>(write: () => Promise<T>, code: ErrorCode = 'conflict', message?: string): Promise<T> {
+  try {
+    return await write()
+  }
+  catch (error) {
+    if (isDuplicateKeyError(error)) throw apiError(code, message)
+    throw error
+  }
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Schema, type Connection } from 'mongoose'
+import { connectTestDatabase } from '../harness/db'
+
+let connection: Connection
+
+const itemSchema = new Schema({
+  _id: String,
+  chatId: { type: String, required: true },
+  seq: { type: Number, required: true },
+  text: String,
+}, { timestamps: true })
+itemSchema.index({ chatId: 1, seq: 1 }, { unique: true })
+
+beforeAll(async () => {
+  connection = await connectTestDatabase('datalayer')
+})
+afterAll(async () => {
+  await connection.dropDatabase()
+  await connection.close()
+})
+
+describe('the embedded engine serves what the services rely on', () => {
+  it('looks a document up by _id through the index (the patch took)', async () => {
+    const Item = connection.model('ExplainItem', itemSchema)
+    await Item.create({ _id: 'k1', chatId: 'c', seq: 1 })
+    const plan = JSON.stringify(await Item.find({ _id: 'k1' }).explain())
+    expect(plan).toContain('USING INDEX')
+  })
+
+  it('creates unique and compound indexes at start and enforces them on insert', async () => {
+    const Item = connection.model('IndexedItem', itemSchema)
+    await Item.createIndexes()
+    const indexes = await Item.listIndexes()
+    expect(indexes.map(index => index.key)).toContainEqual({ chatId: 1, seq: 1 })
+    await Item.create({ _id: 'a', chatId: 'c', seq: 1 })
+    await expect(Item.create({ _id: 'b', chatId: 'c', seq: 1 })).rejects.toMatchObject({ code: 11000 })
+  })
+
+  it('sorts and limits, counts, and returns the updated document', async () => {
+    const Item = connection.model('PagedItem', itemSchema)
+    await Item.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: `p${i}`, chatId: 'c', seq: i + 1 })))
+    const page = await Item.find({ chatId: 'c', seq: { $lte: 15 } }).sort({ seq: -1 }).limit(5).lean()
+    expect(page.map(item => item.seq)).toEqual([15, 14, 13, 12, 11])
+    expect(await Item.countDocuments({ chatId: 'c' })).toBe(20)
+    const updated = await Item.findOneAndUpdate({ _id: 'p0' }, { $set: { text: 'hello' } }, { returnDocument: 'after' }).lean()
+    expect(updated?.text).toBe('hello')
+  })
+})

@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+import { defineVitestProject } from '@nuxt/test-utils/config'
+
+const alias = {
+  '#shared': fileURLToPath(new URL('./shared', import.meta.url)),
+  '~~': fileURLToPath(new URL('.', import.meta.url)),
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'server',
+          include: ['tests/db/**/*.test.ts', 'tests/api/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/harness/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      await defineVitestProject({
+        test: { name: 'nuxt', include: ['tests/components/**/*.test.ts'], environment: 'nuxt' },
+      }),
+    ],
+  },
+})
