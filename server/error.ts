@@ -8,7 +8,7 @@ export default defineNitroErrorHandler((error, event) => {
   if (!event.path.startsWith('/api/') && event.path !== '/api' && !event.path.startsWith('/ws')) return
   const { body, retryAfter } = toApiError(error)
   if (body.statusCode >= 500) {
-    logger.error('request failed', { method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
+    logger.error('request failed', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
   }
   setResponseStatus(event, body.statusCode)
   setResponseHeader(event, 'content-type', 'application/json')

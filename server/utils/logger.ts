@@ -1,5 +1,7 @@
 // One logger for the server: JSON lines in production (level, time, msg and fields),
-// readable lines in development. Fields whose names look secret are never written.
+// readable lines in development. Fields whose names look secret are never written,
+// and request lines carry the path without its query string (reset and verification
+// links put tokens there).
 type Level = 'debug' | 'info' | 'warn' | 'error'
 export type LogFields = Record<string, unknown>
 
@@ -13,17 +15,54 @@ function redact(fields: LogFields): LogFields {
   return safe
 }
 
+function enabled(level: Level): boolean {
+  if (quiet && (level === 'debug' || level === 'info')) return false
+  return level !== 'debug' || Boolean(process.env.PARLEY_DEBUG)
+}
+
+function streamFor(level: Level): NodeJS.WriteStream {
+  return level === 'error' || level === 'warn' ? process.stderr : process.stdout
+}
+
+function jsonLine(level: Level, message: string, fields: LogFields): string {
+  return `${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...redact(fields) })}\n`
+}
+
 function write(level: Level, message: string, fields: LogFields = {}) {
-  if (quiet && (level === 'debug' || level === 'info')) return
-  if (level === 'debug' && !process.env.PARLEY_DEBUG) return
-  const stream = level === 'error' || level === 'warn' ? process.stderr : process.stdout
-  const safe = redact(fields)
+  if (!enabled(level)) return
   if (json) {
-    stream.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...safe })}\n`)
+    streamFor(level).write(jsonLine(level, message, fields))
     return
   }
-  const extra = Object.entries(safe).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-  stream.write(`[parley] ${level === 'info' ? '' : `${level.toUpperCase()} `}${message}${extra.length ? ` ${extra.join(' ')}` : ''}\n`)
+  const extra = Object.entries(redact(fields)).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+  streamFor(level).write(`[parley] ${level === 'info' ? '' : `${level.toUpperCase()} `}${message}${extra.length ? ` ${extra.join(' ')}` : ''}\n`)
+}
+
+/** One served HTTP request, as the request-log plugin reports it. */
+export interface RequestLogEntry {
+  requestId: string
+  method: string
+  /** The request path; anything after `?` is dropped here. */
+  route: string
+  status: number
+  durationMs: number
+}
+
+/** The path of a request URL without its query string or fragment. */
+export function pathOnly(url: string): string {
+  const end = url.search(/[?#]/)
+  return end === -1 ? url : url.slice(0, end)
+}
+
+function request(entry: RequestLogEntry) {
+  const level: Level = entry.status >= 500 ? 'error' : 'info'
+  if (!enabled(level)) return
+  const fields = { ...entry, route: pathOnly(entry.route) }
+  if (json) {
+    streamFor(level).write(jsonLine(level, 'request', fields))
+    return
+  }
+  streamFor(level).write(`[parley] ${fields.method} ${fields.route} ${fields.status} ${fields.durationMs} ms (${fields.requestId})\n`)
 }
 
 export const logger = {
@@ -31,6 +70,7 @@ export const logger = {
   info: (message: string, fields?: LogFields) => write('info', message, fields),
   warn: (message: string, fields?: LogFields) => write('warn', message, fields),
   error: (message: string, fields?: LogFields) => write('error', message, fields),
+  request,
 }
 
 /** An error's name only: messages of driver errors can carry connection strings. */

@@ -1,21 +1,38 @@
-// Graceful shutdown: parts of the server register what they must do when the process
-// is asked to stop (close sockets with 1001, flush writes, close Redis). The production
-// plugin runs them on SIGTERM before the database is closed.
+// Graceful shutdown (server/plugins/10.graceful-shutdown.ts). On SIGTERM the server:
+//   1. runs the tasks registered here, while it still listens: close WebSockets with
+//      1001 so clients reconnect to another instance, stop taking new frames, wait for
+//      frames being handled. New WebSocket upgrades should be refused from this point
+//      (`isShuttingDown()`).
+//   2. stops listening and lets in-flight HTTP requests finish (Nitro's own shutdown);
+//   3. calls Nitro's `close` hook, where shared clients close: the database
+//      (server/plugins/01.database.ts) and Redis belong there, after the last request;
+//   4. exits 0, within 10 s in all.
+import { errorName, logger } from './logger'
+
 type ShutdownTask = () => Promise<void> | void
 const tasks: ShutdownTask[] = []
+let shuttingDown = false
 
+/** Registers a task for step 1; it should resolve once its work is done (sockets closed). */
 export function onShutdown(task: ShutdownTask): void {
   tasks.push(task)
 }
 
+/** True from the moment the process was asked to stop. */
+export function isShuttingDown(): boolean {
+  return shuttingDown
+}
+
 /** Runs every registered task, latest registered first; failures do not stop the others. */
 export async function runShutdownTasks(): Promise<void> {
+  shuttingDown = true
   for (const task of [...tasks].reverse()) {
     try {
       await task()
     }
-    catch {
+    catch (error) {
       // one failing task must not keep the process from stopping
+      logger.warn('shutdown task failed', { error: errorName(error) })
     }
   }
 }

@@ -1,0 +1,193 @@
+import { spawn } from 'node:child_process'
+import { request } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { ROOT, SERVER_ENTRY, TEST_SERVER_ENV, startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
+import { freePort } from '../../scripts/lib/ferretdb.mjs'
+
+const SECRET = TEST_SERVER_ENV.NUXT_JWT_SECRET!
+
+function expectSecurityHeaders(headers: Headers) {
+  expect(headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/)
+  expect(headers.get('x-content-type-options')).toBe('nosniff')
+  expect(headers.get('referrer-policy')).toBe('no-referrer')
+  expect(headers.get('content-security-policy')).toContain('frame-ancestors \'none\'')
+  expect(headers.get('x-request-id')).toMatch(/^[\w.:-]{1,64}$/)
+}
+
+/** Scripts come from the app or carry the nonce, and every `<script>` of the page has that nonce. */
+function expectNoncedPage(csp: string | null, html: string) {
+  const scriptSrc = csp?.split(';').map(d => d.trim()).find(d => d.startsWith('script-src'))
+  expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]+'$/)
+  const nonce = scriptSrc!.match(/'nonce-([^']+)'/)![1]
+  const scripts = html.match(/<script\b[^>]*>/g) ?? []
+  expect(scripts.length).toBeGreaterThan(0)
+  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`)
+}
+
+describe('security headers', () => {
+  const baseUrl = () => inject('baseUrl')
+
+  it('come with a page, whose scripts all carry the CSP nonce', async () => {
+    const response = await fetch(`${baseUrl()}/`)
+    expect(response.status).toBe(200)
+    expectSecurityHeaders(response.headers)
+    const csp = response.headers.get('content-security-policy')
+    expect(csp).toContain(`connect-src 'self' ws://${new URL(baseUrl()).host} wss://${new URL(baseUrl()).host}`)
+    expectNoncedPage(csp, await response.text())
+  })
+
+  it('use a fresh nonce for every page', async () => {
+    const [a, b] = await Promise.all([fetch(`${baseUrl()}/`), fetch(`${baseUrl()}/`)])
+    expect(a.headers.get('content-security-policy')).not.toBe(b.headers.get('content-security-policy'))
+  })
+
+  it('come with the HTML error page, whose scripts match its policy', async () => {
+    const response = await fetch(`${baseUrl()}/no/such/page`, { headers: { accept: 'text/html' } })
+    expect(response.status).toBe(404)
+    expectSecurityHeaders(response.headers)
+    expectNoncedPage(response.headers.get('content-security-policy'), await response.text())
+  })
+
+  it('come with API answers, successful or not', async () => {
+    for (const path of ['/api/health', '/api/no/such/route']) {
+      const response = await fetch(`${baseUrl()}${path}`)
+      expectSecurityHeaders(response.headers)
+      expect(response.headers.get('content-security-policy')).toContain('default-src \'none\'')
+    }
+  })
+
+  it('give each request its own id', async () => {
+    const [a, b] = await Promise.all([fetch(`${baseUrl()}/api/health`), fetch(`${baseUrl()}/api/health`)])
+    expect(a.headers.get('x-request-id')).not.toBe(b.headers.get('x-request-id'))
+  })
+})
+
+describe('production boot', () => {
+  /** Starts the built server with exactly `env` (plus PATH) and waits for it to exit. */
+  async function bootWith(env: Record<string, string>) {
+    const port = await freePort()
+    const child = spawn(process.execPath, [SERVER_ENTRY], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', chunk => (output += chunk))
+    child.stderr.on('data', chunk => (output += chunk))
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+      child.once('exit', (exitCode) => {
+        clearTimeout(timer)
+        resolve(exitCode)
+      })
+    })
+    return { code, lines: output.trim().split('\n') }
+  }
+
+  it('refuses to start without NUXT_JWT_SECRET, in one line', async () => {
+    const { code, lines } = await bootWith({ NUXT_MONGODB_URI: inject('mongoUri') })
+    expect(code).not.toBe(0)
+    expect(lines).toEqual(['[parley] Refusing to start in production: set NUXT_JWT_SECRET.'])
+  })
+
+  it('refuses to start without NUXT_MONGODB_URI, in one line', async () => {
+    const { code, lines } = await bootWith({ NUXT_JWT_SECRET: SECRET })
+    expect(code).not.toBe(0)
+    expect(lines).toEqual(['[parley] Refusing to start in production: set NUXT_MONGODB_URI.'])
+  })
+
+  it('names both when both are missing', async () => {
+    const { code, lines } = await bootWith({})
+    expect(code).not.toBe(0)
+    expect(lines).toEqual(['[parley] Refusing to start in production: set NUXT_JWT_SECRET and NUXT_MONGODB_URI.'])
+  })
+})
+
+describe('request logs', () => {
+  let server: RunningServer
+  beforeAll(async () => {
+    server = await startServer({ mongoUri: inject('mongoUri') })
+  })
+  afterAll(() => server?.stop())
+
+  it('are JSON lines with level, time, request id, route, status and duration, without query strings', async () => {
+    const response = await fetch(`${server.baseUrl}/api/no/such/route?token=query-secret-123`)
+    const requestId = response.headers.get('x-request-id')
+    const line = await waitForLogLine(server, entry => entry.requestId === requestId)
+    expect(line).toMatchObject({ level: 'info', msg: 'request', method: 'GET', route: '/api/no/such/route', status: 404 })
+    expect(Date.parse(line.time as string)).not.toBeNaN()
+    expect(line.durationMs).toEqual(expect.any(Number))
+    expect(server.logs()).not.toContain('query-secret-123')
+  })
+
+  it('ignore a client\'s own X-Request-Id when no proxy is trusted', async () => {
+    const response = await fetch(`${server.baseUrl}/api/health`, { headers: { 'x-request-id': 'forged-by-client' } })
+    expect(response.headers.get('x-request-id')).not.toBe('forged-by-client')
+  })
+})
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM lets an in-flight request finish, stops accepting and exits 0 within 10 s', async () => {
+    const server = await startServer({ mongoUri: inject('mongoUri') })
+    try {
+      // A request whose body is still arriving when the signal comes.
+      const { req, response, accepted } = openSlowRequest(`${server.baseUrl}/api/health`)
+      await accepted
+      req.write('{"partial":')
+      const signalledAt = Date.now()
+      server.process.kill('SIGTERM')
+      await waitForLogLine(server, entry => entry.msg === 'shutting down')
+      req.end('true}')
+      const answer = await response
+      // The request was heard to its end (POST on a GET route: the contract's 404 body).
+      expect(answer.status).toBe(404)
+      expect(JSON.parse(answer.body)).toMatchObject({ data: { code: 'not_found' } })
+
+      const exit = await server.exited
+      expect(exit).toEqual({ code: 0, signal: null })
+      expect(Date.now() - signalledAt).toBeLessThan(10_000)
+      await expect(fetch(`${server.baseUrl}/api/health`)).rejects.toThrow()
+      expect(server.logs()).toContain('"msg":"stopped"')
+    }
+    finally {
+      await server.stop('SIGKILL')
+    }
+  })
+})
+
+/** A POST whose body the caller sends later; `accepted` resolves once the server took the request. */
+function openSlowRequest(url: string) {
+  let req!: ReturnType<typeof request>
+  const response = new Promise<{ status: number, body: string }>((resolve, reject) => {
+    req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'expect': '100-continue' } }, (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+  })
+  // Node's server answers 100 Continue as it hands the request to the app.
+  const accepted = new Promise<void>(resolve => req.once('continue', () => resolve()))
+  req.flushHeaders()
+  return { req, response, accepted }
+}
+
+type LogEntry = Record<string, unknown>
+
+async function waitForLogLine(server: RunningServer, match: (entry: LogEntry) => boolean, timeoutMs = 10_000): Promise<LogEntry> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    for (const line of server.logs().split('\n')) {
+      if (!line.startsWith('{')) continue
+      try {
+        const entry = JSON.parse(line) as LogEntry
+        if (match(entry)) return entry
+      }
+      catch {
+        // a line still being written
+      }
+    }
+    if (Date.now() > deadline) throw new Error('log line not found')
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
