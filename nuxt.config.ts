@@ -27,6 +27,17 @@ export default defineNuxtConfig({
     allowedOrigins: '',
     channelCreators: 'users',
     trustProxy: '',
+    // Brute-force limits (docs/api-accounts.md): NUXT_LIMITS_<NAME>, e.g. NUXT_LIMITS_LOGIN_FAILURES_PER_IP.
+    limits: {
+      loginFailuresPerAccount: 5,
+      loginFailuresPerIp: 100,
+      /** Seconds: the window of both login-failure counts, and how long a lockout lasts. */
+      loginWindowSeconds: 900,
+      signupsPerIp: 500,
+      mailsPerIp: 1000,
+      /** Seconds between two verification mails for one account. */
+      mailResendSeconds: 60,
+    },
     public: {
       appUrl: 'http://localhost:3000',
     },

@@ -1,0 +1,11 @@
+import { revokeSession } from '../../services/sessions'
+import { clearAuthCookies } from '../../utils/auth-cookies'
+import { requireUser } from '../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const auth = await requireUser(event)
+  await revokeSession(auth.userId, auth.sessionId, 'logout')
+  clearAuthCookies(event)
+  setResponseStatus(event, 204)
+  return null
+})

@@ -1,0 +1,8 @@
+import { toMe, toSession } from '../../dto/users'
+import { requireUser } from '../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const auth = await requireUser(event)
+  setResponseHeader(event, 'cache-control', 'no-store')
+  return { user: toMe(auth.user), session: toSession(auth.session, auth.sessionId) }
+})

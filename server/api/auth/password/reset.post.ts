@@ -1,0 +1,9 @@
+import { resetPasswordSchema } from '../../../../shared/schemas/auth'
+import { resetPassword } from '../../../services/accounts'
+
+export default defineEventHandler(async (event) => {
+  const input = await readValidatedBody(event, resetPasswordSchema.parse)
+  await resetPassword(input)
+  setResponseStatus(event, 204)
+  return null
+})

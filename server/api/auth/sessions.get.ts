@@ -1,0 +1,9 @@
+import { toSession } from '../../dto/users'
+import { listLiveSessions } from '../../services/sessions'
+import { requireUser } from '../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const auth = await requireUser(event)
+  const sessions = await listLiveSessions(auth.userId)
+  return { items: sessions.map(session => toSession(session, auth.sessionId)) }
+})

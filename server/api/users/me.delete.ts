@@ -1,0 +1,13 @@
+import { deleteAccountSchema } from '../../../shared/schemas/users'
+import { deleteAccount } from '../../services/users'
+import { clearAuthCookies } from '../../utils/auth-cookies'
+import { requireUser } from '../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const auth = await requireUser(event)
+  const { password } = await readValidatedBody(event, deleteAccountSchema.parse)
+  await deleteAccount(auth, password)
+  clearAuthCookies(event)
+  setResponseStatus(event, 204)
+  return null
+})

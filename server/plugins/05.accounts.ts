@@ -1,0 +1,24 @@
+import '../models'
+import { sweepAccountTokens } from '../services/accounts'
+import { sweepSessions } from '../services/sessions'
+import { errorName, logger } from '../utils/logger'
+import { onShutdown } from '../utils/shutdown'
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000
+
+// Expiry is checked on every use (the embedded engine has no TTL indexes); this hourly
+// sweep only keeps expired sessions and mail tokens from piling up.
+export default defineNitroPlugin(() => {
+  const sweep = async () => {
+    try {
+      const [sessions, tokens] = await Promise.all([sweepSessions(), sweepAccountTokens()])
+      if (sessions + tokens > 0) logger.info('swept expired sessions and tokens', { sessions, tokens })
+    }
+    catch (error) {
+      logger.warn('sweep of expired sessions failed', { error: errorName(error) })
+    }
+  }
+  const timer = setInterval(sweep, SWEEP_INTERVAL_MS)
+  timer.unref()
+  onShutdown(() => clearInterval(timer))
+})

@@ -1,0 +1,149 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { getRequestHeader, type H3Event } from 'h3'
+import { isValidObjectId } from 'mongoose'
+import type { UserRole } from '../../shared/types/api'
+import { SessionModel, UserModel, type SessionRecord, type UserRecord } from '../models'
+import { ACCESS_COOKIE } from './auth-cookies'
+import { clientIp } from './client-ip'
+import { apiError } from './errors'
+import { accountSettings, originOf } from './settings'
+import { verifyAccessToken } from './tokens'
+
+export interface AuthContext {
+  userId: string
+  sessionId: string
+  role: UserRole
+  /** The user's stored document (plain object), as the DTOs need it. */
+  user: UserRecord
+  session: SessionRecord
+}
+
+/** How stale `lastUsedAt` may get before a request refreshes it (one write per window). */
+const LAST_USED_RESOLUTION_MS = 60_000
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * The live session and user behind a session id: null when the session is revoked,
+ * expired or someone else's, or the user is gone or banned. Two `_id` lookups, made on
+ * every authenticated request, so revocation, bans and password changes apply at once.
+ */
+export async function loadLiveSession(userId: string, sessionId: string): Promise<{ session: SessionRecord, user: UserRecord } | null> {
+  if (!isValidObjectId(sessionId) || !isValidObjectId(userId)) return null
+  const [session, user] = await Promise.all([
+    SessionModel.findById(sessionId).lean<SessionRecord>(),
+    UserModel.findById(userId).lean<UserRecord>(),
+  ])
+  if (!session || !user) return null
+  if (String(session.userId) !== userId || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null
+  if (user.banned) return null
+  if (Date.now() - session.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // A plain $set (no read-modify-write): last writer wins, which is what we want.
+    SessionModel.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date() } }).catch(() => {})
+  }
+  return { session, user }
+}
+
+/**
+ * Verifies an access token (signature, `exp`, `iss`, `aud`) and that its session is live
+ * and its user not banned. For HTTP (via requireUser), the WebSocket upgrade and the
+ * in-band `auth` frame.
+ */
+export async function authenticateAccessToken(token: string): Promise<AuthContext | null> {
+  const claims = await verifyAccessToken(token)
+  if (!claims) return null
+  const live = await loadLiveSession(claims.userId, claims.sessionId)
+  if (!live) return null
+  return { userId: claims.userId, sessionId: claims.sessionId, role: live.user.role as UserRole, user: live.user, session: live.session }
+}
+
+type HeaderBag = IncomingHttpHeaders | Headers | Record<string, string | string[] | undefined>
+
+function headerValue(headers: HeaderBag, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined
+  const value = (headers as Record<string, string | string[] | undefined>)[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function bearerToken(authorization: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
+  return match ? match[1]! : null
+}
+
+function cookieValue(cookieHeader: string | undefined, name: string): string | null {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const index = part.indexOf('=')
+    if (index > 0 && part.slice(0, index).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(index + 1).trim())
+      }
+      catch {
+        return null
+      }
+    }
+  }
+  return null
+}
+
+/**
+ * The access token of a request given by its headers (the WebSocket upgrade has no h3
+ * event): the Bearer header wins over the `chat_access` cookie.
+ */
+export function readAccessToken(headers: HeaderBag): { token: string, via: 'bearer' | 'cookie' } | null {
+  const bearer = bearerToken(headerValue(headers, 'authorization'))
+  if (bearer) return { token: bearer, via: 'bearer' }
+  const cookie = cookieValue(headerValue(headers, 'cookie'), ACCESS_COOKIE)
+  return cookie ? { token: cookie, via: 'cookie' } : null
+}
+
+/** True when `origin` is the app's own origin or listed in NUXT_ALLOWED_ORIGINS. */
+export function isOriginAllowed(origin: string): boolean {
+  const normalized = originOf(origin)
+  if (!normalized) return false
+  const { appOrigin, allowedOrigins } = accountSettings()
+  return normalized === appOrigin || allowedOrigins.includes(normalized)
+}
+
+/**
+ * CSRF for cookie-authenticated unsafe requests: a present `Origin` must be allowed;
+ * with no `Origin`, `Sec-Fetch-Site: cross-site` is refused. Clients that send neither
+ * (bots, curl) are not browsers, so there is nothing to forge.
+ */
+export function assertTrustedOrigin(headers: HeaderBag): void {
+  const origin = headerValue(headers, 'origin')
+  if (origin !== undefined) {
+    if (!isOriginAllowed(origin)) throw apiError('forbidden_origin')
+    return
+  }
+  if (headerValue(headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') throw apiError('forbidden_origin')
+}
+
+/** The one authentication of HTTP routes: 401 `unauthorized` without a live session. */
+export async function requireUser(event: H3Event): Promise<AuthContext> {
+  const cached = event.context.auth as AuthContext | undefined
+  if (cached) return cached
+  const headers = event.node.req.headers
+  const found = readAccessToken(headers)
+  if (!found) throw apiError('unauthorized')
+  if (found.via === 'cookie' && UNSAFE_METHODS.has(event.method)) assertTrustedOrigin(headers)
+  const auth = await authenticateAccessToken(found.token)
+  if (!auth) throw apiError('unauthorized')
+  event.context.auth = auth
+  return auth
+}
+
+/** Admin-only routes: 401 when signed out, 403 `forbidden` for everyone else. */
+export async function requireAdmin(event: H3Event): Promise<AuthContext> {
+  const auth = await requireUser(event)
+  if (auth.role !== 'admin') throw apiError('forbidden')
+  return auth
+}
+
+export function userAgentOf(event: H3Event): string | null {
+  const agent = getRequestHeader(event, 'user-agent')
+  return agent ? agent.slice(0, 256) : null
+}
+
+/** Who is asking, for rate limits and the session list. */
+export function requestOrigin(event: H3Event): { ip: string, userAgent: string | null } {
+  return { ip: clientIp(event), userAgent: userAgentOf(event) }
+}

@@ -1,0 +1,41 @@
+import nodemailer, { type Transporter } from 'nodemailer'
+import { errorName, logger } from './logger'
+import { accountSettings } from './settings'
+
+export interface Mail {
+  to: string
+  subject: string
+  text: string
+  /** The one link the mail is about (written to the log when there is no SMTP). */
+  link: string
+}
+
+let transport: Transporter | null | undefined
+
+function smtpTransport(): Transporter | null {
+  if (transport !== undefined) return transport
+  const { smtpUrl } = accountSettings()
+  transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null
+  return transport
+}
+
+/**
+ * Sends a mail over SMTP (NUXT_SMTP_URL). Without SMTP the mail is written to the log
+ * (recipient, subject, link), which is how development works without a mail server;
+ * in production without SMTP the link is left out of the log, as it is a credential.
+ * Never throws: a failed mail is logged and the request that caused it still succeeds.
+ */
+export async function sendMail(mail: Mail): Promise<void> {
+  const smtp = smtpTransport()
+  if (!smtp) {
+    const development = process.env.NODE_ENV !== 'production'
+    logger.info('mail (no SMTP configured)', { to: mail.to, subject: mail.subject, ...(development ? { link: mail.link } : {}) })
+    return
+  }
+  try {
+    await smtp.sendMail({ from: accountSettings().mailFrom, to: mail.to, subject: mail.subject, text: mail.text })
+  }
+  catch (error) {
+    logger.error('mail delivery failed', { to: mail.to, subject: mail.subject, error: errorName(error) })
+  }
+}

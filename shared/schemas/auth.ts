@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import { codePointLength } from './common'
+
+// Accounts (../shared/API.md, Authentication). The server parses every body with these,
+// and the pages validate their forms with the same schemas.
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 256
+
+export const usernameSchema = z.string()
+  .regex(USERNAME_PATTERN, 'Use 3 to 32 letters, digits, "_", "." or "-"')
+
+/** 8-256 Unicode code points, used whole (never truncated or trimmed). */
+export const passwordSchema = z.string().refine(
+  password => codePointLength(password) >= PASSWORD_MIN && codePointLength(password) <= PASSWORD_MAX,
+  { message: `Use ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` },
+)
+
+export const emailSchema = z.string().trim().max(254, 'At most 254 characters').pipe(z.email('Enter a valid email address'))
+
+export const displayNameSchema = z.string().trim().refine(
+  name => codePointLength(name) >= 1 && codePointLength(name) <= 64,
+  { message: 'Use 1 to 64 characters' },
+)
+
+export const registerSchema = z.strictObject({
+  username: usernameSchema,
+  password: passwordSchema,
+  email: emailSchema.optional(),
+  displayName: displayNameSchema.optional(),
+})
+
+export const loginSchema = z.strictObject({
+  /** A username or an email address. */
+  login: z.string().trim().min(1, 'Enter your username or email').max(254),
+  // Only the length cap here: a wrong password must answer like any other wrong password.
+  password: z.string().min(1, 'Enter your password').max(1024),
+})
+
+export const guestSchema = z.strictObject({
+  username: usernameSchema,
+})
+
+export const changePasswordSchema = z.strictObject({
+  currentPassword: z.string().min(1, 'Enter your current password').max(1024),
+  newPassword: passwordSchema,
+})
+
+export const forgotPasswordSchema = z.strictObject({
+  // Any string is accepted (always 202: no enumeration); only a non-string is refused.
+  email: z.string().max(1024),
+})
+
+export const tokenSchema = z.string().min(1).max(512)
+
+export const resetPasswordSchema = z.strictObject({
+  token: tokenSchema,
+  password: passwordSchema,
+})
+
+export const verifyEmailSchema = z.strictObject({
+  token: tokenSchema,
+})
+
+export type RegisterInput = z.infer<typeof registerSchema>
+export type LoginInput = z.infer<typeof loginSchema>
+export type GuestInput = z.infer<typeof guestSchema>
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>
+export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>

@@ -1,0 +1,41 @@
+import { z } from 'zod'
+import { objectIdSchema, listQuerySchema, codePointLength } from './common'
+import { displayNameSchema, emailSchema } from './auth'
+
+// Users and administration (../shared/API.md).
+
+function optionalText(max: number) {
+  // null (or an empty string) clears the field.
+  return z.string().trim()
+    .refine(text => codePointLength(text) <= max, { message: `At most ${max} characters` })
+    .transform(text => (text === '' ? null : text))
+    .nullable()
+    .optional()
+}
+
+export const updateProfileSchema = z.strictObject({
+  displayName: displayNameSchema.optional(),
+  email: emailSchema.nullable().optional(),
+  country: optionalText(64),
+  age: z.number().int('Use a whole number').min(13, 'At least 13').max(130, 'At most 130').nullable().optional(),
+  bio: optionalText(500),
+})
+
+export const deleteAccountSchema = z.strictObject({
+  password: z.string().min(1, 'Enter your password').max(1024),
+})
+
+export const userDirectoryQuerySchema = listQuerySchema().extend({
+  q: z.string().trim().max(64).optional(),
+})
+
+export const adminUpdateUserSchema = z.strictObject({
+  role: z.enum(['user', 'admin']).optional(),
+  banned: z.boolean().optional(),
+})
+
+export const userIdParamsSchema = z.object({ id: objectIdSchema })
+export const sessionIdParamsSchema = z.object({ id: objectIdSchema })
+
+export type UpdateProfileInput = z.infer<typeof updateProfileSchema>
+export type AdminUpdateUserInput = z.infer<typeof adminUpdateUserSchema>

@@ -1,0 +1,141 @@
+import { defineStore } from 'pinia'
+import type { AuthResult, Me, RefreshResult, Session } from '~~/shared/types/api'
+import type { GuestInput, LoginInput, RegisterInput } from '~~/shared/schemas/auth'
+
+/** Renew the access token this long before it expires. */
+const RENEW_AHEAD_MS = 60_000
+
+/**
+ * Who is signed in. The tokens travel as HttpOnly cookies; the store keeps the access
+ * token too (for the realtime socket's in-band auth), renews it before it expires, and
+ * forgets everything when the session ends.
+ */
+export const useAuthStore = defineStore('auth', () => {
+  const user = ref<Me | null>(null)
+  const accessToken = ref<string | null>(null)
+  const accessTokenExpiresAt = ref<string | null>(null)
+  const sessionId = ref<string | null>(null)
+  /** Whether the client has tried to restore a session (refresh cookie) since loading. */
+  const restored = ref(false)
+
+  const isSignedIn = computed(() => user.value !== null)
+  const isAdmin = computed(() => user.value?.role === 'admin')
+  const isGuest = computed(() => user.value?.role === 'guest')
+
+  // On the server, forward the visitor's cookies so a signed-in reload renders signed in.
+  const request = useJsonFetch()
+
+  let renewTimer: ReturnType<typeof setTimeout> | undefined
+  let refreshing: Promise<boolean> | null = null
+
+  function scheduleRenewal(): void {
+    if (import.meta.server) return
+    clearTimeout(renewTimer)
+    if (!accessTokenExpiresAt.value) return
+    const delay = Math.max(5_000, new Date(accessTokenExpiresAt.value).getTime() - Date.now() - RENEW_AHEAD_MS)
+    renewTimer = setTimeout(() => void refresh(), delay)
+  }
+
+  function applyTokens(result: { accessToken: string, accessTokenExpiresAt: string, sessionId: string }): void {
+    accessToken.value = result.accessToken
+    accessTokenExpiresAt.value = result.accessTokenExpiresAt
+    sessionId.value = result.sessionId
+    scheduleRenewal()
+  }
+
+  function applyAuthResult(result: AuthResult): Me {
+    user.value = result.user
+    restored.value = true
+    applyTokens(result)
+    return result.user
+  }
+
+  /** Forgets the signed-in person (the server session is already gone or being ended). */
+  function clear(): void {
+    clearTimeout(renewTimer)
+    user.value = null
+    accessToken.value = null
+    accessTokenExpiresAt.value = null
+    sessionId.value = null
+  }
+
+  async function login(input: LoginInput): Promise<Me> {
+    return applyAuthResult(await request<AuthResult>('/api/auth/login', { method: 'POST', body: input }))
+  }
+
+  async function register(input: RegisterInput): Promise<Me> {
+    return applyAuthResult(await request<AuthResult>('/api/auth/register', { method: 'POST', body: input }))
+  }
+
+  async function guest(input: GuestInput): Promise<Me> {
+    return applyAuthResult(await request<AuthResult>('/api/auth/guest', { method: 'POST', body: input }))
+  }
+
+  /**
+   * Renews the access token with the refresh cookie. Concurrent callers share one
+   * request; false when the session is over (the caller sends the person to /login).
+   */
+  function refresh(): Promise<boolean> {
+    if (import.meta.server) return Promise.resolve(false)
+    refreshing ??= (async () => {
+      try {
+        applyTokens(await request<RefreshResult>('/api/auth/refresh', { method: 'POST' }))
+        return true
+      }
+      catch {
+        clear()
+        return false
+      }
+      finally {
+        refreshing = null
+      }
+    })()
+    return refreshing
+  }
+
+  /** Loads the signed-in person (null when signed out), without refreshing. */
+  async function fetchMe(): Promise<Me | null> {
+    try {
+      const result = await request<{ user: Me, session: Session }>('/api/auth/me')
+      user.value = result.user
+      sessionId.value = result.session.id
+      return result.user
+    }
+    catch {
+      user.value = null
+      return null
+    }
+  }
+
+  /**
+   * On the client, once: when the page rendered signed out (the access cookie had
+   * expired), tries the refresh cookie and loads the person.
+   */
+  async function restore(): Promise<Me | null> {
+    if (restored.value || import.meta.server) return user.value
+    restored.value = true
+    if (user.value && accessToken.value) return user.value
+    if (await refresh()) return fetchMe()
+    return user.value
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await request('/api/auth/logout', { method: 'POST' })
+    }
+    catch {
+      // Already signed out on the server (expired or revoked): nothing left to end.
+    }
+    clear()
+  }
+
+  function setUser(next: Me): void {
+    user.value = next
+  }
+
+  return {
+    user, accessToken, accessTokenExpiresAt, sessionId, restored,
+    isSignedIn, isAdmin, isGuest,
+    login, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
+  }
+})

@@ -1,0 +1,37 @@
+import { defineStore } from 'pinia'
+import type { ApiErrorBody } from '~~/shared/errors'
+
+export type SnackbarColor = 'error' | 'success' | 'info' | 'warning'
+
+export interface SnackbarMessage {
+  id: number
+  message: string
+  color: SnackbarColor
+  timeout: number
+}
+
+/** The one queue of short messages for the person (errors above all), shown one at a time. */
+export const useSnackbarStore = defineStore('snackbar', () => {
+  const queue = ref<SnackbarMessage[]>([])
+  let nextId = 1
+
+  const current = computed(() => queue.value[0] ?? null)
+
+  function notify(message: string, options: { color?: SnackbarColor, timeout?: number } = {}): void {
+    // The same message twice in a row says nothing new.
+    if (queue.value.at(-1)?.message === message) return
+    queue.value.push({ id: nextId++, message, color: options.color ?? 'info', timeout: options.timeout ?? 5000 })
+  }
+
+  function notifyError(error: unknown): ApiErrorBody {
+    const body = toApiErrorBody(error)
+    notify(describeApiError(body), { color: 'error', timeout: 7000 })
+    return body
+  }
+
+  function dismiss(id: number): void {
+    queue.value = queue.value.filter(entry => entry.id !== id)
+  }
+
+  return { queue, current, notify, notifyError, dismiss }
+})
