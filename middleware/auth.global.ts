@@ -2,12 +2,14 @@
 // every rule on its own). Pages opt out with `definePageMeta({ auth: false })`; signed-in
 // people who open a `guestOnly` page (login, register) go to the app.
 export default defineNuxtRouteMiddleware(async (to) => {
+  // Unknown pages get their 404, signed in or not.
+  if (to.matched.length === 0) return
   const auth = useAuthStore()
   if (import.meta.client && !auth.user) await auth.restore()
   if (to.meta.guestOnly && auth.user) return navigateTo(typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/')
   if (to.meta.auth === false || auth.user) return
   // During SSR an expired access cookie looks signed out, but the refresh cookie (which
   // only travels to /api/auth) may still be good: let the client decide.
-  if (import.meta.server && useRequestHeaders(['cookie']).cookie?.includes('chat_access=')) return
+  if (import.meta.server && auth.mayHaveSession) return
   return navigateTo({ path: '/login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } })
 })

@@ -5,10 +5,12 @@ export default defineNuxtPlugin({
   async setup() {
     const auth = useAuthStore()
     if (import.meta.server) {
-      if (useRequestHeaders(['cookie']).cookie?.includes('chat_access=')) await auth.fetchMe()
+      auth.mayHaveSession = /(?:^|;\s*)chat_access=/.test(useRequestHeaders(['cookie']).cookie ?? '')
+      if (auth.mayHaveSession) await auth.fetchMe()
       return
     }
-    if (!auth.user) await auth.restore()
-    else await auth.refresh()
+    // A signed-in render still needs a token of its own (and its renewal timer).
+    if (auth.user) await auth.refresh()
+    else await auth.restore()
   },
 })

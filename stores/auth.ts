@@ -17,6 +17,11 @@ export const useAuthStore = defineStore('auth', () => {
   const sessionId = ref<string | null>(null)
   /** Whether the client has tried to restore a session (refresh cookie) since loading. */
   const restored = ref(false)
+  /**
+   * Set during SSR when the request carried an access cookie (it outlives its token):
+   * only then is a refresh worth trying, so signed-out visitors cause no 401s.
+   */
+  const mayHaveSession = ref(false)
 
   const isSignedIn = computed(() => user.value !== null)
   const isAdmin = computed(() => user.value?.role === 'admin')
@@ -115,6 +120,7 @@ export const useAuthStore = defineStore('auth', () => {
     if (restored.value || import.meta.server) return user.value
     restored.value = true
     if (user.value && accessToken.value) return user.value
+    if (!user.value && !mayHaveSession.value) return null
     if (await refresh()) return fetchMe()
     return user.value
   }
@@ -134,7 +140,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   return {
-    user, accessToken, accessTokenExpiresAt, sessionId, restored,
+    user, accessToken, accessTokenExpiresAt, sessionId, restored, mayHaveSession,
     isSignedIn, isAdmin, isGuest,
     login, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
   }
