@@ -1,8 +1,9 @@
 import { pingDatabase } from '../utils/database'
+import { busKind } from '../services/realtime/bus'
 
 export default defineEventHandler(async (event) => {
   const dbUp = await pingDatabase()
-  const bus = useRuntimeConfig(event).redisUrl ? 'redis' : 'local'
+  const bus = busKind()
   setResponseHeader(event, 'cache-control', 'no-store')
   if (!dbUp) {
     setResponseStatus(event, 503)

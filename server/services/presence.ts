@@ -1,11 +1,103 @@
-// Presence: who is online now. The realtime hub (server/routes/ws.ts) owns the truth;
-// everything that renders a User asks here. (Placeholder until the realtime core lands:
-// nobody is online.)
+import { errorName, logger } from '../utils/logger'
+import { chatTopic, instanceId, publish, publishControl, userTopic } from './realtime/bus'
+
+// Presence: a user is online while at least one of their sockets is open, on any
+// instance. Each instance counts its own sockets and tells the others (over the bus)
+// when a user comes online or goes offline there. Nothing is written per keystroke or
+// per socket: only `lastSeenAt`, once, when the user's last socket closes.
+
 export interface Presence {
   online: boolean
   lastSeenAt: Date | null
 }
 
-export function getPresence(_userId: string, storedLastSeenAt: Date | null = null): Presence {
-  return { online: false, lastSeenAt: storedLastSeenAt }
+/** How long after the last socket closes the user is announced offline (a reload reconnects within it). */
+export const OFFLINE_GRACE_MS = 2_000
+
+const localSockets = new Map<string, number>()
+const remoteInstances = new Map<string, Set<string>>()
+const offlineTimers = new Map<string, NodeJS.Timeout>()
+const lastSeen = new Map<string, Date>()
+
+/** The hooks the presence module needs from the rest of the server (set by the realtime plugin). */
+interface PresenceDeps {
+  chatIdsOf: (userId: string) => Promise<string[]>
+  persistLastSeen: (userId: string, at: Date) => Promise<void>
+}
+let deps: PresenceDeps | null = null
+
+export function configurePresence(value: PresenceDeps): void {
+  deps = value
+}
+
+function onlineSomewhere(userId: string): boolean {
+  return (localSockets.get(userId) ?? 0) > 0 || (remoteInstances.get(userId)?.size ?? 0) > 0
+}
+
+export function getPresence(userId: string, storedLastSeenAt: Date | null = null): Presence {
+  const known = lastSeen.get(userId)
+  const latest = known && (!storedLastSeenAt || known > storedLastSeenAt) ? known : storedLastSeenAt
+  return { online: onlineSomewhere(userId), lastSeenAt: latest ?? null }
+}
+
+async function announce(userId: string, online: boolean): Promise<void> {
+  if (!deps) return
+  const chatIds = await deps.chatIdsOf(userId)
+  const lastSeenAt = lastSeen.get(userId)?.toISOString() ?? null
+  // Everyone who shares a chat with the user (each socket gets it once), and the user's own sockets.
+  await publish({ topics: [userTopic(userId), ...chatIds.map(chatTopic)], event: { type: 'presence', userId, online, lastSeenAt } })
+}
+
+export function socketOpened(userId: string): void {
+  const count = (localSockets.get(userId) ?? 0) + 1
+  localSockets.set(userId, count)
+  const pending = offlineTimers.get(userId)
+  if (pending) {
+    clearTimeout(pending)
+    offlineTimers.delete(userId)
+    return // never announced offline: nothing to say
+  }
+  if (count > 1) return
+  const wasOnline = (remoteInstances.get(userId)?.size ?? 0) > 0
+  void publishControl({ type: '$presence', userId, instanceId, online: true })
+  if (!wasOnline) announce(userId, true).catch(error => logger.warn('presence announce failed', { error: errorName(error) }))
+}
+
+export function socketClosed(userId: string): void {
+  const count = Math.max(0, (localSockets.get(userId) ?? 0) - 1)
+  if (count > 0) {
+    localSockets.set(userId, count)
+    return
+  }
+  localSockets.delete(userId)
+  if (offlineTimers.has(userId)) return
+  offlineTimers.set(userId, setTimeout(() => {
+    offlineTimers.delete(userId)
+    if ((localSockets.get(userId) ?? 0) > 0) return
+    const now = new Date()
+    lastSeen.set(userId, now)
+    void publishControl({ type: '$presence', userId, instanceId, online: false })
+    if (onlineSomewhere(userId)) return
+    Promise.all([deps?.persistLastSeen(userId, now), announce(userId, false)])
+      .catch(error => logger.warn('presence offline failed', { error: errorName(error) }))
+  }, OFFLINE_GRACE_MS).unref())
+}
+
+/** Another instance's news: `$presence` (a user online/offline there) and `$presence-sync` (a new instance asks). */
+export function onRemotePresence(event: { type: '$presence', userId: string, instanceId: string, online: boolean } | { type: '$presence-sync', instanceId: string }): void {
+  if (event.instanceId === instanceId) return
+  if (event.type === '$presence-sync') {
+    for (const userId of localSockets.keys()) void publishControl({ type: '$presence', userId, instanceId, online: true })
+    return
+  }
+  const instances = remoteInstances.get(event.userId) ?? new Set<string>()
+  if (event.online) instances.add(event.instanceId)
+  else instances.delete(event.instanceId)
+  if (instances.size > 0) remoteInstances.set(event.userId, instances)
+  else remoteInstances.delete(event.userId)
+  if (!event.online) lastSeen.set(event.userId, new Date())
+}
+
+export function requestPresenceSync(): void {
+  void publishControl({ type: '$presence-sync', instanceId })
 }

@@ -1,0 +1,10 @@
+import { chatIdParamsSchema, chatListQuerySchema } from '../../../../../shared/schemas/chats'
+import { listMembers } from '../../../../services/chats'
+import { requireUser } from '../../../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const auth = await requireUser(event)
+  const { id } = await getValidatedRouterParams(event, chatIdParamsSchema.parse)
+  const query = await getValidatedQuery(event, chatListQuerySchema.parse)
+  return listMembers(auth, id, query)
+})

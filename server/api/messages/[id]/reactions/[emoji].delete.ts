@@ -1,0 +1,9 @@
+import { reactionParamsSchema } from '../../../../../shared/schemas/messages'
+import { setReaction } from '../../../../services/messages'
+import { requireUser } from '../../../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const auth = await requireUser(event)
+  const { id, emoji } = await getValidatedRouterParams(event, reactionParamsSchema.parse, { decode: true })
+  return setReaction(auth, id, emoji, false)
+})

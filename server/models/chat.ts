@@ -1,0 +1,70 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose'
+
+// Chats, memberships and the per-user chat list. Every hot path reaches these by `_id`
+// (docs/api-realtime.md, "Keys"): a membership's `_id` is `<chatId>:<userId>`, the
+// per-user list's `_id` is the user id.
+
+const deletionSchema = new Schema({ seq: { type: Number, required: true }, senderId: { type: String, required: true } }, { _id: false })
+
+const chatSchema = new Schema({
+  type: { type: String, enum: ['direct', 'group', 'channel'], required: true },
+  name: { type: String, default: null },
+  /** Lower-cased channel name, for the directory search (uniqueness lives in a key document). */
+  nameKey: { type: String, default: null },
+  topic: { type: String, default: null },
+  createdBy: { type: String, required: true },
+  memberCount: { type: Number, default: 0 },
+  /** Direct and group chats only (at most 256): who is in it, for `members` and deletion. */
+  memberIds: { type: [String], default: undefined },
+  lastSeq: { type: Number, default: 0 },
+  lastChangeSeq: { type: Number, default: 0 },
+  lastActivityAt: { type: Date, required: true },
+  /** The latest deletions of others' messages (seq, sender), to derive unread counts at read time. */
+  recentDeletions: { type: [deletionSchema], default: [] },
+}, { timestamps: true })
+// The channel directory lists channels by name; real MongoDB answers it from this index.
+chatSchema.index({ type: 1, nameKey: 1 })
+
+export type ChatDoc = InferSchemaType<typeof chatSchema> & { _id: mongoose.Types.ObjectId }
+export const Chat = (mongoose.models.Chat as mongoose.Model<ChatDoc>) || mongoose.model('Chat', chatSchema)
+
+const membershipSchema = new Schema({
+  _id: { type: String, required: true },
+  chatId: { type: String, required: true },
+  userId: { type: String, required: true },
+  role: { type: String, enum: ['owner', 'admin', 'member'], required: true },
+  lastReadSeq: { type: Number, default: 0 },
+  /** Seqs of the member's own messages above lastReadSeq (they never count as unread). */
+  ownSeqsAfterRead: { type: [Number], default: [] },
+  joinedAt: { type: Date, required: true },
+}, { versionKey: false })
+// The `_id` already makes (chat, user) unique; these serve the member list and hand-over on MongoDB.
+membershipSchema.index({ chatId: 1, userId: 1 }, { unique: true })
+membershipSchema.index({ chatId: 1, joinedAt: 1 })
+
+export type MembershipDoc = InferSchemaType<typeof membershipSchema>
+export const Membership = (mongoose.models.Membership as mongoose.Model<MembershipDoc>) || mongoose.model('Membership', membershipSchema)
+
+export function membershipId(chatId: string, userId: string): string {
+  return `${chatId}:${userId}`
+}
+
+const userChatsSchema = new Schema({
+  _id: { type: String, required: true },
+  chatIds: { type: [String], default: [] },
+}, { versionKey: false })
+
+export type UserChatsDoc = InferSchemaType<typeof userChatsSchema>
+/** The chats of one user, fetched by `_id` = user id (the chat list and `ready`). */
+export const UserChats = (mongoose.models.UserChats as mongoose.Model<UserChatsDoc>) || mongoose.model('UserChats', userChatsSchema, 'userchats')
+
+const chatKeySchema = new Schema({
+  _id: { type: String, required: true },
+  chatId: { type: String, required: true },
+}, { versionKey: false, timestamps: { createdAt: true, updatedAt: false } })
+
+/**
+ * Uniqueness arbiters whose insert wins or fails on both engines and across instances:
+ * `channel:<lower-case name>` and `direct:<smaller user id>:<larger user id>`.
+ */
+export const ChatKey = (mongoose.models.ChatKey as mongoose.Model<InferSchemaType<typeof chatKeySchema>>) || mongoose.model('ChatKey', chatKeySchema, 'chatkeys')

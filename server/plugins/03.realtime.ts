@@ -1,0 +1,32 @@
+import { WS_CLOSE } from '../../shared/types/api'
+import '../models/chat'
+import '../models/message'
+import { userChatIds } from '../services/chats'
+import { persistLastSeen } from '../services/people'
+import { configurePresence, requestPresenceSync } from '../services/presence'
+import { publishControl, startBus, userTopic } from '../services/realtime/bus'
+import { startHub } from '../services/realtime/hub'
+import { closeAllSockets, heartbeat, PING_INTERVAL_MS } from '../services/realtime/socket'
+import { onDomainEvent } from '../utils/domain-events'
+import { onShutdown } from '../utils/shutdown'
+
+// The realtime core: the bus (in-process or Redis), the hub of this instance's sockets,
+// presence, the heartbeat, revoked sessions and the graceful close on shutdown.
+export default defineNitroPlugin(() => {
+  startBus()
+  startHub()
+  configurePresence({ chatIdsOf: userChatIds, persistLastSeen })
+  requestPresenceSync()
+
+  // Revocations reach every instance over the bus; each closes its own sockets of those sessions.
+  onDomainEvent('sessions.revoked', ({ userId, sessionIds }) => {
+    void publishControl({ type: '$revoke', userId, sessionIds }, [userTopic(userId)])
+  })
+
+  const timer = setInterval(heartbeat, PING_INTERVAL_MS)
+  timer.unref()
+  onShutdown(() => {
+    clearInterval(timer)
+    closeAllSockets(WS_CLOSE.goingAway, 'server shutting down')
+  })
+})

@@ -1,0 +1,329 @@
+import { Types } from 'mongoose'
+import type { ChangesPage, Message as MessageDto, MessageHistory, Page } from '../../shared/types/api'
+import { toMessageDto, toMessages, type StoredMessage } from '../dto/messages'
+import { Chat, Membership, membershipId } from '../models/chat'
+import { ClientIdKey, Message, MessageChange, changeKeyId, clientIdKeyId, messageIdFor } from '../models/message'
+import { apiError, isDuplicateKeyError } from '../utils/errors'
+import { withLock } from '../utils/lock'
+import { findChat, findMembership, isChatManager, requireMember, requireVisibleChat, type Actor, type StoredChat } from './access'
+import { userChatIds } from './chats'
+import { decodeCursor, encodeCursor } from './cursor'
+import { publishToChat } from './realtime/bus'
+import { consumeSend } from './send-rate'
+
+// Messages: one service for REST and WebSocket. Each change in a chat takes the next
+// value of the chat's change counter; a new message also takes the next seq. Inside one
+// instance the chat's keyed lock serializes them; between instances the `_id` of the
+// message (derived from chat and seq) and of the change key arbitrate, with a bounded
+// retry. Everything is read and written by `_id` (docs/api-realtime.md).
+
+const MAX_CLAIM_ATTEMPTS = 50
+const MAX_DISTINCT_REACTIONS = 20
+const MAX_OWN_SEQS_KEPT = 1_000
+const MAX_DELETIONS_KEPT = 200
+
+function findMessage(id: string | Types.ObjectId): Promise<StoredMessage | null> {
+  return Message.findById(id).lean<StoredMessage>().exec()
+}
+
+/** Claims the next free changeSeq at or above `from` by inserting its key (bounded retry). */
+async function claimChangeSeq(chatId: string, from: number, messageId: Types.ObjectId): Promise<number> {
+  for (let changeSeq = from, attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++, changeSeq++) {
+    try {
+      await MessageChange.create({ _id: changeKeyId(chatId, changeSeq), messageId })
+      return changeSeq
+    }
+    catch (error) {
+      if (!isDuplicateKeyError(error)) throw error
+    }
+  }
+  throw apiError('conflict', 'The chat is too busy; try again.')
+}
+
+async function bumpChatCounters(chatId: string, counters: { lastSeq?: number, lastChangeSeq: number, lastActivityAt?: Date }): Promise<void> {
+  // $max: a slower instance writing an older value never moves a counter back on MongoDB.
+  await Chat.updateOne({ _id: chatId }, { $max: counters }).exec()
+}
+
+// --- sending ---
+
+export interface SendInput {
+  content: string
+  clientId?: string
+  replyToId?: string | null
+}
+
+/** An idempotent replay waits for the original to be stored (it may be in flight on another instance). */
+async function originalFor(key: string): Promise<StoredMessage | null> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const ref = await ClientIdKey.findById(key).lean().exec()
+    if (!ref) return null
+    const message = await findMessage(ref.messageId)
+    if (message && message._id.equals(ref.messageId)) return message
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw apiError('conflict', 'The original message is still being stored; try again.')
+}
+
+export async function sendMessage(actor: Actor, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
+  await requireMember(actor, chatId)
+  const key = input.clientId ? clientIdKeyId(chatId, actor.userId, input.clientId) : null
+  if (key) {
+    const original = await originalFor(key)
+    if (original) return { message: await toMessageDto(original), created: false }
+  }
+  await consumeSend(actor.userId)
+  let replyToId: Types.ObjectId | null = null
+  if (input.replyToId) {
+    const target = await findMessage(input.replyToId)
+    if (!target || target.chatId !== chatId) {
+      throw apiError('validation_failed', 'The message replied to is not in this chat.', { issues: [{ path: ['replyToId'], message: 'Not a message of this chat', code: 'custom' }] })
+    }
+    replyToId = target._id
+  }
+
+  return withLock(`chat:${chatId}`, async () => {
+    if (key) {
+      const original = await originalFor(key)
+      if (original) return { message: await toMessageDto(original), created: false }
+    }
+    const chat = await findChat(chatId)
+    if (!chat) throw apiError('not_found')
+    let seq = chat.lastSeq + 1
+    let messageId = messageIdFor(chatId, seq)
+    if (key) {
+      try {
+        await ClientIdKey.create({ _id: key, messageId })
+      }
+      catch (error) {
+        if (!isDuplicateKeyError(error)) throw error
+        const original = await originalFor(key)
+        if (original) return { message: await toMessageDto(original), created: false }
+        throw error
+      }
+    }
+    const changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
+    const now = new Date()
+    let stored = false
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
+      try {
+        await Message.create({
+          _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
+          clientId: input.clientId ?? null, replyToId, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
+        })
+        stored = true
+      }
+      catch (error) {
+        if (!isDuplicateKeyError(error)) throw error
+        // Another instance took this seq: take the next one, and repoint the keys at it.
+        seq++
+        messageId = messageIdFor(chatId, seq)
+        await MessageChange.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
+        if (key) await ClientIdKey.updateOne({ _id: key }, { $set: { messageId } }).exec()
+      }
+    }
+    if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
+    await bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
+    await rememberOwnMessage(chatId, actor.userId, seq)
+    const message = await toMessageDto((await findMessage(messageId))!)
+    // Published inside the lock: this instance announces a chat's messages in seq order.
+    await publishToChat(chatId, { type: 'message.created', chatId, message })
+    return { message, created: true }
+  })
+}
+
+/** The sender's own messages never count as unread for them (see dto/chats.ts unreadCount). */
+async function rememberOwnMessage(chatId: string, userId: string, seq: number): Promise<void> {
+  await withLock(`member:${chatId}:${userId}`, async () => {
+    const membership = await findMembership(chatId, userId)
+    if (!membership) return
+    const own = [...membership.ownSeqsAfterRead, seq]
+    if (own.length <= MAX_OWN_SEQS_KEPT) {
+      await Membership.updateOne({ _id: membershipId(chatId, userId) }, { $push: { ownSeqsAfterRead: seq } }).exec()
+      return
+    }
+    // Someone who writes a thousand messages without reading has read up to their older ones.
+    const lastReadSeq = Math.max(membership.lastReadSeq, own[own.length - MAX_OWN_SEQS_KEPT - 1]!)
+    await Membership.updateOne({ _id: membershipId(chatId, userId) }, {
+      $set: { lastReadSeq, ownSeqsAfterRead: own.filter(ownSeq => ownSeq > lastReadSeq) },
+    }).exec()
+  })
+}
+
+// --- changing a message ---
+
+interface Loaded { message: StoredMessage, chat: StoredChat, membership: Awaited<ReturnType<typeof findMembership>> }
+
+async function loadForChange(actor: Actor, messageId: string): Promise<Loaded> {
+  const message = await findMessage(messageId)
+  if (!message) throw apiError('not_found')
+  const { chat, membership } = await requireVisibleChat(actor, message.chatId)
+  return { message, chat, membership }
+}
+
+/**
+ * Applies one change to a message under the chat's lock: re-reads the message, lets
+ * `decide` check and describe the update (or return null for "nothing changes"), takes the
+ * next changeSeq, stores, then announces it.
+ */
+async function changeMessage(
+  chatId: string,
+  messageId: Types.ObjectId,
+  decide: (current: StoredMessage) => Record<string, unknown> | null,
+  eventType: 'message.updated' | 'message.deleted',
+  extraChatUpdate?: (current: StoredMessage, chat: StoredChat) => Record<string, unknown> | undefined,
+): Promise<MessageDto> {
+  return withLock(`chat:${chatId}`, async () => {
+    const current = await findMessage(messageId)
+    if (!current) throw apiError('not_found')
+    const set = decide(current)
+    if (!set) return toMessageDto(current)
+    const chat = await findChat(chatId)
+    if (!chat) throw apiError('not_found')
+    const changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
+    await Message.updateOne({ _id: messageId }, { $set: { ...set, changeSeq } }).exec()
+    await bumpChatCounters(chatId, { lastChangeSeq: changeSeq })
+    const chatUpdate = extraChatUpdate?.(current, chat)
+    if (chatUpdate) await Chat.updateOne({ _id: chatId }, chatUpdate).exec()
+    const message = await toMessageDto((await findMessage(messageId))!)
+    await publishToChat(chatId, { type: eventType, chatId, message })
+    return message
+  })
+}
+
+export async function editMessage(actor: Actor, messageId: string, content: string): Promise<MessageDto> {
+  const { message } = await loadForChange(actor, messageId)
+  if (message.senderId !== actor.userId) throw apiError('forbidden', 'Only the author can edit a message.')
+  return changeMessage(message.chatId, message._id, (current) => {
+    if (current.deletedAt) throw apiError('conflict', 'This message was deleted.')
+    if (current.content === content) return null
+    return { content, editedAt: new Date() }
+  }, 'message.updated')
+}
+
+export async function deleteMessage(actor: Actor, messageId: string): Promise<MessageDto> {
+  const { message, chat, membership } = await loadForChange(actor, messageId)
+  const allowed = message.senderId === actor.userId
+    || (chat.type !== 'direct' && isChatManager(membership))
+    || actor.role === 'admin'
+  if (!allowed) throw apiError('forbidden')
+  return changeMessage(message.chatId, message._id, (current) => {
+    if (current.deletedAt) return null
+    return { content: '', reactions: [], deletedAt: new Date() }
+  }, 'message.deleted', (current, chat) => ({
+    $set: { recentDeletions: [...chat.recentDeletions, { seq: current.seq, senderId: current.senderId }].slice(-MAX_DELETIONS_KEPT) },
+  }))
+}
+
+export async function setReaction(actor: Actor, messageId: string, emoji: string, present: boolean): Promise<MessageDto> {
+  const { message, membership } = await loadForChange(actor, messageId)
+  if (!membership) throw apiError('forbidden', 'Join this channel first.')
+  return changeMessage(message.chatId, message._id, (current) => {
+    if (current.deletedAt) throw apiError('conflict', 'This message was deleted.')
+    const reactions = current.reactions.map(r => ({ emoji: r.emoji, userIds: [...r.userIds] })).filter(r => r.userIds.length > 0)
+    const existing = reactions.find(r => r.emoji === emoji)
+    const has = !!existing?.userIds.includes(actor.userId)
+    if (has === present) return null // already there (or already absent): nothing changes
+    if (present) {
+      if (existing) existing.userIds.push(actor.userId)
+      else if (reactions.length >= MAX_DISTINCT_REACTIONS) throw apiError('conflict', `A message has at most ${MAX_DISTINCT_REACTIONS} different reactions.`)
+      else reactions.push({ emoji, userIds: [actor.userId] })
+    }
+    else {
+      existing!.userIds = existing!.userIds.filter(id => id !== actor.userId)
+    }
+    return { reactions: reactions.filter(r => r.userIds.length > 0) }
+  }, 'message.updated')
+}
+
+// --- reading ---
+
+async function fetchSeqRange(chatId: string, from: number, to: number): Promise<StoredMessage[]> {
+  if (to < from) return []
+  const seqs = Array.from({ length: to - from + 1 }, (_, index) => from + index)
+  const found = await Promise.all(seqs.map(seq => findMessage(messageIdFor(chatId, seq))))
+  return found.filter((message): message is StoredMessage => !!message)
+}
+
+export interface HistoryQuery { before?: number, after?: number, around?: number, limit: number }
+
+/** A page of history: a computed range of seqs, each message fetched by its derived `_id`. */
+export async function history(actor: Actor, chatId: string, query: HistoryQuery): Promise<MessageHistory> {
+  const { chat } = await requireVisibleChat(actor, chatId)
+  const last = chat.lastSeq
+  const { limit } = query
+  let from: number
+  let to: number
+  if (query.around !== undefined) {
+    const centre = Math.min(Math.max(query.around, 1), Math.max(last, 1))
+    from = Math.max(1, centre - Math.floor((limit - 1) / 2))
+    to = Math.min(last, from + limit - 1)
+    from = Math.max(1, to - limit + 1)
+  }
+  else if (query.before !== undefined) {
+    to = Math.min(query.before - 1, last)
+    from = Math.max(1, to - limit + 1)
+  }
+  else if (query.after !== undefined) {
+    from = query.after + 1
+    to = Math.min(last, query.after + limit)
+  }
+  else {
+    to = last
+    from = Math.max(1, last - limit + 1)
+  }
+  if (to < from) {
+    return { items: [], hasMoreBefore: query.after !== undefined ? Math.min(query.after, last) >= 1 : false, hasMoreAfter: query.before !== undefined ? last >= query.before : false }
+  }
+  const items = await toMessages(await fetchSeqRange(chatId, from, to))
+  return { items, hasMoreBefore: from > 1, hasMoreAfter: to < last }
+}
+
+/**
+ * Changes after `since`, ascending by changeSeq: the keys `<chatId>:<n>` for the next
+ * `limit` change numbers name the messages touched; each message appears once, in its
+ * current state, if its current changeSeq falls in the window. `lastChangeSeq` is the
+ * last change this answer accounts for (the chat's own when `hasMore` is false), so
+ * `since=lastChangeSeq` continues without a gap.
+ */
+export async function changes(actor: Actor, chatId: string, since: number, limit: number): Promise<ChangesPage> {
+  const { chat } = await requireVisibleChat(actor, chatId)
+  const last = chat.lastChangeSeq
+  const to = Math.min(last, since + limit)
+  if (to <= since) return { items: [], lastChangeSeq: Math.max(last, 0), hasMore: false }
+  const numbers = Array.from({ length: to - since }, (_, index) => since + 1 + index)
+  const keys = await Promise.all(numbers.map(n => MessageChange.findById(changeKeyId(chatId, n)).lean().exec()))
+  const ids = [...new Set(keys.flatMap(key => (key ? [key.messageId.toHexString()] : [])))]
+  const messages = (await Promise.all(ids.map(id => findMessage(id))))
+    .filter((message): message is StoredMessage => !!message && message.chatId === chatId && message.changeSeq > since && message.changeSeq <= to)
+    .sort((a, b) => a.changeSeq - b.changeSeq)
+  const hasMore = to < last
+  return { items: await toMessages(messages), lastChangeSeq: hasMore ? to : last, hasMore }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Search (a scan, as a person expects): case-insensitive substring, the caller's chats only, newest first. */
+export async function searchMessages(actor: Actor, query: { q: string, chatId?: string, limit: number, cursor?: string }): Promise<Page<MessageDto>> {
+  let chatIds = await userChatIds(actor.userId)
+  if (query.chatId) chatIds = chatIds.filter(id => id === query.chatId)
+  if (chatIds.length === 0) return { items: [], nextCursor: null }
+  const filter: Record<string, unknown> = {
+    chatId: { $in: chatIds },
+    deletedAt: null,
+    content: { $regex: escapeRegex(query.q), $options: 'i' },
+  }
+  const after = decodeCursor(query.cursor)
+  if (after?.t !== undefined && Types.ObjectId.isValid(after.id)) {
+    filter.$or = [{ createdAt: { $lt: new Date(after.t) } }, { createdAt: new Date(after.t), _id: { $lt: new Types.ObjectId(after.id) } }]
+  }
+  const found = await Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit + 1).lean<StoredMessage[]>().exec()
+  const page = found.slice(0, query.limit)
+  const last = page[page.length - 1]
+  return {
+    items: await toMessages(page),
+    nextCursor: found.length > query.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last._id.toHexString() }) : null,
+  }
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto'
+import type { WebSocket } from 'ws'
+import { H3Error } from 'h3'
+import { ZodError } from 'zod'
+import { clientFrameSchema, CLIENT_FRAME_TYPES, type ClientFrame } from '../../../shared/schemas/ws'
+import { WS_CLOSE, type ServerFrame } from '../../../shared/types/api'
+import { toMe } from '../../dto/users'
+import { authenticateAccessToken, type AuthContext } from '../../utils/auth'
+import { toApiError } from '../../utils/errors'
+import { errorName, logger } from '../../utils/logger'
+import { markRead, readyChats } from '../chats'
+import { deleteMessage, editMessage, sendMessage, setReaction } from '../messages'
+import { socketClosed, socketOpened } from '../presence'
+import { publishToChat } from './bus'
+import { isSubscribed, markReady, register, socketsOf, subscribeChats, unregister, type Connection } from './hub'
+
+// One WebSocket connection: authentication (on the upgrade or in-band), frames parsed by
+// the shared zod schemas and handed to the same services as the REST routes, heartbeat,
+// typing throttle and flood control. docs/api-realtime.md describes the choices.
+
+export const MAX_SOCKETS_PER_USER = 20
+export const IN_BAND_AUTH_DEADLINE_MS = 10_000
+export const PING_INTERVAL_MS = 30_000
+export const SILENCE_LIMIT_MS = 60_000
+export const TYPING_TTL_MS = 5_000
+export const TYPING_THROTTLE_MS = 2_000
+/** Sends refused for rate within FLOOD_WINDOW_MS before the socket is closed with 1008. */
+export const FLOOD_REJECTIONS = 30
+export const FLOOD_WINDOW_MS = 10_000
+
+export interface SocketSession {
+  connection: Connection | null
+  auth: AuthContext | null
+  lastHeard: number
+  authTimer: NodeJS.Timeout | null
+  rejections: number[]
+  queue: Promise<void>
+  closed: boolean
+}
+
+const sockets = new Map<WebSocket, SocketSession>()
+/** `<userId>:<chatId>` → when its last typing event went out (throttled per user and chat). */
+const typingSentAt = new Map<string, number>()
+
+function sendFrame(ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+}
+
+function closeSocket(ws: WebSocket, code: number, reason: string): void {
+  if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason)
+}
+
+function errorFrame(id: string | undefined, code: string, message: string): ServerFrame {
+  return id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message }
+}
+
+/** Starts serving a socket whose upgrade was accepted; `auth` is null for in-band authentication. */
+export function acceptSocket(ws: WebSocket, auth: AuthContext | null): void {
+  const session: SocketSession = {
+    connection: null, auth: null, lastHeard: Date.now(), authTimer: null,
+    rejections: [], queue: Promise.resolve(), closed: false,
+  }
+  sockets.set(ws, session)
+  ws.on('pong', () => (session.lastHeard = Date.now()))
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    session.lastHeard = Date.now()
+    if (isBinary) {
+      closeSocket(ws, WS_CLOSE.unsupportedData, 'binary frames are not accepted')
+      return
+    }
+    // One frame at a time per socket: acks come back in the order the frames were sent.
+    session.queue = session.queue.then(() => handleFrame(ws, session, data.toString('utf8')))
+      .catch(error => logger.error('frame handling failed', { error: errorName(error) }))
+  })
+  ws.on('close', () => {
+    session.closed = true
+    sockets.delete(ws)
+    if (session.authTimer) clearTimeout(session.authTimer)
+    if (session.connection) {
+      unregister(session.connection)
+      socketClosed(session.connection.userId)
+    }
+  })
+  ws.on('error', error => logger.debug('socket error', { error: errorName(error) }))
+
+  if (auth) {
+    void activate(ws, session, auth)
+  }
+  else {
+    session.authTimer = setTimeout(() => {
+      if (!session.auth) closeSocket(ws, WS_CLOSE.unauthorized, 'authentication timeout')
+    }, IN_BAND_AUTH_DEADLINE_MS)
+  }
+}
+
+async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext): Promise<void> {
+  if (session.authTimer) clearTimeout(session.authTimer)
+  session.authTimer = null
+  session.auth = auth
+  const connection: Connection = {
+    id: randomUUID(),
+    userId: auth.userId,
+    sessionId: auth.sessionId,
+    topics: new Set(),
+    backlog: [],
+    send: frame => sendFrame(ws, frame),
+    close: (code, reason) => closeSocket(ws, code, reason),
+  }
+  // Registered first, so a chat joined while the list loads still reaches this socket.
+  register(connection)
+  session.connection = connection
+  socketOpened(auth.userId)
+  try {
+    const chats = await readyChats(auth.userId)
+    if (session.closed) return
+    subscribeChats(connection, chats.map(chat => chat.id))
+    markReady(connection, { type: 'ready', user: toMe(auth.user), sessionId: auth.sessionId, chats })
+  }
+  catch (error) {
+    logger.error('socket ready failed', { error: errorName(error) })
+    closeSocket(ws, 1011, 'server error')
+  }
+}
+
+/** Whether another socket of this user would pass the per-user cap (checked on the upgrade). */
+export function hasSocketRoom(userId: string): boolean {
+  return socketsOf(userId) < MAX_SOCKETS_PER_USER
+}
+
+function parseFrame(text: string): { frame: ClientFrame } | { id?: string, message: string } {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  }
+  catch {
+    return { message: 'Frames are JSON text.' }
+  }
+  const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined
+  const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined
+  if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
+    return { id, message: `Unknown frame type${typeof type === 'string' ? `: ${type.slice(0, 40)}` : ''}.` }
+  }
+  const parsed = clientFrameSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    return { id, message: `Invalid ${type} frame${issue ? `: ${issue.path.join('.') || 'frame'} ${issue.message}` : ''}.` }
+  }
+  return { frame: parsed.data }
+}
+
+async function handleFrame(ws: WebSocket, session: SocketSession, text: string): Promise<void> {
+  if (session.closed) return
+  const parsed = parseFrame(text)
+  if (!session.auth) {
+    // Before authentication only an `auth` frame is understood.
+    if (!('frame' in parsed) || parsed.frame.type !== 'auth') {
+      closeSocket(ws, WS_CLOSE.unauthorized, 'authenticate first')
+      return
+    }
+    const auth = await authenticateAccessToken(parsed.frame.token).catch(() => null)
+    if (!auth) {
+      closeSocket(ws, WS_CLOSE.unauthorized, 'invalid token')
+      return
+    }
+    if (!hasSocketRoom(auth.userId)) {
+      closeSocket(ws, WS_CLOSE.policyViolation, 'too many sockets')
+      return
+    }
+    await activate(ws, session, auth)
+    return
+  }
+  if (!('frame' in parsed)) {
+    sendFrame(ws, errorFrame(parsed.id, 'validation_failed', parsed.message))
+    return
+  }
+  const { frame } = parsed
+  try {
+    const answer = await dispatch(session, frame)
+    if (answer) sendFrame(ws, answer)
+  }
+  catch (error) {
+    const { body } = toApiError(error instanceof ZodError ? new H3Error('validation', { cause: error }) : error)
+    if (body.statusCode >= 500) logger.error('frame failed', { type: frame.type, error: errorName(error) })
+    sendFrame(ws, errorFrame(frame.id, body.data.code, body.message))
+    if (body.data.code === 'rate_limited' && isFlooding(session)) {
+      closeSocket(ws, WS_CLOSE.policyViolation, 'flooding')
+    }
+  }
+}
+
+function isFlooding(session: SocketSession): boolean {
+  const now = Date.now()
+  session.rejections = session.rejections.filter(at => now - at < FLOOD_WINDOW_MS)
+  session.rejections.push(now)
+  return session.rejections.length >= FLOOD_REJECTIONS
+}
+
+function ack(id: string | undefined, extra: Partial<Extract<ServerFrame, { type: 'ack' }>> = {}): ServerFrame {
+  return id === undefined ? { type: 'ack', ...extra } : { type: 'ack', id, ...extra }
+}
+
+async function dispatch(session: SocketSession, frame: ClientFrame): Promise<ServerFrame | null> {
+  const auth = session.auth!
+  switch (frame.type) {
+    case 'auth':
+      return errorFrame(frame.id, 'validation_failed', 'This socket is already authenticated.')
+    case 'ping':
+      return frame.id === undefined ? { type: 'pong' } : ({ type: 'pong', id: frame.id } as ServerFrame)
+    case 'message.send': {
+      const { message } = await sendMessage(auth, frame.chatId, { content: frame.content, clientId: frame.clientId, replyToId: frame.replyToId })
+      return ack(frame.id, { message })
+    }
+    case 'message.edit':
+      return ack(frame.id, { message: await editMessage(auth, frame.messageId, frame.content) })
+    case 'message.delete':
+      await deleteMessage(auth, frame.messageId)
+      return ack(frame.id)
+    case 'reaction.add':
+    case 'reaction.remove':
+      return ack(frame.id, { message: await setReaction(auth, frame.messageId, frame.emoji, frame.type === 'reaction.add') })
+    case 'read':
+      await markRead(auth, frame.chatId, frame.seq)
+      return ack(frame.id)
+    case 'typing':
+      await typing(session, frame.chatId)
+      return null
+  }
+}
+
+/** Typing: members only (known from the socket's subscriptions: no database access), throttled per chat. */
+async function typing(session: SocketSession, chatId: string): Promise<void> {
+  const connection = session.connection
+  if (!connection || !isSubscribed(connection, chatId)) return
+  const now = Date.now()
+  const key = `${connection.userId}:${chatId}`
+  if (now - (typingSentAt.get(key) ?? 0) < TYPING_THROTTLE_MS) return
+  typingSentAt.set(key, now)
+  if (typingSentAt.size > 10_000) {
+    for (const [entry, at] of typingSentAt) if (now - at > TYPING_THROTTLE_MS) typingSentAt.delete(entry)
+  }
+  await publishToChat(chatId, { type: 'typing', chatId, userId: connection.userId, expiresAt: new Date(now + TYPING_TTL_MS).toISOString() }, connection.userId)
+}
+
+/** Pings every socket; one silent for longer than the limit is dropped. */
+export function heartbeat(): void {
+  const now = Date.now()
+  for (const [ws, session] of sockets) {
+    if (now - session.lastHeard > SILENCE_LIMIT_MS) {
+      ws.terminate()
+      continue
+    }
+    try {
+      ws.ping()
+    }
+    catch {
+      // closing already
+    }
+  }
+}
+
+export function closeAllSockets(code: number, reason: string): void {
+  for (const ws of sockets.keys()) closeSocket(ws, code, reason)
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { codePoints, listQuerySchema, objectIdSchema } from './common'
+
+/** Chat names and topics; a name must show something, not only spaces. */
+const chatName = codePoints(1, 80).refine(name => name.trim().length > 0, { message: 'The name cannot be blank' })
+const chatTopic = codePoints(0, 250)
+
+export const MAX_GROUP_MEMBERS = 256
+
+// A union (not discriminated): two shapes share type "direct".
+export const createChatSchema = z.union([
+  z.strictObject({ type: z.literal('direct'), userId: objectIdSchema }),
+  z.strictObject({ type: z.literal('direct'), username: z.string().min(1).max(64) }),
+  z.strictObject({ type: z.literal('group'), name: chatName, memberIds: z.array(objectIdSchema).max(MAX_GROUP_MEMBERS - 1).default([]) }),
+  z.strictObject({ type: z.literal('channel'), name: chatName, topic: chatTopic.nullish() }),
+])
+export type CreateChatInput = z.infer<typeof createChatSchema>
+
+export const updateChatSchema = z.strictObject({
+  name: chatName.optional(),
+  topic: chatTopic.nullable().optional(),
+})
+
+export const chatIdParamsSchema = z.object({ id: objectIdSchema })
+export const memberParamsSchema = z.object({ id: objectIdSchema, userId: objectIdSchema })
+
+export const addMembersSchema = z.strictObject({ userIds: z.array(objectIdSchema).min(1).max(MAX_GROUP_MEMBERS) })
+export const memberRoleSchema = z.strictObject({ role: z.enum(['admin', 'member']) })
+export const markReadSchema = z.strictObject({ seq: z.number().int().min(0) })
+
+export const chatListQuerySchema = listQuerySchema()
+export const publicChatsQuerySchema = listQuerySchema().extend({ q: z.string().max(100).optional() })

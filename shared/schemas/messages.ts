@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { MESSAGE_LIST_LIMIT } from '../limits'
+import { codePointLength, codePoints, listQuerySchema, objectIdSchema } from './common'
+
+/** 1-4000 code points and not only whitespace. */
+export const messageContentSchema = codePoints(1, 4000).refine(text => text.trim().length > 0, { message: 'A message cannot be blank' })
+export const clientIdSchema = codePoints(1, 64)
+/** 1-16 code points without whitespace. */
+export const emojiSchema = z.string().refine(text => codePointLength(text) >= 1 && codePointLength(text) <= 16 && !/\s/u.test(text), {
+  message: 'An emoji is 1 to 16 characters without spaces',
+})
+
+export const sendMessageSchema = z.strictObject({
+  content: messageContentSchema,
+  clientId: clientIdSchema.optional(),
+  replyToId: objectIdSchema.nullish(),
+})
+export const editMessageSchema = z.strictObject({ content: messageContentSchema })
+
+export const messageIdParamsSchema = z.object({ id: objectIdSchema })
+export const reactionParamsSchema = z.object({ id: objectIdSchema, emoji: emojiSchema })
+
+const seq = z.coerce.number().int().min(0)
+const messageLimit = z.coerce.number().int().min(1).max(MESSAGE_LIST_LIMIT.max).default(MESSAGE_LIST_LIMIT.default)
+
+export const historyQuerySchema = z.object({
+  before: seq.optional(),
+  after: seq.optional(),
+  around: seq.optional(),
+  limit: messageLimit,
+}).refine(query => [query.before, query.after, query.around].filter(value => value !== undefined).length <= 1, {
+  message: 'Use at most one of before, after and around',
+})
+
+export const changesQuerySchema = z.object({
+  since: seq.default(0),
+  limit: messageLimit,
+})
+
+export const searchQuerySchema = listQuerySchema().extend({
+  q: codePoints(2, 100),
+  chatId: objectIdSchema.optional(),
+})

@@ -1,0 +1,20 @@
+import { z } from 'zod'
+import { objectIdSchema } from './common'
+import { clientIdSchema, emojiSchema, messageContentSchema } from './messages'
+
+// Client frames of /ws (../shared/API.md). The same field schemas as the REST bodies.
+const frameId = z.string().max(128).optional()
+
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('auth'), id: frameId, token: z.string().min(1).max(4096) }),
+  z.strictObject({ type: z.literal('message.send'), id: frameId, chatId: objectIdSchema, content: messageContentSchema, clientId: clientIdSchema, replyToId: objectIdSchema.nullish() }),
+  z.strictObject({ type: z.literal('message.edit'), id: frameId, messageId: objectIdSchema, content: messageContentSchema }),
+  z.strictObject({ type: z.literal('message.delete'), id: frameId, messageId: objectIdSchema }),
+  z.strictObject({ type: z.literal('reaction.add'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),
+  z.strictObject({ type: z.literal('reaction.remove'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),
+  z.strictObject({ type: z.literal('typing'), id: frameId, chatId: objectIdSchema }),
+  z.strictObject({ type: z.literal('read'), id: frameId, chatId: objectIdSchema, seq: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal('ping'), id: frameId }),
+])
+export type ClientFrame = z.infer<typeof clientFrameSchema>
+export const CLIENT_FRAME_TYPES = ['auth', 'message.send', 'message.edit', 'message.delete', 'reaction.add', 'reaction.remove', 'typing', 'read', 'ping'] as const

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Types } from 'mongoose'
+import { createChat, getChat, listChats, markRead, readyChats } from '../../server/services/chats'
+import { Message, MessageChange, changeKeyId, messageIdFor } from '../../server/models/message'
+import { Chat } from '../../server/models/chat'
+import { changes, deleteMessage, editMessage, history, sendMessage, setReaction } from '../../server/services/messages'
+import { requireMember } from '../../server/services/access'
+import { connectServices, createTestUser, disconnectServices, isIdEquality, recordCommands, type CommandRecord } from '../harness/services'
+
+// Every hot path reads and writes by `_id` only, a number of times that does not depend
+// on the size of the chat or on how many chats the user has (docs/api-realtime.md).
+
+beforeAll(async () => {
+  process.env.PARLEY_SEND_RATE = '100000'
+  process.env.PARLEY_SEND_BURST = '100000'
+  await connectServices('hotpath', { monitorCommands: true })
+})
+afterAll(async () => {
+  await disconnectServices()
+})
+
+/** Fills a chat with `count` messages directly (fast), keeping its counters and change keys right. */
+async function fillChat(chatId: string, senderId: string, count: number) {
+  const now = new Date()
+  for (let start = 1; start <= count; start += 500) {
+    const seqs = Array.from({ length: Math.min(500, count - start + 1) }, (_, i) => start + i)
+    await Message.insertMany(seqs.map(seq => ({
+      _id: messageIdFor(chatId, seq), chatId, seq, changeSeq: seq, senderId, content: `message ${seq}`,
+      clientId: null, replyToId: null, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
+    })))
+    await MessageChange.insertMany(seqs.map(seq => ({ _id: changeKeyId(chatId, seq), messageId: messageIdFor(chatId, seq) })))
+  }
+  await Chat.updateOne({ _id: chatId }, { $set: { lastSeq: count, lastChangeSeq: count, lastActivityAt: now } })
+}
+
+interface Scenario { messages: number, chats: number }
+
+async function measure({ messages, chats }: Scenario): Promise<Record<string, CommandRecord[]>> {
+  const [ana, bob] = await Promise.all([createTestUser(), createTestUser()])
+  const { chat } = await createChat(ana, { type: 'group', name: 'Measured', memberIds: [bob.userId] })
+  for (let i = 1; i < chats; i++) await createChat(ana, { type: 'group', name: `Other ${i}`, memberIds: [bob.userId] })
+  await fillChat(chat.id, bob.userId, messages)
+  const last = messages
+  const sent = await sendMessage(ana, chat.id, { content: 'warm up' })
+
+  const results: Record<string, CommandRecord[]> = {}
+  const record = async (name: string, task: () => Promise<unknown>) => {
+    results[name] = (await recordCommands(task)).commands
+  }
+  await record('membership check', () => requireMember(ana, chat.id))
+  await record('send', () => sendMessage(ana, chat.id, { content: 'hello', clientId: `c-${messages}` }))
+  await record('send replay', () => sendMessage(ana, chat.id, { content: 'hello', clientId: `c-${messages}` }))
+  await record('edit', () => editMessage(ana, sent.message.id, 'edited'))
+  await record('react', () => setReaction(bob, sent.message.id, '🎉', true))
+  await record('unreact', () => setReaction(bob, sent.message.id, '🎉', false))
+  await record('delete', () => deleteMessage(ana, sent.message.id))
+  await record('mark read', () => markRead(bob, chat.id, last - 5))
+  await record('history page', () => history(bob, chat.id, { limit: 5 }))
+  await record('history before', () => history(bob, chat.id, { before: last - 3, limit: 5 }))
+  await record('history around', () => history(bob, chat.id, { around: Math.ceil(last / 2), limit: 5 }))
+  await record('changes', () => changes(bob, chat.id, last - 8, 5))
+  await record('chat detail', () => getChat(bob, chat.id))
+  // The chat list and `ready` read each of the user's chats by `_id`: measured at one chat count.
+  await record('chat list', () => listChats(bob, { limit: 3 }))
+  await record('ready', () => readyChats(bob.userId))
+  return results
+}
+
+describe('hot paths on the embedded engine', () => {
+  let small: Record<string, CommandRecord[]>
+  let large: Record<string, CommandRecord[]>
+
+  beforeAll(async () => {
+    small = await measure({ messages: 10, chats: 3 })
+    large = await measure({ messages: 1_000, chats: 30 })
+  }, 120_000)
+
+  it('use only `_id` equality filters', () => {
+    for (const results of [small, large]) {
+      for (const [path, commands] of Object.entries(results)) {
+        const scans = commands.filter(command => !isIdEquality(command.filter))
+        expect(scans, `${path} sent a non-_id filter`).toEqual([])
+      }
+    }
+  })
+
+  it('send the same number of commands with 10 or 1,000 messages and 3 or 30 chats', () => {
+    for (const path of Object.keys(small)) {
+      if (path === 'chat list' || path === 'ready') continue
+      expect(large[path]!.length, path).toBe(small[path]!.length)
+    }
+  })
+
+  it('read each of the user\'s chats once for the list and `ready`, whatever the chat sizes', () => {
+    // 3 chats vs 30 chats: the per-chat part grows with the number of chats, nothing else does.
+    const perChat = (large.ready!.length - small.ready!.length) / 27
+    expect(perChat).toBe(1)
+    expect(large['chat list']!.length - small['chat list']!.length).toBe(27)
+  })
+
+  it('looks messages up by `_id` through the index', async () => {
+    const plan = JSON.stringify(await Message.find({ _id: new Types.ObjectId(messageIdFor(new Types.ObjectId().toHexString(), 1)) }).explain())
+    expect(plan).toContain('USING INDEX')
+  })
+})

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto'
+import mongoose, { Types } from 'mongoose'
+import { inject } from 'vitest'
+import { UserKeyModel, UserModel, usernameKey } from '../../server/models/user'
+import type { Actor } from '../../server/services/access'
+
+// Service-level tests run the real services on the default mongoose connection, pointed
+// at a fresh database of the test FerretDB.
+
+export interface CommandRecord { name: string, collection: string, filter: unknown }
+
+export async function connectServices(prefix: string, options: { monitorCommands?: boolean } = {}): Promise<typeof mongoose> {
+  const uri = new URL(inject('mongoUri'))
+  uri.pathname = `/${prefix}_${randomBytes(4).toString('hex')}`
+  await mongoose.connect(uri.toString(), { serverSelectionTimeoutMS: 5_000, monitorCommands: options.monitorCommands ?? false })
+  const chats = await import('../../server/models/chat')
+  const messages = await import('../../server/models/message')
+  await Promise.all([chats.Chat, chats.Membership, chats.UserChats, chats.ChatKey, messages.Message, messages.MessageChange, messages.ClientIdKey].map(model => model.createIndexes()))
+  return mongoose
+}
+
+export async function disconnectServices(): Promise<void> {
+  await mongoose.connection.dropDatabase().catch(() => {})
+  await mongoose.disconnect()
+}
+
+let userCounter = 0
+export async function createTestUser(role: Actor['role'] = 'user'): Promise<Actor & { username: string }> {
+  const username = `u${Date.now().toString(36)}${(userCounter++).toString(36)}${randomBytes(2).toString('hex')}`
+  const user = await UserModel.create({ _id: new Types.ObjectId(), username, usernameLower: username.toLowerCase(), displayName: username, role })
+  await UserKeyModel.create({ _id: usernameKey(username), userId: user._id })
+  return { userId: String(user._id), role, username }
+}
+
+const READ_WRITE = new Set(['find', 'insert', 'update', 'delete', 'findAndModify', 'aggregate', 'count', 'distinct'])
+
+/** Records the commands the driver sends while `task` runs (command monitoring). */
+export async function recordCommands<T>(task: () => Promise<T>): Promise<{ result: T, commands: CommandRecord[] }> {
+  const commands: CommandRecord[] = []
+  const client = mongoose.connection.getClient()
+  const listener = (event: { commandName: string, command: Record<string, unknown> }) => {
+    if (!READ_WRITE.has(event.commandName)) return
+    const command = event.command
+    const filters: unknown[] = []
+    if (event.commandName === 'find' || event.commandName === 'count' || event.commandName === 'distinct') filters.push(command.filter ?? command.query)
+    if (event.commandName === 'findAndModify') filters.push(command.query)
+    if (event.commandName === 'update') for (const update of command.updates as { q: unknown }[]) filters.push(update.q)
+    if (event.commandName === 'delete') for (const deletion of command.deletes as { q: unknown }[]) filters.push(deletion.q)
+    if (event.commandName === 'aggregate') filters.push(command.pipeline)
+    if (filters.length === 0) filters.push(null)
+    for (const filter of filters) commands.push({ name: event.commandName, collection: String(command[event.commandName]), filter })
+  }
+  client.on('commandStarted', listener)
+  try {
+    const result = await task()
+    return { result, commands }
+  }
+  finally {
+    client.off('commandStarted', listener)
+  }
+}
+
+/** True when a filter is exactly `{ _id: <value> }` (the only indexed lookup on the embedded engine). */
+export function isIdEquality(filter: unknown): boolean {
+  if (filter === null) return true // inserts carry no filter
+  if (!filter || typeof filter !== 'object') return false
+  const keys = Object.keys(filter)
+  if (keys.length !== 1 || keys[0] !== '_id') return false
+  const value = (filter as { _id: unknown })._id
+  return typeof value === 'string' || value instanceof Types.ObjectId || (typeof value === 'object' && value !== null && (value as { _bsontype?: string })._bsontype === 'ObjectId')
+}
