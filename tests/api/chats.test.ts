@@ -1,0 +1,130 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { api, signUp, type TestUser } from '../harness/api-client'
+
+const baseUrl = () => inject('baseUrl')
+let ana: TestUser, bob: TestUser, cy: TestUser
+
+beforeAll(async () => {
+  [ana, bob, cy] = await Promise.all([signUp(baseUrl(), 'ana'), signUp(baseUrl(), 'bob'), signUp(baseUrl(), 'cy')])
+})
+
+describe('chats over HTTP', () => {
+  it('requires authentication', async () => {
+    const response = await api(baseUrl(), null, 'GET', '/api/chats')
+    expect(response.status).toBe(401)
+    expect(response.body).toMatchObject({ data: { code: 'unauthorized' } })
+  })
+
+  it('creates one direct chat per pair (201, then 200) and refuses yourself', async () => {
+    const created = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'direct', userId: bob.id })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ type: 'direct', name: null, memberCount: 2, lastSeq: 0, lastChangeSeq: 0, lastMessage: null, createdBy: ana.id, peer: { id: bob.id } })
+    expect(created.body.lastActivityAt).toBe(created.body.createdAt)
+    expect(created.body.membership).toMatchObject({ role: 'member', lastReadSeq: 0, unreadCount: 0 })
+    const again = await api(baseUrl(), bob, 'POST', '/api/chats', { type: 'direct', username: ana.username.toUpperCase() })
+    expect(again.status).toBe(200)
+    expect(again.body.id).toBe(created.body.id)
+    expect(again.body.peer.id).toBe(ana.id)
+    const self = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'direct', userId: ana.id })
+    expect(self.status).toBe(400)
+    expect(self.body.data.code).toBe('validation_failed')
+    const detail = await api(baseUrl(), ana, 'GET', `/api/chats/${created.body.id}`)
+    expect(detail.body.members.map((m: { id: string }) => m.id).sort()).toEqual([ana.id, bob.id].sort())
+    const leave = await api(baseUrl(), ana, 'POST', `/api/chats/${created.body.id}/leave`)
+    expect(leave.status).toBe(400)
+  })
+
+  it('rejects unknown fields, bad shapes and malformed ids', async () => {
+    expect((await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'x', memberIds: [], admin: true })).status).toBe(400)
+    expect((await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: '', memberIds: [] })).status).toBe(400)
+    expect((await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'x', memberIds: ['0123456789abcdef01234567'] })).status).toBe(400)
+    const malformed = await api(baseUrl(), ana, 'GET', '/api/chats/not-an-id')
+    expect([400, 404]).toContain(malformed.status)
+    const missing = await api(baseUrl(), ana, 'GET', '/api/chats/0123456789abcdef01234567')
+    expect(missing.status).toBe(404)
+    expect(missing.body.data.code).toBe('not_found')
+  })
+
+  it('groups: owner, members, add, remove, roles, hidden from outsiders, deleted when empty', async () => {
+    const group = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Project', memberIds: [bob.id] })
+    expect(group.status).toBe(201)
+    expect(group.body).toMatchObject({ type: 'group', name: 'Project', memberCount: 2, membership: { role: 'owner' } })
+    const id = group.body.id
+    expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)).status).toBe(404)
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${id}/members`, { userIds: [cy.id] })).status).toBe(403)
+    const added = await api(baseUrl(), ana, 'POST', `/api/chats/${id}/members`, { userIds: [cy.id] })
+    expect(added.status).toBe(200)
+    expect(added.body.memberCount).toBe(3)
+    const members = await api(baseUrl(), cy, 'GET', `/api/chats/${id}/members`)
+    // By join time: the founders first, the newcomer last.
+    expect(members.body.items.map((m: { user: { id: string } }) => m.user.id).slice(0, 2).sort()).toEqual([ana.id, bob.id].sort())
+    expect(members.body.items[2].user.id).toBe(cy.id)
+    expect(members.body.items.find((m: { user: { id: string } }) => m.user.id === ana.id)).toMatchObject({ role: 'owner', joinedAt: expect.any(String) })
+    expect((await api(baseUrl(), bob, 'PATCH', `/api/chats/${id}/members/${cy.id}`, { role: 'admin' })).status).toBe(403)
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${id}/members/${bob.id}`, { role: 'admin' })).status).toBe(200)
+    const renamed = await api(baseUrl(), bob, 'PATCH', `/api/chats/${id}`, { name: 'Renamed', topic: 'plans' })
+    expect(renamed.body).toMatchObject({ name: 'Renamed', topic: 'plans' })
+    expect((await api(baseUrl(), bob, 'DELETE', `/api/chats/${id}/members/${cy.id}`)).status).toBe(204)
+    expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)).status).toBe(404)
+    // The owner leaves: the admin (bob) becomes owner; then bob leaves and the group is gone.
+    expect((await api(baseUrl(), ana, 'POST', `/api/chats/${id}/leave`)).status).toBe(204)
+    expect((await api(baseUrl(), bob, 'GET', `/api/chats/${id}`)).body.membership.role).toBe('owner')
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${id}/leave`)).status).toBe(204)
+    expect((await api(baseUrl(), bob, 'GET', `/api/chats/${id}`)).status).toBe(404)
+  })
+
+  it('channels: unique names in any case, public directory, join, delete', async () => {
+    const name = `Lobby ${Date.now()}`
+    const channel = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name, topic: 'hi' })
+    expect(channel.status).toBe(201)
+    expect(channel.body).toMatchObject({ type: 'channel', name, topic: 'hi', membership: { role: 'owner' } })
+    const taken = await api(baseUrl(), bob, 'POST', '/api/chats', { type: 'channel', name: name.toUpperCase() })
+    expect(taken.status).toBe(409)
+    expect(taken.body.data.code).toBe('name_taken')
+    const id = channel.body.id
+    const visible = await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)
+    expect(visible.status).toBe(200)
+    expect(visible.body.membership).toBeNull()
+    const directory = await api(baseUrl(), cy, 'GET', `/api/chats/public?q=${encodeURIComponent(name.slice(0, 8).toLowerCase())}`)
+    expect(directory.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({ joined: false })
+    const post = await api(baseUrl(), cy, 'POST', `/api/chats/${id}/messages`, { content: 'hi' })
+    expect(post.status).toBe(403)
+    expect(post.body.data.code).toBe('forbidden')
+    const joined = await api(baseUrl(), cy, 'POST', `/api/chats/${id}/join`)
+    expect(joined.status).toBe(200)
+    expect(joined.body.membership.role).toBe('member')
+    expect((await api(baseUrl(), cy, 'POST', `/api/chats/${id}/join`)).body.memberCount).toBe(2)
+    expect((await api(baseUrl(), cy, 'DELETE', `/api/chats/${id}`)).status).toBe(403)
+    expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${id}`)).status).toBe(204)
+    expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)).status).toBe(404)
+  })
+
+  it('lists the caller\'s chats by recent activity, paginated', async () => {
+    const user = await signUp(baseUrl(), 'list')
+    const ids: string[] = []
+    for (const peer of [ana, bob, cy]) ids.push((await api(baseUrl(), user, 'POST', '/api/chats', { type: 'direct', userId: peer.id })).body.id)
+    await api(baseUrl(), user, 'POST', `/api/chats/${ids[0]}/messages`, { content: 'bump' })
+    const first = await api(baseUrl(), user, 'GET', '/api/chats?limit=2')
+    expect(first.body.items.map((c: { id: string }) => c.id)).toEqual([ids[0], ids[2]])
+    expect(first.body.nextCursor).toEqual(expect.any(String))
+    const second = await api(baseUrl(), user, 'GET', `/api/chats?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)
+    expect(second.body.items.map((c: { id: string }) => c.id)).toEqual([ids[1]])
+    expect(second.body.nextCursor).toBeNull()
+    expect(first.body.items[0].lastMessage).toMatchObject({ content: 'bump', seq: 1 })
+  })
+
+  it('marks read forward only, capped at lastSeq, and counts unread from others', async () => {
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Unread', memberIds: [bob.id] })).body
+    for (let i = 0; i < 4; i++) await api(baseUrl(), ana, 'POST', `/api/chats/${chat.id}/messages`, { content: `n${i}` })
+    await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/messages`, { content: 'reply' })
+    expect((await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}`)).body.membership.unreadCount).toBe(4)
+    expect((await api(baseUrl(), ana, 'GET', `/api/chats/${chat.id}`)).body.membership.unreadCount).toBe(1)
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/read`, { seq: 2 })).status).toBe(204)
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/read`, { seq: 1 })).status).toBe(204)
+    expect((await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}`)).body.membership).toMatchObject({ lastReadSeq: 2, unreadCount: 2 })
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/read`, { seq: 99 })).status).toBe(204)
+    expect((await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}`)).body.membership).toMatchObject({ lastReadSeq: 5, unreadCount: 0 })
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/read`, { seq: -1 })).status).toBe(400)
+    expect((await api(baseUrl(), cy, 'POST', `/api/chats/${chat.id}/read`, { seq: 1 })).status).toBe(404)
+  })
+})

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Message } from '../../shared/types/api'
+import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
+import { api, signUp, type TestUser } from '../harness/api-client'
+import { startRedis, type RunningRedis } from '../harness/redis'
+import { TestSocket, type Frame } from '../harness/ws-client'
+
+// Two instances on two ports, one database, one redis-server: events cross between them.
+let redis: RunningRedis
+let one: RunningServer
+let two: RunningServer
+const sockets: TestSocket[] = []
+
+beforeAll(async () => {
+  redis = await startRedis()
+  ;[one, two] = await Promise.all([
+    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
+    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
+  ])
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all(sockets.map(socket => socket.close()))
+  await Promise.all([one?.stop(), two?.stop()])
+  await redis?.stop()
+})
+
+async function connect(server: RunningServer, user: TestUser): Promise<TestSocket> {
+  const socket = await TestSocket.connect(server.baseUrl, { token: user.token })
+  sockets.push(socket)
+  return socket
+}
+
+const created = (chatId: string) => (frame: Frame) => frame.type === 'message.created' && frame.chatId === chatId
+
+describe('two instances joined by Redis', () => {
+  it('report the Redis bus in health', async () => {
+    for (const server of [one, two]) {
+      expect(await (await fetch(`${server.baseUrl}/api/health`)).json()).toMatchObject({ status: 'ok', bus: 'redis' })
+    }
+  })
+
+  it('deliver a message sent on one instance to sockets on the other, and subscribe new members everywhere', async () => {
+    const [ana, bob] = await Promise.all([signUp(one.baseUrl, 'ana'), signUp(one.baseUrl, 'bob')])
+    const bobSocket = await connect(two, bob)
+    const chat = (await api(one.baseUrl, ana, 'POST', '/api/chats', { type: 'direct', userId: bob.id })).body.id
+    await bobSocket.waitFor(frame => frame.type === 'chat.created')
+    const sent = await api<Message>(one.baseUrl, ana, 'POST', `/api/chats/${chat}/messages`, { content: 'across' })
+    const received = await bobSocket.waitFor(created(chat))
+    expect((received.message as Message).id).toBe(sent.body.id)
+    // Revoking a session on instance one closes its socket on instance two.
+    await api(one.baseUrl, bob, 'POST', '/api/auth/logout')
+    expect((await bobSocket.closed).code).toBe(4401)
+  })
+
+  it('store concurrent sends from both instances once each, in one order seen everywhere', async () => {
+    const users = await Promise.all(Array.from({ length: 4 }, (_, i) => signUp(one.baseUrl, `multi${i}`)))
+    const chat = (await api(one.baseUrl, users[0]!, 'POST', '/api/chats', { type: 'group', name: 'Both', memberIds: users.slice(1).map(u => u.id) })).body.id
+    const connected = await Promise.all(users.map((user, i) => connect(i % 2 ? two : one, user)))
+    const perClient = 25
+    const acks = await Promise.all(connected.map((socket, s) => Promise.all(Array.from({ length: perClient }, (_, i) =>
+      socket.request({ type: 'message.send', chatId: chat, content: `c${s} m${i}`, clientId: `c${s}-${i}` }, 60_000)))))
+    const total = perClient * connected.length
+    const ids = acks.flat().map(ack => (ack.message as Message).id)
+    expect(new Set(ids).size).toBe(total)
+    const seqs = acks.flat().map(ack => (ack.message as Message).seq).sort((a, b) => a - b)
+    expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1))
+    const orders = await Promise.all(connected.map(async socket => (await socket.waitForCount(created(chat), total, 60_000)).map(frame => (frame.message as Message).seq)))
+    for (const order of orders) expect(order).toEqual(orders[0])
+    expect(orders[0]).toEqual(Array.from({ length: total }, (_, i) => i + 1))
+    // A replayed clientId on the other instance returns the original.
+    const first = acks[0]![0]!.message as Message
+    const replay = await connected[1]!.request({ type: 'message.send', chatId: chat, content: 'again', clientId: 'c1-0' })
+    expect((replay.message as Message).id).toBe((acks[1]![0]!.message as Message).id)
+    expect(first.seq).toBeGreaterThan(0)
+    const page = await api(two.baseUrl, users[0]!, 'GET', `/api/chats/${chat}/messages?limit=100`)
+    expect(page.body.items.at(-1).seq).toBe(total)
+  }, 120_000)
+})

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Message } from '../../shared/types/api'
+import { api, eventually, signUp, type TestUser } from '../harness/api-client'
+import { TestSocket, type Frame } from '../harness/ws-client'
+
+const baseUrl = () => inject('baseUrl')
+let ana: TestUser, bob: TestUser, eve: TestUser
+let chatId: string
+const open: TestSocket[] = []
+
+async function connect(user: TestUser, via: 'bearer' | 'cookie' = 'bearer'): Promise<TestSocket> {
+  const socket = await TestSocket.connect(baseUrl(), { token: user.token, via })
+  open.push(socket)
+  return socket
+}
+
+beforeAll(async () => {
+  [ana, bob, eve] = await Promise.all([signUp(baseUrl(), 'ana'), signUp(baseUrl(), 'bob'), signUp(baseUrl(), 'eve')])
+  chatId = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Live', memberIds: [bob.id] })).body.id
+})
+afterAll(async () => {
+  await Promise.all(open.map(socket => socket.close()))
+})
+
+const isCreated = (chat: string) => (frame: Frame) => frame.type === 'message.created' && frame.chatId === chat
+
+describe('/ws authentication and limits', () => {
+  it('authenticates with a Bearer header or the cookie and sends ready first', async () => {
+    for (const via of ['bearer', 'cookie'] as const) {
+      const socket = await connect(ana, via)
+      const ready = socket.frames[0]!
+      expect(ready).toMatchObject({ type: 'ready', sessionId: ana.sessionId, user: { id: ana.id, username: ana.username } })
+      expect(ready.chats).toContainEqual({ id: chatId, lastSeq: expect.any(Number), lastChangeSeq: expect.any(Number) })
+      await socket.close()
+    }
+  })
+
+  it('authenticates in-band with an auth frame, and closes 4401 on a bad one', async () => {
+    const socket = await TestSocket.connect(baseUrl())
+    open.push(socket)
+    socket.send({ type: 'auth', token: ana.token })
+    await socket.waitFor(frame => frame.type === 'ready')
+    const bad = await TestSocket.connect(baseUrl())
+    bad.send({ type: 'auth', token: 'not-a-jwt' })
+    expect((await bad.closed).code).toBe(4401)
+    const early = await TestSocket.connect(baseUrl())
+    early.send({ type: 'ping' })
+    expect((await early.closed).code).toBe(4401)
+  })
+
+  it('closes an unauthenticated socket with 4401 after 10 s', async () => {
+    const socket = await TestSocket.connect(baseUrl())
+    const { code } = await socket.closed
+    expect(code).toBe(4401)
+  }, 30_000)
+
+  it('refuses bad tokens (401) and foreign origins (403) on the upgrade; no Origin is fine', async () => {
+    expect(await TestSocket.upgradeStatus(baseUrl(), { token: 'bad.token.here' })).toBe(401)
+    expect(await TestSocket.upgradeStatus(baseUrl(), { token: 'bad.token.here', via: 'cookie' })).toBe(401)
+    expect(await TestSocket.upgradeStatus(baseUrl(), { token: ana.token, origin: 'https://evil.example' })).toBe(403)
+    expect(await TestSocket.upgradeStatus(baseUrl(), { origin: 'https://evil.example' })).toBe(403)
+    expect(await TestSocket.upgradeStatus(baseUrl(), { token: ana.token, via: 'cookie', origin: baseUrl() })).toBe(101)
+    expect(await TestSocket.upgradeStatus(baseUrl(), { token: ana.token })).toBe(101)
+  })
+
+  it('allows 20 sockets per user, then answers 429', async () => {
+    const user = await signUp(baseUrl(), 'many')
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => TestSocket.connect(baseUrl(), { token: user.token })))
+    expect(await TestSocket.upgradeStatus(baseUrl(), { token: user.token })).toBe(429)
+    await Promise.all(sockets.map(socket => socket.close()))
+    await eventually(async () => (await TestSocket.upgradeStatus(baseUrl(), { token: user.token })) === 101)
+  })
+})
+
+describe('/ws frames', () => {
+  it('answers ping, and error frames for bad or unknown frames while staying open', async () => {
+    const socket = await connect(ana)
+    socket.send({ type: 'ping' })
+    await socket.waitFor(frame => frame.type === 'pong')
+    socket.sendRaw('{not json')
+    await socket.waitFor(frame => frame.type === 'error' && frame.code === 'validation_failed')
+    expect(await socket.request({ type: 'warp.drive' })).toMatchObject({ type: 'error', code: 'validation_failed' })
+    expect(await socket.request({ type: 'message.send', chatId })).toMatchObject({ type: 'error', code: 'validation_failed' })
+    expect(await socket.request({ type: 'message.send', chatId, content: '', clientId: 'e1' })).toMatchObject({ type: 'error', code: 'validation_failed' })
+    const foreign = (await api(baseUrl(), eve, 'POST', '/api/chats', { type: 'group', name: 'Private', memberIds: [] })).body.id
+    expect(await socket.request({ type: 'message.send', chatId: foreign, content: 'sneak', clientId: 'e2' })).toMatchObject({ type: 'error', code: 'not_found' })
+    expect((await api(baseUrl(), eve, 'GET', `/api/chats/${foreign}`)).body.lastSeq).toBe(0)
+    expect(socket.isOpen).toBe(true)
+    socket.send({ type: 'ping', id: 'still-open' })
+    await socket.waitFor(frame => frame.type === 'pong' && frame.id === 'still-open')
+  })
+
+  it('closes binary frames with 1003 and oversize frames with 1009; the server stays up', async () => {
+    const binary = await connect(ana)
+    binary.sendRaw(Buffer.from([1, 2, 3]), { binary: true })
+    expect((await binary.closed).code).toBe(1003)
+    const big = await connect(ana)
+    big.send({ type: 'message.send', chatId, clientId: 'big', content: 'x'.repeat(70 * 1024) })
+    expect((await big.closed).code).toBe(1009)
+    expect((await fetch(`${baseUrl()}/api/health`)).status).toBe(200)
+    const page = await api(baseUrl(), ana, 'GET', `/api/chats/${chatId}/messages?limit=100`)
+    expect(page.body.items.some((m: Message) => m.clientId === 'big')).toBe(false)
+  })
+
+  it('acks a stored message and delivers it to every member socket, the sender\'s included, and nobody else', async () => {
+    const [sender, senderOther, receiver, outsider] = await Promise.all([connect(ana), connect(ana), connect(bob), connect(eve)])
+    const ack = await sender.request({ type: 'message.send', chatId, content: 'over the socket', clientId: 'ws-1' })
+    expect(ack).toMatchObject({ type: 'ack', message: { chatId, content: 'over the socket', clientId: 'ws-1', sender: { id: ana.id } } })
+    const message = ack.message as Message
+    const stored = await api(baseUrl(), bob, 'GET', `/api/chats/${chatId}/messages?around=${message.seq}&limit=1`)
+    expect(stored.body.items[0].id).toBe(message.id)
+    for (const socket of [sender, senderOther, receiver]) {
+      expect(await socket.waitFor(frame => isCreated(chatId)(frame) && (frame.message as Message).id === message.id)).toMatchObject({ message: { seq: message.seq } })
+    }
+    // A later event proves the outsider had every chance to receive the first.
+    await sender.request({ type: 'message.send', chatId, content: 'second', clientId: 'ws-2' })
+    await receiver.waitFor(frame => isCreated(chatId)(frame) && (frame.message as Message).clientId === 'ws-2')
+    expect(outsider.frames.filter(frame => frame.type !== 'ready' && frame.type !== 'presence')).toEqual([])
+  })
+
+  it('stores one message for the same clientId over HTTP then WebSocket, with the same id', async () => {
+    const socket = await connect(ana)
+    const http = await api<Message>(baseUrl(), ana, 'POST', `/api/chats/${chatId}/messages`, { content: 'both ways', clientId: 'both-1' })
+    expect(http.status).toBe(201)
+    const ack = await socket.request({ type: 'message.send', chatId, content: 'both ways', clientId: 'both-1' })
+    expect((ack.message as Message).id).toBe(http.body.id)
+    const page = await api(baseUrl(), ana, 'GET', `/api/chats/${chatId}/messages?limit=100`)
+    expect(page.body.items.filter((m: Message) => m.clientId === 'both-1')).toHaveLength(1)
+  })
+
+  it('edits, reacts and deletes over the socket with events to members', async () => {
+    const [author, reader] = await Promise.all([connect(ana), connect(bob)])
+    const sent = (await author.request({ type: 'message.send', chatId, content: 'v1', clientId: 'edit-1' })).message as Message
+    const edited = await author.request({ type: 'message.edit', messageId: sent.id, content: 'v2' })
+    expect(edited).toMatchObject({ type: 'ack', message: { id: sent.id, content: 'v2' } })
+    await reader.waitFor(frame => frame.type === 'message.updated' && (frame.message as Message).content === 'v2')
+    const reacted = await reader.request({ type: 'reaction.add', messageId: sent.id, emoji: '🔥' })
+    expect((reacted.message as Message).reactions).toEqual([{ emoji: '🔥', count: 1, userIds: [bob.id] }])
+    await author.waitFor(frame => frame.type === 'message.updated' && (frame.message as Message).reactions.length === 1)
+    expect((await reader.request({ type: 'reaction.remove', messageId: sent.id, emoji: '🔥' })).type).toBe('ack')
+    expect(await reader.request({ type: 'message.edit', messageId: sent.id, content: 'hijack' })).toMatchObject({ type: 'error', code: 'forbidden' })
+    expect(await author.request({ type: 'message.delete', messageId: sent.id })).toMatchObject({ type: 'ack' })
+    const deleted = await reader.waitFor(frame => frame.type === 'message.deleted' && (frame.message as Message).id === sent.id)
+    expect(deleted).toMatchObject({ chatId, message: { content: '', reactions: [] } })
+  })
+
+  it('relays typing with expiresAt to others only, and read receipts', async () => {
+    const [typist, typistOther, reader] = await Promise.all([connect(ana), connect(ana), connect(bob)])
+    typist.send({ type: 'typing', chatId })
+    const typing = await reader.waitFor(frame => frame.type === 'typing' && frame.chatId === chatId)
+    expect(typing.userId).toBe(ana.id)
+    expect(Date.parse(typing.expiresAt as string)).toBeGreaterThan(Date.now())
+    const latest = (await api(baseUrl(), bob, 'GET', `/api/chats/${chatId}`)).body.lastSeq
+    expect(await reader.request({ type: 'read', chatId, seq: latest })).toMatchObject({ type: 'ack' })
+    await typist.waitFor(frame => frame.type === 'read' && frame.userId === bob.id && frame.seq === latest)
+    expect(typistOther.frames.some(frame => frame.type === 'typing')).toBe(false)
+    expect(typist.frames.some(frame => frame.type === 'typing')).toBe(false)
+  })
+})
+
+describe('/ws subscriptions', () => {
+  it('tells a new direct chat\'s peer and new group members, and subscribes them at once', async () => {
+    const user = await signUp(baseUrl(), 'new')
+    const socket = await connect(user)
+    const existing = await connect(bob)
+    const direct = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'direct', userId: user.id })).body
+    const created = await socket.waitFor(frame => frame.type === 'chat.created' && (frame.chat as { id: string }).id === direct.id)
+    expect(created.chat).toMatchObject({ type: 'direct', peer: { id: ana.id } })
+    await api(baseUrl(), ana, 'POST', `/api/chats/${direct.id}/messages`, { content: 'welcome' })
+    await socket.waitFor(isCreated(direct.id))
+
+    expect((await api(baseUrl(), ana, 'POST', `/api/chats/${chatId}/members`, { userIds: [user.id] })).status).toBe(200)
+    await socket.waitFor(frame => frame.type === 'chat.created' && (frame.chat as { id: string }).id === chatId)
+    await existing.waitFor(frame => frame.type === 'member.added' && frame.chatId === chatId && (frame.user as { id: string }).id === user.id)
+    await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/messages`, { content: 'hello newcomer' })
+    await socket.waitFor(frame => isCreated(chatId)(frame) && (frame.message as Message).content === 'hello newcomer')
+
+    // Removed: member.removed, then nothing more from this chat.
+    expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${chatId}/members/${user.id}`)).status).toBe(204)
+    await socket.waitFor(frame => frame.type === 'member.removed' && frame.userId === user.id)
+    await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/messages`, { content: 'after removal' })
+    await existing.waitFor(frame => isCreated(chatId)(frame) && (frame.message as Message).content === 'after removal')
+    await api(baseUrl(), ana, 'POST', `/api/chats/${direct.id}/messages`, { content: 'still here' })
+    await socket.waitFor(frame => isCreated(direct.id)(frame) && (frame.message as Message).content === 'still here')
+    expect(socket.frames.some(frame => isCreated(chatId)(frame) && (frame.message as Message).content === 'after removal')).toBe(false)
+
+    // Deleted: chat.deleted to the members.
+    expect((await api(baseUrl(), user, 'DELETE', `/api/chats/${direct.id}`)).status).toBe(204)
+    await socket.waitFor(frame => frame.type === 'chat.deleted' && frame.chatId === direct.id)
+  })
+
+  it('closes a revoked session\'s socket with 4401 after session.revoked', async () => {
+    const user = await signUp(baseUrl(), 'revoke')
+    const socket = await TestSocket.connect(baseUrl(), { token: user.token })
+    expect((await api(baseUrl(), user, 'POST', '/api/auth/logout')).status).toBe(204)
+    expect((await socket.closed).code).toBe(4401)
+    expect(socket.frames.some(frame => frame.type === 'session.revoked')).toBe(true)
+  })
+
+  it('announces presence to people who share a chat: online, then offline within 5 s', async () => {
+    const [watcher, user] = await Promise.all([signUp(baseUrl(), 'watch'), signUp(baseUrl(), 'pres')])
+    await api(baseUrl(), watcher, 'POST', '/api/chats', { type: 'direct', userId: user.id })
+    const socket = await connect(watcher)
+    const other = await TestSocket.connect(baseUrl(), { token: user.token })
+    await socket.waitFor(frame => frame.type === 'presence' && frame.userId === user.id && frame.online === true)
+    expect((await api(baseUrl(), watcher, 'GET', `/api/users/${user.id}`)).body.online).toBe(true)
+    await other.close()
+    const offline = await socket.waitFor(frame => frame.type === 'presence' && frame.userId === user.id && frame.online === false, 10_000)
+    expect(offline.lastSeenAt).toEqual(expect.any(String))
+  })
+})
+
+describe('/ws ordering under load', () => {
+  it('stores 5 x 40 concurrent sends once each, in one seq order every client sees', async () => {
+    const users = await Promise.all(Array.from({ length: 5 }, (_, i) => signUp(baseUrl(), `load${i}`)))
+    const chat = (await api(baseUrl(), users[0]!, 'POST', '/api/chats', { type: 'group', name: 'Load', memberIds: users.slice(1).map(u => u.id) })).body.id
+    const sockets = await Promise.all(users.map(user => connect(user)))
+    const acks = await Promise.all(sockets.map((socket, s) => Promise.all(Array.from({ length: 40 }, (_, i) =>
+      socket.request({ type: 'message.send', chatId: chat, content: `s${s} m${i}`, clientId: `s${s}-${i}` }, 60_000)))))
+    const seqs = acks.flat().map(ack => (ack.message as Message).seq).sort((a, b) => a - b)
+    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
+    const orders = await Promise.all(sockets.map(async (socket) => {
+      const frames = await socket.waitForCount(isCreated(chat), 200, 60_000)
+      return frames.map(frame => (frame.message as Message).seq)
+    }))
+    for (const order of orders) expect(order).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
+    const detail = await api(baseUrl(), users[0]!, 'GET', `/api/chats/${chat}`)
+    expect(detail.body.lastSeq).toBe(200)
+  }, 120_000)
+})

@@ -1,0 +1,33 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createConnection } from 'node:net'
+import { freePort } from '../../scripts/lib/ferretdb.mjs'
+
+// A throw-away redis-server for multi-instance tests: free port, nothing persisted.
+export interface RunningRedis { url: string, stop: () => Promise<void> }
+
+export async function startRedis(): Promise<RunningRedis> {
+  const port = await freePort()
+  const child: ChildProcess = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+        socket.end()
+        resolve(true)
+      })
+      socket.on('error', () => resolve(false))
+    })
+    if (up) break
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('redis-server did not start')
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode !== null) return
+      const exited = new Promise(resolve => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
