@@ -4,7 +4,7 @@ import '../models/message'
 import { userChatIds } from '../services/chats'
 import { persistLastSeen } from '../services/people'
 import { configurePresence, requestPresenceSync } from '../services/presence'
-import { publishControl, startBus, userTopic } from '../services/realtime/bus'
+import { publishControl, startBus, stopBus, userTopic } from '../services/realtime/bus'
 import { startHub } from '../services/realtime/hub'
 import { closeAllSockets, heartbeat, PING_INTERVAL_MS } from '../services/realtime/socket'
 import { onDomainEvent } from '../utils/domain-events'
@@ -12,7 +12,7 @@ import { onShutdown } from '../utils/shutdown'
 
 // The realtime core: the bus (in-process or Redis), the hub of this instance's sockets,
 // presence, the heartbeat, revoked sessions and the graceful close on shutdown.
-export default defineNitroPlugin(() => {
+export default defineNitroPlugin((nitroApp) => {
   startBus()
   startHub()
   configurePresence({ chatIdsOf: userChatIds, persistLastSeen })
@@ -25,8 +25,11 @@ export default defineNitroPlugin(() => {
 
   const timer = setInterval(heartbeat, PING_INTERVAL_MS)
   timer.unref()
-  onShutdown(() => {
+  // On SIGTERM, while the server still listens: close every socket with 1001 so clients
+  // reconnect elsewhere. Redis goes in the close hook, after the last request.
+  onShutdown(async () => {
     clearInterval(timer)
-    closeAllSockets(WS_CLOSE.goingAway, 'server shutting down')
+    await closeAllSockets(WS_CLOSE.goingAway, 'server shutting down')
   })
+  nitroApp.hooks.hook('close', stopBus)
 })

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws'
 import type { Peer } from 'crossws'
 import { authenticateAccessToken, isOriginAllowed, readAccessToken, type AuthContext } from '../utils/auth'
 import { acceptSocket, hasSocketRoom } from '../services/realtime/socket'
+import { isShuttingDown } from '../utils/shutdown'
 
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
 // foreign Origin whatever the authentication, 401 for a bad token, 429 over 20 sockets);
@@ -23,6 +24,7 @@ function rawSocket(peer: Peer): WebSocket {
 
 export default defineWebSocketHandler({
   async upgrade(request) {
+    if (isShuttingDown()) throw refuse(503, 'unavailable', 'The server is restarting; reconnect shortly.')
     const origin = request.headers.get('origin')
     if (origin !== null && !isOriginAllowed(origin)) throw refuse(403, 'forbidden_origin', 'Requests from this origin are not allowed.')
     const context = (request as { context?: UpgradeContext }).context ?? {}

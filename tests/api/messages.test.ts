@@ -11,7 +11,7 @@ beforeAll(async () => {
   chatId = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Messages', memberIds: [bob.id] })).body.id
 })
 
-const send = (user: TestUser, body: Record<string, unknown>, chat = chatId) => api<Message>(baseUrl(), user, 'POST', `/api/chats/${chat}/messages`, body)
+const send = (user: TestUser, body: Record<string, unknown>, chat = chatId) => api(baseUrl(), user, 'POST', `/api/chats/${chat}/messages`, body)
 
 describe('messages over HTTP', () => {
   it('sends with increasing seqs and the full message shape', async () => {

@@ -4,7 +4,7 @@ import { api, signUp } from '../harness/api-client'
 import { TestSocket } from '../harness/ws-client'
 
 // An instance with the default send limits: 10 messages/s, bursts of 30, one bucket for
-// HTTP and WebSocket; flooding closes the socket with 1008.
+// HTTP and WebSocket; flooding closes the socket with 1008. Last, it is stopped: 1001.
 let server: RunningServer
 
 beforeAll(async () => {
@@ -31,5 +31,12 @@ describe('send rate limits', () => {
     for (let i = 0; i < 100 && socket.isOpen; i++) socket.send({ type: 'message.send', chatId: chat, content: 'flood', clientId: `f${i}` })
     expect((await socket.closed).code).toBe(1008)
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200)
+  })
+
+  it('closes sockets with 1001 when the server shuts down', async () => {
+    const user = await signUp(server.baseUrl, 'bye')
+    const socket = await TestSocket.connect(server.baseUrl, { token: user.token })
+    await server.stop('SIGTERM')
+    expect((await socket.closed).code).toBe(1001)
   })
 })

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { ServerEvent } from '../../../shared/types/api'
 import { errorName, logger } from '../../utils/logger'
-import { onShutdown } from '../../utils/shutdown'
 
 // The event bus between the services (which store, then publish) and the sockets of every
 // instance. Without NUXT_REDIS_URL it is in-process; with it, every envelope goes through
@@ -70,9 +69,14 @@ function ensureRedis() {
       logger.warn('bad bus envelope', { error: errorName(error) })
     }
   })
-  onShutdown(async () => {
-    await Promise.allSettled([redisPublisher?.quit(), redisSubscriber?.quit()])
-  })
+}
+
+/** Closes the Redis connections (Nitro's close hook, after the last request). */
+export async function stopBus(): Promise<void> {
+  const clients = [redisPublisher, redisSubscriber]
+  redisPublisher = null
+  redisSubscriber = null
+  await Promise.allSettled(clients.map(client => client?.quit()))
 }
 
 /** Starts the bus early, so an instance is subscribed before its first socket opens. */

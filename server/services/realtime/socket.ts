@@ -8,6 +8,7 @@ import { toMe } from '../../dto/users'
 import { authenticateAccessToken, type AuthContext } from '../../utils/auth'
 import { toApiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
+import { isShuttingDown } from '../../utils/shutdown'
 import { markRead, readyChats } from '../chats'
 import { deleteMessage, editMessage, sendMessage, setReaction } from '../messages'
 import { socketClosed, socketOpened } from '../presence'
@@ -149,7 +150,7 @@ function parseFrame(text: string): { frame: ClientFrame } | { id?: string, messa
 }
 
 async function handleFrame(ws: WebSocket, session: SocketSession, text: string): Promise<void> {
-  if (session.closed) return
+  if (session.closed || isShuttingDown()) return
   const parsed = parseFrame(text)
   if (!session.auth) {
     // Before authentication only an `auth` frame is understood.
@@ -258,6 +259,15 @@ export function heartbeat(): void {
   }
 }
 
-export function closeAllSockets(code: number, reason: string): void {
-  for (const ws of sockets.keys()) closeSocket(ws, code, reason)
+/** Closes every socket and waits (up to `waitMs`) for the closing handshakes. */
+export async function closeAllSockets(code: number, reason: string, waitMs = 2_000): Promise<void> {
+  const closing = [...sockets.keys()].map(ws => new Promise<void>((resolve) => {
+    if (ws.readyState === ws.CLOSED) return resolve()
+    ws.once('close', () => resolve())
+    closeSocket(ws, code, reason)
+  }))
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([Promise.all(closing), new Promise<void>(resolve => (timer = setTimeout(resolve, waitMs)))])
+  clearTimeout(timer)
+  for (const ws of sockets.keys()) ws.terminate()
 }
