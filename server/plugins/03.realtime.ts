@@ -1,13 +1,14 @@
 import { WS_CLOSE } from '../../shared/types/api'
 import '../models/chat'
 import '../models/message'
-import { userChatIds } from '../services/chats'
+import { forgetDeletedUser, userChatIds } from '../services/chats'
 import { persistLastSeen } from '../services/people'
 import { configurePresence, requestPresenceSync } from '../services/presence'
 import { publishControl, startBus, stopBus, userTopic } from '../services/realtime/bus'
 import { startHub } from '../services/realtime/hub'
 import { closeAllSockets, heartbeat, PING_INTERVAL_MS } from '../services/realtime/socket'
 import { onDomainEvent } from '../utils/domain-events'
+import { errorName, logger } from '../utils/logger'
 import { onShutdown } from '../utils/shutdown'
 
 // The realtime core: the bus (in-process or Redis), the hub of this instance's sockets,
@@ -21,6 +22,11 @@ export default defineNitroPlugin((nitroApp) => {
   // Revocations reach every instance over the bus; each closes its own sockets of those sessions.
   onDomainEvent('sessions.revoked', ({ userId, sessionIds }) => {
     void publishControl({ type: '$revoke', userId, sessionIds }, [userTopic(userId)])
+  })
+
+  onDomainEvent('user.changed', ({ userId, deleted }) => {
+    if (!deleted) return
+    forgetDeletedUser(userId).catch((error: unknown) => logger.warn('leaving chats of a deleted account failed', { error: errorName(error) }))
   })
 
   const timer = setInterval(heartbeat, PING_INTERVAL_MS)

@@ -479,3 +479,20 @@ export async function markRead(actor: Actor, chatId: string, seq: number): Promi
   })
   if (moved) await publishToChat(chatId, { type: 'read', chatId, userId: actor.userId, seq: target })
 }
+
+/**
+ * A deleted account leaves its groups and channels (ownership passes on, an emptied group
+ * goes); its direct chats stay for the other person, who sees "Deleted user".
+ */
+export async function forgetDeletedUser(userId: string): Promise<void> {
+  for (const chatId of await userChatIds(userId)) {
+    const chat = await findChat(chatId)
+    if (!chat || chat.type === 'direct') continue
+    const membership = await findMembership(chatId, userId)
+    const remaining = await dropMembership(chat, userId)
+    if (!remaining) continue
+    if (remaining.memberCount <= 0 && remaining.type === 'group') await removeChat(remaining)
+    else if (membership?.role === 'owner') await handOverOwnership(remaining)
+  }
+  await UserChats.deleteOne({ _id: userId }).exec()
+}

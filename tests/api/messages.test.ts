@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Message } from '../../shared/types/api'
-import { api, signUp, type TestUser } from '../harness/api-client'
+import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 
 const baseUrl = () => inject('baseUrl')
 let ana: TestUser, bob: TestUser, eve: TestUser
@@ -166,5 +166,15 @@ describe('messages over HTTP', () => {
     expect((await api(baseUrl(), eve, 'GET', `/api/search/messages?q=${marker}`)).body.items).toEqual([])
     expect((await api(baseUrl(), ana, 'GET', '/api/search/messages?q=a')).status).toBe(400)
     expect((await api(baseUrl(), ana, 'GET', `/api/search/messages?q=.*`)).body.items.every((m: Message) => m.content.includes('.*'))).toBe(true)
+  })
+
+  it('shows a deleted account\'s messages as from "Deleted user" and drops it from its groups', async () => {
+    const leaver = await signUp(baseUrl(), 'gone')
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Farewell', memberIds: [leaver.id] })).body.id
+    const sent = (await send(leaver, { content: 'bye' }, chat)).body
+    expect((await api(baseUrl(), leaver, 'DELETE', '/api/users/me', { password: 'correct horse battery' })).status).toBe(204)
+    const page = await api(baseUrl(), ana, 'GET', `/api/chats/${chat}/messages`)
+    expect(page.body.items.find((m: Message) => m.id === sent.id).sender).toEqual({ id: leaver.id, username: 'deleted', displayName: 'Deleted user' })
+    await eventually(async () => (await api(baseUrl(), ana, 'GET', `/api/chats/${chat}`)).body.memberCount === 1)
   })
 })

@@ -84,6 +84,8 @@ describe('/ws frames', () => {
     expect(await socket.request({ type: 'message.send', chatId, content: '', clientId: 'e1' })).toMatchObject({ type: 'error', code: 'validation_failed' })
     const foreign = (await api(baseUrl(), eve, 'POST', '/api/chats', { type: 'group', name: 'Private', memberIds: [] })).body.id
     expect(await socket.request({ type: 'message.send', chatId: foreign, content: 'sneak', clientId: 'e2' })).toMatchObject({ type: 'error', code: 'not_found' })
+    expect(await socket.request({ type: 'typing', chatId: foreign })).toMatchObject({ type: 'error', code: 'not_found' })
+    expect(await socket.request({ type: 'read', chatId: foreign, seq: 1 })).toMatchObject({ type: 'error', code: 'not_found' })
     expect((await api(baseUrl(), eve, 'GET', `/api/chats/${foreign}`)).body.lastSeq).toBe(0)
     expect(socket.isOpen).toBe(true)
     socket.send({ type: 'ping', id: 'still-open' })

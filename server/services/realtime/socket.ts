@@ -9,6 +9,7 @@ import { authenticateAccessToken, type AuthContext } from '../../utils/auth'
 import { toApiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
 import { isShuttingDown } from '../../utils/shutdown'
+import { requireMember } from '../access'
 import { markRead, readyChats } from '../chats'
 import { deleteMessage, editMessage, sendMessage, setReaction } from '../messages'
 import { socketClosed, socketOpened } from '../presence'
@@ -228,10 +229,15 @@ async function dispatch(session: SocketSession, frame: ClientFrame): Promise<Ser
   }
 }
 
-/** Typing: members only (known from the socket's subscriptions: no database access), throttled per chat. */
+/** Typing: members only (known from the socket's subscriptions: no database access), throttled per user and chat. */
 async function typing(session: SocketSession, chatId: string): Promise<void> {
   const connection = session.connection
-  if (!connection || !isSubscribed(connection, chatId)) return
+  if (!connection) return
+  if (!isSubscribed(connection, chatId)) {
+    // Not a member: the same error as any other frame for that chat (404, or 403 for a channel).
+    await requireMember(session.auth!, chatId)
+    return
+  }
   const now = Date.now()
   const key = `${connection.userId}:${chatId}`
   if (now - (typingSentAt.get(key) ?? 0) < TYPING_THROTTLE_MS) return
