@@ -102,25 +102,32 @@ export async function sendMessage(actor: Actor, chatId: string, input: SendInput
         throw error
       }
     }
-    const changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
     const now = new Date()
     let stored = false
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
-      try {
-        await Message.create({
-          _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
-          clientId: input.clientId ?? null, replyToId, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
-        })
-        stored = true
+    let changeSeq = 0
+    try {
+      changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
+      for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
+        try {
+          await Message.create({
+            _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
+            clientId: input.clientId ?? null, replyToId, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
+          })
+          stored = true
+        }
+        catch (error) {
+          if (!isDuplicateKeyError(error)) throw error
+          // Another instance took this seq: take the next one, and repoint the keys at it.
+          seq++
+          messageId = messageIdFor(chatId, seq)
+          await MessageChange.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
+          if (key) await ClientIdKey.updateOne({ _id: key }, { $set: { messageId } }).exec()
+        }
       }
-      catch (error) {
-        if (!isDuplicateKeyError(error)) throw error
-        // Another instance took this seq: take the next one, and repoint the keys at it.
-        seq++
-        messageId = messageIdFor(chatId, seq)
-        await MessageChange.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
-        if (key) await ClientIdKey.updateOne({ _id: key }, { $set: { messageId } }).exec()
-      }
+    }
+    finally {
+      // A send that did not store must not leave its clientId pointing at nothing: a retry has to work.
+      if (!stored && key) await ClientIdKey.deleteOne({ _id: key }).exec().catch(() => {})
     }
     if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
     await bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
@@ -238,6 +245,35 @@ export async function setReaction(actor: Actor, messageId: string, emoji: string
 
 // --- reading ---
 
+const MAX_COUNTER_PROBES = 100
+
+/**
+ * The chat's counters as the stored messages and change keys show them. Between
+ * instances, FerretDB can let a slower `$max` write a counter back (its updates are
+ * read-then-write); one `_id` probe past each counter finds that, and repairs it.
+ */
+async function observedCounters(chat: StoredChat): Promise<{ lastSeq: number, lastChangeSeq: number }> {
+  const chatId = chat._id.toHexString()
+  const probe = async (start: number, exists: (n: number) => Promise<unknown>) => {
+    let last = start
+    while (last - start < MAX_COUNTER_PROBES && await exists(last + 1)) last++
+    return last
+  }
+  const [lastSeq, lastChangeSeq] = await Promise.all([
+    probe(chat.lastSeq, n => Message.findById(messageIdFor(chatId, n), { _id: 1 }).lean().exec()),
+    // A change counts once its message shows it (the key is written first, the message after).
+    probe(chat.lastChangeSeq, async (n) => {
+      const key = await MessageChange.findById(changeKeyId(chatId, n)).lean().exec()
+      const message = key ? await Message.findById(key.messageId, { changeSeq: 1 }).lean().exec() : null
+      return !!message && message.changeSeq >= n
+    }),
+  ])
+  if (lastSeq > chat.lastSeq || lastChangeSeq > chat.lastChangeSeq) {
+    await bumpChatCounters(chatId, { lastSeq, lastChangeSeq })
+  }
+  return { lastSeq, lastChangeSeq }
+}
+
 async function fetchSeqRange(chatId: string, from: number, to: number): Promise<StoredMessage[]> {
   if (to < from) return []
   const seqs = Array.from({ length: to - from + 1 }, (_, index) => from + index)
@@ -250,7 +286,7 @@ export interface HistoryQuery { before?: number, after?: number, around?: number
 /** A page of history: a computed range of seqs, each message fetched by its derived `_id`. */
 export async function history(actor: Actor, chatId: string, query: HistoryQuery): Promise<MessageHistory> {
   const { chat } = await requireVisibleChat(actor, chatId)
-  const last = chat.lastSeq
+  const { lastSeq: last } = await observedCounters(chat)
   const { limit } = query
   let from: number
   let to: number
@@ -288,7 +324,7 @@ export async function history(actor: Actor, chatId: string, query: HistoryQuery)
  */
 export async function changes(actor: Actor, chatId: string, since: number, limit: number): Promise<ChangesPage> {
   const { chat } = await requireVisibleChat(actor, chatId)
-  const last = chat.lastChangeSeq
+  const { lastChangeSeq: last } = await observedCounters(chat)
   const to = Math.min(last, since + limit)
   if (to <= since) return { items: [], lastChangeSeq: Math.max(last, 0), hasMore: false }
   const numbers = Array.from({ length: to - since }, (_, index) => since + 1 + index)

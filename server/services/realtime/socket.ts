@@ -44,8 +44,16 @@ const sockets = new Map<WebSocket, SocketSession>()
 /** `<userId>:<chatId>` → when its last typing event went out (throttled per user and chat). */
 const typingSentAt = new Map<string, number>()
 
+/** A socket that lets this much pile up unread is dropped (it heals through `/changes` on reconnect). */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+
 function sendFrame(ws: WebSocket, frame: ServerFrame): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+  if (ws.readyState !== ws.OPEN) return
+  if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    ws.terminate()
+    return
+  }
+  ws.send(JSON.stringify(frame))
 }
 
 function closeSocket(ws: WebSocket, code: number, reason: string): void {
