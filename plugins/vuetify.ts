@@ -5,8 +5,10 @@ export default defineNuxtPlugin((nuxtApp) => {
   const vuetify = createVuetify({
     ssr: true,
     theme: {
-      // Follows the operating system's light or dark preference.
-      defaultTheme: 'system',
+      // The server cannot know the visitor's preference, so the page renders and hydrates
+      // light, then follows the operating system (below): a theme that differed during
+      // hydration would leave the server's classes on the page.
+      defaultTheme: 'light',
       themes: {
         light: { colors: { primary: '#3949AB', secondary: '#00897B' } },
         dark: { colors: { primary: '#9FA8DA', secondary: '#80CBC4' } },
@@ -18,4 +20,8 @@ export default defineNuxtPlugin((nuxtApp) => {
     },
   })
   nuxtApp.vueApp.use(vuetify)
+  // After hydration has finished (the root Suspense resolved), not merely after mount.
+  nuxtApp.hook('app:suspense:resolve', () => {
+    vuetify.theme.global.name.value = 'system'
+  })
 })

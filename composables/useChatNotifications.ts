@@ -1,0 +1,43 @@
+import { useLocalStorage } from '@vueuse/core'
+import type { Chat, Message } from '#shared/types/api'
+
+type PermissionState = NotificationPermission | 'unsupported'
+
+const permission = ref<PermissionState>('default')
+
+/** Browser notifications for new messages while the tab is hidden (opt-in, per browser). */
+export function useChatNotifications() {
+  const enabled = useLocalStorage('parley:notifications', false)
+  const supported = import.meta.client && typeof window !== 'undefined' && 'Notification' in window
+
+  if (supported) permission.value = Notification.permission
+  else permission.value = 'unsupported'
+
+  async function enable(): Promise<boolean> {
+    if (!supported) return false
+    if (Notification.permission !== 'granted') permission.value = await Notification.requestPermission()
+    enabled.value = permission.value === 'granted'
+    return enabled.value
+  }
+
+  function disable() {
+    enabled.value = false
+  }
+
+  function notify(message: Message, chat: Chat | undefined, open: () => void) {
+    if (!supported || !enabled.value || Notification.permission !== 'granted' || document.visibilityState === 'visible') return
+    const where = chat && chat.type !== 'direct' ? ` in ${chatTitle(chat)}` : ''
+    // The body is plain text: notifications never interpret HTML.
+    const notification = new Notification(`${message.sender.displayName}${where}`, {
+      body: message.content.slice(0, 200),
+      tag: `parley:${message.chatId}`,
+    })
+    notification.onclick = () => {
+      window.focus()
+      open()
+      notification.close()
+    }
+  }
+
+  return { enabled, permission, supported, enable, disable, notify }
+}

@@ -1,0 +1,273 @@
+import type { ReadyChat, ServerFrame } from '#shared/types/api'
+import { WS_CLOSE } from '#shared/types/api'
+
+export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting'
+
+const RECONNECT_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000]
+const HEARTBEAT_MS = 25_000
+/** No frame at all for this long (the server pings every 30 s): the link is dead. */
+const SILENCE_LIMIT_MS = 70_000
+const TYPING_THROTTLE_MS = 3_000
+
+// One socket per tab: module state shared by every caller of useRealtime().
+const status = ref<RealtimeStatus>('idle')
+let socket: WebSocket | null = null
+let wanted = false
+let attempt = 0
+let reconnectTimer: ReturnType<typeof setTimeout> | null = null
+let heartbeatTimer: ReturnType<typeof setInterval> | null = null
+let lastFrameAt = 0
+let frameCounter = 0
+const typingSentAt = new Map<string, number>()
+let wiring: ReturnType<typeof wire> | null = null
+
+/** The stores and helpers the socket feeds, captured once inside a Nuxt context. */
+function wire() {
+  return {
+    api: useApi(),
+    auth: useAuthStore(),
+    chats: useChatsStore(),
+    messages: useMessagesStore(),
+    presence: usePresenceStore(),
+    outbox: useOutboxStore(),
+    notifications: useChatNotifications(),
+    router: useRouter(),
+    snackbar: useSnackbarStore(),
+  }
+}
+
+function socketUrl(): string {
+  const { protocol, host } = window.location
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/ws`
+}
+
+function clearTimers() {
+  if (reconnectTimer) clearTimeout(reconnectTimer)
+  if (heartbeatTimer) clearInterval(heartbeatTimer)
+  reconnectTimer = null
+  heartbeatTimer = null
+}
+
+function send(frame: Record<string, unknown>): boolean {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return false
+  socket.send(JSON.stringify({ id: `c${++frameCounter}`, ...frame }))
+  return true
+}
+
+async function onReady(chatsOnServer: ReadyChat[]) {
+  const { chats, messages, outbox } = wiring!
+  attempt = 0
+  status.value = 'open'
+  // Chats that appeared, vanished or moved while we were away: reload the list once.
+  const held = chats.byId
+  const differs = chatsOnServer.length !== Object.keys(held).length
+    || chatsOnServer.some(chat => !held[chat.id] || held[chat.id]!.lastChangeSeq !== chat.lastChangeSeq || held[chat.id]!.lastSeq !== chat.lastSeq)
+  if (differs || !chats.loaded) await chats.load().catch(() => {})
+  // Every chat whose history we hold catches up through /changes (never a reload).
+  const onServer = new Map(chatsOnServer.map(chat => [chat.id, chat]))
+  await Promise.all(Object.keys(messages.windows).map(async (chatId) => {
+    const latest = onServer.get(chatId)
+    if (!latest) {
+      messages.forget(chatId)
+      return
+    }
+    if (latest.lastChangeSeq > messages.windows[chatId]!.lastChangeSeq) {
+      await messages.catchUp(chatId, latest.lastChangeSeq).catch(() => {})
+    }
+  }))
+  outbox.resume()
+}
+
+function leaveChatIfOpen(chatId: string, why: string) {
+  const { chats, router, snackbar } = wiring!
+  if (chats.activeChatId === chatId) {
+    snackbar.notify(why, { color: 'info' })
+    void router.push('/')
+  }
+}
+
+function handle(frame: ServerFrame) {
+  const { auth, chats, messages, presence, outbox, notifications, router } = wiring!
+  switch (frame.type) {
+    case 'ready':
+      void onReady(frame.chats)
+      break
+    case 'message.created': {
+      const { message } = frame
+      const viewing = chats.activeChatId === message.chatId && document.visibilityState === 'visible'
+      messages.apply(message)
+      chats.applyMessage(message, { viewing })
+      outbox.settle(message)
+      presence.stopTyping(message.chatId, message.sender.id)
+      if (message.sender.id !== auth.user?.id) {
+        notifications.notify(message, chats.byId[message.chatId], () => void router.push(`/chats/${message.chatId}`))
+      }
+      break
+    }
+    case 'message.updated':
+    case 'message.deleted':
+      messages.apply(frame.message)
+      chats.applyMessage(frame.message)
+      break
+    case 'typing':
+      presence.applyTyping(frame.chatId, frame.userId, frame.expiresAt)
+      break
+    case 'presence':
+      presence.apply(frame.userId, frame.online, frame.lastSeenAt)
+      break
+    case 'read':
+      chats.applyRead(frame.chatId, frame.userId, frame.seq)
+      break
+    case 'chat.created':
+    case 'chat.updated':
+      chats.upsert(frame.chat)
+      break
+    case 'chat.deleted':
+      leaveChatIfOpen(frame.chatId, 'This chat was deleted.')
+      chats.remove(frame.chatId)
+      messages.forget(frame.chatId)
+      break
+    case 'member.added':
+      chats.applyMemberAdded(frame.chatId, frame.user, frame.role)
+      break
+    case 'member.removed':
+      if (frame.userId === auth.user?.id) {
+        leaveChatIfOpen(frame.chatId, 'You were removed from this chat.')
+        messages.forget(frame.chatId)
+      }
+      chats.applyMemberRemoved(frame.chatId, frame.userId)
+      break
+    case 'session.revoked':
+      // This session was ended elsewhere (logout, password change, ban): sign out here too.
+      stop()
+      auth.clear()
+      void router.push('/login')
+      break
+    case 'error':
+      // Frames we send are fire-and-forget (typing); their refusals need no UI.
+      break
+    default:
+      break
+  }
+}
+
+function scheduleReconnect() {
+  if (!wanted || reconnectTimer) return
+  status.value = 'reconnecting'
+  const base = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]!
+  attempt++
+  // Jitter keeps a restarted server from being hit by every tab at once.
+  const delay = base / 2 + Math.random() * base / 2
+  reconnectTimer = setTimeout(() => {
+    reconnectTimer = null
+    void connect()
+  }, delay)
+}
+
+async function connect() {
+  if (!wanted || socket) return
+  const { api } = wiring!
+  if (status.value !== 'reconnecting') status.value = 'connecting'
+  let opened = false
+  const current = new WebSocket(socketUrl())
+  socket = current
+  lastFrameAt = Date.now()
+
+  current.onopen = () => {
+    opened = true
+  }
+
+  current.onmessage = (event) => {
+    lastFrameAt = Date.now()
+    let frame: ServerFrame
+    try {
+      frame = JSON.parse(String(event.data)) as ServerFrame
+    }
+    catch {
+      return
+    }
+    handle(frame)
+  }
+
+  current.onclose = async (event) => {
+    if (socket !== current) return
+    socket = null
+    clearTimers()
+    if (!wanted) {
+      status.value = 'idle'
+      return
+    }
+    status.value = 'reconnecting'
+    // A refused upgrade (say, an expired access token) or 4401: ask the API, whose
+    // client renews the session, or signs out and goes to /login when it is over.
+    if (event.code === WS_CLOSE.unauthorized || !opened) {
+      try {
+        await api('/api/auth/me')
+      }
+      catch (error) {
+        if (failureOf(error).statusCode === 401) {
+          stop()
+          return
+        }
+      }
+    }
+    scheduleReconnect()
+  }
+
+  heartbeatTimer = setInterval(() => {
+    if (Date.now() - lastFrameAt > SILENCE_LIMIT_MS) current.close(4000, 'silent')
+    else send({ type: 'ping' })
+  }, HEARTBEAT_MS)
+}
+
+function onOnline() {
+  if (!wanted) return
+  wiring?.outbox.resume()
+  if (!socket) {
+    if (reconnectTimer) clearTimeout(reconnectTimer)
+    reconnectTimer = null
+    attempt = 0
+    void connect()
+  }
+}
+
+function onOffline() {
+  // The browser knows the link is gone: do not wait for the silence timeout.
+  socket?.close(4000, 'offline')
+}
+
+function start() {
+  if (!import.meta.client || wanted) return
+  wanted = true
+  window.addEventListener('online', onOnline)
+  window.addEventListener('offline', onOffline)
+  void connect()
+}
+
+function stop() {
+  wanted = false
+  clearTimers()
+  window.removeEventListener('online', onOnline)
+  window.removeEventListener('offline', onOffline)
+  const current = socket
+  socket = null
+  current?.close(1000, 'bye')
+  status.value = 'idle'
+}
+
+/** Tells the chat's members the viewer is typing (at most every few seconds). */
+function sendTyping(chatId: string) {
+  const now = Date.now()
+  if (now - (typingSentAt.get(chatId) ?? 0) < TYPING_THROTTLE_MS) return
+  if (send({ type: 'typing', chatId })) typingSentAt.set(chatId, now)
+}
+
+/**
+ * The tab's one WebSocket: authenticates with the `chat_access` cookie, reconnects
+ * with backoff, catches every held chat up through `/changes` on each `ready`, and
+ * applies events to the stores idempotently.
+ */
+export function useRealtime() {
+  if (import.meta.client && !wiring) wiring = wire()
+  return { status: readonly(status), start, stop, send, sendTyping }
+}

@@ -1,0 +1,270 @@
+import { defineStore } from 'pinia'
+import type { Chat, ChatDetail, Member, MemberRole, Message, Page, PublicChat, User } from '#shared/types/api'
+
+type NewChat
+  = | { type: 'direct', userId: string }
+    | { type: 'group', name: string, memberIds: string[] }
+    | { type: 'channel', name: string, topic?: string }
+
+/** The display name of a chat: the other person for a direct chat. */
+export function chatTitle(chat: Pick<Chat, 'type' | 'name' | 'peer'>): string {
+  if (chat.type === 'direct') return chat.peer?.displayName ?? 'Deleted user'
+  return chat.name ?? 'Untitled'
+}
+
+/** The viewer's chats, their members and read receipts, kept live by useRealtime. */
+export const useChatsStore = defineStore('chats', () => {
+  const api = useApi()
+  const auth = useAuthStore()
+  const presence = usePresenceStore()
+
+  const byId = ref<Record<string, Chat>>({})
+  const members = ref<Record<string, Member[]>>({})
+  /** Other people's read positions: chatId -> userId -> seq (from `read` events). */
+  const readSeqs = ref<Record<string, Record<string, number>>>({})
+  const loaded = ref(false)
+  const loading = ref(false)
+  /** The chat on screen; its new messages are read as they arrive while visible. */
+  const activeChatId = ref<string | null>(null)
+
+  /** The viewer's chats, most recent activity first (a channel only looked at is not one). */
+  const list = computed(() => Object.values(byId.value).filter(chat => chat.membership !== null).sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt)))
+  const totalUnread = computed(() => list.value.reduce((sum, chat) => sum + (chat.membership?.unreadCount ?? 0), 0))
+
+  function upsert(chat: Chat | ChatDetail): Chat {
+    const { members: people, ...rest } = chat as ChatDetail
+    if (people) {
+      for (const user of people) presence.seed(user)
+      const known = new Map((members.value[chat.id] ?? []).map(member => [member.user.id, member]))
+      members.value[chat.id] = people.map(user => known.get(user.id) ?? { user, role: 'member', joinedAt: chat.createdAt })
+    }
+    if (rest.peer) presence.seed(rest.peer)
+    const held = byId.value[chat.id]
+    // `chat.updated` goes to every member alike, without the viewer's own membership
+    // (or peer): keep what we know. Leaving or removal arrive as their own events.
+    const merged: Chat = { ...rest, membership: rest.membership ?? held?.membership ?? null, peer: rest.peer ?? held?.peer ?? null }
+    // A chat object can also be older than what events already told us (lastSeq, unread).
+    if (held && held.lastSeq > rest.lastSeq) {
+      Object.assign(merged, { lastSeq: held.lastSeq, lastChangeSeq: held.lastChangeSeq, lastMessage: held.lastMessage, lastActivityAt: held.lastActivityAt, membership: held.membership })
+    }
+    byId.value[chat.id] = merged
+    return byId.value[chat.id]!
+  }
+
+  function remove(chatId: string) {
+    byId.value = omitKey(byId.value, chatId)
+    members.value = omitKey(members.value, chatId)
+    readSeqs.value = omitKey(readSeqs.value, chatId)
+  }
+
+  /** Loads every chat of the viewer (pages of 100), replacing what was held. */
+  async function load() {
+    loading.value = true
+    try {
+      const fresh: Record<string, Chat> = {}
+      let cursor: string | null = null
+      do {
+        const page: Page<Chat> = await api<Page<Chat>>('/api/chats', { query: { limit: 100, ...(cursor ? { cursor } : {}) } })
+        for (const chat of page.items) fresh[chat.id] = chat
+        cursor = page.nextCursor
+      } while (cursor)
+      for (const id of Object.keys(byId.value)) if (!fresh[id]) remove(id)
+      for (const chat of Object.values(fresh)) upsert(chat)
+      loaded.value = true
+    }
+    finally {
+      loading.value = false
+    }
+  }
+
+  async function fetchChat(chatId: string): Promise<ChatDetail> {
+    const chat = await api<ChatDetail>(`/api/chats/${chatId}`)
+    upsert(chat)
+    return chat
+  }
+
+  async function loadMembers(chatId: string) {
+    const all: Member[] = []
+    let cursor: string | null = null
+    do {
+      const page: Page<Member> = await api<Page<Member>>(`/api/chats/${chatId}/members`, { query: { limit: 100, ...(cursor ? { cursor } : {}) } })
+      all.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor)
+    for (const member of all) {
+      presence.seed(member.user)
+      // Read positions, when the server includes them, give "Seen" before any live receipt.
+      const readSeq = (member as Member & { lastReadSeq?: unknown }).lastReadSeq
+      if (typeof readSeq === 'number') applyRead(chatId, member.user.id, readSeq)
+    }
+    members.value[chatId] = all
+    return all
+  }
+
+  /** A new or edited message moves the chat up and counts as unread unless it is being read. */
+  function applyMessage(message: Message, { viewing = false } = {}) {
+    const chat = byId.value[message.chatId]
+    if (!chat) return
+    const isNew = message.seq > chat.lastSeq
+    chat.lastChangeSeq = Math.max(chat.lastChangeSeq, message.changeSeq)
+    if (isNew) {
+      chat.lastSeq = message.seq
+      chat.lastMessage = message
+      chat.lastActivityAt = message.createdAt > chat.lastActivityAt ? message.createdAt : chat.lastActivityAt
+      if (chat.membership && message.sender.id !== auth.user?.id && !message.deletedAt && message.seq > chat.membership.lastReadSeq && !viewing) {
+        chat.membership.unreadCount += 1
+      }
+    }
+    else if (chat.lastMessage?.id === message.id) {
+      chat.lastMessage = message
+    }
+  }
+
+  /** Records a read position: the viewer's own (any tab) or someone else's receipt. */
+  function applyRead(chatId: string, userId: string, seq: number) {
+    if (userId !== auth.user?.id) {
+      const forChat = (readSeqs.value[chatId] ??= {})
+      forChat[userId] = Math.max(forChat[userId] ?? 0, seq)
+      return
+    }
+    const chat = byId.value[chatId]
+    if (!chat?.membership || seq <= chat.membership.lastReadSeq) return
+    chat.membership.lastReadSeq = seq
+    if (seq >= chat.lastSeq) chat.membership.unreadCount = 0
+    else void fetchChat(chatId).catch(() => {})
+  }
+
+  function applyMemberAdded(chatId: string, user: User, role: MemberRole) {
+    presence.seed(user)
+    const chat = byId.value[chatId]
+    const list = members.value[chatId]
+    if (list && !list.some(member => member.user.id === user.id)) {
+      list.push({ user, role, joinedAt: new Date().toISOString() })
+      if (chat) chat.memberCount = Math.max(chat.memberCount, list.length)
+    }
+    else if (chat && !list) {
+      chat.memberCount += 1
+    }
+  }
+
+  function applyMemberRemoved(chatId: string, userId: string) {
+    if (userId === auth.user?.id) {
+      remove(chatId)
+      return
+    }
+    const list = members.value[chatId]
+    if (list) members.value[chatId] = list.filter(member => member.user.id !== userId)
+    const chat = byId.value[chatId]
+    if (chat) chat.memberCount = Math.max(0, chat.memberCount - 1)
+  }
+
+  // Actions: the server's answer is the truth; on failure nothing local changed
+  // (or the optimistic change is rolled back) and the error reaches the caller.
+
+  async function create(body: NewChat): Promise<Chat> {
+    return upsert(await api<ChatDetail>('/api/chats', { method: 'POST', body }))
+  }
+
+  async function update(chatId: string, patch: { name?: string, topic?: string | null }) {
+    const chat = byId.value[chatId]
+    const before = chat ? { name: chat.name, topic: chat.topic } : null
+    if (chat) Object.assign(chat, patch)
+    try {
+      return upsert(await api<Chat>(`/api/chats/${chatId}`, { method: 'PATCH', body: patch }))
+    }
+    catch (error) {
+      if (chat && before) Object.assign(chat, before)
+      throw error
+    }
+  }
+
+  async function destroy(chatId: string) {
+    await api(`/api/chats/${chatId}`, { method: 'DELETE' })
+    remove(chatId)
+  }
+
+  async function leave(chatId: string) {
+    await api(`/api/chats/${chatId}/leave`, { method: 'POST' })
+    remove(chatId)
+  }
+
+  async function join(chatId: string) {
+    return upsert(await api<Chat>(`/api/chats/${chatId}/join`, { method: 'POST' }))
+  }
+
+  async function addMembers(chatId: string, userIds: string[]) {
+    const chat = upsert(await api<Chat>(`/api/chats/${chatId}/members`, { method: 'POST', body: { userIds } }))
+    await loadMembers(chatId)
+    return chat
+  }
+
+  async function removeMember(chatId: string, userId: string) {
+    const held = members.value[chatId]
+    if (held) members.value[chatId] = held.filter(member => member.user.id !== userId)
+    try {
+      await api(`/api/chats/${chatId}/members/${userId}`, { method: 'DELETE' })
+    }
+    catch (error) {
+      if (held) members.value[chatId] = held
+      throw error
+    }
+  }
+
+  async function setMemberRole(chatId: string, userId: string, role: 'admin' | 'member') {
+    const member = members.value[chatId]?.find(entry => entry.user.id === userId)
+    const before = member?.role
+    if (member) member.role = role
+    try {
+      await api(`/api/chats/${chatId}/members/${userId}`, { method: 'PATCH', body: { role } })
+    }
+    catch (error) {
+      if (member && before) member.role = before
+      throw error
+    }
+  }
+
+  async function loadDirectory(q: string, cursor?: string | null) {
+    return api<Page<PublicChat>>('/api/chats/public', { query: { ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } })
+  }
+
+  /** Highest seq already sent per chat, so scrolling does not repeat the same request. */
+  const readSent: Record<string, number> = {}
+
+  /** Marks the viewer's chat read up to `seq` (optimistically; the server caps and confirms). */
+  async function markRead(chatId: string, seq: number) {
+    const chat = byId.value[chatId]
+    if (!chat?.membership || seq <= chat.membership.lastReadSeq || seq <= (readSent[chatId] ?? 0)) return
+    readSent[chatId] = seq
+    const before = { ...chat.membership }
+    chat.membership.lastReadSeq = seq
+    chat.membership.unreadCount = seq >= chat.lastSeq ? 0 : Math.max(0, chat.membership.unreadCount - 1)
+    try {
+      await api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })
+    }
+    catch {
+      // Reading is retried by the next scroll or message; a lost receipt is no error for the user.
+      readSent[chatId] = 0
+      if (chat.membership.lastReadSeq === seq) Object.assign(chat.membership, before)
+    }
+  }
+
+  /** Who has read up to `seq` in a chat (other people only). */
+  function seenBy(chatId: string, seq: number): string[] {
+    const forChat = readSeqs.value[chatId] ?? {}
+    return Object.entries(forChat).filter(([, read]) => read >= seq).map(([userId]) => userId)
+  }
+
+  function reset() {
+    byId.value = {}
+    members.value = {}
+    readSeqs.value = {}
+    loaded.value = false
+    activeChatId.value = null
+  }
+
+  return {
+    byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread,
+    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, markRead,
+    create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, loadDirectory, seenBy, reset,
+  }
+})

@@ -1,0 +1,148 @@
+import { defineStore } from 'pinia'
+import type { ChangesPage, Message, MessageHistory } from '#shared/types/api'
+import { MESSAGE_LIST_LIMIT } from '#shared/limits'
+
+/** Each chat's held history, keyed by chat and seq; events and pages merge in idempotently. */
+export const useMessagesStore = defineStore('messages', () => {
+  const api = useApi()
+  const auth = useAuthStore()
+  const windows = ref<Record<string, MessageWindow>>({})
+  const loading = ref<Record<string, boolean>>({})
+
+  function windowOf(chatId: string): MessageWindow {
+    return (windows.value[chatId] ??= emptyWindow())
+  }
+
+  function isLoaded(chatId: string): boolean {
+    return chatId in windows.value
+  }
+
+  /** The chat's held messages, in seq order. */
+  function messagesOf(chatId: string): Message[] {
+    const window = windows.value[chatId]
+    return window ? orderedMessages(window) : []
+  }
+
+  function find(chatId: string, messageId: string): Message | undefined {
+    const window = windows.value[chatId]
+    const seq = window?.seqById[messageId]
+    return seq === undefined ? undefined : window!.bySeq[seq]
+  }
+
+  function apply(message: Message): boolean {
+    if (!isLoaded(message.chatId)) return false
+    return applyToWindow(windowOf(message.chatId), message)
+  }
+
+  async function fetchHistory(chatId: string, query: { before?: number, after?: number, around?: number }) {
+    return api<MessageHistory>(`/api/chats/${chatId}/messages`, { query: { limit: MESSAGE_LIST_LIMIT.default, ...query } })
+  }
+
+  async function withLoading<T>(chatId: string, task: () => Promise<T>): Promise<T> {
+    loading.value[chatId] = true
+    try {
+      return await task()
+    }
+    finally {
+      loading.value[chatId] = false
+    }
+  }
+
+  /** The latest page (or the page around `seq`), replacing what was held. */
+  async function open(chatId: string, around?: number | null) {
+    const page = await withLoading(chatId, () => fetchHistory(chatId, around ? { around } : {}))
+    const window = windowOf(chatId)
+    applyPage(window, page, 'replace')
+  }
+
+  /** One older page; resolves to how many messages were added. */
+  async function loadOlder(chatId: string): Promise<number> {
+    const window = windows.value[chatId]
+    const first = window ? orderedMessages(window)[0] : undefined
+    if (!window || !first || !window.hasMoreBefore || loading.value[chatId]) return 0
+    const page = await withLoading(chatId, () => fetchHistory(chatId, { before: first.seq }))
+    applyPage(window, page, 'before')
+    return page.items.length
+  }
+
+  async function loadNewer(chatId: string): Promise<number> {
+    const window = windows.value[chatId]
+    const messages = window ? orderedMessages(window) : []
+    const last = messages[messages.length - 1]
+    if (!window || !last || !window.hasMoreAfter || loading.value[chatId]) return 0
+    const page = await withLoading(chatId, () => fetchHistory(chatId, { after: last.seq }))
+    applyPage(window, page, 'after')
+    return page.items.length
+  }
+
+  /** Applies everything that changed in a held chat since it was last in sync. */
+  async function catchUp(chatId: string, upTo?: number) {
+    const window = windows.value[chatId]
+    if (!window) return
+    let since = window.lastChangeSeq
+    for (let round = 0; round < 50; round++) {
+      if (upTo !== undefined && since >= upTo) return
+      const page = await api<ChangesPage>(`/api/chats/${chatId}/changes`, { query: { since, limit: 100 } })
+      for (const message of page.items) applyToWindow(window, message)
+      since = Math.max(since, page.lastChangeSeq, ...page.items.map(message => message.changeSeq))
+      window.lastChangeSeq = Math.max(window.lastChangeSeq, since)
+      if (!page.hasMore) return
+    }
+  }
+
+  function forget(chatId: string) {
+    windows.value = omitKey(windows.value, chatId)
+  }
+
+  // Edits, deletes and reactions show at once and roll back if the server refuses.
+
+  async function replaceOptimistically(message: Message, optimistic: Message, request: () => Promise<Message | undefined>) {
+    const window = windowOf(message.chatId)
+    window.bySeq[message.seq] = optimistic
+    try {
+      const confirmed = await request()
+      if (confirmed) applyToWindow(window, confirmed)
+    }
+    catch (error) {
+      // Roll back unless a newer version arrived meanwhile.
+      if (toRaw(window.bySeq[message.seq]) === optimistic) window.bySeq[message.seq] = message
+      throw error
+    }
+  }
+
+  function edit(message: Message, content: string) {
+    return replaceOptimistically(message, { ...message, content, editedAt: new Date().toISOString() },
+      () => api<Message>(`/api/messages/${message.id}`, { method: 'PATCH', body: { content } }))
+  }
+
+  function remove(message: Message) {
+    return replaceOptimistically(message, { ...message, content: '', reactions: [], deletedAt: new Date().toISOString() },
+      async () => {
+        await api(`/api/messages/${message.id}`, { method: 'DELETE' })
+        return undefined
+      })
+  }
+
+  function toggleReaction(message: Message, emoji: string) {
+    const me = auth.user?.id
+    if (!me) return Promise.resolve()
+    const existing = message.reactions.find(reaction => reaction.emoji === emoji)
+    const mine = !!existing?.userIds.includes(me)
+    const reactions = mine
+      ? message.reactions
+          .map(reaction => reaction.emoji === emoji ? { ...reaction, count: reaction.count - 1, userIds: reaction.userIds.filter(id => id !== me) } : reaction)
+          .filter(reaction => reaction.count > 0)
+      : existing
+        ? message.reactions.map(reaction => reaction.emoji === emoji ? { ...reaction, count: reaction.count + 1, userIds: [...reaction.userIds, me] } : reaction)
+        : [...message.reactions, { emoji, count: 1, userIds: [me] }]
+    return replaceOptimistically(message, { ...message, reactions },
+      () => api<Message>(`/api/messages/${message.id}/reactions/${encodeURIComponent(emoji)}`, { method: mine ? 'DELETE' : 'PUT' }))
+  }
+
+  function reset() {
+    windows.value = {}
+    loading.value = {}
+  }
+
+  return { windows, loading, isLoaded, messagesOf, find, apply, open, loadOlder, loadNewer, catchUp, forget, edit, remove, toggleReaction, reset }
+})

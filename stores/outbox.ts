@@ -1,0 +1,151 @@
+import { defineStore } from 'pinia'
+import type { Message } from '#shared/types/api'
+
+const STORAGE_PREFIX = 'parley:outbox:'
+const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000]
+
+function newClientId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
+}
+
+/**
+ * Messages the viewer wrote that the server has not confirmed yet. They live in
+ * localStorage (per user) so a reload or a lost connection loses nothing, and each is
+ * resent with its first clientId, which the server stores at most once.
+ */
+export const useOutboxStore = defineStore('outbox', () => {
+  const api = useApi()
+  const auth = useAuthStore()
+  const items = ref<PendingMessage[]>([])
+  let storageKey: string | null = null
+  let flushing = false
+  let flushAgain = false
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  let attempt = 0
+  /** Called with each confirmed message (wired by useRealtime to the other stores). */
+  let onDelivered: (message: Message) => void = () => {}
+
+  function persist() {
+    if (!storageKey || typeof localStorage === 'undefined') return
+    if (items.value.length === 0) localStorage.removeItem(storageKey)
+    else localStorage.setItem(storageKey, JSON.stringify(items.value))
+  }
+
+  /** Loads the signed-in user's outbox from the browser. */
+  function restore(userId: string) {
+    storageKey = `${STORAGE_PREFIX}${userId}`
+    try {
+      const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(storageKey)
+      const parsed: unknown = raw ? JSON.parse(raw) : []
+      items.value = Array.isArray(parsed) ? (parsed as PendingMessage[]).filter(item => item && typeof item.clientId === 'string' && typeof item.chatId === 'string') : []
+    }
+    catch {
+      items.value = []
+    }
+  }
+
+  function setDeliveryHandler(handler: (message: Message) => void) {
+    onDelivered = handler
+  }
+
+  function pendingIn(chatId: string): PendingMessage[] {
+    return items.value.filter(item => item.chatId === chatId)
+  }
+
+  function enqueue(chatId: string, content: string, replyToId: string | null = null): PendingMessage {
+    const item: PendingMessage = { clientId: newClientId(), chatId, content, replyToId, createdAt: new Date().toISOString(), status: 'pending', error: null }
+    items.value.push(item)
+    persist()
+    void flush()
+    return item
+  }
+
+  /** The server confirmed a message (by HTTP answer or its own event): it leaves the outbox. */
+  function settle(message: Message) {
+    if (!message.clientId || message.sender.id !== auth.user?.id) return
+    const before = items.value.length
+    items.value = items.value.filter(item => !(item.clientId === message.clientId && item.chatId === message.chatId))
+    if (items.value.length !== before) persist()
+  }
+
+  function scheduleRetry(delayMs?: number) {
+    if (retryTimer) return
+    const delay = delayMs ?? RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!
+    attempt++
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      void flush()
+    }, delay)
+  }
+
+  /** Sends every pending message in order; stops at the first that cannot go now. */
+  async function flush(): Promise<void> {
+    if (flushing) {
+      flushAgain = true
+      return
+    }
+    flushing = true
+    try {
+      do {
+        flushAgain = false
+        for (const item of [...items.value]) {
+          if (item.status !== 'pending' || !items.value.includes(item)) continue
+          try {
+            const message = await api<Message>(`/api/chats/${item.chatId}/messages`, {
+              method: 'POST',
+              body: { content: item.content, clientId: item.clientId, ...(item.replyToId ? { replyToId: item.replyToId } : {}) },
+            })
+            attempt = 0
+            settle(message)
+            onDelivered(message)
+          }
+          catch (error) {
+            const failure = failureOf(error)
+            if (isTransientFailure(failure)) {
+              scheduleRetry()
+              return
+            }
+            item.status = 'failed'
+            item.error = describeApiError(failure)
+            persist()
+          }
+        }
+      } while (flushAgain)
+    }
+    finally {
+      flushing = false
+    }
+  }
+
+  /** Sends now (after reconnecting, or coming back online), skipping any wait. */
+  function resume() {
+    if (retryTimer) clearTimeout(retryTimer)
+    retryTimer = null
+    attempt = 0
+    void flush()
+  }
+
+  function retry(clientId: string) {
+    const item = items.value.find(entry => entry.clientId === clientId)
+    if (!item) return
+    item.status = 'pending'
+    item.error = null
+    persist()
+    resume()
+  }
+
+  function discard(clientId: string) {
+    items.value = items.value.filter(item => item.clientId !== clientId)
+    persist()
+  }
+
+  /** Signing out: forget the in-memory queue (the stored one stays with its user). */
+  function reset() {
+    if (retryTimer) clearTimeout(retryTimer)
+    retryTimer = null
+    items.value = []
+    storageKey = null
+  }
+
+  return { items, restore, setDeliveryHandler, pendingIn, enqueue, settle, flush, resume, retry, discard, reset }
+})

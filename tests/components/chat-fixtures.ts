@@ -1,0 +1,27 @@
+import type { Me, Message } from '#shared/types/api'
+
+export const viewer: Me = {
+  id: 'a'.repeat(24), username: 'ana', displayName: 'Ana', role: 'user', createdAt: '2026-01-01T00:00:00.000Z',
+  online: true, lastSeenAt: null, email: null, emailVerified: false, country: null, age: null, bio: null,
+}
+
+export const ben = { id: 'b'.repeat(24), username: 'ben', displayName: 'Ben' }
+export const chatId = 'c'.repeat(24)
+
+export function message(seq: number, overrides: Partial<Message> = {}): Message {
+  return {
+    id: seq.toString(16).padStart(24, '0'),
+    chatId,
+    seq,
+    changeSeq: seq,
+    sender: ben,
+    content: `message ${seq}`,
+    clientId: null,
+    replyTo: null,
+    reactions: [],
+    createdAt: new Date(Date.UTC(2026, 10, 20, 12, 0, seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    ...overrides,
+  }
+}

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport } from '@nuxt/test-utils/runtime'
+import { createPinia, setActivePinia } from 'pinia'
+import type { Message } from '#shared/types/api'
+import { applyToWindow, emptyWindow, orderedMessages } from '~~/utils/message-window'
+import { chatId, message, viewer } from './chat-fixtures'
+
+const { api } = vi.hoisted(() => ({ api: vi.fn() }))
+mockNuxtImport('useApi', () => () => api)
+
+function networkError() {
+  return Object.assign(new Error('fetch failed'), { response: undefined })
+}
+
+function httpError(status: number, code: string) {
+  return Object.assign(new Error(code), { response: { status }, data: { statusCode: status, message: `refused: ${code}`, data: { code } } })
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  useAuthStore().user = viewer
+  api.mockReset()
+  localStorage.clear()
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('message window', () => {
+  it('keeps messages in seq order whatever order they arrive in, and applies each version once', () => {
+    const window = emptyWindow()
+    for (const seq of [3, 1, 2]) applyToWindow(window, message(seq))
+    expect(orderedMessages(window).map(m => m.seq)).toEqual([1, 2, 3])
+
+    const edited = message(2, { changeSeq: 7, content: 'edited', editedAt: new Date().toISOString() })
+    expect(applyToWindow(window, edited)).toBe(true)
+    // The same event again, and an older version arriving late, change nothing.
+    expect(applyToWindow(window, edited)).toBe(false)
+    expect(applyToWindow(window, message(2))).toBe(false)
+    expect(orderedMessages(window)[1]!.content).toBe('edited')
+    expect(window.lastChangeSeq).toBe(7)
+  })
+
+  it('leaves a new message outside a partial window for the page that will load it', () => {
+    const window = emptyWindow()
+    applyToWindow(window, message(10))
+    window.hasMoreAfter = true
+    expect(applyToWindow(window, message(40))).toBe(false)
+    expect(orderedMessages(window).map(m => m.seq)).toEqual([10])
+  })
+})
+
+describe('messages store', () => {
+  it('catches a held chat up through /changes, page after page', async () => {
+    const messages = useMessagesStore()
+    api.mockResolvedValueOnce({ items: [message(1), message(2)], hasMoreBefore: false, hasMoreAfter: false })
+    await messages.open(chatId)
+    api
+      .mockResolvedValueOnce({ items: [message(2, { changeSeq: 3, content: 'edit' }), message(3, { changeSeq: 4 })], lastChangeSeq: 5, hasMore: true })
+      .mockResolvedValueOnce({ items: [message(4, { changeSeq: 5 })], lastChangeSeq: 5, hasMore: false })
+    await messages.catchUp(chatId)
+    expect(api).toHaveBeenNthCalledWith(2, `/api/chats/${chatId}/changes`, { query: { since: 2, limit: 100 } })
+    expect(api).toHaveBeenNthCalledWith(3, `/api/chats/${chatId}/changes`, { query: { since: 5, limit: 100 } })
+    expect(messages.messagesOf(chatId).map(m => [m.seq, m.content])).toEqual([[1, 'message 1'], [2, 'edit'], [3, 'message 3'], [4, 'message 4']])
+  })
+
+  it('rolls an optimistic edit back when the server refuses it', async () => {
+    const messages = useMessagesStore()
+    api.mockResolvedValueOnce({ items: [message(1)], hasMoreBefore: false, hasMoreAfter: false })
+    await messages.open(chatId)
+    api.mockRejectedValueOnce(httpError(403, 'forbidden'))
+    const edit = messages.edit(messages.messagesOf(chatId)[0]!, 'changed')
+    expect(messages.messagesOf(chatId)[0]!.content).toBe('changed')
+    await expect(edit).rejects.toThrow()
+    expect(messages.messagesOf(chatId)[0]!.content).toBe('message 1')
+  })
+})
+
+describe('outbox', () => {
+  const sent = (body: { content: string, clientId: string }): Message =>
+    message(9, { content: body.content, clientId: body.clientId, sender: { id: viewer.id, username: viewer.username, displayName: viewer.displayName } })
+
+  it('keeps an unsent message across a reload and resends it with the same clientId', async () => {
+    vi.useFakeTimers()
+    api.mockRejectedValue(networkError())
+    const outbox = useOutboxStore()
+    outbox.restore(viewer.id)
+    const item = outbox.enqueue(chatId, 'hello')
+    await vi.waitFor(() => expect(api).toHaveBeenCalledTimes(1))
+    expect(outbox.pendingIn(chatId)).toMatchObject([{ clientId: item.clientId, status: 'pending' }])
+
+    // A reload: a fresh store reads the same browser storage.
+    setActivePinia(createPinia())
+    useAuthStore().user = viewer
+    const reloaded = useOutboxStore()
+    reloaded.restore(viewer.id)
+    expect(reloaded.items.map(entry => entry.clientId)).toEqual([item.clientId])
+
+    api.mockReset()
+    api.mockImplementation(async (_url: string, options: { body: { content: string, clientId: string } }) => sent(options.body))
+    const delivered: Message[] = []
+    reloaded.setDeliveryHandler(m => delivered.push(m))
+    reloaded.resume()
+    await vi.waitFor(() => expect(reloaded.items).toHaveLength(0))
+    expect(api).toHaveBeenCalledWith(`/api/chats/${chatId}/messages`, { method: 'POST', body: { content: 'hello', clientId: item.clientId } })
+    expect(delivered.map(m => m.clientId)).toEqual([item.clientId])
+    expect(localStorage.getItem(`parley:outbox:${viewer.id}`)).toBeNull()
+  })
+
+  it('marks a refused message failed, and retry sends it again', async () => {
+    api.mockRejectedValueOnce(httpError(403, 'forbidden'))
+    const outbox = useOutboxStore()
+    outbox.restore(viewer.id)
+    const item = outbox.enqueue(chatId, 'not allowed')
+    await vi.waitFor(() => expect(outbox.items[0]?.status).toBe('failed'))
+    expect(outbox.items[0]!.error).toBe('refused: forbidden')
+
+    api.mockImplementationOnce(async (_url: string, options: { body: { content: string, clientId: string } }) => sent(options.body))
+    outbox.retry(item.clientId)
+    await vi.waitFor(() => expect(outbox.items).toHaveLength(0))
+  })
+
+  it('settles a pending message when its own event arrives first', () => {
+    api.mockReturnValue(new Promise(() => {}))
+    const outbox = useOutboxStore()
+    outbox.restore(viewer.id)
+    const item = outbox.enqueue(chatId, 'racing')
+    outbox.settle(sent({ content: 'racing', clientId: item.clientId }))
+    expect(outbox.items).toHaveLength(0)
+  })
+})
+
+describe('presence', () => {
+  it('hides a typing line at its expiresAt', () => {
+    vi.useFakeTimers()
+    const presence = usePresenceStore()
+    presence.applyTyping(chatId, 'b'.repeat(24), new Date(Date.now() + 3000).toISOString())
+    expect(presence.typingIn(chatId)).toEqual(['b'.repeat(24)])
+    vi.advanceTimersByTime(2999)
+    expect(presence.typingIn(chatId)).toHaveLength(1)
+    vi.advanceTimersByTime(2)
+    expect(presence.typingIn(chatId)).toEqual([])
+  })
+
+  it('ignores a typing event that has already expired', () => {
+    const presence = usePresenceStore()
+    presence.applyTyping(chatId, 'b'.repeat(24), new Date(Date.now() - 10).toISOString())
+    expect(presence.typingIn(chatId)).toEqual([])
+  })
+})
+
+describe('chat list', () => {
+  it('counts unread messages from others and clears them when read', async () => {
+    const chats = useChatsStore()
+    chats.upsert({
+      id: chatId, type: 'direct', name: null, topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
+      lastSeq: 0, lastChangeSeq: 0, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
+      membership: { role: 'member', lastReadSeq: 0, unreadCount: 0, joinedAt: '2026-11-20T00:00:00.000Z' },
+    })
+    chats.applyMessage(message(1))
+    chats.applyMessage(message(1))
+    chats.applyMessage(message(2))
+    expect(chats.totalUnread).toBe(2)
+    api.mockResolvedValueOnce(undefined)
+    await chats.markRead(chatId, 2)
+    expect(api).toHaveBeenCalledWith(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq: 2 } })
+    expect(chats.totalUnread).toBe(0)
+  })
+})

@@ -1,0 +1,97 @@
+import { expect, test } from '@playwright/test'
+import { chatList, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+
+test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  await openApp(ben)
+
+  // Ana finds Ben in the people directory and writes to him.
+  await openApp(ana, '/people')
+  await ana.page.getByRole('textbox', { name: 'Search people' }).fill(ben.username)
+  await ana.page.getByRole('button', { name: 'Message Ben' }).click()
+  await expect(composer(ana.page)).toBeVisible()
+  await send(ana.page, 'Hello Ben!')
+  await expect(messageRows(ana.page, 'Hello Ben!')).toHaveCount(1)
+
+  // The new chat and its message reach Ben without a reload.
+  const chatWithAna = chatList(ben.page).getByRole('link', { name: /Ana/ })
+  await expect(chatWithAna).toBeVisible()
+  await chatWithAna.click()
+  await expect(messageRows(ben.page, 'Hello Ben!')).toHaveCount(1)
+  await send(ben.page, 'Hi Ana, good to hear from you')
+  await expect(messageRows(ana.page, 'Hi Ana, good to hear from you')).toHaveCount(1)
+  await expect(messageRows(ana.page, 'Hello Ben!').locator('[data-seq]')).toHaveCount(0)
+
+  // Shift+Enter adds a line instead of sending.
+  await composer(ana.page).fill('first line')
+  await composer(ana.page).press('Shift+Enter')
+  await composer(ana.page).pressSequentially('second line')
+  await expect(composer(ana.page)).toHaveValue('first line\nsecond line')
+  await composer(ana.page).press('Enter')
+  await expect(messageRows(ben.page, 'second line')).toHaveCount(1)
+  await closeAll(ana, ben)
+})
+
+test('typing shows for the other person and then goes away', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  await expect(composer(ben.page)).toBeVisible()
+
+  await composer(ben.page).pressSequentially('I am writi')
+  const typingLine = ana.page.getByTestId('typing-line')
+  await expect(typingLine).toHaveText('Ben is typing...', { timeout: 15_000 })
+  // The server's expiresAt hides it even though Ben never sent anything.
+  await expect(typingLine).toHaveText('', { timeout: 20_000 })
+  await closeAll(ana, ben)
+})
+
+test('the unread badge rises with new messages and clears when the chat is opened', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  await openApp(ana, '/people')
+  await openApp(ben, `/chats/${chat.id}`)
+
+  await send(ben.page, 'one')
+  await send(ben.page, 'two')
+  await send(ben.page, 'three')
+  const item = chatList(ana.page).getByRole('link', { name: /Ben/ })
+  await expect(item.getByTestId('unread-badge')).toHaveText('3')
+  await expect(ana.page).toHaveTitle(/^\(3\)/)
+
+  await item.click()
+  await expect(messageRows(ana.page, 'three')).toHaveCount(1)
+  await expect(ana.page.getByRole('separator', { name: 'Unread messages' })).toBeVisible()
+  await expect(item.getByTestId('unread-badge')).toHaveCount(0)
+  await expect(ana.page).not.toHaveTitle(/^\(/)
+  // The server agrees: the chat is read.
+  await expect.poll(async () => {
+    const response = await ana.context.request.get(`/api/chats/${chat.id}`)
+    return (await response.json()).membership.unreadCount
+  }).toBe(0)
+  // Ben sees that Ana read it.
+  await expect(messageLog(ben.page).getByText('Seen')).toBeVisible()
+  await closeAll(ana, ben)
+})
+
+test('markup in a message is shown as text and never runs', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  const hostile = '<img src=x onerror=alert(1)>'
+  await send(ana.page, hostile)
+  await expect(messageRows(ben.page, hostile)).toHaveCount(1)
+  await expect(messageLog(ben.page).locator('img')).toHaveCount(0)
+  await expect(messageLog(ana.page).locator('img')).toHaveCount(0)
+  // The chat list preview is text too.
+  await expect(chatList(ben.page).getByText(hostile)).toBeVisible()
+  expect(ana.dialogs).toEqual([])
+  expect(ben.dialogs).toEqual([])
+  await closeAll(ana, ben)
+})

@@ -1,0 +1,79 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import type { AuthResult, Chat } from '../../shared/types/api'
+
+export interface Person {
+  id: string
+  username: string
+  displayName: string
+  context: BrowserContext
+  page: Page
+  /** JavaScript dialogs the page opened (injected markup running would open one). */
+  dialogs: string[]
+}
+
+let counter = 0
+
+/** A unique, valid username (3-32 of [A-Za-z0-9_.-]). */
+export function uniqueName(prefix: string): string {
+  counter++
+  return `${prefix}_${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 5)}`.slice(0, 32)
+}
+
+/**
+ * A person in their own browser context, signed up through the API from inside that
+ * context so the session cookies land there (fast, and the UI starts signed in).
+ */
+export async function signUp(browser: Browser, baseURL: string | undefined, displayName: string, options: { viewport?: { width: number, height: number } } = {}): Promise<Person> {
+  const context = await browser.newContext({ baseURL, ...(options.viewport ? { viewport: options.viewport, isMobile: true, hasTouch: true } : {}) })
+  const username = uniqueName(displayName.toLowerCase())
+  const response = await context.request.post('/api/auth/register', { data: { username, password: 'correct horse battery staple', displayName } })
+  expect(response.status(), await response.text()).toBe(201)
+  const { user } = await response.json() as AuthResult
+  const page = await context.newPage()
+  const dialogs: string[] = []
+  page.on('dialog', async (dialog) => {
+    dialogs.push(dialog.message())
+    await dialog.dismiss()
+  })
+  return { id: user.id, username, displayName, context, page, dialogs }
+}
+
+export async function createDirectChat(from: Person, to: Person): Promise<Chat> {
+  const response = await from.context.request.post('/api/chats', { data: { type: 'direct', userId: to.id } })
+  expect([200, 201]).toContain(response.status())
+  return await response.json() as Chat
+}
+
+export async function postMessage(from: Person, chatId: string, content: string) {
+  const response = await from.context.request.post(`/api/chats/${chatId}/messages`, { data: { content } })
+  expect(response.status(), await response.text()).toBe(201)
+}
+
+export const chatList = (page: Page) => page.getByRole('navigation', { name: 'Chats' })
+export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' })
+export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' })
+
+/** Opens the app and waits until the socket is ready (the chat list is loaded). */
+export async function openApp(person: Person, path = '/') {
+  await person.page.goto(path)
+  await expect(chatList(person.page).or(messageLog(person.page)).first()).toBeVisible({ timeout: 20_000 })
+}
+
+export async function send(page: Page, text: string) {
+  await composer(page).fill(text)
+  await composer(page).press('Enter')
+}
+
+/** The rendered message rows (sent and pending) whose text contains `text`. */
+export function messageRows(page: Page, text: string) {
+  return messageLog(page).locator('[data-seq], [data-client-id]').filter({ hasText: text })
+}
+
+export async function closeAll(...people: Person[]) {
+  await Promise.all(people.map(person => person.context.close()))
+}
+
+/** An item of the open menu. */
+export function menuItem(page: Page, name: string) {
+  return page.locator('.v-overlay--active .v-list-item').filter({ hasText: name }).first()
+}

@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test'
+import { closeAll, composer, menuItem, createDirectChat, messageRows, openApp, send, signUp } from './chat-helpers'
+
+test('an edit, a reaction and a delete are seen live by the other person', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+
+  await send(ana.page, 'See you at 5')
+  const onBen = messageRows(ben.page, 'See you at 5')
+  await expect(onBen).toHaveCount(1)
+
+  // Ana edits her message from its actions menu.
+  const onAna = messageRows(ana.page, 'See you at 5')
+  await onAna.hover()
+  await onAna.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Edit').click()
+  await expect(composer(ana.page)).toHaveValue('See you at 5')
+  await composer(ana.page).fill('See you at 6')
+  await composer(ana.page).press('Enter')
+  const edited = messageRows(ben.page, 'See you at 6')
+  await expect(edited).toHaveCount(1)
+  await expect(edited).toContainText('edited')
+
+  // Ben reacts; Ana sees the reaction.
+  await edited.hover()
+  await edited.getByRole('button', { name: 'Add reaction' }).click()
+  await ben.page.getByRole('button', { name: 'React with 👍' }).click()
+  await expect(messageRows(ana.page, 'See you at 6').getByText('👍 1')).toBeVisible()
+
+  // Ana deletes it; Ben sees the tombstone.
+  const mine = messageRows(ana.page, 'See you at 6')
+  await mine.hover()
+  await mine.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Delete').click()
+  await ana.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+  await expect(messageRows(ben.page, 'See you at 6')).toHaveCount(0)
+  await expect(ben.page.getByText('This message was deleted')).toBeVisible()
+  await closeAll(ana, ben)
+})
+
+test('a reply quotes the original, and clicking the quote jumps to it', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  await send(ana.page, 'Which train?')
+  const original = messageRows(ben.page, 'Which train?')
+  await expect(original).toHaveCount(1)
+  await original.hover()
+  await original.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ben.page, 'Reply').click()
+  await send(ben.page, 'The 8:15')
+  const reply = messageRows(ana.page, 'The 8:15')
+  await expect(reply).toHaveCount(1)
+  const quote = reply.getByRole('button', { name: /Jump to the message/ })
+  await expect(quote).toContainText('Which train?')
+  await quote.click()
+  await expect(ana.page.locator('.message--highlighted')).toContainText('Which train?')
+  await closeAll(ana, ben)
+})

@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test'
+import { chatList, closeAll, composer, createDirectChat, messageRows, openApp, postMessage, send, signUp } from './chat-helpers'
+
+const phone = { width: 390, height: 844 }
+
+test('on a phone the list and the conversation are separate screens', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana', { viewport: phone })
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  await postMessage(ben, chat.id, 'Are you on your phone?')
+
+  await openApp(ana, '/')
+  const item = chatList(ana.page).getByRole('link', { name: /Ben/ })
+  await expect(item).toBeVisible()
+  await expect(composer(ana.page)).toHaveCount(0)
+
+  await item.click()
+  await expect(messageRows(ana.page, 'Are you on your phone?')).toHaveCount(1)
+  await expect(chatList(ana.page)).toHaveCount(0)
+  await send(ana.page, 'Yes, on the bus')
+  await openApp(ben, `/chats/${chat.id}`)
+  await expect(messageRows(ben.page, 'Yes, on the bus')).toHaveCount(1)
+
+  await ana.page.getByRole('link', { name: 'Back to chats' }).or(ana.page.getByRole('button', { name: 'Back to chats' })).click()
+  await expect(chatList(ana.page)).toBeVisible()
+  await expect(chatList(ana.page).getByRole('link', { name: /Ben/ })).toContainText('You: Yes, on the bus')
+
+  // The directories work on a phone too.
+  await ana.page.getByRole('button', { name: 'Account menu' }).click()
+  await ana.page.locator('.v-overlay--active .v-list-item').filter({ hasText: 'People' }).click()
+  await expect(ana.page.getByRole('heading', { name: 'People' })).toBeVisible()
+  await closeAll(ana, ben)
+})

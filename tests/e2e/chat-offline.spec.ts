@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test'
+import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+
+test('a message sent while offline waits as pending and is delivered once back online', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  await expect(composer(ana.page)).toBeVisible()
+
+  await ana.context.setOffline(true)
+  await send(ana.page, 'Written in a tunnel')
+  const pending = messageLog(ana.page).locator('[data-client-id]').filter({ hasText: 'Written in a tunnel' })
+  await expect(pending).toHaveCount(1)
+  await expect(pending).toContainText('Sending')
+  await expect(ana.page.getByText('Reconnecting...')).toBeVisible()
+
+  await ana.context.setOffline(false)
+  await expect(messageRows(ben.page, 'Written in a tunnel')).toHaveCount(1)
+  await expect(messageLog(ana.page).locator('[data-seq]').filter({ hasText: 'Written in a tunnel' })).toHaveCount(1)
+  await expect(pending).toHaveCount(0)
+  await expect(ana.page.getByText('Reconnecting...')).toHaveCount(0)
+
+  // Exactly once on the server, too.
+  const history = await (await ben.context.request.get(`/api/chats/${chat.id}/messages`)).json()
+  expect(history.items.filter((m: { content: string }) => m.content === 'Written in a tunnel')).toHaveLength(1)
+  await closeAll(ana, ben)
+})
+
+test('a pending message survives a reload and is delivered once', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  await expect(composer(ana.page)).toBeVisible()
+
+  // The send never reaches the server: the message stays in the browser's outbox.
+  await ana.page.route('**/api/chats/*/messages', route => route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback())
+  await send(ana.page, 'Before the reload')
+  await expect(messageLog(ana.page).locator('[data-client-id]').filter({ hasText: 'Before the reload' })).toHaveCount(1)
+  await ana.page.unroute('**/api/chats/*/messages')
+
+  await ana.page.reload()
+  await expect(messageRows(ben.page, 'Before the reload')).toHaveCount(1)
+  await expect(messageLog(ana.page).locator('[data-seq]').filter({ hasText: 'Before the reload' })).toHaveCount(1)
+  await expect(messageLog(ana.page).locator('[data-client-id]')).toHaveCount(0)
+  const history = await (await ben.context.request.get(`/api/chats/${chat.id}/messages`)).json()
+  expect(history.items.filter((m: { content: string }) => m.content === 'Before the reload')).toHaveLength(1)
+  await closeAll(ana, ben)
+})

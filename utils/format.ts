@@ -1,0 +1,43 @@
+/** "14:05" in the viewer's locale. */
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+}
+
+/** A short time for the chat list: the time today, else the date. */
+export function formatListTime(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso)
+  if (localDay(iso) === localDay(now.toISOString())) return formatTime(iso)
+  return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) })
+}
+
+/** "last seen 5 minutes ago", "last seen yesterday at 14:05". */
+export function formatLastSeen(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return 'offline'
+  const seconds = Math.max(0, (now.getTime() - Date.parse(iso)) / 1000)
+  if (seconds < 60) return 'last seen just now'
+  if (seconds < 3600) {
+    const minutes = Math.floor(seconds / 60)
+    return `last seen ${minutes} minute${minutes === 1 ? '' : 's'} ago`
+  }
+  const day = localDay(iso)
+  const yesterday = new Date(now)
+  yesterday.setDate(now.getDate() - 1)
+  if (day === localDay(now.toISOString())) return `last seen today at ${formatTime(iso)}`
+  if (day === localDay(yesterday.toISOString())) return `last seen yesterday at ${formatTime(iso)}`
+  return `last seen ${new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}`
+}
+
+/** One or two initials for an avatar. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean)
+  const letters = words.length > 1 ? [words[0]!, words[words.length - 1]!].map(word => [...word][0]) : [...(words[0] ?? '?')].slice(0, 1)
+  return letters.join('').toUpperCase()
+}
+
+/** A stable avatar colour per person. */
+export function avatarColor(id: string): string {
+  const palette = ['indigo', 'teal', 'deep-orange', 'purple', 'blue', 'green', 'pink', 'brown', 'cyan', 'amber-darken-3']
+  let hash = 0
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
+  return palette[hash % palette.length]!
+}

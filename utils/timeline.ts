@@ -1,0 +1,104 @@
+import type { Message } from '#shared/types/api'
+
+/** Messages from one person closer together than this share one header. */
+export const GROUP_WINDOW_MS = 5 * 60 * 1000
+
+/** A message waiting in the outbox, shown at the end of the conversation. */
+export interface PendingMessage {
+  clientId: string
+  chatId: string
+  content: string
+  replyToId: string | null
+  createdAt: string
+  status: 'pending' | 'failed'
+  error: string | null
+}
+
+export type TimelineEntry
+  = | { kind: 'day', key: string, date: string }
+    | { kind: 'unread', key: string }
+    | { kind: 'message', key: string, message: Message, grouped: boolean }
+    | { kind: 'pending', key: string, pending: PendingMessage, grouped: boolean }
+
+/** The local calendar day of an ISO time, as `YYYY-MM-DD` (the key of its separator). */
+export function localDay(iso: string): string {
+  const date = new Date(iso)
+  const month = String(date.getMonth() + 1).padStart(2, '0')
+  const day = String(date.getDate()).padStart(2, '0')
+  return `${date.getFullYear()}-${month}-${day}`
+}
+
+/** "Today", "Yesterday", or a readable date for a day separator. */
+export function dayLabel(day: string, now: Date = new Date()): string {
+  const today = localDay(now.toISOString())
+  const yesterday = new Date(now)
+  yesterday.setDate(now.getDate() - 1)
+  if (day === today) return 'Today'
+  if (day === localDay(yesterday.toISOString())) return 'Yesterday'
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number]
+  const value = new Date(year, month - 1, date)
+  return value.toLocaleDateString(undefined, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    ...(year !== now.getFullYear() ? { year: 'numeric' } : {}),
+  })
+}
+
+interface Groupable {
+  senderId: string
+  createdAt: string
+  deleted: boolean
+}
+
+function continues(previous: Groupable | null, next: Groupable): boolean {
+  if (!previous || previous.deleted || next.deleted) return false
+  if (previous.senderId !== next.senderId) return false
+  if (localDay(previous.createdAt) !== localDay(next.createdAt)) return false
+  return Date.parse(next.createdAt) - Date.parse(previous.createdAt) < GROUP_WINDOW_MS
+}
+
+/**
+ * Lays a conversation out: day separators, the unread divider before the first
+ * message from someone else after `unreadAfterSeq`, and consecutive messages from
+ * one person grouped under one header. `messages` must be in ascending seq order;
+ * pending messages (the viewer's own) follow them.
+ */
+export function buildTimeline(
+  messages: readonly Message[],
+  options: { viewerId: string | null, unreadAfterSeq?: number | null, pending?: readonly PendingMessage[] } = { viewerId: null },
+): TimelineEntry[] {
+  const entries: TimelineEntry[] = []
+  let previous: Groupable | null = null
+  let currentDay: string | null = null
+  let unreadPlaced = options.unreadAfterSeq == null
+
+  const openDay = (createdAt: string) => {
+    const day = localDay(createdAt)
+    if (day !== currentDay) {
+      currentDay = day
+      entries.push({ kind: 'day', key: `day:${day}`, date: day })
+      previous = null
+    }
+  }
+
+  for (const message of messages) {
+    openDay(message.createdAt)
+    if (!unreadPlaced && message.seq > options.unreadAfterSeq! && message.sender.id !== options.viewerId) {
+      unreadPlaced = true
+      entries.push({ kind: 'unread', key: 'unread' })
+      previous = null
+    }
+    const current: Groupable = { senderId: message.sender.id, createdAt: message.createdAt, deleted: message.deletedAt !== null }
+    entries.push({ kind: 'message', key: message.id, message, grouped: continues(previous, current) })
+    previous = current
+  }
+
+  for (const pending of options.pending ?? []) {
+    openDay(pending.createdAt)
+    const current: Groupable = { senderId: options.viewerId ?? '', createdAt: pending.createdAt, deleted: false }
+    entries.push({ kind: 'pending', key: `pending:${pending.clientId}`, pending, grouped: continues(previous, current) })
+    previous = current
+  }
+  return entries
+}
