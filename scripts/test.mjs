@@ -51,7 +51,7 @@ try {
     console.log('\n── build and test stack ──')
     build()
     stack = await startStack({ skipBuild: true })
-    const env = { PARLEY_TEST_BASE_URL: stack.baseUrl, PARLEY_TEST_MONGO_URI: stack.mongoUri }
+    const env = { PARLEY_TEST_BASE_URL: stack.baseUrl, PARLEY_TEST_MONGO_URI: stack.mongoUri, PARLEY_TEST_MAILBOX: stack.mailbox }
 
     if (wants('vitest')) {
       console.log('\n── vitest (unit, server, nuxt) ──')

@@ -20,6 +20,8 @@ export function startDatabase(): Promise<RunningDatabase>
 export interface Stack {
   baseUrl: string
   mongoUri: string
+  /** JSON lines of the mails the shared server sent (PARLEY_TEST_MAILBOX). */
+  mailbox?: string
   server?: RunningServer
   database?: RunningDatabase
   stop: () => Promise<void>

@@ -7,11 +7,17 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, startFerretdb } from './ferretdb.mjs'
+import { startSmtpSink } from './smtp-sink.mjs'
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const SERVER_ENTRY = join(ROOT, '.output/server/index.mjs')
 
-/** Settings every test server gets: real secrets, limits opened up for test traffic. */
+/**
+ * Settings every test server gets: real secrets, and per-IP limits opened up because the
+ * whole suite signs up, fails logins and sends mail from 127.0.0.1. (tests/api/limits.test.ts
+ * starts an instance with the defaults to test the limits themselves; the per-account
+ * lockout keeps its default everywhere.)
+ */
 export const TEST_SERVER_ENV = {
   NODE_ENV: 'production',
   NUXT_JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
@@ -20,6 +26,9 @@ export const TEST_SERVER_ENV = {
   // limits (10/s, bursts of 30) are tested on an instance of their own.
   PARLEY_SEND_RATE: '100000',
   PARLEY_SEND_BURST: '100000',
+  NUXT_LIMITS_SIGNUPS_PER_IP: '1000000',
+  NUXT_LIMITS_LOGIN_FAILURES_PER_IP: '1000000',
+  NUXT_LIMITS_MAILS_PER_IP: '1000000',
 }
 
 export function build({ log = console.log } = {}) {
@@ -100,23 +109,33 @@ export async function startDatabase() {
 /**
  * The shared stack. When PARLEY_TEST_BASE_URL and PARLEY_TEST_MONGO_URI are set
  * (scripts/test.mjs started it), they are reused and nothing is started here.
+ *
+ * Mail: the shared server delivers over real SMTP to a sink started here on loopback
+ * (scripts/lib/smtp-sink.mjs), which appends every mail it receives as one JSON line to
+ * the file named by PARLEY_TEST_MAILBOX. Tests in any process (vitest workers, Playwright
+ * workers) read it with tests/harness/mailbox.ts to follow verification and reset links.
  */
 export async function startStack({ log = console.log, skipBuild = process.env.PARLEY_SKIP_BUILD === '1' } = {}) {
   if (process.env.PARLEY_TEST_BASE_URL && process.env.PARLEY_TEST_MONGO_URI) {
-    return { baseUrl: process.env.PARLEY_TEST_BASE_URL, mongoUri: process.env.PARLEY_TEST_MONGO_URI, async stop() {} }
+    return { baseUrl: process.env.PARLEY_TEST_BASE_URL, mongoUri: process.env.PARLEY_TEST_MONGO_URI, mailbox: process.env.PARLEY_TEST_MAILBOX, async stop() {} }
   }
   if (!skipBuild || !existsSync(SERVER_ENTRY)) build({ log })
   const database = await startDatabase()
-  const server = await startServer({ mongoUri: database.uri })
+  const mailbox = join(database.dataDir, 'mailbox.jsonl')
+  const smtp = await startSmtpSink({ mailboxFile: mailbox })
+  const server = await startServer({ mongoUri: database.uri, env: { NUXT_SMTP_URL: smtp.url } })
   process.env.PARLEY_TEST_BASE_URL = server.baseUrl
   process.env.PARLEY_TEST_MONGO_URI = database.uri
+  process.env.PARLEY_TEST_MAILBOX = mailbox
   return {
     baseUrl: server.baseUrl,
     mongoUri: database.uri,
+    mailbox,
     server,
     database,
     async stop() {
       await server.stop()
+      await smtp.stop()
       await database.stop()
     },
   }

@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
     mongoUri: string
+    /** JSON lines of every mail the shared server sent (see scripts/lib/stack.mjs). */
+    mailbox: string
   }
 }
 
@@ -13,5 +15,6 @@ export default async function setup(project: TestProject) {
   const stack = await startStack()
   project.provide('baseUrl', stack.baseUrl)
   project.provide('mongoUri', stack.mongoUri)
+  project.provide('mailbox', stack.mailbox ?? '')
   return () => stack.stop()
 }
