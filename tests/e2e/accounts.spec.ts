@@ -1,0 +1,120 @@
+import { expect, test, type Page } from '@playwright/test'
+import { linkIn, waitForMail } from '../harness/mailbox'
+
+// The shared test server mails through a real SMTP sink on loopback; its mails are in
+// the file PARLEY_TEST_MAILBOX (see scripts/lib/stack.mjs).
+const mailbox = () => process.env.PARLEY_TEST_MAILBOX ?? ''
+const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`
+
+/** Opens a page and waits until Vue has hydrated it (typing earlier would be lost). */
+async function open(page: Page, path: string) {
+  await page.goto(path)
+  await page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
+  await page.waitForLoadState('networkidle')
+}
+
+async function logIn(page: Page, login: string, password: string) {
+  await open(page, '/login')
+  await page.getByLabel('Username or email').fill(login)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page).not.toHaveURL(/\/login/)
+}
+
+test('register, confirm the email through the mailed link, log out and log in again', async ({ page }) => {
+  const username = unique('e2e')
+  const email = `${username}@example.com`
+  const password = 'a long enough password'
+
+  await open(page, '/register')
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await expect(page).toHaveURL(/\/$/)
+
+  const mail = await waitForMail(mailbox(), email, /confirm/i)
+  const link = linkIn(mail, '/verify-email')
+  await open(page, link.pathname + link.search)
+  await expect(page.getByText('Your email address is confirmed.')).toBeVisible()
+
+  await open(page, '/settings')
+  await expect(page.getByText('Confirmed', { exact: true })).toBeVisible()
+  await page.getByRole('button', { name: 'Log out' }).click()
+  await expect(page).toHaveURL(/\/login/)
+  // Signed out: app pages send the visitor back to /login.
+  await open(page, '/settings')
+  await expect(page).toHaveURL(/\/login/)
+
+  await logIn(page, email, password)
+  await open(page, '/settings')
+  await expect(page.getByLabel('Display name')).toHaveValue(username)
+})
+
+test('forgot password: the mailed link sets a new password that logs in', async ({ page }) => {
+  const username = unique('reset')
+  const email = `${username}@example.com`
+  const created = await page.request.post('/api/auth/register', { data: { username, email, password: 'the old password' } })
+  expect(created.status()).toBe(201)
+  await page.context().clearCookies()
+
+  await open(page, '/forgot-password')
+  await page.getByLabel('Email').fill(email)
+  await page.getByRole('button', { name: 'Send reset link' }).click()
+  await expect(page.getByText('a link to choose a new password is on its way')).toBeVisible()
+
+  const mail = await waitForMail(mailbox(), email, /reset/i)
+  const link = linkIn(mail, '/reset-password')
+  await open(page, link.pathname + link.search)
+  await page.getByLabel('New password', { exact: true }).fill('the new password')
+  await page.getByLabel('Repeat new password').fill('the new password')
+  await page.getByRole('button', { name: 'Set new password' }).click()
+  await expect(page).toHaveURL(/\/login/)
+
+  await page.getByLabel('Username or email').fill(username)
+  await page.getByLabel('Password', { exact: true }).fill('the old password')
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page.getByText('Wrong username, email or password.')).toBeVisible()
+  await logIn(page, username, 'the new password')
+})
+
+test('revoking another session from /settings sends that browser to /login on its next action', async ({ browser }) => {
+  const username = unique('rev')
+  const password = 'a long enough password'
+  const first = await browser.newContext()
+  const second = await browser.newContext()
+  try {
+    const pageA = await first.newPage()
+    const pageB = await second.newPage()
+    const created = await pageA.request.post('/api/auth/register', { data: { username, password } })
+    expect(created.status()).toBe(201)
+    await logIn(pageB, username, password)
+    await open(pageB, '/settings')
+    await expect(pageB.getByLabel('Display name')).toBeVisible()
+
+    await open(pageA, '/settings')
+    const items = pageA.getByTestId('session-item')
+    await expect(items).toHaveCount(2)
+    await pageA.getByRole('button', { name: /^Sign out .*signed in/ }).click()
+    await expect(items).toHaveCount(1)
+
+    // B's next action meets the revoked session and lands on /login.
+    await pageB.getByLabel('Display name').fill('Still here?')
+    await pageB.getByRole('button', { name: 'Save profile' }).click()
+    await expect(pageB).toHaveURL(/\/login/)
+  }
+  finally {
+    await first.close()
+    await second.close()
+  }
+})
+
+test('continue as guest', async ({ page }) => {
+  const name = unique('guest')
+  await open(page, '/login')
+  await page.getByLabel('Guest name').fill(name)
+  await page.getByRole('button', { name: 'Continue as guest' }).click()
+  await expect(page).toHaveURL(/\/$/)
+  await open(page, '/settings')
+  await expect(page.getByLabel('Display name')).toHaveValue(name)
+})
