@@ -212,6 +212,40 @@ describe('/ws subscriptions', () => {
   })
 })
 
+describe('/ws catch-up after a reconnect', () => {
+  it('returns exactly the changes missed while away, in order, through /changes', async () => {
+    const [reader, writer] = await Promise.all([signUp(baseUrl(), 'away'), signUp(baseUrl(), 'busy')])
+    const chat = (await api(baseUrl(), writer, 'POST', '/api/chats', { type: 'group', name: 'Away', memberIds: [reader.id] })).body.id
+    await api(baseUrl(), writer, 'POST', `/api/chats/${chat}/messages`, { content: 'seen' })
+    const first = await connect(reader)
+    const seen = (first.frames[0]!.chats as { id: string, lastChangeSeq: number }[]).find(c => c.id === chat)!.lastChangeSeq
+    await first.close()
+
+    const writerSocket = await connect(writer)
+    const sent: Message[] = []
+    for (let i = 0; i < 30; i++) sent.push((await writerSocket.request({ type: 'message.send', chatId: chat, content: `while away ${i}`, clientId: `away-${i}` })).message as Message)
+    await writerSocket.request({ type: 'message.edit', messageId: sent[0]!.id, content: 'edited 0' })
+    await writerSocket.request({ type: 'message.edit', messageId: sent[10]!.id, content: 'edited 10' })
+    await writerSocket.request({ type: 'message.delete', messageId: sent[20]!.id })
+    await writerSocket.request({ type: 'reaction.add', messageId: sent[5]!.id, emoji: '👀' })
+
+    const again = await connect(reader)
+    const now = (again.frames[0]!.chats as { id: string, lastChangeSeq: number }[]).find(c => c.id === chat)!
+    expect(now.lastChangeSeq).toBe(seen + 34)
+    const missed = (await api(baseUrl(), reader, 'GET', `/api/chats/${chat}/changes?since=${seen}&limit=100`)).body
+    expect(missed.hasMore).toBe(false)
+    expect(missed.lastChangeSeq).toBe(now.lastChangeSeq)
+    const items = missed.items as Message[]
+    expect(items.map(m => m.id).sort()).toEqual(sent.map(m => m.id).sort())
+    expect(items.map(m => m.changeSeq)).toEqual([...items.map(m => m.changeSeq)].sort((a, b) => a - b))
+    const byId = new Map(items.map(m => [m.id, m]))
+    expect(byId.get(sent[0]!.id)!.content).toBe('edited 0')
+    expect(byId.get(sent[10]!.id)!.content).toBe('edited 10')
+    expect(byId.get(sent[20]!.id)!.deletedAt).not.toBeNull()
+    expect(byId.get(sent[5]!.id)!.reactions).toEqual([{ emoji: '👀', count: 1, userIds: [writer.id] }])
+  })
+})
+
 describe('/ws ordering under load', () => {
   it('stores 5 x 40 concurrent sends once each, in one seq order every client sees', async () => {
     const users = await Promise.all(Array.from({ length: 5 }, (_, i) => signUp(baseUrl(), `load${i}`)))

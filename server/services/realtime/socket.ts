@@ -22,8 +22,13 @@ import { isSubscribed, markReady, register, socketsOf, subscribeChats, unregiste
 
 export const MAX_SOCKETS_PER_USER = 20
 export const IN_BAND_AUTH_DEADLINE_MS = 10_000
-export const PING_INTERVAL_MS = 30_000
-export const SILENCE_LIMIT_MS = 60_000
+function msFromEnv(name: string, fallback: number): number {
+  const value = Number.parseInt(process.env[name] ?? '', 10)
+  return Number.isFinite(value) && value > 0 ? value : fallback
+}
+/** Ping every 30 s, drop after 60 s of silence (PARLEY_WS_PING_MS / PARLEY_WS_SILENCE_MS shorten them in tests). */
+export const PING_INTERVAL_MS = msFromEnv('PARLEY_WS_PING_MS', 30_000)
+export const SILENCE_LIMIT_MS = msFromEnv('PARLEY_WS_SILENCE_MS', 60_000)
 export const TYPING_TTL_MS = 5_000
 export const TYPING_THROTTLE_MS = 2_000
 /** Sends refused for rate within FLOOD_WINDOW_MS before the socket is closed with 1008. */
