@@ -96,7 +96,9 @@ function handle(frame: ServerFrame) {
       const { message } = frame
       const viewing = chats.activeChatId === message.chatId && document.visibilityState === 'visible'
       messages.apply(message)
-      chats.applyMessage(message, { viewing })
+      // A chat we do not hold yet (joined in another tab, say) is fetched once.
+      if (!chats.byId[message.chatId]) void chats.fetchChat(message.chatId).catch(() => {})
+      else chats.applyMessage(message, { viewing })
       outbox.settle(message)
       presence.stopTyping(message.chatId, message.sender.id)
       if (message.sender.id !== auth.user?.id) {

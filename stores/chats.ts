@@ -1,10 +1,6 @@
 import { defineStore } from 'pinia'
 import type { Chat, ChatDetail, Member, MemberRole, Message, Page, PublicChat, User } from '#shared/types/api'
-
-type NewChat
-  = | { type: 'direct', userId: string }
-    | { type: 'group', name: string, memberIds: string[] }
-    | { type: 'channel', name: string, topic?: string }
+import type { CreateChatInput } from '#shared/schemas/chats'
 
 /** The display name of a chat: the other person for a direct chat. */
 export function chatTitle(chat: Pick<Chat, 'type' | 'name' | 'peer'>): string {
@@ -161,7 +157,7 @@ export const useChatsStore = defineStore('chats', () => {
   // Actions: the server's answer is the truth; on failure nothing local changed
   // (or the optimistic change is rolled back) and the error reaches the caller.
 
-  async function create(body: NewChat): Promise<Chat> {
+  async function create(body: CreateChatInput): Promise<Chat> {
     return upsert(await api<ChatDetail>('/api/chats', { method: 'POST', body }))
   }
 

@@ -1,0 +1,42 @@
+import { expect, test } from '@playwright/test'
+import { closeAll, createDirectChat, messageLog, messageRows, openApp, postMessage, signUp } from './chat-helpers'
+
+const label = (n: number) => `Message ${String(n).padStart(3, '0')}`
+
+test('older history loads on scrolling up without moving the view, and a search result opens at its message', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  for (let n = 1; n <= 80; n++) await postMessage(ben, chat.id, label(n))
+  // Ana has read it all, so the chat opens at the end rather than at an unread divider.
+  expect((await ana.context.request.post(`/api/chats/${chat.id}/read`, { data: { seq: 80 } })).status()).toBe(204)
+
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(messageRows(ana.page, label(80))).toBeInViewport()
+  // The first page is the latest 50.
+  await expect(messageRows(ana.page, label(31))).toHaveCount(1)
+  await expect(messageRows(ana.page, label(30))).toHaveCount(0)
+
+  await messageLog(ana.page).evaluate((element) => {
+    element.scrollTop = 0
+  })
+  await expect(messageRows(ana.page, label(1))).toHaveCount(1)
+  // The message that was at the top is still on screen: the view did not jump.
+  await expect(messageRows(ana.page, label(31))).toBeInViewport()
+  await expect(ana.page.getByText('This is the beginning of the conversation.')).toHaveCount(1)
+
+  // Jump to latest brings the end back.
+  await ana.page.getByRole('button', { name: 'Jump to latest' }).click()
+  await expect(messageRows(ana.page, label(80))).toBeInViewport()
+
+  // Search from the app bar; the result opens the chat around that message.
+  await openApp(ana, '/people')
+  await ana.page.getByRole('button', { name: 'Search messages' }).click()
+  await ana.page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill(label(7))
+  await ana.page.getByRole('dialog').getByText(label(7)).click()
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${chat.id}\\?around=7$`))
+  const found = messageRows(ana.page, label(7))
+  await expect(found).toBeInViewport()
+  await expect(found).toHaveClass(/message--highlighted/)
+  await closeAll(ana, ben)
+})
