@@ -9,8 +9,12 @@ const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.f
 /** Opens a page and waits until Vue has hydrated it (typing earlier would be lost). */
 async function open(page: Page, path: string) {
   await page.goto(path)
-  await page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
-  await page.waitForLoadState('networkidle')
+  // networkidle never comes once the realtime socket and its requests run; Nuxt says when
+  // hydration is over.
+  await page.waitForFunction(() => {
+    const app = (document.querySelector('#__nuxt') as { __vue_app__?: { $nuxt?: { isHydrating?: boolean } } } | null)?.__vue_app__
+    return app?.$nuxt?.isHydrating === false
+  })
 }
 
 async function logIn(page: Page, login: string, password: string) {
