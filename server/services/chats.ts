@@ -74,8 +74,9 @@ async function announceChatCreated(chat: StoredChat, userIds: string[]): Promise
 
 // --- creation ---
 
-function newMembership(chatId: string, userId: string, role: MembershipDoc['role'], joinedAt: Date) {
-  return { _id: membershipId(chatId, userId), chatId, userId, role, lastReadSeq: 0, ownSeqsAfterRead: [], joinedAt }
+/** A newcomer starts caught up: what was said before they joined is history, not unread. */
+function newMembership(chatId: string, userId: string, role: MembershipDoc['role'], joinedAt: Date, lastReadSeq = 0) {
+  return { _id: membershipId(chatId, userId), chatId, userId, role, lastReadSeq, ownSeqsAfterRead: [], joinedAt }
 }
 
 async function requireExistingUsers(ids: string[]): Promise<void> {
@@ -363,7 +364,7 @@ async function addMemberships(chat: StoredChat, userIds: string[]): Promise<Stor
     const added: string[] = []
     for (const userId of fresh) {
       try {
-        await Membership.create(newMembership(chatId, userId, 'member', now))
+        await Membership.create(newMembership(chatId, userId, 'member', now, current.lastSeq))
         added.push(userId)
       }
       catch (error) {

@@ -90,9 +90,11 @@ describe('chats over HTTP', () => {
     const post = await api(baseUrl(), cy, 'POST', `/api/chats/${id}/messages`, { content: 'hi' })
     expect(post.status).toBe(403)
     expect(post.body.data.code).toBe('forbidden')
+    await api(baseUrl(), ana, 'POST', `/api/chats/${id}/messages`, { content: 'before cy' })
     const joined = await api(baseUrl(), cy, 'POST', `/api/chats/${id}/join`)
     expect(joined.status).toBe(200)
-    expect(joined.body.membership.role).toBe('member')
+    // A newcomer starts caught up.
+    expect(joined.body.membership).toMatchObject({ role: 'member', lastReadSeq: 1, unreadCount: 0 })
     expect((await api(baseUrl(), cy, 'POST', `/api/chats/${id}/join`)).body.memberCount).toBe(2)
     expect((await api(baseUrl(), cy, 'DELETE', `/api/chats/${id}`)).status).toBe(403)
     expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${id}`)).status).toBe(204)

@@ -53,6 +53,18 @@ describe('two instances joined by Redis', () => {
     expect((await bobSocket.closed).code).toBe(4401)
   })
 
+  it('share presence: online on one instance is online everywhere, then offline', async () => {
+    const [watcher, walker] = await Promise.all([signUp(one.baseUrl, 'watch'), signUp(one.baseUrl, 'walk')])
+    await api(one.baseUrl, watcher, 'POST', '/api/chats', { type: 'direct', userId: walker.id })
+    const watching = await connect(one, watcher)
+    const walking = await TestSocket.connect(two.baseUrl, { token: walker.token })
+    await watching.waitFor(frame => frame.type === 'presence' && frame.userId === walker.id && frame.online === true)
+    expect((await api(one.baseUrl, watcher, 'GET', `/api/users/${walker.id}`)).body.online).toBe(true)
+    await walking.close()
+    await watching.waitFor(frame => frame.type === 'presence' && frame.userId === walker.id && frame.online === false)
+    expect((await api(one.baseUrl, watcher, 'GET', `/api/users/${walker.id}`)).body).toMatchObject({ online: false, lastSeenAt: expect.any(String) })
+  })
+
   it('store concurrent sends from both instances once each, in one order seen everywhere', async () => {
     const users = await Promise.all(Array.from({ length: 4 }, (_, i) => signUp(one.baseUrl, `multi${i}`)))
     const chat = (await api(one.baseUrl, users[0]!, 'POST', '/api/chats', { type: 'group', name: 'Both', memberIds: users.slice(1).map(u => u.id) })).body.id
