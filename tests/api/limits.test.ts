@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
+import { call, loginUser, registerUser, uniqueName } from '../harness/accounts'
+
+const baseUrl = () => inject('baseUrl')
+
+async function failLogins(url: string, login: string, times: number) {
+  for (let i = 0; i < times; i++) {
+    const result = await loginUser(url, login, `wrong-password-${i}`)
+    expect(result.status).toBe(401)
+  }
+}
+
+describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
+  it('answers 429 even to the right password after 5 failures, for 15 minutes', async () => {
+    const account = await registerUser(baseUrl())
+    await failLogins(baseUrl(), account.username, 5)
+    const locked = await loginUser(baseUrl(), account.username, account.password)
+    expect(locked.status).toBe(429)
+    expect(locked.body).toMatchObject({ statusCode: 429, data: { code: 'rate_limited' } })
+    const retryAfter = Number(locked.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThan(14 * 60)
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60)
+    // By email too: it is the account that is locked, not the name typed.
+    const byEmailAccount = await registerUser(baseUrl(), { email: `${uniqueName()}@example.com` })
+    await failLogins(baseUrl(), byEmailAccount.username, 5)
+    expect((await loginUser(baseUrl(), byEmailAccount.email!, byEmailAccount.password)).status).toBe(429)
+    // Other accounts are not affected, and sessions already open keep working.
+    const other = await registerUser(baseUrl())
+    expect((await loginUser(baseUrl(), other.username, other.password)).status).toBe(200)
+    expect((await call(baseUrl(), '/api/auth/me', { token: account.accessToken })).status).toBe(200)
+  })
+
+  it('forgets failures after a successful login', async () => {
+    const account = await registerUser(baseUrl())
+    await failLogins(baseUrl(), account.username, 4)
+    expect((await loginUser(baseUrl(), account.username, account.password)).status).toBe(200)
+    await failLogins(baseUrl(), account.username, 4)
+    expect((await loginUser(baseUrl(), account.username, account.password)).status).toBe(200)
+  })
+
+  it('locks unknown names the same way (no enumeration through the lockout)', async () => {
+    const name = uniqueName('ghost')
+    await failLogins(baseUrl(), name, 5)
+    expect((await loginUser(baseUrl(), name, 'whatever-password')).status).toBe(429)
+  })
+})
+
+describe('the lockout ends (an instance with a 3-second window)', () => {
+  let database: RunningDatabase
+  let server: RunningServer
+
+  beforeAll(async () => {
+    database = await startDatabase()
+    server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_LOGIN_WINDOW_SECONDS: '3', NUXT_LIMITS_MAILS_PER_IP: '3' } })
+  }, 120_000)
+
+  afterAll(async () => {
+    await server?.stop()
+    await database?.stop()
+  })
+
+  it('lets the right password in again once the window has passed', async () => {
+    const account = await registerUser(server.baseUrl)
+    await failLogins(server.baseUrl, account.username, 5)
+    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(429)
+    const deadline = Date.now() + 30_000
+    let status = 429
+    while (status === 429 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 500))
+      status = (await loginUser(server.baseUrl, account.username, account.password)).status
+    }
+    expect(status).toBe(200)
+  })
+
+  it('caps mails per IP (here 3): a registration still succeeds, a reset request gets 429', async () => {
+    const accounts = []
+    for (let i = 0; i < 3; i++) accounts.push(await registerUser(server.baseUrl, { email: `${uniqueName()}@example.com` }))
+    const forgot = await call(server.baseUrl, '/api/auth/password/forgot', { body: { email: accounts[0]!.email } })
+    expect(forgot.status).toBe(429)
+    expect(Number(forgot.headers.get('retry-after'))).toBeGreaterThan(0)
+    const resend = await call(server.baseUrl, '/api/auth/email/resend', { method: 'POST', token: accounts[1]!.accessToken })
+    expect(resend.status).toBe(429)
+  })
+})
+
+describe('per-IP limits (an instance with the default limits)', () => {
+  let database: RunningDatabase
+  let server: RunningServer
+
+  beforeAll(async () => {
+    database = await startDatabase()
+    server = await startServer({
+      mongoUri: database.uri,
+      env: { NUXT_LIMITS_SIGNUPS_PER_IP: '500', NUXT_LIMITS_LOGIN_FAILURES_PER_IP: '100', NUXT_LIMITS_MAILS_PER_IP: '1000' },
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await server?.stop()
+    await database?.stop()
+  })
+
+  it('stops one address after 100 failed logins over many accounts within 15 minutes', async () => {
+    const account = await registerUser(server.baseUrl)
+    const names = Array.from({ length: 100 }, () => uniqueName('spray'))
+    for (let start = 0; start < names.length; start += 10) {
+      const results = await Promise.all(names.slice(start, start + 10).map(name => loginUser(server.baseUrl, name, 'guess-password')))
+      expect(results.map(r => r.status)).toEqual(Array(results.length).fill(401))
+    }
+    const stopped = await loginUser(server.baseUrl, uniqueName('spray'), 'guess-password')
+    expect(stopped.status).toBe(429)
+    expect(Number(stopped.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(429)
+  }, 120_000)
+
+  it('stops one address after 500 registrations or guest sign-ins within an hour', async () => {
+    // The registration in the test above counts too.
+    let created = 1
+    while (created < 500) {
+      const batch = Math.min(20, 500 - created)
+      const results = await Promise.all(Array.from({ length: batch }, () => call(server.baseUrl, '/api/auth/guest', { body: { username: uniqueName('g') } })))
+      expect(results.map(r => r.status)).toEqual(Array(batch).fill(201))
+      created += batch
+    }
+    const guest = await call(server.baseUrl, '/api/auth/guest', { body: { username: uniqueName('g') } })
+    expect(guest.status).toBe(429)
+    expect(guest.body).toMatchObject({ data: { code: 'rate_limited' } })
+    expect(Number(guest.headers.get('retry-after'))).toBeGreaterThan(0)
+    const register = await call(server.baseUrl, '/api/auth/register', { body: { username: uniqueName(), password: 'password-123' } })
+    expect(register.status).toBe(429)
+  }, 180_000)
+})
