@@ -25,7 +25,8 @@ export default defineNitroPlugin((nitroApp) => {
   })
 
   onDomainEvent('user.changed', ({ userId, deleted }) => {
-    if (!deleted) return
+    // A new role (or name) applies to the user's open sockets at their next frame, on every instance.
+    if (!deleted) return void publishControl({ type: '$user-changed', userId }, [userTopic(userId)])
     forgetDeletedUser(userId).catch((error: unknown) => logger.warn('leaving chats of a deleted account failed', { error: errorName(error) }))
   })
 

@@ -17,6 +17,8 @@ export interface Connection {
   backlog: ServerFrame[] | null
   send: (frame: ServerFrame) => void
   close: (code: number, reason: string) => void
+  /** Re-reads the user (a role change applies to the socket's next frame). */
+  refreshUser: () => void
 }
 
 const connections = new Set<Connection>()
@@ -160,6 +162,9 @@ function handleEnvelope(envelope: Envelope) {
       }
       return
     }
+    case '$user-changed':
+      for (const connection of byTopic.get(userTopic(event.userId)) ?? []) connection.refreshUser()
+      return
     case '$presence':
     case '$presence-sync':
       onRemotePresence(event)

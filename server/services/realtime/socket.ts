@@ -5,6 +5,7 @@ import { ZodError } from 'zod'
 import { clientFrameSchema, CLIENT_FRAME_TYPES, type ClientFrame } from '../../../shared/schemas/ws'
 import { WS_CLOSE, type ServerFrame } from '../../../shared/types/api'
 import { toMe } from '../../dto/users'
+import { UserModel, type UserRecord } from '../../models/user'
 import { authenticateAccessToken, type AuthContext } from '../../utils/auth'
 import { toApiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
@@ -120,6 +121,13 @@ async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext
     backlog: [],
     send: frame => sendFrame(ws, frame),
     close: (code, reason) => closeSocket(ws, code, reason),
+    refreshUser: () => {
+      UserModel.findById(auth.userId).lean<UserRecord>().exec()
+        .then((user) => {
+          if (user && session.auth) session.auth = { ...session.auth, role: user.role as AuthContext['role'], user }
+        })
+        .catch(error => logger.warn('socket user refresh failed', { error: errorName(error) }))
+    },
   }
   // Registered first, so a chat joined while the list loads still reaches this socket.
   register(connection)
