@@ -94,11 +94,11 @@ function handle(frame: ServerFrame) {
       break
     case 'message.created': {
       const { message } = frame
-      const viewing = chats.activeChatId === message.chatId && document.visibilityState === 'visible'
       messages.apply(message)
       // A chat we do not hold yet (joined in another tab, say) is fetched once.
       if (!chats.byId[message.chatId]) void chats.fetchChat(message.chatId).catch(() => {})
-      else chats.applyMessage(message, { viewing })
+      // Counted unread even in the open chat: the list marks it read once it is on screen.
+      else chats.applyMessage(message)
       outbox.settle(message)
       presence.stopTyping(message.chatId, message.sender.id)
       if (message.sender.id !== auth.user?.id) {

@@ -97,8 +97,8 @@ export const useChatsStore = defineStore('chats', () => {
     return all
   }
 
-  /** A new or edited message moves the chat up and counts as unread unless it is being read. */
-  function applyMessage(message: Message, { viewing = false } = {}) {
+  /** A new message moves the chat up and, from someone else, counts as unread until read. */
+  function applyMessage(message: Message) {
     const chat = byId.value[message.chatId]
     if (!chat) return
     const isNew = message.seq > chat.lastSeq
@@ -107,7 +107,7 @@ export const useChatsStore = defineStore('chats', () => {
       chat.lastSeq = message.seq
       chat.lastMessage = message
       chat.lastActivityAt = message.createdAt > chat.lastActivityAt ? message.createdAt : chat.lastActivityAt
-      if (chat.membership && message.sender.id !== auth.user?.id && !message.deletedAt && message.seq > chat.membership.lastReadSeq && !viewing) {
+      if (chat.membership && message.sender.id !== auth.user?.id && !message.deletedAt && message.seq > chat.membership.lastReadSeq) {
         chat.membership.unreadCount += 1
       }
     }
@@ -226,6 +226,14 @@ export const useChatsStore = defineStore('chats', () => {
   /** Highest seq already sent per chat, so scrolling does not repeat the same request. */
   const readSent: Record<string, number> = {}
 
+  /** Unread messages after `seq`, counted from the held history when it reaches the end. */
+  function unreadAfter(chatId: string, seq: number, fallback: number): number {
+    const messages = useMessagesStore()
+    const window = messages.windows[chatId]
+    if (!window || window.hasMoreAfter) return fallback
+    return messages.messagesOf(chatId).filter(message => message.seq > seq && message.sender.id !== auth.user?.id && !message.deletedAt).length
+  }
+
   /** Marks the viewer's chat read up to `seq` (optimistically; the server caps and confirms). */
   async function markRead(chatId: string, seq: number) {
     const chat = byId.value[chatId]
@@ -233,7 +241,7 @@ export const useChatsStore = defineStore('chats', () => {
     readSent[chatId] = seq
     const before = { ...chat.membership }
     chat.membership.lastReadSeq = seq
-    chat.membership.unreadCount = seq >= chat.lastSeq ? 0 : Math.max(0, chat.membership.unreadCount - 1)
+    chat.membership.unreadCount = seq >= chat.lastSeq ? 0 : unreadAfter(chatId, seq, chat.membership.unreadCount)
     try {
       await api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })
     }

@@ -59,3 +59,55 @@ test('a channel is joined from the directory', async ({ browser, baseURL }) => {
   await expect(messageRows(ana.page, 'Hello hikers')).toHaveCount(1)
   await closeAll(ana, ben)
 })
+
+test('group members are added, made admin and removed live; leaving and deleting ask first', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const cleo = await signUp(browser, baseURL, 'Cleo')
+  const created = await ana.context.request.post('/api/chats', { data: { type: 'group', name: 'Book club', memberIds: [ben.id] } })
+  expect(created.status()).toBe(201)
+  const group = await created.json()
+  await openApp(ana, `/chats/${group.id}`)
+  await openApp(ben, '/')
+  await openApp(cleo, '/')
+
+  // Ana adds Cleo from the members panel; the group appears in Cleo's list.
+  await ana.page.getByRole('button', { name: 'Members', exact: true }).click()
+  const panel = ana.page.getByRole('region', { name: 'Members' })
+  await panel.getByRole('button', { name: 'Add people' }).click()
+  await panel.getByLabel('People to add', { exact: true }).fill(cleo.username)
+  await ana.page.locator('.v-overlay--active .v-list-item').filter({ hasText: `@${cleo.username}` }).click()
+  await panel.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(panel.getByText(`@${cleo.username}`)).toBeVisible()
+  await expect(chatList(cleo.page).getByRole('link', { name: /Book club/ })).toBeVisible()
+
+  // Ben becomes an admin.
+  await panel.getByRole('button', { name: 'Actions for Ben' }).click()
+  await menuItem(ana.page, 'Make admin').click()
+  await expect(panel.getByRole('listitem').filter({ hasText: `@${ben.username}` }).or(panel.locator('.v-list-item').filter({ hasText: `@${ben.username}` })).first()).toContainText('admin')
+  const members = await (await ana.context.request.get(`/api/chats/${group.id}/members`)).json()
+  expect(members.items.find((member: { user: { id: string } }) => member.user.id === ben.id).role).toBe('admin')
+
+  // Cleo is removed again; the group leaves her list.
+  await panel.getByRole('button', { name: 'Actions for Cleo' }).click()
+  await menuItem(ana.page, 'Remove from group').click()
+  await expect(chatList(cleo.page).getByRole('link', { name: /Book club/ })).toHaveCount(0)
+
+  // Ben leaves, after confirming.
+  await chatList(ben.page).getByRole('link', { name: /Book club/ }).click()
+  await ben.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ben.page, 'Leave group').click()
+  const confirmLeave = ben.page.getByRole('dialog')
+  await expect(confirmLeave).toContainText('Leave Book club?')
+  await confirmLeave.getByRole('button', { name: 'Leave' }).click()
+  await expect(ben.page).not.toHaveURL(new RegExp(group.id))
+  await expect(chatList(ben.page).getByRole('link', { name: /Book club/ })).toHaveCount(0)
+
+  // Ana deletes it, after confirming.
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Delete group').click()
+  await ana.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+  await expect(chatList(ana.page).getByRole('link', { name: /Book club/ })).toHaveCount(0)
+  expect((await ana.context.request.get(`/api/chats/${group.id}`)).status()).toBe(404)
+  await closeAll(ana, ben, cleo)
+})
