@@ -50,3 +50,31 @@ test('a pending message survives a reload and is delivered once', async ({ brows
   expect(history.items.filter((m: { content: string }) => m.content === 'Before the reload')).toHaveLength(1)
   await closeAll(ana, ben)
 })
+
+test('after reconnecting, what was missed (a new message, an edit, a delete) arrives without a reload', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  const post = async (content: string) => (await (await ben.context.request.post(`/api/chats/${chat.id}/messages`, { data: { content } })).json()) as { id: string }
+  const typo = await post('Meet at the statoin')
+  const doomed = await post('Bring an umbrella')
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(messageRows(ana.page, 'Bring an umbrella')).toHaveCount(1)
+  await ana.page.evaluate(() => {
+    (window as unknown as { sameDocument: boolean }).sameDocument = true
+  })
+
+  await ana.context.setOffline(true)
+  await expect(ana.page.getByText('Reconnecting...')).toBeVisible()
+  expect((await ben.context.request.patch(`/api/messages/${typo.id}`, { data: { content: 'Meet at the station' } })).status()).toBe(200)
+  expect((await ben.context.request.delete(`/api/messages/${doomed.id}`)).status()).toBe(204)
+  await post('Running 5 minutes late')
+
+  await ana.context.setOffline(false)
+  await expect(messageRows(ana.page, 'Running 5 minutes late')).toHaveCount(1)
+  await expect(messageRows(ana.page, 'Meet at the station')).toContainText('edited')
+  await expect(messageRows(ana.page, 'Bring an umbrella')).toHaveCount(0)
+  await expect(messageLog(ana.page).getByText('This message was deleted')).toHaveCount(1)
+  expect(await ana.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true)
+  await closeAll(ana, ben)
+})
