@@ -5,6 +5,7 @@ import { AccountTokenModel, emailKey, UserKeyModel, UserModel, usernameKey, type
 import type { AuthContext } from '../utils/auth'
 import { apiError, isDuplicateKeyError } from '../utils/errors'
 import { withLock } from '../utils/lock'
+import { errorName, logger } from '../utils/logger'
 import { sendMail } from '../utils/mail'
 import { hashPassword, verifyPassword } from '../utils/passwords'
 import { createLimiter, type Limiter } from '../utils/rate-limit'
@@ -212,9 +213,17 @@ async function redeemAccountToken(token: string, purpose: 'verify-email' | 'rese
   })
 }
 
+/** Mails a fresh verification link. Never throws: it runs after the answer was sent. */
 export async function sendVerificationMail(user: UserRecord): Promise<void> {
   if (!user.email) return
-  const token = await issueAccountToken(user, 'verify-email', VERIFY_TOKEN_TTL_MS)
+  let token: string
+  try {
+    token = await issueAccountToken(user, 'verify-email', VERIFY_TOKEN_TTL_MS)
+  }
+  catch (error) {
+    logger.error('could not issue a verification token', { userId: String(user._id), error: errorName(error) })
+    return
+  }
   const link = `${accountSettings().appUrl}/verify-email?token=${encodeURIComponent(token)}`
   await sendMail({
     to: user.email,
@@ -243,7 +252,7 @@ export async function resendVerification(auth: AuthContext, origin: RequestOrigi
   await throwIfLimited(mails, origin.ip, false)
   await throwIfLimited(resends, auth.userId, true)
   await mails.consume(origin.ip)
-  await sendVerificationMail(user)
+  void sendVerificationMail(user)
 }
 
 /** Always succeeds (202): whether the address has an account is not revealed. */
