@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
+import { call, cookieHeader, loginUser, registerUser, setCookies } from '../harness/accounts'
+import { startRedis, type RunningRedis } from '../harness/redis'
+
+// Two instances, one database, one Redis: limits and sessions hold across instances.
+let redis: RunningRedis
+let one: RunningServer
+let two: RunningServer
+
+beforeAll(async () => {
+  redis = await startRedis()
+  ;[one, two] = await Promise.all([
+    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
+    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
+  ])
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all([one?.stop(), two?.stop()])
+  await redis?.stop()
+})
+
+describe('accounts across two instances joined by Redis', () => {
+  it('shares the per-account lockout: failures on one instance lock the account on the other', async () => {
+    const account = await registerUser(one.baseUrl)
+    for (let i = 0; i < 5; i++) {
+      const server = i % 2 === 0 ? one : two
+      expect((await loginUser(server.baseUrl, account.username, `wrong-${i}-password`)).status).toBe(401)
+    }
+    for (const server of [one, two]) {
+      const locked = await loginUser(server.baseUrl, account.username, account.password)
+      expect(locked.status).toBe(429)
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+  })
+
+  it('shares the mail resend limit', async () => {
+    const account = await registerUser(one.baseUrl, { email: `redis_${Date.now()}@example.com` })
+    expect((await call(one.baseUrl, '/api/auth/email/resend', { method: 'POST', token: account.accessToken })).status).toBe(202)
+    expect((await call(two.baseUrl, '/api/auth/email/resend', { method: 'POST', token: account.accessToken })).status).toBe(429)
+  })
+
+  it('refreshes on either instance, and a session revoked on one is refused by the other at once', async () => {
+    const account = await registerUser(one.baseUrl)
+    const refreshed = await call(two.baseUrl, '/api/auth/refresh', { method: 'POST', cookie: cookieHeader({ chat_refresh: account.refreshCookie }) })
+    expect(refreshed.status).toBe(200)
+    const next = setCookies(refreshed.response).chat_refresh!.value
+    expect((await call(one.baseUrl, '/api/auth/refresh', { method: 'POST', cookie: cookieHeader({ chat_refresh: next }) })).status).toBe(200)
+    expect((await call(one.baseUrl, '/api/auth/logout', { method: 'POST', token: account.accessToken })).status).toBe(204)
+    expect((await call(two.baseUrl, '/api/auth/me', { token: account.accessToken })).status).toBe(401)
+  })
+})
