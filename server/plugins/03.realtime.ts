@@ -1,7 +1,7 @@
 import { WS_CLOSE } from '../../shared/types/api'
 import '../models/chat'
 import '../models/message'
-import { forgetDeletedUser, userChatIds } from '../services/chats'
+import { forgetDeletedUser, settleCleanups, userChatIds } from '../services/chats'
 import { persistLastSeen } from '../services/people'
 import { configurePresence, requestPresenceSync } from '../services/presence'
 import { publishControl, startBus, stopBus, userTopic } from '../services/realtime/bus'
@@ -37,6 +37,8 @@ export default defineNitroPlugin((nitroApp) => {
   onShutdown(async () => {
     clearInterval(timer)
     await closeAllSockets(WS_CLOSE.goingAway, 'server shutting down')
+    // Give the clean-up of a just-deleted chat a moment before the database closes.
+    await Promise.race([settleCleanups(), new Promise(resolve => setTimeout(resolve, 1_000).unref())])
   })
   nitroApp.hooks.hook('close', stopBus)
 })

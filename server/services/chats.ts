@@ -332,12 +332,21 @@ async function removeChat(chat: StoredChat): Promise<void> {
   })
   // The rest is unreachable now (every read starts from the chat); clean it up in the background.
   const prefix = new RegExp(`^${chatId}:`)
-  Promise.all([
+  const cleanup = Promise.all([
     Membership.deleteMany({ chatId }).exec(),
     Message.deleteMany({ chatId }).exec(),
     MessageChange.deleteMany({ _id: prefix }).exec(),
     ClientIdKey.deleteMany({ _id: prefix }).exec(),
-  ]).catch((error: unknown) => logger.warn('chat cleanup failed', { chatId, error: errorName(error) }))
+  ]).then(() => {}, (error: unknown) => logger.warn('chat cleanup failed', { chatId, error: errorName(error) }))
+  cleanups.add(cleanup)
+  void cleanup.finally(() => cleanups.delete(cleanup))
+}
+
+const cleanups = new Set<Promise<void>>()
+
+/** Resolves once the background clean-ups of deleted chats have finished (shutdown, tests). */
+export async function settleCleanups(): Promise<void> {
+  await Promise.all([...cleanups])
 }
 
 export async function joinChat(actor: Actor, chatId: string): Promise<ChatDto> {

@@ -20,6 +20,8 @@ export async function connectServices(prefix: string, options: { monitorCommands
 }
 
 export async function disconnectServices(): Promise<void> {
+  const { settleCleanups } = await import('../../server/services/chats')
+  await settleCleanups()
   await mongoose.connection.dropDatabase().catch(() => {})
   await mongoose.disconnect()
 }
