@@ -1,6 +1,6 @@
 // `npm test`: lint, typecheck, every vitest project and Playwright, against one
 // build and one test stack. Ends with exactly one line `N passed, N failed`.
-// Pass-through: `npm test -- --only=vitest` (or lint, typecheck, playwright).
+// Pass-through: `npm test -- --only=vitest` (or lint, typecheck, playwright, docker).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -81,6 +81,9 @@ try {
       }
     }
   }
+
+  // The Dockerfile's steps in a clean copy of the repository (scripts/docker-steps.mjs).
+  if (wants('docker')) await check('docker steps', 'node', ['scripts/docker-steps.mjs'])
 }
 catch (error) {
   console.error(`\n[test] ${error.message}`)

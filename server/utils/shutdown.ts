@@ -1,8 +1,7 @@
 // Graceful shutdown (server/plugins/10.graceful-shutdown.ts). On SIGTERM the server:
-//   1. runs the tasks registered here, while it still listens: close WebSockets with
-//      1001 so clients reconnect to another instance, stop taking new frames, wait for
-//      frames being handled. New WebSocket upgrades should be refused from this point
-//      (`isShuttingDown()`).
+//   1. runs the tasks registered here while it still listens (the realtime hub's goodbye:
+//      stop taking frames, wait for the ones being handled), then closes every WebSocket
+//      still open with 1001 so clients reconnect to another instance; new upgrades get 503;
 //   2. stops listening and lets in-flight HTTP requests finish (Nitro's own shutdown);
 //   3. calls Nitro's `close` hook, where shared clients close: the database
 //      (server/plugins/01.database.ts) and Redis belong there, after the last request;
