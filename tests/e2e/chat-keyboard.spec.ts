@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test'
+import { closeAll, composer, createDirectChat, messageRows, openApp, postMessage, signUp } from './chat-helpers'
+
+test('a message can be answered from the keyboard alone', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  await postMessage(ben, chat.id, 'Lunch at noon?')
+  await openApp(ana, `/chats/${chat.id}`)
+  const row = messageRows(ana.page, 'Lunch at noon?')
+  await expect(row).toHaveCount(1)
+
+  // Tab reaches the message's actions button (it shows itself when focused).
+  await composer(ana.page).focus()
+  const actions = row.getByRole('button', { name: 'Message actions' })
+  for (let step = 0; step < 15 && !(await actions.evaluate(element => element === document.activeElement)); step++) {
+    await ana.page.keyboard.press('Shift+Tab')
+  }
+  await expect(actions).toBeFocused()
+  await ana.page.keyboard.press('Enter')
+  const reply = ana.page.locator('.v-overlay--active .v-list-item').filter({ hasText: 'Reply' })
+  await expect(reply).toBeVisible()
+  // Arrow keys move through the menu.
+  for (let step = 0; step < 15 && !(await reply.evaluate(element => element === document.activeElement)); step++) {
+    await ana.page.keyboard.press('ArrowDown')
+  }
+  await expect(reply).toBeFocused()
+  await ana.page.keyboard.press('Enter')
+
+  await expect(ana.page.getByText('Replying to')).toBeVisible()
+  await expect(composer(ana.page)).toBeFocused()
+  await ana.page.keyboard.type('Yes, see you there')
+  await ana.page.keyboard.press('Enter')
+  await openApp(ben, `/chats/${chat.id}`)
+  await expect(messageRows(ben.page, 'Yes, see you there').getByRole('button', { name: /Jump to the message/ })).toContainText('Lunch at noon?')
+  await closeAll(ana, ben)
+})
