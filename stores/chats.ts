@@ -79,7 +79,15 @@ export const useChatsStore = defineStore('chats', () => {
     return chat
   }
 
+  /** Bumped by every local change to a member list, so an older fetch does not overwrite it. */
+  const membersEpoch: Record<string, number> = {}
+  function touchMembers(chatId: string): number {
+    membersEpoch[chatId] = (membersEpoch[chatId] ?? 0) + 1
+    return membersEpoch[chatId]
+  }
+
   async function loadMembers(chatId: string) {
+    const epoch = touchMembers(chatId)
     const all: Member[] = []
     let cursor: string | null = null
     do {
@@ -87,6 +95,8 @@ export const useChatsStore = defineStore('chats', () => {
       all.push(...page.items)
       cursor = page.nextCursor
     } while (cursor)
+    // A role change, removal or arrival since the request started is newer than this answer.
+    if (membersEpoch[chatId] !== epoch) return members.value[chatId] ?? all
     for (const member of all) {
       presence.seed(member.user)
       // Read positions, when the server includes them, give "Seen" before any live receipt.
@@ -132,6 +142,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   function applyMemberAdded(chatId: string, user: User, role: MemberRole) {
     presence.seed(user)
+    touchMembers(chatId)
     const chat = byId.value[chatId]
     const list = members.value[chatId]
     if (list && !list.some(member => member.user.id === user.id)) {
@@ -148,6 +159,7 @@ export const useChatsStore = defineStore('chats', () => {
       remove(chatId)
       return
     }
+    touchMembers(chatId)
     const list = members.value[chatId]
     if (list) members.value[chatId] = list.filter(member => member.user.id !== userId)
     const chat = byId.value[chatId]
@@ -195,6 +207,7 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   async function removeMember(chatId: string, userId: string) {
+    touchMembers(chatId)
     const held = members.value[chatId]
     if (held) members.value[chatId] = held.filter(member => member.user.id !== userId)
     try {
@@ -207,6 +220,7 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   async function setMemberRole(chatId: string, userId: string, role: 'admin' | 'member') {
+    touchMembers(chatId)
     const member = members.value[chatId]?.find(entry => entry.user.id === userId)
     const before = member?.role
     if (member) member.role = role
