@@ -18,6 +18,11 @@ const localSockets = new Map<string, number>()
 const remoteInstances = new Map<string, Set<string>>()
 const offlineTimers = new Map<string, NodeJS.Timeout>()
 const lastSeen = new Map<string, Date>()
+/** When each other instance was last heard of; one silent for too long is taken as gone. */
+const instanceHeard = new Map<string, number>()
+/** Every 30 s each instance says it is alive (PARLEY_INSTANCE_ALIVE_MS shortens it in tests). */
+export const INSTANCE_ALIVE_MS = Number.parseInt(process.env.PARLEY_INSTANCE_ALIVE_MS ?? '', 10) || 30_000
+const INSTANCE_GONE_MS = 3 * INSTANCE_ALIVE_MS
 
 /** The hooks the presence module needs from the rest of the server (set by the realtime plugin). */
 interface PresenceDeps {
@@ -28,6 +33,28 @@ let deps: PresenceDeps | null = null
 
 export function configurePresence(value: PresenceDeps): void {
   deps = value
+  setInterval(() => {
+    void publishControl({ type: '$alive', instanceId })
+    forgetSilentInstances()
+  }, INSTANCE_ALIVE_MS).unref()
+}
+
+/** Users who were online only on an instance that stopped talking (it crashed) go offline. */
+function forgetSilentInstances(): void {
+  const cutoff = Date.now() - INSTANCE_GONE_MS
+  const gone = new Set([...instanceHeard].filter(([, at]) => at < cutoff).map(([id]) => id))
+  if (gone.size === 0) return
+  for (const id of gone) instanceHeard.delete(id)
+  const now = new Date()
+  for (const [userId, instances] of [...remoteInstances]) {
+    for (const id of gone) instances.delete(id)
+    if (instances.size > 0) continue
+    remoteInstances.delete(userId)
+    if ((localSockets.get(userId) ?? 0) > 0) continue
+    lastSeen.set(userId, now)
+    Promise.all([deps?.persistLastSeen(userId, now), announce(userId, false)])
+      .catch(error => logger.warn('presence offline failed', { error: errorName(error) }))
+  }
 }
 
 function onlineSomewhere(userId: string): boolean {
@@ -83,9 +110,18 @@ export function socketClosed(userId: string): void {
   }, OFFLINE_GRACE_MS).unref())
 }
 
-/** Another instance's news: `$presence` (a user online/offline there) and `$presence-sync` (a new instance asks). */
-export function onRemotePresence(event: { type: '$presence', userId: string, instanceId: string, online: boolean } | { type: '$presence-sync', instanceId: string }): void {
+/**
+ * Another instance's news: `$presence` (a user online/offline there), `$presence-sync`
+ * (a new instance asks who is online) and `$alive` (it is still there, every 30 s).
+ */
+export function onRemotePresence(event:
+  | { type: '$presence', userId: string, instanceId: string, online: boolean }
+  | { type: '$presence-sync', instanceId: string }
+  | { type: '$alive', instanceId: string },
+): void {
   if (event.instanceId === instanceId) return
+  instanceHeard.set(event.instanceId, Date.now())
+  if (event.type === '$alive') return
   if (event.type === '$presence-sync') {
     for (const userId of localSockets.keys()) void publishControl({ type: '$presence', userId, instanceId, online: true })
     return

@@ -89,3 +89,30 @@ describe('two instances joined by Redis', () => {
     expect(page.body.items.at(-1).seq).toBe(total)
   }, 120_000)
 })
+
+describe('an instance that dies', () => {
+  let bus: RunningRedis
+  let alive: RunningServer
+  let doomed: RunningServer
+
+  beforeAll(async () => {
+    bus = await startRedis()
+    const env = { NUXT_REDIS_URL: bus.url, PARLEY_INSTANCE_ALIVE_MS: '300' }
+    ;[alive, doomed] = await Promise.all([startServer({ mongoUri: inject('mongoUri'), env }), startServer({ mongoUri: inject('mongoUri'), env })])
+  }, 120_000)
+  afterAll(async () => {
+    await Promise.all([alive?.stop(), doomed?.stop('SIGKILL')])
+    await bus?.stop()
+  })
+
+  it('takes its users offline on the others once it stops saying it is alive', async () => {
+    const [watcher, walker] = await Promise.all([signUp(alive.baseUrl, 'watch'), signUp(alive.baseUrl, 'crash')])
+    await api(alive.baseUrl, watcher, 'POST', '/api/chats', { type: 'direct', userId: walker.id })
+    const watching = await connect(alive, watcher)
+    await TestSocket.connect(doomed.baseUrl, { token: walker.token })
+    await watching.waitFor(frame => frame.type === 'presence' && frame.userId === walker.id && frame.online === true)
+    await doomed.stop('SIGKILL')
+    await watching.waitFor(frame => frame.type === 'presence' && frame.userId === walker.id && frame.online === false, 20_000)
+    expect((await api(alive.baseUrl, watcher, 'GET', `/api/users/${walker.id}`)).body.online).toBe(false)
+  })
+})

@@ -15,6 +15,7 @@ export type ControlEvent
     | { type: '$revoke', userId: string, sessionIds: string[] }
     | { type: '$presence', userId: string, instanceId: string, online: boolean }
     | { type: '$presence-sync', instanceId: string }
+    | { type: '$alive', instanceId: string }
     | { type: '$user-changed', userId: string }
 
 export interface Envelope {

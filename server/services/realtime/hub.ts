@@ -167,6 +167,7 @@ function handleEnvelope(envelope: Envelope) {
       return
     case '$presence':
     case '$presence-sync':
+    case '$alive':
       onRemotePresence(event)
       return
     case 'message.created':
