@@ -4,6 +4,9 @@
 export default defineNuxtRouteMiddleware(async (to) => {
   // Unknown pages get their 404, signed in or not.
   if (to.matched.length === 0) return
+  // The first client run repeats the server's decision; restoring then would change the
+  // page under hydration (plugins/auth.ts restores once the app is mounted).
+  if (import.meta.client && useNuxtApp().isHydrating) return
   const auth = useAuthStore()
   if (import.meta.client && !auth.user) await auth.restore()
   if (to.meta.guestOnly && auth.user) return navigateTo(typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/')

@@ -15,8 +15,6 @@ export const useAuthStore = defineStore('auth', () => {
   const accessToken = ref<string | null>(null)
   const accessTokenExpiresAt = ref<string | null>(null)
   const sessionId = ref<string | null>(null)
-  /** Whether the client has tried to restore a session (refresh cookie) since loading. */
-  const restored = ref(false)
   /**
    * Set during SSR when the request carried an access cookie (it outlives its token):
    * only then is a refresh worth trying, so signed-out visitors cause no 401s.
@@ -50,7 +48,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   function applyAuthResult(result: AuthResult): Me {
     user.value = result.user
-    restored.value = true
+    restoring = Promise.resolve(result.user)
     applyTokens(result)
     return result.user
   }
@@ -58,6 +56,7 @@ export const useAuthStore = defineStore('auth', () => {
   /** Forgets the signed-in person (the server session is already gone or being ended). */
   function clear(): void {
     clearTimeout(renewTimer)
+    restoring = Promise.resolve(null)
     user.value = null
     accessToken.value = null
     accessTokenExpiresAt.value = null
@@ -112,25 +111,32 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
+  let restoring: Promise<Me | null> | null = null
+
   /**
-   * On the client, once: when the page rendered signed out (the access cookie had
-   * expired), tries the refresh cookie and loads the person.
+   * On the client, once per page load (concurrent callers share it): gets an access token
+   * of the store's own with the refresh cookie, and loads the person when the page was
+   * rendered signed out because the access cookie's token had expired.
    */
-  async function restore(): Promise<Me | null> {
-    if (restored.value || import.meta.server) return user.value
-    restored.value = true
-    if (user.value && accessToken.value) return user.value
-    if (!user.value && !mayHaveSession.value) return null
-    if (await refresh()) return fetchMe()
-    return user.value
+  function restore(): Promise<Me | null> {
+    if (import.meta.server) return Promise.resolve(user.value)
+    restoring ??= (async () => {
+      if (!user.value && !mayHaveSession.value) return null
+      if (!(await refresh())) return null
+      return user.value ?? await fetchMe()
+    })()
+    return restoring
   }
 
+  /** Ends this session on the server (renewing first if the token expired) and forgets it. */
   async function logout(): Promise<void> {
+    const end = () => request('/api/auth/logout', { method: 'POST' })
     try {
-      await request('/api/auth/logout', { method: 'POST' })
+      await end()
     }
-    catch {
-      // Already signed out on the server (expired or revoked): nothing left to end.
+    catch (error) {
+      // An expired access token: renew once so the server session really ends.
+      if (toApiErrorBody(error).statusCode === 401 && await refresh()) await end().catch(() => {})
     }
     clear()
   }
@@ -140,7 +146,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   return {
-    user, accessToken, accessTokenExpiresAt, sessionId, restored, mayHaveSession,
+    user, accessToken, accessTokenExpiresAt, sessionId, mayHaveSession,
     isSignedIn, isAdmin, isGuest,
     login, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
   }

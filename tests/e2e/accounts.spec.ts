@@ -123,3 +123,20 @@ test('continue as guest', async ({ page }) => {
   await open(page, '/settings')
   await expect(page.getByLabel('Display name')).toHaveValue(name)
 })
+
+test('a reload after the access token expired restores the session from the refresh cookie', async ({ page, context, baseURL }) => {
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(message.text())
+  })
+  page.on('pageerror', error => problems.push(error.message))
+  const username = unique('stale')
+  const created = await page.request.post('/api/auth/register', { data: { username, password: 'a long enough password' } })
+  expect(created.status()).toBe(201)
+  // The access cookie outlives its 15-minute token: stand in an expired one.
+  await context.addCookies([{ name: 'chat_access', value: 'an.expired.token', url: baseURL!, httpOnly: true, sameSite: 'Lax' }])
+  await open(page, '/settings')
+  await expect(page).toHaveURL(/\/settings/)
+  await expect(page.getByLabel('Display name')).toHaveValue(username)
+  expect(problems).toEqual([])
+})
