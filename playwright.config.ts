@@ -14,6 +14,9 @@ export default defineConfig({
   globalSetup: './tests/harness/playwright-setup.ts',
   fullyParallel: false,
   workers: 1,
+  // Two browsers racing a live server on a loaded 2-core machine: a retried pass is
+  // reported as flaky in the totals' log, never hidden (see issues 6 and 7 notes).
+  retries: 2,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.PARLEY_PLAYWRIGHT_JSON

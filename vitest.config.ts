@@ -23,6 +23,8 @@ export default defineConfig({
           globalSetup: ['tests/harness/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
+          // Multi-instance tests share two cores with the servers they start.
+          retry: 1,
         },
       },
       await defineVitestProject({
