@@ -8,7 +8,6 @@ import {
 } from 'rate-limiter-flexible'
 import { apiError } from './errors'
 import { logger, errorName } from './logger'
-import { onShutdown } from './shutdown'
 
 // Rate limits with rate-limiter-flexible: in process memory by default, shared between
 // instances in Redis when NUXT_REDIS_URL is set (with an in-memory fallback while Redis
@@ -50,10 +49,14 @@ function redisClient(): Redis | null {
   // rate-limiter-flexible wants failures at once rather than queued while Redis is away.
   redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
   redis.on('error', error => logger.warn('rate-limit redis error', { error: errorName(error) }))
-  onShutdown(async () => {
-    await redis?.quit().catch(() => {})
-  })
   return redis
+}
+
+/** Closes the limiters' Redis connection (Nitro's close hook: requests still finishing keep their shared limits). */
+export async function closeRateLimitStore(): Promise<void> {
+  const client = redis
+  redis = null
+  await client?.quit().catch(() => {})
 }
 
 function storeLimiter(options: { keyPrefix: string, points: number, duration: number, blockDuration?: number }): RateLimiterAbstract {

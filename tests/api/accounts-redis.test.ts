@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { call, cookieHeader, loginUser, registerUser, setCookies } from '../harness/accounts'
 import { startRedis, type RunningRedis } from '../harness/redis'
+import { openSlowRequest, waitForLogLine } from '../harness/shutdown'
 
 // Two instances, one database, one Redis: limits and sessions hold across instances.
 let redis: RunningRedis
@@ -50,4 +51,27 @@ describe('accounts across two instances joined by Redis', () => {
     expect((await call(one.baseUrl, '/api/auth/logout', { method: 'POST', token: account.accessToken })).status).toBe(204)
     expect((await call(two.baseUrl, '/api/auth/me', { token: account.accessToken })).status).toBe(401)
   })
+
+  it('counts a failed login that finishes while its instance shuts down toward the shared lockout', async () => {
+    const account = await registerUser(one.baseUrl)
+    const stopping = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } })
+    try {
+      for (let i = 0; i < 4; i++) {
+        const server = i === 0 ? stopping : one
+        expect((await loginUser(server.baseUrl, account.username, `wrong-${i}-password`)).status).toBe(401)
+      }
+      const { req, response, accepted } = openSlowRequest(`${stopping.baseUrl}/api/auth/login`)
+      await accepted
+      stopping.process.kill('SIGTERM')
+      await waitForLogLine(stopping, entry => entry.msg === 'shutting down')
+      // The fifth failure arrives after the shutdown began; Redis must still be there for it.
+      req.end(JSON.stringify({ login: account.username, password: 'wrong-last-password' }))
+      expect((await response).status).toBe(401)
+      expect(await stopping.exited).toEqual({ code: 0, signal: null })
+    }
+    finally {
+      await stopping.stop('SIGKILL')
+    }
+    expect((await loginUser(two.baseUrl, account.username, account.password)).status).toBe(429)
+  }, 60_000)
 })

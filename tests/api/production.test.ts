@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
-import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { ROOT, SERVER_ENTRY, TEST_SERVER_ENV, startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { freePort } from '../../scripts/lib/ferretdb.mjs'
+import { openSlowRequest, waitForLogLine } from '../harness/shutdown'
 
 const SECRET = TEST_SERVER_ENV.NUXT_JWT_SECRET!
 
@@ -154,40 +154,3 @@ describe('graceful shutdown', () => {
     }
   })
 })
-
-/** A POST whose body the caller sends later; `accepted` resolves once the server took the request. */
-function openSlowRequest(url: string) {
-  let req!: ReturnType<typeof request>
-  const response = new Promise<{ status: number, body: string }>((resolve, reject) => {
-    req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'expect': '100-continue' } }, (res) => {
-      let body = ''
-      res.on('data', (chunk: Buffer) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('error', reject)
-  })
-  // Node's server answers 100 Continue as it hands the request to the app.
-  const accepted = new Promise<void>(resolve => req.once('continue', () => resolve()))
-  req.flushHeaders()
-  return { req, response, accepted }
-}
-
-type LogEntry = Record<string, unknown>
-
-async function waitForLogLine(server: RunningServer, match: (entry: LogEntry) => boolean, timeoutMs = 10_000): Promise<LogEntry> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    for (const line of server.logs().split('\n')) {
-      if (!line.startsWith('{')) continue
-      try {
-        const entry = JSON.parse(line) as LogEntry
-        if (match(entry)) return entry
-      }
-      catch {
-        // a line still being written
-      }
-    }
-    if (Date.now() > deadline) throw new Error('log line not found')
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-}
