@@ -1,19 +1,10 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
 // A signed-in device. The refresh token is `<sessionId>.<secret>`, so refresh and the
-// per-request liveness check are `_id` lookups; only hashes of secrets are stored.
-const retiredTokenSchema = new Schema({
-  hash: { type: String, required: true },
-  /** Presenting it until then is a racing tab (accepted); after, a replay (token_reused). */
-  graceUntil: { type: Date, required: true },
-}, { _id: false })
-
+// per-request liveness check are `_id` lookups; only hashes of secrets are stored, each in
+// a document of its own (below).
 const sessionSchema = new Schema({
   userId: { type: Schema.Types.ObjectId, required: true },
-  /** Hashes of the refresh secrets that may still be used (a few when tabs raced). */
-  refreshHashes: { type: [String], default: [] },
-  /** Recently rotated secrets, remembered to tell a racing tab from a replay. */
-  retiredHashes: { type: [retiredTokenSchema], default: [] },
   userAgent: { type: String, default: null },
   lastUsedAt: { type: Date, required: true },
   expiresAt: { type: Date, required: true },
@@ -31,3 +22,25 @@ export type SessionRecord = SessionFields & { _id: mongoose.Types.ObjectId, crea
 // Dev HMR re-imports this file: replace the model rather than fail on a redefinition.
 if (mongoose.models.Session) mongoose.deleteModel('Session')
 export const SessionModel = mongoose.model('Session', sessionSchema)
+
+// One refresh secret, by its hash. A rotation inserts the next secret and marks the one
+// presented as retired: two instances rotating one session at once each add their own
+// document, so neither tab's new token is lost (no read-modify-write of a shared list).
+const refreshTokenSchema = new Schema({
+  /** SHA-256 of the secret. */
+  _id: { type: String, required: true },
+  sessionId: { type: Schema.Types.ObjectId, required: true },
+  /** Presenting a retired secret until then is a racing tab (accepted); after, a replay (token_reused). */
+  graceUntil: { type: Date, default: null },
+  /** The session's own expiry: the sweep deletes the secret then. */
+  expiresAt: { type: Date, required: true },
+}, { versionKey: false })
+
+// Real MongoDB: the sweep of expired secrets and of a deleted account's.
+refreshTokenSchema.index({ expiresAt: 1 })
+refreshTokenSchema.index({ sessionId: 1 })
+
+export type RefreshTokenRecord = InferSchemaType<typeof refreshTokenSchema>
+
+if (mongoose.models.RefreshToken) mongoose.deleteModel('RefreshToken')
+export const RefreshTokenModel = mongoose.model('RefreshToken', refreshTokenSchema, 'refreshtokens')

@@ -1,18 +1,13 @@
 import type { Types } from 'mongoose'
 import type { AuthResult, RefreshResult } from '../../shared/types/api'
 import { toMe } from '../dto/users'
-import { SessionModel, UserModel, type SessionRecord, type UserRecord } from '../models'
+import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../models'
 import { emitDomainEvent } from '../utils/domain-events'
 import { apiError } from '../utils/errors'
-import { withLock } from '../utils/lock'
-import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, sameHash, signAccessToken } from '../utils/tokens'
+import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../utils/tokens'
 
 /** A racing tab may present the token another tab just rotated for this long. */
 export const REFRESH_GRACE_MS = 10_000
-/** Live refresh secrets per session (more than one only after tabs raced). */
-const MAX_LIVE_SECRETS = 4
-/** Rotated secrets remembered to recognise a replay. */
-const MAX_RETIRED_SECRETS = 32
 
 export interface IssuedTokens {
   accessToken: string
@@ -21,17 +16,16 @@ export interface IssuedTokens {
 }
 
 export async function createSession(userId: Types.ObjectId | string, userAgent: string | null): Promise<{ session: SessionRecord, tokens: IssuedTokens }> {
-  const secret = randomSecret()
   const now = new Date()
   const created = await SessionModel.create({
     userId,
-    refreshHashes: [hashSecret(secret)],
     userAgent,
     lastUsedAt: now,
     expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS),
   })
   const session = created.toObject() as SessionRecord
   const sessionId = String(session._id)
+  const secret = await issueRefreshSecret(session)
   const access = await signAccessToken({ userId: String(userId), sessionId })
   return { session, tokens: { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: formatRefreshToken(sessionId, secret) } }
 }
@@ -45,11 +39,19 @@ export function authResult(user: UserRecord, session: SessionRecord, tokens: Iss
   }
 }
 
+/** Stores a new refresh secret of the session and returns it (only its hash is kept). */
+async function issueRefreshSecret(session: Pick<SessionRecord, '_id' | 'expiresAt'>): Promise<string> {
+  const secret = randomSecret()
+  await RefreshTokenModel.create({ _id: hashSecret(secret), sessionId: session._id, expiresAt: session.expiresAt })
+  return secret
+}
+
 /**
- * Rotates a refresh token (under the session's lock: the embedded engine's
- * read-modify-write is not atomic). A token rotated less than 10 s ago is a racing
- * tab and gets a working token of its own; older than that it is a replay, and the whole
- * session is revoked (401 `token_reused`).
+ * Rotates a refresh token: a new secret is stored and the one presented retires. A token
+ * retired less than 10 s ago is a racing tab and gets a working token of its own; older
+ * than that it is a replay, and the whole session is revoked (401 `token_reused`). Every
+ * secret is a document of its own, so concurrent rotations (on one instance or several)
+ * never undo each other.
  */
 export async function refreshSession(refreshToken: string | undefined): Promise<{ result: RefreshResult, refreshToken: string }> {
   const parsed = parseRefreshToken(refreshToken)
@@ -57,47 +59,39 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
   const { sessionId, secret } = parsed
   const presented = hashSecret(secret)
 
-  const outcome = await withLock(`session:${sessionId}`, async () => {
-    const session = await SessionModel.findById(sessionId).lean<SessionRecord>()
-    const now = Date.now()
-    if (!session || session.revokedAt || session.expiresAt.getTime() <= now) return { kind: 'dead' as const }
-    const user = await UserModel.findById(session.userId).lean<UserRecord>()
-    if (!user || user.banned) return { kind: 'dead' as const }
+  const [session, token] = await Promise.all([
+    SessionModel.findById(sessionId).lean<SessionRecord>(),
+    RefreshTokenModel.findById(presented).lean<RefreshTokenRecord>(),
+  ])
+  const now = Date.now()
+  if (!session || session.revokedAt || session.expiresAt.getTime() <= now) throw apiError('unauthorized')
+  if (!token || !token.sessionId.equals(session._id)) throw apiError('unauthorized')
+  const user = await UserModel.findById(session.userId).lean<UserRecord>()
+  if (!user || user.banned) throw apiError('unauthorized')
+  const userId = String(session.userId)
 
-    const live = session.refreshHashes.some(hash => sameHash(hash, presented))
-    const retired = session.retiredHashes.find(entry => sameHash(entry.hash, presented))
-    if (!live && !retired) return { kind: 'dead' as const }
-    if (!live && retired && retired.graceUntil.getTime() <= now) {
-      await revokeSessionDocument(session._id, 'token_reused')
-      return { kind: 'reused' as const, userId: String(session.userId) }
-    }
-
-    const nextSecret = randomSecret()
-    const nextHash = hashSecret(nextSecret)
-    const refreshHashes = [...session.refreshHashes.filter(hash => !sameHash(hash, presented)), nextHash].slice(-MAX_LIVE_SECRETS)
-    const retiredHashes = live
-      ? [...session.retiredHashes, { hash: presented, graceUntil: new Date(now + REFRESH_GRACE_MS) }].slice(-MAX_RETIRED_SECRETS)
-      : session.retiredHashes
-    await SessionModel.updateOne({ _id: session._id }, { $set: { refreshHashes, retiredHashes, lastUsedAt: new Date(now) } })
-    return { kind: 'rotated' as const, userId: String(session.userId), nextSecret }
-  })
-
-  if (outcome.kind === 'dead') throw apiError('unauthorized')
-  if (outcome.kind === 'reused') {
-    emitDomainEvent('sessions.revoked', { userId: outcome.userId, sessionIds: [sessionId] })
+  if (token.graceUntil && token.graceUntil.getTime() <= now) {
+    await revokeSessionDocument(session._id, 'token_reused')
+    emitDomainEvent('sessions.revoked', { userId, sessionIds: [sessionId] })
     throw apiError('token_reused')
   }
-  const access = await signAccessToken({ userId: outcome.userId, sessionId })
+  const [nextSecret, access] = await Promise.all([
+    issueRefreshSecret(session),
+    signAccessToken({ userId, sessionId }),
+    // A racing tab keeps the grace the first rotation gave, never a longer one.
+    token.graceUntil ? null : RefreshTokenModel.updateOne({ _id: presented }, { $set: { graceUntil: new Date(now + REFRESH_GRACE_MS) } }),
+    SessionModel.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date(now) } }),
+  ])
   return {
     result: { accessToken: access.token, accessTokenExpiresAt: access.expiresAt.toISOString(), sessionId },
-    refreshToken: formatRefreshToken(sessionId, outcome.nextSecret),
+    refreshToken: formatRefreshToken(sessionId, nextSecret),
   }
 }
 
 async function revokeSessionDocument(sessionId: Types.ObjectId | string, reason: string): Promise<void> {
   await SessionModel.updateOne(
     { _id: sessionId },
-    { $set: { revokedAt: new Date(), revokedReason: reason, refreshHashes: [] } },
+    { $set: { revokedAt: new Date(), revokedReason: reason } },
   )
 }
 
@@ -105,7 +99,7 @@ async function revokeSessionDocument(sessionId: Types.ObjectId | string, reason:
 export async function revokeSession(userId: string, sessionId: string, reason = 'revoked'): Promise<boolean> {
   const session = await SessionModel.findById(sessionId).lean<SessionRecord>()
   if (!session || String(session.userId) !== userId || session.revokedAt) return false
-  await withLock(`session:${sessionId}`, () => revokeSessionDocument(sessionId, reason))
+  await revokeSessionDocument(sessionId, reason)
   emitDomainEvent('sessions.revoked', { userId, sessionIds: [sessionId] })
   return true
 }
@@ -121,7 +115,7 @@ export async function listLiveSessions(userId: string): Promise<SessionRecord[]>
 export async function revokeAllSessions(userId: string, reason: string, keepSessionId?: string): Promise<string[]> {
   const sessions = await SessionModel.find({ userId, revokedAt: null }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()
   const revoked = sessions.map(session => String(session._id)).filter(id => id !== keepSessionId)
-  await Promise.all(revoked.map(id => withLock(`session:${id}`, () => revokeSessionDocument(id, reason))))
+  await Promise.all(revoked.map(id => revokeSessionDocument(id, reason)))
   if (revoked.length > 0) emitDomainEvent('sessions.revoked', { userId, sessionIds: revoked })
   return revoked
 }
@@ -129,6 +123,9 @@ export async function revokeAllSessions(userId: string, reason: string, keepSess
 /** Deletes sessions that expired, and revoked ones after a day (the periodic sweep). */
 export async function sweepSessions(now = new Date()): Promise<number> {
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000)
-  const { deletedCount } = await SessionModel.deleteMany({ $or: [{ expiresAt: { $lt: now } }, { revokedAt: { $lt: dayAgo } }] })
-  return deletedCount ?? 0
+  const [sessions] = await Promise.all([
+    SessionModel.deleteMany({ $or: [{ expiresAt: { $lt: now } }, { revokedAt: { $lt: dayAgo } }] }),
+    RefreshTokenModel.deleteMany({ expiresAt: { $lt: now } }),
+  ])
+  return sessions.deletedCount ?? 0
 }

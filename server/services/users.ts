@@ -1,7 +1,7 @@
 import type { AdminUser, Me, Page, User } from '../../shared/types/api'
 import type { AdminUpdateUserInput, UpdateProfileInput } from '../../shared/schemas/users'
 import { toAdminUser, toMe, toUser } from '../dto/users'
-import { AccountTokenModel, emailKey, SessionModel, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../models'
+import { AccountTokenModel, emailKey, RefreshTokenModel, SessionModel, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../models'
 import type { AuthContext } from '../utils/auth'
 import { emitDomainEvent } from '../utils/domain-events'
 import { apiError, isDuplicateKeyError } from '../utils/errors'
@@ -80,10 +80,12 @@ export async function deleteAccount(auth: AuthContext, password: string): Promis
     const user = await findUser(userId)
     if (!user) return
     await UserModel.deleteOne({ _id: user._id })
+    const sessionIds = (await SessionModel.find({ userId: user._id }, { _id: 1 }).lean()).map(session => session._id)
     await Promise.all([
       UserKeyModel.deleteOne({ _id: usernameKey(user.username), userId: user._id }),
       user.emailLower ? UserKeyModel.deleteOne({ _id: emailKey(user.emailLower), userId: user._id }) : null,
       SessionModel.deleteMany({ userId: user._id }),
+      RefreshTokenModel.deleteMany({ sessionId: { $in: sessionIds } }),
       AccountTokenModel.deleteMany({ userId: user._id }),
     ])
   })

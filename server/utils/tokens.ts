@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { jwtSecret } from './settings'
 
@@ -55,12 +55,6 @@ export function randomSecret(): string {
 /** Secrets are stored as their SHA-256 only: a leaked database yields no usable token. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
-}
-
-export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex')
-  const right = Buffer.from(b, 'hex')
-  return left.length === right.length && timingSafeEqual(left, right)
 }
 
 /** A refresh token names its session: `<sessionId>.<secret>`. */

@@ -52,6 +52,20 @@ describe('accounts across two instances joined by Redis', () => {
     expect((await call(two.baseUrl, '/api/auth/me', { token: account.accessToken })).status).toBe(401)
   })
 
+  it('gives two tabs refreshing one session at once on two instances each a working token', async () => {
+    for (let round = 0; round < 8; round++) {
+      const account = await registerUser(one.baseUrl)
+      const cookie = cookieHeader({ chat_refresh: account.refreshCookie })
+      const raced = await Promise.all([one, two].map(server => call(server.baseUrl, '/api/auth/refresh', { method: 'POST', cookie })))
+      expect(raced.map(result => result.status)).toEqual([200, 200])
+      for (const [i, result] of raced.entries()) {
+        const next = setCookies(result.response).chat_refresh!.value
+        const again = await call((i ? one : two).baseUrl, '/api/auth/refresh', { method: 'POST', cookie: cookieHeader({ chat_refresh: next }) })
+        expect(again.status).toBe(200)
+      }
+    }
+  })
+
   it('counts a failed login that finishes while its instance shuts down toward the shared lockout', async () => {
     const account = await registerUser(one.baseUrl)
     const stopping = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } })
