@@ -71,9 +71,14 @@ export async function updateProfile(auth: AuthContext, input: UpdateProfileInput
  * Deletes the account: its sessions (sockets closed), key documents, mail tokens and the
  * user document. Messages stay; a sender without a user document shows as deleted.
  */
-export async function deleteAccount(auth: AuthContext, password: string): Promise<void> {
-  const valid = await verifyPassword(auth.user.passwordHash, password)
-  if (!valid) throw apiError('invalid_credentials', undefined, { statusCode: 403 })
+export async function deleteAccount(auth: AuthContext, password: string | undefined): Promise<void> {
+  // Guests have no password; everyone else confirms with theirs.
+  if (auth.user.passwordHash) {
+    if (password === undefined) {
+      throw apiError('validation_failed', 'Enter your password to delete the account.', { issues: [{ path: ['password'], message: 'Enter your password', code: 'invalid_type' }] })
+    }
+    if (!(await verifyPassword(auth.user.passwordHash, password))) throw apiError('invalid_credentials', undefined, { statusCode: 403 })
+  }
   const userId = auth.userId
   await revokeAllSessions(userId, 'account_deleted')
   await withLock(`user:${userId}`, async () => {

@@ -21,8 +21,11 @@ export const updateProfileSchema = z.strictObject({
   bio: optionalText(500),
 })
 
+export const accountPasswordSchema = z.string().min(1, 'Enter your password').max(1024)
+
+/** A guest has no password: their account is deleted on their session alone. */
 export const deleteAccountSchema = z.strictObject({
-  password: z.string().min(1, 'Enter your password').max(1024),
+  password: accountPasswordSchema.optional(),
 })
 
 export const userDirectoryQuerySchema = listQuerySchema().extend({

@@ -152,7 +152,17 @@ describe('account deletion', () => {
     await registerUser(baseUrl(), { username: account.username, email: account.email })
   })
 
-  it('refuses bad bodies with 400', async () => {
+  it('deletes a guest account on its session alone: guests have no password', async () => {
+    const name = uniqueName('g')
+    const guest = await call<AuthResult>(baseUrl(), '/api/auth/guest', { body: { username: name } })
+    expect(guest.status).toBe(201)
+    const result = await call(baseUrl(), '/api/users/me', { method: 'DELETE', token: guest.body.accessToken, body: {} })
+    expect(result.status).toBe(204)
+    expect((await call(baseUrl(), '/api/auth/me', { token: guest.body.accessToken })).status).toBe(401)
+    expect((await call(baseUrl(), '/api/auth/guest', { body: { username: name } })).status).toBe(201)
+  })
+
+  it('refuses bad bodies with 400, a missing password included', async () => {
     const account = await registerUser(baseUrl())
     for (const body of [{}, { password: { $ne: '' } }, { password: account.password, extra: 1 }]) {
       expect((await call(baseUrl(), '/api/users/me', { method: 'DELETE', token: account.accessToken, body })).status).toBe(400)

@@ -124,6 +124,23 @@ test('continue as guest', async ({ page }) => {
   await expect(page.getByLabel('Display name')).toHaveValue(name)
 })
 
+test('a guest deletes their account without a password, and the name is free again', async ({ page }) => {
+  const name = unique('gone')
+  await open(page, '/login')
+  await page.getByLabel('Guest name').fill(name)
+  await page.getByRole('button', { name: 'Continue as guest' }).click()
+  await expect(page).toHaveURL(/\/$/)
+  await open(page, '/settings')
+  await page.getByRole('button', { name: 'Delete account' }).click()
+  const dialog = page.getByRole('dialog')
+  await expect(dialog.getByLabel('Password')).toHaveCount(0)
+  await dialog.getByRole('button', { name: 'Delete my account' }).click()
+  await expect(page).toHaveURL(/\/login/)
+  await page.getByLabel('Guest name').fill(name)
+  await page.getByRole('button', { name: 'Continue as guest' }).click()
+  await expect(page).toHaveURL(/\/$/)
+})
+
 test('a reload after the access token expired restores the session from the refresh cookie', async ({ page, context, baseURL }) => {
   const problems: string[] = []
   page.on('console', (message) => {
