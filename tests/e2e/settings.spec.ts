@@ -1,0 +1,60 @@
+import { expect, test, type Page } from '@playwright/test'
+import { closeAll, signUp } from './chat-helpers'
+
+/** Opens /settings and waits until Vue has hydrated it (typing earlier would be lost). */
+async function openSettings(page: Page) {
+  await page.goto('/settings')
+  await page.waitForFunction(() => {
+    const app = (document.querySelector('#__nuxt') as { __vue_app__?: { $nuxt?: { isHydrating?: boolean } } } | null)?.__vue_app__
+    return app?.$nuxt?.isHydrating === false
+  })
+}
+
+test('the profile and the password are saved from /settings, and stay saved after a reload', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const { page } = ana
+  await openSettings(page)
+
+  await page.getByLabel('Display name').fill('Ana Settings')
+  await page.getByLabel('Country').fill('Portugal')
+  await page.getByRole('button', { name: 'Save profile' }).click()
+  await expect(page.getByText('Profile saved.')).toBeVisible()
+
+  // The new password is checked by the shared schema before anything is sent.
+  await page.getByLabel('Current password').fill('correct horse battery staple')
+  await page.getByLabel('New password', { exact: true }).fill('short')
+  await page.getByRole('button', { name: 'Change password' }).click()
+  await expect(page.getByText('Use 8 to 256 characters')).toBeVisible()
+  await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase')
+  await page.getByRole('button', { name: 'Change password' }).click()
+  await expect(page.getByText('Password changed. Your other sessions were signed out.')).toBeVisible()
+
+  await openSettings(page)
+  await expect(page.getByLabel('Display name')).toHaveValue('Ana Settings')
+  await expect(page.getByLabel('Country')).toHaveValue('Portugal')
+  const login = await page.request.post('/api/auth/login', { data: { login: ana.username, password: 'a brand new passphrase' } })
+  expect(login.status()).toBe(200)
+  await closeAll(ana)
+})
+
+test('deleting the account asks for the password in a dialog, then signs out', async ({ browser, baseURL }) => {
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const { page } = ben
+  await openSettings(page)
+
+  await page.getByRole('button', { name: 'Delete account' }).click()
+  const dialog = page.getByRole('dialog')
+  await expect(dialog.getByText('Delete your account?')).toBeVisible()
+  // Cancel closes the dialog and deletes nothing.
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+  await expect(dialog).toBeHidden()
+
+  await page.getByRole('button', { name: 'Delete account' }).click()
+  await dialog.getByLabel('Password', { exact: true }).fill('correct horse battery staple')
+  await dialog.getByRole('button', { name: 'Delete my account' }).click()
+  await expect(page).toHaveURL(/\/login/)
+  await expect(page.getByText('Your account was deleted.')).toBeVisible()
+  const login = await page.request.post('/api/auth/login', { data: { login: ben.username, password: 'correct horse battery staple' } })
+  expect(login.status()).toBe(401)
+  await closeAll(ben)
+})
