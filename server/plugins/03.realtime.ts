@@ -2,6 +2,7 @@ import { WS_CLOSE } from '../../shared/types/api'
 import '../models/chat'
 import '../models/message'
 import { forgetDeletedUser, settleCleanups, userChatIds } from '../services/chats'
+import { messagesBySeq } from '../services/messages'
 import { persistLastSeen } from '../services/people'
 import { configurePresence, requestPresenceSync } from '../services/presence'
 import { publishControl, startBus, stopBus, userTopic } from '../services/realtime/bus'
@@ -15,7 +16,7 @@ import { onShutdown } from '../utils/shutdown'
 // presence, the heartbeat, revoked sessions and the graceful close on shutdown.
 export default defineNitroPlugin((nitroApp) => {
   startBus()
-  startHub()
+  startHub(messagesBySeq)
   configurePresence({ chatIdsOf: userChatIds, persistLastSeen })
   requestPresenceSync()
 

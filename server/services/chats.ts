@@ -56,8 +56,9 @@ export async function readyChats(userId: string): Promise<ReadyChat[]> {
 
 // --- subscriptions: every socket of a member listens to the chat's topic ---
 
-async function subscribe(userIds: string[], chatId: string): Promise<void> {
-  await Promise.all(userIds.map(userId => publishControl({ type: '$subscribe', userId, chatId }, [userTopic(userId)])))
+/** `lastSeq`: what the newcomers know of the chat, where their sockets' message order starts. */
+async function subscribe(userIds: string[], chatId: string, lastSeq: number): Promise<void> {
+  await Promise.all(userIds.map(userId => publishControl({ type: '$subscribe', userId, chatId, lastSeq }, [userTopic(userId)])))
 }
 
 async function unsubscribe(userIds: string[], chatId: string): Promise<void> {
@@ -190,7 +191,7 @@ async function storeChat(chatId: Types.ObjectId, data: NewChat, memberships: Ret
   await Membership.insertMany(memberships)
   const userIds = memberships.map(membership => membership.userId)
   await addToUserChats(userIds, id)
-  await subscribe(userIds, id)
+  await subscribe(userIds, id, 0)
   const chat = await findChat(id)
   if (!chat) throw apiError('not_found')
   return chat
@@ -390,7 +391,7 @@ async function addMemberships(chat: StoredChat, userIds: string[]): Promise<Stor
       await publishToChat(chatId, { type: 'member.added', chatId, user: toUserOrDeleted(userId, people.get(userId)), role: 'member' })
     }
     await addToUserChats(added, chatId)
-    await subscribe(added, chatId)
+    await subscribe(added, chatId, updated.lastSeq)
     await announceChatCreated(updated, added)
     return updated
   })

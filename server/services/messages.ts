@@ -281,6 +281,11 @@ async function fetchSeqRange(chatId: string, from: number, to: number): Promise<
   return found.filter((message): message is StoredMessage => !!message)
 }
 
+/** The stored messages of a chat from seq `from` to `to` (the hub fills a delivery gap with them). */
+export async function messagesBySeq(chatId: string, from: number, to: number): Promise<MessageDto[]> {
+  return toMessages(await fetchSeqRange(chatId, from, to))
+}
+
 export interface HistoryQuery { before?: number, after?: number, around?: number, limit: number }
 
 /** A page of history: a computed range of seqs, each message fetched by its derived `_id`. */

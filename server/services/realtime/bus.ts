@@ -9,7 +9,7 @@ import { errorName, logger } from '../../utils/logger'
 
 /** Instructions for the hubs: subscription changes, revocations, presence between instances. */
 export type ControlEvent
-  = | { type: '$subscribe', userId: string, chatId: string }
+  = | { type: '$subscribe', userId: string, chatId: string, /** the newcomer's sockets know the chat up to here */ lastSeq: number }
     | { type: '$unsubscribe', userId: string, chatId: string }
     | { type: '$drop-chat', chatId: string }
     | { type: '$revoke', userId: string, sessionIds: string[] }

@@ -1,4 +1,4 @@
-import type { ServerFrame } from '../../../shared/types/api'
+import type { Message, ReadyChat, ServerFrame } from '../../../shared/types/api'
 import { WS_CLOSE } from '../../../shared/types/api'
 import { errorName, logger } from '../../utils/logger'
 import { onRemotePresence } from '../presence'
@@ -36,7 +36,27 @@ function removeTopic(connection: Connection, topic: string) {
   const set = byTopic.get(topic)
   if (!set) return
   set.delete(connection)
-  if (set.size === 0) byTopic.delete(topic)
+  if (set.size > 0) return
+  byTopic.delete(topic)
+  if (isChatTopic(topic)) stopChatOrder(chatIdOf(topic))
+}
+
+function isChatTopic(topic: string): boolean {
+  return topic.startsWith(chatTopic(''))
+}
+
+function chatIdOf(topic: string): string {
+  return topic.slice(chatTopic('').length)
+}
+
+/**
+ * Subscribes a socket to a chat whose messages it knows up to `lastSeq` (from `ready`, or
+ * from the `$subscribe` that made it a member). The chat's first local subscriber starts
+ * the chat's order after that seq.
+ */
+function subscribeChat(connection: Connection, chatId: string, lastSeq: number) {
+  if (!byTopic.has(chatTopic(chatId))) startChatOrder(chatId, lastSeq)
+  addTopic(connection, chatTopic(chatId))
 }
 
 export function deliverTo(connection: Connection, frame: ServerFrame): void {
@@ -50,9 +70,10 @@ export function register(connection: Connection): void {
   addTopic(connection, userTopic(connection.userId))
 }
 
-export function subscribeChats(connection: Connection, chatIds: string[]): void {
+/** Subscribes a registered socket to the chats of its `ready` frame. */
+export function subscribeChats(connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]): void {
   if (!connections.has(connection)) return
-  for (const chatId of chatIds) addTopic(connection, chatTopic(chatId))
+  for (const chat of chats) subscribeChat(connection, chat.id, chat.lastSeq)
 }
 
 /** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */
@@ -90,67 +111,123 @@ function recipients(envelope: Envelope): Set<Connection> {
   return found
 }
 
-// Between instances, two messages of one chat may cross Redis in the opposite order of
-// their seqs; hold a later one briefly so every socket sees a chat's messages in seq order.
-const REORDER_WAIT_MS = 1_000
-interface ChatOrder { next: number, pending: Map<number, Envelope>, timer: NodeJS.Timeout | null, touched: number }
-const chatOrder = new Map<string, ChatOrder>()
-
 function deliverEvent(envelope: Envelope) {
   for (const connection of recipients(envelope)) deliverTo(connection, envelope.event as ServerFrame)
 }
 
+// --- one order per chat ---
+//
+// Instances publish a chat's messages in seq order, but two instances' messages can cross
+// Redis in the opposite order. So each instance delivers a chat's `message.created` events
+// strictly by seq, from the seq after the one its subscribers already know. A missing seq
+// is waited for briefly, then read from the database: seqs are contiguous and a message is
+// published only once stored, so a later seq proves the earlier one is stored (unless its
+// chat is gone). Only a seq the database does not have is skipped.
+
+/** How long a gap may last before the missing messages are read from the database. */
+export const GAP_WAIT_MS = 250
+/** Messages read from the database per round while filling one gap. */
+const MAX_GAP_FILL = 50
+
+interface ChatOrder {
+  chatId: string
+  /** The next seq to deliver; everything below it was delivered (or is not stored). */
+  next: number
+  /** Later seqs waiting for their turn; null marks a seq the database does not have. */
+  pending: Map<number, Envelope | null>
+  timer: NodeJS.Timeout | null
+  filling: boolean
+}
+
+/** Chats with a local subscriber: kept exactly as long as the chat's topic has one. */
+const chatOrders = new Map<string, ChatOrder>()
+
+/** Reads stored messages of a chat by seq (the missing ones are left out); set by startHub. */
+type LoadMessages = (chatId: string, from: number, to: number) => Promise<Message[]>
+let loadMessages: LoadMessages = async () => []
+
+function startChatOrder(chatId: string, lastSeq: number) {
+  if (chatOrders.has(chatId)) return
+  chatOrders.set(chatId, { chatId, next: lastSeq + 1, pending: new Map(), timer: null, filling: false })
+}
+
+function stopChatOrder(chatId: string) {
+  const order = chatOrders.get(chatId)
+  if (order?.timer) clearTimeout(order.timer)
+  chatOrders.delete(chatId)
+}
+
+function isCurrent(order: ChatOrder): boolean {
+  return chatOrders.get(order.chatId) === order
+}
+
 function flushInOrder(order: ChatOrder) {
   while (order.pending.has(order.next)) {
-    const envelope = order.pending.get(order.next)!
+    const envelope = order.pending.get(order.next)
     order.pending.delete(order.next)
     order.next++
-    deliverEvent(envelope)
+    if (envelope) deliverEvent(envelope)
   }
 }
 
 function orderMessage(chatId: string, seq: number, envelope: Envelope) {
-  let order = chatOrder.get(chatId)
-  if (!order) chatOrder.set(chatId, (order = { next: seq, pending: new Map(), timer: null, touched: Date.now() }))
-  order.touched = Date.now()
-  if (seq < order.next) {
-    deliverEvent(envelope)
-    return
-  }
+  const order = chatOrders.get(chatId)
+  // No local subscriber: nobody here to tell. Below `next`: already delivered from the database.
+  if (!order || seq < order.next) return
   order.pending.set(seq, envelope)
   flushInOrder(order)
-  if (order.pending.size > 0 && !order.timer) {
-    const current = order
-    current.timer = setTimeout(() => {
-      // The missing one never came (a client heals through /changes): move on.
-      current.timer = null
-      for (const pendingSeq of [...current.pending.keys()].sort((a, b) => a - b)) {
-        current.next = Math.max(current.next, pendingSeq)
-        flushInOrder(current)
-      }
-    }, REORDER_WAIT_MS)
-  }
+  watchGap(order)
 }
 
-function sweepOrders() {
-  const cutoff = Date.now() - 10 * 60_000
-  for (const [chatId, order] of chatOrder) {
-    if (order.touched < cutoff && order.pending.size === 0) chatOrder.delete(chatId)
+/** While a later seq waits for an earlier one, fill the gap from the database after a short wait. */
+function watchGap(order: ChatOrder, waitMs = GAP_WAIT_MS) {
+  if (order.pending.size === 0 || order.timer || order.filling) return
+  order.timer = setTimeout(() => {
+    order.timer = null
+    void fillGap(order)
+  }, waitMs)
+  order.timer.unref?.()
+}
+
+async function fillGap(order: ChatOrder): Promise<void> {
+  if (!isCurrent(order) || order.pending.size === 0) return
+  order.filling = true
+  const from = order.next
+  const to = Math.min(Math.min(...order.pending.keys()) - 1, from + MAX_GAP_FILL - 1)
+  let progressed = false
+  try {
+    const stored = new Map((await loadMessages(order.chatId, from, to)).map(message => [message.seq, message]))
+    if (!isCurrent(order)) return
+    for (let seq = Math.max(from, order.next); seq <= to; seq++) {
+      if (order.pending.has(seq)) continue // its event arrived meanwhile
+      const message = stored.get(seq)
+      order.pending.set(seq, message ? { topics: [chatTopic(order.chatId)], event: { type: 'message.created', chatId: order.chatId, message } } : null)
+    }
+    const before = order.next
+    flushInOrder(order)
+    progressed = order.next > before
   }
+  catch (error) {
+    logger.warn('filling a message gap failed', { chatId: order.chatId, error: errorName(error) })
+  }
+  finally {
+    order.filling = false
+  }
+  // A gap wider than one round continues at once; a failed read is retried after the wait.
+  watchGap(order, progressed ? 0 : GAP_WAIT_MS)
 }
 
 function handleEnvelope(envelope: Envelope) {
   const event = envelope.event
   switch (event.type) {
     case '$subscribe':
-      for (const connection of byTopic.get(userTopic(event.userId)) ?? []) addTopic(connection, chatTopic(event.chatId))
+      for (const connection of byTopic.get(userTopic(event.userId)) ?? []) subscribeChat(connection, event.chatId, event.lastSeq)
       return
     case '$unsubscribe':
       for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
       return
     case '$drop-chat':
       for (const connection of [...(byTopic.get(chatTopic(event.chatId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
-      chatOrder.delete(event.chatId)
       return
     case '$revoke': {
       const revoked = new Set(event.sessionIds)
@@ -180,7 +257,9 @@ function handleEnvelope(envelope: Envelope) {
 
 let started = false
 
-export function startHub(): void {
+/** Starts delivering the bus's envelopes to this instance's sockets; `load` reads stored messages by seq. */
+export function startHub(load: LoadMessages): void {
+  loadMessages = load
   if (started) return
   started = true
   onEnvelope((envelope) => {
@@ -191,5 +270,4 @@ export function startHub(): void {
       logger.error('event delivery failed', { error: errorName(error) })
     }
   })
-  setInterval(sweepOrders, 60_000).unref()
 }

@@ -136,7 +136,7 @@ async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext
   try {
     const chats = await readyChats(auth.userId)
     if (session.closed) return
-    subscribeChats(connection, chats.map(chat => chat.id))
+    subscribeChats(connection, chats)
     markReady(connection, { type: 'ready', user: toMe(auth.user), sessionId: auth.sessionId, chats })
   }
   catch (error) {
