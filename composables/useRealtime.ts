@@ -58,6 +58,8 @@ async function onReady(chatsOnServer: ReadyChat[]) {
   const { chats, messages, outbox } = wiring!
   attempt = 0
   status.value = 'open'
+  // Events missed while away are not in a page requested before now either.
+  messages.resyncOpening()
   // Chats that appeared, vanished or moved while we were away: reload the list once.
   const held = chats.byId
   const differs = chatsOnServer.length !== Object.keys(held).length

@@ -27,12 +27,26 @@ export const useChatsStore = defineStore('chats', () => {
   const list = computed(() => Object.values(byId.value).filter(chat => chat.membership !== null).sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt)))
   const totalUnread = computed(() => list.value.reduce((sum, chat) => sum + (chat.membership?.unreadCount ?? 0), 0))
 
-  function upsert(chat: Chat | ChatDetail): Chat {
+  /**
+   * Live events and fetches race: a chat or list fetched before an event can be answered
+   * after it. Every live change ticks this clock and stamps its chat; what a fetch that
+   * started earlier says does not undo it (a rename, a chat that arrived or went away).
+   */
+  let clock = 0
+  let changedLiveAt: Record<string, number> = {}
+  const changedSince = (chatId: string, tick: number) => (changedLiveAt[chatId] ?? 0) > tick
+
+  /**
+   * Stores a chat. Without `fetchedAt` it is live news (an event or an action's answer);
+   * with it, the clock's tick when its request started.
+   */
+  function upsert(chat: Chat | ChatDetail, fetchedAt?: number): Chat {
     const { members: people, ...rest } = chat as ChatDetail
     if (people) {
       for (const user of people) presence.seed(user)
       const known = new Map((members.value[chat.id] ?? []).map(member => [member.user.id, member]))
-      members.value[chat.id] = people.map(user => known.get(user.id) ?? { user, role: 'member', joinedAt: chat.createdAt })
+      // Until the member list arrives: a placeholder role, and no read position (0) known.
+      members.value[chat.id] = people.map(user => known.get(user.id) ?? { user, role: 'member', joinedAt: chat.createdAt, lastReadSeq: 0 })
     }
     if (rest.peer) presence.seed(rest.peer)
     const held = byId.value[chat.id]
@@ -43,11 +57,19 @@ export const useChatsStore = defineStore('chats', () => {
     if (held && held.lastSeq > rest.lastSeq) {
       Object.assign(merged, { lastSeq: held.lastSeq, lastChangeSeq: held.lastChangeSeq, lastMessage: held.lastMessage, lastActivityAt: held.lastActivityAt, membership: held.membership })
     }
+    if (fetchedAt === undefined) changedLiveAt[chat.id] = ++clock
+    else if (held && changedSince(chat.id, fetchedAt)) Object.assign(merged, { name: held.name, topic: held.topic, memberCount: held.memberCount })
     byId.value[chat.id] = merged
     return byId.value[chat.id]!
   }
 
+  /** The chat is gone for the viewer (deleted, left, removed): live news too. */
   function remove(chatId: string) {
+    changedLiveAt[chatId] = ++clock
+    forget(chatId)
+  }
+
+  function forget(chatId: string) {
     byId.value = omitKey(byId.value, chatId)
     members.value = omitKey(members.value, chatId)
     readSeqs.value = omitKey(readSeqs.value, chatId)
@@ -56,6 +78,7 @@ export const useChatsStore = defineStore('chats', () => {
   /** Loads every chat of the viewer (pages of 100), replacing what was held. */
   async function load() {
     loading.value = true
+    const startedAt = clock
     try {
       const fresh: Record<string, Chat> = {}
       let cursor: string | null = null
@@ -64,8 +87,9 @@ export const useChatsStore = defineStore('chats', () => {
         for (const chat of page.items) fresh[chat.id] = chat
         cursor = page.nextCursor
       } while (cursor)
-      for (const id of Object.keys(byId.value)) if (!fresh[id]) remove(id)
-      for (const chat of Object.values(fresh)) upsert(chat)
+      // A chat that arrived or went away live while the list was on its way stays so.
+      for (const id of Object.keys(byId.value)) if (!fresh[id] && !changedSince(id, startedAt)) forget(id)
+      for (const chat of Object.values(fresh)) if (byId.value[chat.id] || !changedSince(chat.id, startedAt)) upsert(chat, startedAt)
       loaded.value = true
     }
     finally {
@@ -74,8 +98,9 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   async function fetchChat(chatId: string): Promise<ChatDetail> {
+    const startedAt = clock
     const chat = await api<ChatDetail>(`/api/chats/${chatId}`)
-    upsert(chat)
+    if (byId.value[chatId] || !changedSince(chatId, startedAt)) upsert(chat, startedAt)
     return chat
   }
 
@@ -99,9 +124,8 @@ export const useChatsStore = defineStore('chats', () => {
     if (membersEpoch[chatId] !== epoch) return members.value[chatId] ?? all
     for (const member of all) {
       presence.seed(member.user)
-      // Read positions, when the server includes them, give "Seen" before any live receipt.
-      const readSeq = (member as Member & { lastReadSeq?: unknown }).lastReadSeq
-      if (typeof readSeq === 'number') applyRead(chatId, member.user.id, readSeq)
+      // Read positions give "Seen" before any live receipt (and after a reload).
+      applyRead(chatId, member.user.id, member.lastReadSeq)
     }
     members.value[chatId] = all
     return all
@@ -143,10 +167,11 @@ export const useChatsStore = defineStore('chats', () => {
   function applyMemberAdded(chatId: string, user: User, role: MemberRole) {
     presence.seed(user)
     touchMembers(chatId)
+    changedLiveAt[chatId] = ++clock
     const chat = byId.value[chatId]
     const list = members.value[chatId]
     if (list && !list.some(member => member.user.id === user.id)) {
-      list.push({ user, role, joinedAt: new Date().toISOString() })
+      list.push({ user, role, joinedAt: new Date().toISOString(), lastReadSeq: chat?.lastSeq ?? 0 })
       if (chat) chat.memberCount = Math.max(chat.memberCount, list.length)
     }
     else if (chat && !list) {
@@ -160,6 +185,7 @@ export const useChatsStore = defineStore('chats', () => {
       return
     }
     touchMembers(chatId)
+    changedLiveAt[chatId] = ++clock
     const list = members.value[chatId]
     if (list) members.value[chatId] = list.filter(member => member.user.id !== userId)
     const chat = byId.value[chatId]
@@ -276,6 +302,7 @@ export const useChatsStore = defineStore('chats', () => {
     byId.value = {}
     members.value = {}
     readSeqs.value = {}
+    changedLiveAt = {}
     loaded.value = false
     activeChatId.value = null
   }

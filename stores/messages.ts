@@ -29,7 +29,15 @@ export const useMessagesStore = defineStore('messages', () => {
     return seq === undefined ? undefined : window!.bySeq[seq]
   }
 
+  /**
+   * Chats whose page is on its way: the messages that arrive live meanwhile (the page
+   * may be older than they are), and whether the socket reconnected meanwhile (events
+   * may have been missed that the page does not have either).
+   */
+  const opening = new Map<string, { live: Message[], resync: boolean }>()
+
   function apply(message: Message): boolean {
+    opening.get(message.chatId)?.live.push(message)
     if (!isLoaded(message.chatId)) return false
     return applyToWindow(windowOf(message.chatId), message)
   }
@@ -50,9 +58,23 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** The latest page (or the page around `seq`), replacing what was held. */
   async function open(chatId: string, around?: number | null) {
-    const page = await withLoading(chatId, () => fetchHistory(chatId, around ? { around } : {}))
-    const window = windowOf(chatId)
-    applyPage(window, page, 'replace')
+    const inFlight = { live: [] as Message[], resync: false }
+    opening.set(chatId, inFlight)
+    try {
+      const page = await withLoading(chatId, () => fetchHistory(chatId, around ? { around } : {}))
+      const window = windowOf(chatId)
+      applyPage(window, page, 'replace')
+      for (const message of inFlight.live) applyToWindow(window, message)
+    }
+    finally {
+      if (opening.get(chatId) === inFlight) opening.delete(chatId)
+    }
+    if (inFlight.resync) await catchUp(chatId)
+  }
+
+  /** The socket (re)connected: pages still on their way catch up once they land. */
+  function resyncOpening() {
+    for (const inFlight of opening.values()) inFlight.resync = true
   }
 
   /** One older page; resolves to how many messages were added. */
@@ -140,9 +162,10 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   function reset() {
+    opening.clear()
     windows.value = {}
     loading.value = {}
   }
 
-  return { windows, loading, isLoaded, messagesOf, find, apply, open, loadOlder, loadNewer, catchUp, forget, edit, remove, toggleReaction, reset }
+  return { windows, loading, isLoaded, messagesOf, find, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, forget, edit, remove, toggleReaction, reset }
 })

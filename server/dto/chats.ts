@@ -101,5 +101,6 @@ export function toMember(membership: MembershipDoc, person: PersonRecord | null 
     user: toUserOrDeleted(membership.userId, person),
     role: membership.role as MemberRole,
     joinedAt: membership.joinedAt.toISOString(),
+    lastReadSeq: membership.lastReadSeq,
   }
 }

@@ -252,15 +252,40 @@ export async function getChat(actor: Actor, chatId: string): Promise<ChatDetail>
   return dto
 }
 
-export async function listMembers(actor: Actor, chatId: string, options: ListOptions): Promise<Page<Member>> {
-  await requireVisibleChat(actor, chatId)
+/** Members by join time, then id (the member list's order and its cursor's). */
+function byJoinTime(a: Pick<MembershipDoc, 'joinedAt' | '_id'>, b: Pick<MembershipDoc, 'joinedAt' | '_id'>): number {
+  return a.joinedAt.getTime() - b.joinedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)
+}
+
+/**
+ * A direct chat's or group's memberships (at most 256, listed on the chat), read by
+ * `_id` in parallel: opening a group never scans the memberships of every chat.
+ */
+async function smallChatMemberships(chat: StoredChat): Promise<MembershipDoc[]> {
+  const chatId = chat._id.toHexString()
+  const found = await Promise.all((chat.memberIds ?? []).map(userId => findMembership(chatId, userId)))
+  return found.filter((membership): membership is MembershipDoc => !!membership).sort(byJoinTime)
+}
+
+/** A channel's memberships (any number): a page of a scan by join time. */
+async function channelMemberships(chatId: string, after: { t: number, id: string } | null, limit: number): Promise<MembershipDoc[]> {
   const filter: Record<string, unknown> = { chatId }
-  const after = decodeCursor(options.cursor)
-  if (after?.t !== undefined) {
+  if (after) {
     const joinedAt = new Date(after.t)
     filter.$or = [{ joinedAt: { $gt: joinedAt } }, { joinedAt, _id: { $gt: after.id } }]
   }
-  const found = await Membership.find(filter).sort({ joinedAt: 1, _id: 1 }).limit(options.limit + 1).lean<MembershipDoc[]>().exec()
+  return Membership.find(filter).sort({ joinedAt: 1, _id: 1 }).limit(limit + 1).lean<MembershipDoc[]>().exec()
+}
+
+export async function listMembers(actor: Actor, chatId: string, options: ListOptions): Promise<Page<Member>> {
+  const { chat } = await requireVisibleChat(actor, chatId)
+  const cursor = decodeCursor(options.cursor)
+  const after = cursor?.t !== undefined ? { t: cursor.t, id: cursor.id } : null
+  const found = chat.type === 'channel'
+    ? await channelMemberships(chatId, after, options.limit)
+    : (await smallChatMemberships(chat))
+        .filter(membership => !after || byJoinTime(membership, { joinedAt: new Date(after.t), _id: after.id }) > 0)
+        .slice(0, options.limit + 1)
   const page = found.slice(0, options.limit)
   const people = await loadPeople(page.map(membership => membership.userId))
   const last = page[page.length - 1]

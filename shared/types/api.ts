@@ -125,6 +125,8 @@ export interface Member {
   user: User
   role: MemberRole
   joinedAt: IsoTime
+  /** How far this member has read (an addition to the contract: "Seen" after a reload). */
+  lastReadSeq: number
 }
 
 export interface Page<T> {

@@ -5,7 +5,9 @@ const baseUrl = () => inject('baseUrl')
 let ana: TestUser, bob: TestUser, cy: TestUser
 
 beforeAll(async () => {
-  [ana, bob, cy] = await Promise.all([signUp(baseUrl(), 'ana'), signUp(baseUrl(), 'bob'), signUp(baseUrl(), 'cy')])
+  // The first account ever registered is a site admin: not one of these (run alone on a fresh database).
+  await signUp(baseUrl(), 'first')
+  ;[ana, bob, cy] = await Promise.all([signUp(baseUrl(), 'ana'), signUp(baseUrl(), 'bob'), signUp(baseUrl(), 'cy')])
 })
 
 describe('chats over HTTP', () => {
@@ -128,5 +130,29 @@ describe('chats over HTTP', () => {
     expect((await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}`)).body.membership).toMatchObject({ lastReadSeq: 5, unreadCount: 0 })
     expect((await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/read`, { seq: -1 })).status).toBe(400)
     expect((await api(baseUrl(), cy, 'POST', `/api/chats/${chat.id}/read`, { seq: 1 })).status).toBe(404)
+  })
+
+  it('lists each member\'s read position, so "Seen" survives a reload', async () => {
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Seen', memberIds: [bob.id] })).body
+    for (let i = 0; i < 3; i++) await api(baseUrl(), ana, 'POST', `/api/chats/${chat.id}/messages`, { content: `s${i}` })
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/read`, { seq: 2 })).status).toBe(204)
+    await api(baseUrl(), ana, 'POST', `/api/chats/${chat.id}/members`, { userIds: [cy.id] })
+    const members = await api(baseUrl(), ana, 'GET', `/api/chats/${chat.id}/members`)
+    expect(members.status).toBe(200)
+    const readBy = Object.fromEntries(members.body.items.map((m: { user: { id: string }, lastReadSeq: number }) => [m.user.id, m.lastReadSeq]))
+    // Sending is not reading (the sender's position stays); someone added later starts at the chat's end.
+    expect(readBy).toEqual({ [ana.id]: 0, [bob.id]: 2, [cy.id]: 3 })
+    // By join time: the creator and first members together (then by id), the newcomer last.
+    const order = members.body.items.map((m: { user: { id: string } }) => m.user.id)
+    expect(order.slice(0, 2).sort()).toEqual([ana.id, bob.id].sort())
+    expect(order[2]).toBe(cy.id)
+
+    // Pages by join time, the field on every page.
+    const first = await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}/members?limit=2`)
+    expect(first.body.items).toHaveLength(2)
+    const second = await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}/members?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)
+    expect(second.body.items).toEqual([expect.objectContaining({ user: expect.objectContaining({ id: cy.id }), role: 'member', lastReadSeq: 3 })])
+    expect(second.body.nextCursor).toBeNull()
+    expect((await api(baseUrl(), null, 'GET', `/api/chats/${chat.id}/members`)).status).toBe(401)
   })
 })

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
-import type { Message } from '#shared/types/api'
+import type { Chat, Message } from '#shared/types/api'
 import { applyToWindow, emptyWindow, orderedMessages } from '~~/utils/message-window'
-import { chatId, message, viewer } from './chat-fixtures'
+import { ben, chatId, message, viewer } from './chat-fixtures'
 
 const { api } = vi.hoisted(() => ({ api: vi.fn() }))
 mockNuxtImport('useApi', () => () => api)
@@ -63,6 +63,36 @@ describe('messages store', () => {
     expect(api).toHaveBeenNthCalledWith(2, `/api/chats/${chatId}/changes`, { query: { since: 2, limit: 100 } })
     expect(api).toHaveBeenNthCalledWith(3, `/api/chats/${chatId}/changes`, { query: { since: 5, limit: 100 } })
     expect(messages.messagesOf(chatId).map(m => [m.seq, m.content])).toEqual([[1, 'message 1'], [2, 'edit'], [3, 'message 3'], [4, 'message 4']])
+  })
+
+  it('keeps what arrives live while the latest page is on its way', async () => {
+    const messages = useMessagesStore()
+    let answer!: (page: unknown) => void
+    api.mockReturnValueOnce(new Promise((resolve) => {
+      answer = resolve
+    }))
+    const opening = messages.open(chatId)
+    // The page was read on the server before message 3 was sent; its event comes first.
+    messages.apply(message(3))
+    answer({ items: [message(1), message(2)], hasMoreBefore: false, hasMoreAfter: false })
+    await opening
+    expect(messages.messagesOf(chatId).map(m => m.seq)).toEqual([1, 2, 3])
+  })
+
+  it('catches a page up that was requested before the socket (re)connected', async () => {
+    const messages = useMessagesStore()
+    let answer!: (page: unknown) => void
+    api.mockReturnValueOnce(new Promise((resolve) => {
+      answer = resolve
+    }))
+    const opening = messages.open(chatId)
+    // Message 3 was sent while the socket was away: neither the page nor an event has it.
+    messages.resyncOpening()
+    api.mockResolvedValueOnce({ items: [message(3)], lastChangeSeq: 3, hasMore: false })
+    answer({ items: [message(1), message(2)], hasMoreBefore: false, hasMoreAfter: false })
+    await opening
+    expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/changes`, { query: { since: 2, limit: 100 } })
+    expect(messages.messagesOf(chatId).map(m => m.seq)).toEqual([1, 2, 3])
   })
 
   it('rolls an optimistic edit back when the server refuses it', async () => {
@@ -166,5 +196,75 @@ describe('chat list', () => {
     await chats.markRead(chatId, 2)
     expect(api).toHaveBeenCalledWith(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq: 2 } })
     expect(chats.totalUnread).toBe(0)
+  })
+
+  function groupChat(overrides: Partial<Chat> = {}): Chat {
+    return {
+      id: chatId, type: 'group', name: 'Book club', topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
+      lastSeq: 0, lastChangeSeq: 0, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
+      membership: { role: 'owner', lastReadSeq: 0, unreadCount: 0, joinedAt: '2026-11-20T00:00:00.000Z' },
+      ...overrides,
+    }
+  }
+
+  function deferred() {
+    let resolve!: (value: unknown) => void
+    const promise = new Promise((done) => {
+      resolve = done
+    })
+    return { promise, resolve }
+  }
+
+  it('keeps a live rename and a live new chat when an older list answers after them', async () => {
+    const chats = useChatsStore()
+    chats.upsert(groupChat())
+    const list = deferred()
+    api.mockReturnValueOnce(list.promise)
+    const loading = chats.load()
+    // While the list is on its way: the group is renamed, and another chat arrives.
+    chats.upsert(groupChat({ name: 'Lake trip', membership: null }))
+    const other = groupChat({ id: 'd'.repeat(24), name: 'New group' })
+    chats.upsert(other)
+    list.resolve({ items: [groupChat()], nextCursor: null })
+    await loading
+    expect(chats.byId[chatId]!.name).toBe('Lake trip')
+    expect(chats.byId[chatId]!.membership).toMatchObject({ role: 'owner' })
+    expect(chats.list.map(chat => chat.name).sort()).toEqual(['Lake trip', 'New group'])
+
+    // A later list is the truth again.
+    api.mockResolvedValueOnce({ items: [groupChat({ name: 'Renamed again' })], nextCursor: null })
+    await chats.load()
+    expect(chats.list.map(chat => chat.name)).toEqual(['Renamed again'])
+  })
+
+  it('does not bring back a chat that went away while it was fetched', async () => {
+    const chats = useChatsStore()
+    chats.upsert(groupChat())
+    const detail = deferred()
+    api.mockReturnValueOnce(detail.promise)
+    const fetching = chats.fetchChat(chatId)
+    chats.remove(chatId)
+    detail.resolve(groupChat())
+    await fetching
+    expect(chats.byId[chatId]).toBeUndefined()
+  })
+
+  it('seeds members\' read positions from the member list ("Seen" after a reload)', async () => {
+    const chats = useChatsStore()
+    chats.upsert(groupChat({ lastSeq: 3, lastChangeSeq: 3 }))
+    api.mockResolvedValueOnce({
+      items: [
+        { user: { ...viewer }, role: 'owner', joinedAt: '2026-11-20T00:00:00.000Z', lastReadSeq: 0 },
+        { user: { ...ben, online: false, lastSeenAt: null }, role: 'member', joinedAt: '2026-11-20T00:00:00.000Z', lastReadSeq: 2 },
+      ],
+      nextCursor: null,
+    })
+    await chats.loadMembers(chatId)
+    expect(chats.seenBy(chatId, 2)).toEqual([ben.id])
+    expect(chats.seenBy(chatId, 3)).toEqual([])
+    // A live receipt moves it on; an older one does not move it back.
+    chats.applyRead(chatId, ben.id, 3)
+    chats.applyRead(chatId, ben.id, 1)
+    expect(chats.seenBy(chatId, 3)).toEqual([ben.id])
   })
 })

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+import type { Chat } from '../../shared/types/api'
+import { chatList, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, postMessage, send, signUp } from './chat-helpers'
 
 test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
   const ana = await signUp(browser, baseURL, 'Ana')
@@ -94,4 +95,38 @@ test('markup in a message is shown as text and never runs', async ({ browser, ba
   expect(ana.dialogs).toEqual([])
   expect(ben.dialogs).toEqual([])
   await closeAll(ana, ben)
+})
+
+test('"Seen" under the last message survives a reload, in direct chats and groups', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const direct = await createDirectChat(ana, ben)
+  const created = await ana.context.request.post('/api/chats', { data: { type: 'group', name: 'Seen club', memberIds: [ben.id] } })
+  expect(created.status()).toBe(201)
+  const group = await created.json() as Chat
+  await postMessage(ana, direct.id, 'Did you see this?')
+  await postMessage(ana, group.id, 'And this one?')
+
+  // Ben reads both (opening a chat reads what is on screen).
+  for (const [chat, text] of [[direct, 'Did you see this?'], [group, 'And this one?']] as const) {
+    await openApp(ben, `/chats/${chat.id}`)
+    await expect(messageRows(ben.page, text)).toHaveCount(1)
+    await expect.poll(async () => (await (await ben.context.request.get(`/api/chats/${chat.id}`)).json()).membership.unreadCount).toBe(0)
+  }
+  await ben.context.close()
+
+  // Ana was not there to get the live receipts: she learns them on opening the chats.
+  await openApp(ana, `/chats/${direct.id}`)
+  await expect(messageRows(ana.page, 'Did you see this?')).toHaveCount(1)
+  await expect(messageLog(ana.page).getByText('Seen', { exact: true })).toBeVisible()
+  await ana.page.reload()
+  await expect(messageRows(ana.page, 'Did you see this?')).toHaveCount(1)
+  await expect(messageLog(ana.page).getByText('Seen', { exact: true })).toBeVisible()
+
+  await ana.page.goto(`/chats/${group.id}`)
+  await expect(messageRows(ana.page, 'And this one?')).toHaveCount(1)
+  await expect(messageLog(ana.page).getByText('Seen by Ben')).toBeVisible()
+  await ana.page.reload()
+  await expect(messageLog(ana.page).getByText('Seen by Ben')).toBeVisible()
+  await closeAll(ana)
 })

@@ -12,7 +12,11 @@ test('a group is created and renamed, and its members see both live', async ({ b
   await ana.page.getByRole('button', { name: 'New chat' }).click()
   await menuItem(ana.page, 'New group').click()
   const dialog = ana.page.getByRole('dialog')
-  await dialog.getByLabel('Group name', { exact: true }).fill('Weekend plans')
+  // The name field takes the focus once the dialog is shown (Vuetify's autofocus, late on a
+  // loaded machine): typing elsewhere before that would land in the name.
+  const groupName = dialog.getByLabel('Group name', { exact: true })
+  await expect(groupName).toBeFocused()
+  await groupName.fill('Weekend plans')
   for (const person of [ben, cleo]) {
     await dialog.getByLabel('Members', { exact: true }).fill(person.username)
     await ana.page.locator('.v-overlay--active .v-list-item').filter({ hasText: `@${person.username}` }).click()
@@ -85,8 +89,11 @@ test('group members are added, made admin and removed live; leaving and deleting
   await panel.getByRole('button', { name: 'Actions for Ben' }).click()
   await menuItem(ana.page, 'Make admin').click()
   await expect(panel.getByRole('listitem').filter({ hasText: `@${ben.username}` }).or(panel.locator('.v-list-item').filter({ hasText: `@${ben.username}` })).first()).toContainText('admin')
-  const members = await (await ana.context.request.get(`/api/chats/${group.id}/members`)).json()
-  expect(members.items.find((member: { user: { id: string } }) => member.user.id === ben.id).role).toBe('admin')
+  // The panel shows the new role at once (optimistically); the server has it once it answered.
+  await expect.poll(async () => {
+    const members = await (await ana.context.request.get(`/api/chats/${group.id}/members`)).json()
+    return members.items.find((member: { user: { id: string } }) => member.user.id === ben.id).role
+  }).toBe('admin')
 
   // Cleo is removed again; the group leaves her list.
   await panel.getByRole('button', { name: 'Actions for Cleo' }).click()
