@@ -1,0 +1,80 @@
+import { expect, test } from '@playwright/test'
+import type { Chat } from '../../shared/types/api'
+import { chatList, closeAll, createDirectChat, openApp, postMessage, signUp, type Person } from './chat-helpers'
+
+interface Shown { title: string, body: string | undefined }
+
+/**
+ * Records every notification the page creates, and lets the test hide or show the tab:
+ * headless Chromium has no real background tab, so `document.visibilityState` answers
+ * what the test says, and `visibilitychange` fires as it would.
+ */
+async function watchNotifications(person: Person, baseURL: string) {
+  await person.context.grantPermissions(['notifications'], { origin: baseURL })
+  await person.page.addInitScript(() => {
+    const shown: { title: string, body: string | undefined }[] = []
+    let hidden = false
+    const Native = window.Notification
+    class Recorded extends Native {
+      constructor(title: string, options?: NotificationOptions) {
+        shown.push({ title, body: options?.body })
+        super(title, options)
+      }
+    }
+    Object.assign(window, {
+      Notification: Recorded,
+      __shownNotifications: shown,
+      __setHidden: (value: boolean) => {
+        hidden = value
+        document.dispatchEvent(new Event('visibilitychange'))
+      },
+    })
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' })
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden })
+  })
+  return {
+    shown: () => person.page.evaluate(() => (window as unknown as { __shownNotifications: Shown[] }).__shownNotifications.slice()),
+    setHidden: (hidden: boolean) => person.page.evaluate(value => (window as unknown as { __setHidden: (hidden: boolean) => void }).__setHidden(value), hidden),
+  }
+}
+
+test('a new message notifies while the tab is hidden, once turned on, and never while it is visible', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const direct = await createDirectChat(ben, ana)
+  const created = await ben.context.request.post('/api/chats', { data: { type: 'group', name: 'Night owls', memberIds: [ana.id] } })
+  expect(created.status()).toBe(201)
+  const group = await created.json() as Chat
+  const notifications = await watchNotifications(ana, baseURL!)
+  await openApp(ana, '/')
+
+  // Turned on from the account menu (the browser has granted the permission).
+  await ana.page.getByRole('button', { name: 'Account menu' }).click()
+  const toggle = ana.page.getByRole('checkbox', { name: 'Desktop notifications' })
+  await toggle.click()
+  await expect(toggle).toBeChecked()
+  await expect(ana.page.getByText('On while Parley is in the background')).toBeVisible()
+  await ana.page.keyboard.press('Escape')
+
+  // Visible: the message shows in the list, and no notification.
+  await postMessage(ben, direct.id, 'You can see this already')
+  await expect(chatList(ana.page).getByText('You can see this already')).toBeVisible()
+  expect(await notifications.shown()).toEqual([])
+
+  // Hidden: each new message from someone else notifies, naming the sender (and the group).
+  await notifications.setHidden(true)
+  await postMessage(ben, direct.id, 'Are you still up?')
+  await expect.poll(notifications.shown).toEqual([{ title: 'Ben', body: 'Are you still up?' }])
+  await postMessage(ben, group.id, '<b>Owls</b> unite')
+  await expect.poll(notifications.shown).toEqual([
+    { title: 'Ben', body: 'Are you still up?' },
+    { title: 'Ben in Night owls', body: '<b>Owls</b> unite' },
+  ])
+
+  // Visible again: nothing more.
+  await notifications.setHidden(false)
+  await postMessage(ben, direct.id, 'Good, you are back')
+  await expect(chatList(ana.page).getByText('Good, you are back')).toBeVisible()
+  expect(await notifications.shown()).toHaveLength(2)
+  await closeAll(ana, ben)
+})

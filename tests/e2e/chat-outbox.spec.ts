@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test'
+import type { Chat, Message } from '../../shared/types/api'
+import { closeAll, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+
+test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const created = await ben.context.request.post('/api/chats', { data: { type: 'group', name: 'Hiking crew', memberIds: [ana.id] } })
+  expect(created.status()).toBe(201)
+  const group = await created.json() as Chat
+
+  // Ana's socket passes through a relay the test can pause, so the news of her removal
+  // reaches her only after she has written (as when it is still on its way).
+  let relayPaused = false
+  await ana.page.routeWebSocket(/\/ws$/, (socket) => {
+    const server = socket.connectToServer()
+    socket.onMessage(frame => server.send(frame))
+    server.onMessage((frame) => {
+      if (!relayPaused) socket.send(frame)
+    })
+  })
+  await openApp(ana, `/chats/${group.id}`)
+  await expect(ana.page.getByRole('heading', { name: 'Hiking crew' })).toBeVisible()
+
+  relayPaused = true
+  expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
+  await send(ana.page, 'Wait for me at the top')
+  await send(ana.page, 'Never mind, go ahead')
+  const retried = messageLog(ana.page).locator('[data-client-id]').filter({ hasText: 'Wait for me at the top' })
+  const discarded = messageLog(ana.page).locator('[data-client-id]').filter({ hasText: 'Never mind, go ahead' })
+  for (const failed of [retried, discarded]) {
+    await expect(failed).toHaveAttribute('data-status', 'failed')
+    await expect(failed.getByRole('alert')).toContainText('Not sent')
+  }
+  const clientId = await retried.getAttribute('data-client-id')
+
+  // Ben adds her back; Retry delivers the message, once, with the clientId it was written with.
+  expect((await ben.context.request.post(`/api/chats/${group.id}/members`, { data: { userIds: [ana.id] } })).status()).toBe(200)
+  await retried.getByRole('button', { name: 'Retry' }).click()
+  await expect(messageLog(ana.page).locator('[data-seq]').filter({ hasText: 'Wait for me at the top' })).toHaveCount(1)
+  await expect(retried).toHaveCount(0)
+  const history = async () => ((await (await ben.context.request.get(`/api/chats/${group.id}/messages`)).json()) as { items: Message[] }).items
+  await expect.poll(async () => (await history()).filter(message => message.content === 'Wait for me at the top').map(message => message.clientId)).toEqual([clientId])
+
+  // Discard removes the other, and it stays gone after a reload; the server never had it.
+  await discarded.getByRole('button', { name: 'Discard' }).click()
+  await expect(discarded).toHaveCount(0)
+  relayPaused = false
+  await ana.page.reload()
+  await expect(messageRows(ana.page, 'Wait for me at the top')).toHaveCount(1)
+  await expect(messageRows(ana.page, 'Never mind, go ahead')).toHaveCount(0)
+  expect((await history()).some(message => message.content === 'Never mind, go ahead')).toBe(false)
+  await closeAll(ana, ben)
+})
