@@ -49,14 +49,36 @@ export function membershipId(chatId: string, userId: string): string {
   return `${chatId}:${userId}`
 }
 
+// The per-user chat list is an append-only log plus a snapshot, so that two instances
+// changing one user's list at the same instant both count on either engine (FerretDB's
+// `$addToSet`/`$pull` are read-then-write): each change inserts the next numbered entry,
+// whose `_id` arbitrates; the snapshot folds the entries up to `through`.
+
 const userChatsSchema = new Schema({
   _id: { type: String, required: true },
   chatIds: { type: [String], default: [] },
+  /** The last entry folded into `chatIds` (entries after it are read and folded on use). */
+  through: { type: Number, default: 0 },
 }, { versionKey: false })
 
 export type UserChatsDoc = InferSchemaType<typeof userChatsSchema>
-/** The chats of one user, fetched by `_id` = user id (the chat list and `ready`). */
+/** The folded snapshot of one user's chat list, fetched by `_id` = user id (the chat list and `ready`). */
 export const UserChats = (mongoose.models.UserChats as mongoose.Model<UserChatsDoc>) || mongoose.model('UserChats', userChatsSchema, 'userchats')
+
+const userChatEntrySchema = new Schema({
+  _id: { type: String, required: true },
+  op: { type: String, enum: ['add', 'remove'], required: true },
+  chatId: { type: String, required: true },
+  at: { type: Date, required: true },
+}, { versionKey: false })
+
+export type UserChatEntryDoc = InferSchemaType<typeof userChatEntrySchema>
+/** `<userId>:<n>`: the n-th change of a user's chat list; only ever read by `_id`, so no other index. */
+export const UserChatEntry = (mongoose.models.UserChatEntry as mongoose.Model<UserChatEntryDoc>) || mongoose.model('UserChatEntry', userChatEntrySchema, 'userchatentries')
+
+export function userChatEntryId(userId: string, n: number): string {
+  return `${userId}:${n}`
+}
 
 const chatKeySchema = new Schema({
   _id: { type: String, required: true },

@@ -90,6 +90,43 @@ describe('two instances joined by Redis', () => {
   }, 120_000)
 })
 
+describe('one user\'s chat list changed from both instances at once', () => {
+  it('keeps every chat: the list and `ready` show all of them on either instance, and leaving removes exactly those left', async () => {
+    const [ana, bob] = await Promise.all([signUp(one.baseUrl, 'lista'), signUp(one.baseUrl, 'listb')])
+    const count = 24
+    const servers = (i: number) => (i % 2 ? two : one).baseUrl
+    const created = await Promise.all(Array.from({ length: count }, (_, i) =>
+      api(servers(i), ana, 'POST', '/api/chats', { type: 'group', name: `Burst ${i}`, memberIds: [bob.id] })))
+    expect(created.map(response => response.status)).toEqual(Array(count).fill(201))
+    const ids = created.map(response => response.body.id as string).sort()
+
+    const listed = async (server: RunningServer, user: TestUser) =>
+      (await api(server.baseUrl, user, 'GET', '/api/chats?limit=100')).body.items.map((chat: { id: string }) => chat.id).sort()
+    const ready = async (server: RunningServer, user: TestUser) => {
+      const socket = await connect(server, user)
+      const frame = socket.frames.find(candidate => candidate.type === 'ready')!
+      await socket.close()
+      return (frame.chats as { id: string }[]).map(chat => chat.id).sort()
+    }
+    for (const server of [one, two]) {
+      for (const user of [ana, bob]) {
+        expect(await listed(server, user)).toEqual(ids)
+        expect(await ready(server, user)).toEqual(ids)
+      }
+    }
+
+    const left = ids.filter((_, i) => i % 2 === 0)
+    const leaves = await Promise.all(left.map((id, i) => api(servers(i), bob, 'POST', `/api/chats/${id}/leave`)))
+    expect(leaves.map(response => response.status)).toEqual(Array(left.length).fill(204))
+    const kept = ids.filter(id => !left.includes(id))
+    for (const server of [one, two]) {
+      expect(await listed(server, bob)).toEqual(kept)
+      expect(await ready(server, bob)).toEqual(kept)
+      expect(await listed(server, ana)).toEqual(ids)
+    }
+  }, 120_000)
+})
+
 describe('an instance that dies', () => {
   let bus: RunningRedis
   let alive: RunningServer
