@@ -3,8 +3,9 @@ import { chatTopic, instanceId, publish, publishControl, userTopic } from './rea
 
 // Presence: a user is online while at least one of their sockets is open, on any
 // instance. Each instance counts its own sockets and tells the others (over the bus)
-// when a user comes online or goes offline there. Nothing is written per keystroke or
-// per socket: only `lastSeenAt`, once, when the user's last socket closes.
+// each time a user's count changes there, and when the user goes offline there; the
+// counts also enforce the per-user socket cap across instances. Nothing is written per
+// keystroke or per socket: only `lastSeenAt`, once, when the user's last socket closes.
 
 export interface Presence {
   online: boolean
@@ -15,7 +16,8 @@ export interface Presence {
 export const OFFLINE_GRACE_MS = 2_000
 
 const localSockets = new Map<string, number>()
-const remoteInstances = new Map<string, Set<string>>()
+/** user → the other instances where the user is online → how many sockets the user has open there. */
+const remoteSockets = new Map<string, Map<string, number>>()
 const offlineTimers = new Map<string, NodeJS.Timeout>()
 const lastSeen = new Map<string, Date>()
 /** When each other instance was last heard of; one silent for too long is taken as gone. */
@@ -46,10 +48,10 @@ function forgetSilentInstances(): void {
   if (gone.size === 0) return
   for (const id of gone) instanceHeard.delete(id)
   const now = new Date()
-  for (const [userId, instances] of [...remoteInstances]) {
+  for (const [userId, instances] of [...remoteSockets]) {
     for (const id of gone) instances.delete(id)
     if (instances.size > 0) continue
-    remoteInstances.delete(userId)
+    remoteSockets.delete(userId)
     if ((localSockets.get(userId) ?? 0) > 0) continue
     lastSeen.set(userId, now)
     Promise.all([deps?.persistLastSeen(userId, now), announce(userId, false)])
@@ -58,7 +60,19 @@ function forgetSilentInstances(): void {
 }
 
 function onlineSomewhere(userId: string): boolean {
-  return (localSockets.get(userId) ?? 0) > 0 || (remoteInstances.get(userId)?.size ?? 0) > 0
+  return (localSockets.get(userId) ?? 0) > 0 || (remoteSockets.get(userId)?.size ?? 0) > 0
+}
+
+/** The user's open sockets on every instance (the others' counts as last heard over the bus). */
+export function socketsEverywhere(userId: string): number {
+  let count = localSockets.get(userId) ?? 0
+  for (const sockets of remoteSockets.get(userId)?.values() ?? []) count += sockets
+  return count
+}
+
+/** Tells the other instances how many sockets the user has here (`online` stays true through the grace). */
+function shareSocketCount(userId: string, sockets: number, online = true): void {
+  void publishControl({ type: '$presence', userId, instanceId, online, sockets })
 }
 
 export function getPresence(userId: string, storedLastSeenAt: Date | null = null): Presence {
@@ -78,6 +92,7 @@ async function announce(userId: string, online: boolean): Promise<void> {
 export function socketOpened(userId: string): void {
   const count = (localSockets.get(userId) ?? 0) + 1
   localSockets.set(userId, count)
+  shareSocketCount(userId, count)
   const pending = offlineTimers.get(userId)
   if (pending) {
     clearTimeout(pending)
@@ -85,13 +100,14 @@ export function socketOpened(userId: string): void {
     return // never announced offline: nothing to say
   }
   if (count > 1) return
-  const wasOnline = (remoteInstances.get(userId)?.size ?? 0) > 0
-  void publishControl({ type: '$presence', userId, instanceId, online: true })
+  const wasOnline = (remoteSockets.get(userId)?.size ?? 0) > 0
   if (!wasOnline) announce(userId, true).catch(error => logger.warn('presence announce failed', { error: errorName(error) }))
 }
 
 export function socketClosed(userId: string): void {
   const count = Math.max(0, (localSockets.get(userId) ?? 0) - 1)
+  // At once, so the place is free on every instance; going offline waits for the grace.
+  shareSocketCount(userId, count)
   if (count > 0) {
     localSockets.set(userId, count)
     return
@@ -103,7 +119,7 @@ export function socketClosed(userId: string): void {
     if ((localSockets.get(userId) ?? 0) > 0) return
     const now = new Date()
     lastSeen.set(userId, now)
-    void publishControl({ type: '$presence', userId, instanceId, online: false })
+    shareSocketCount(userId, 0, false)
     if (onlineSomewhere(userId)) return
     Promise.all([deps?.persistLastSeen(userId, now), announce(userId, false)])
       .catch(error => logger.warn('presence offline failed', { error: errorName(error) }))
@@ -111,11 +127,12 @@ export function socketClosed(userId: string): void {
 }
 
 /**
- * Another instance's news: `$presence` (a user online/offline there), `$presence-sync`
- * (a new instance asks who is online) and `$alive` (it is still there, every 30 s).
+ * Another instance's news: `$presence` (a user's socket count there, or offline there),
+ * `$presence-sync` (a new instance asks who is online) and `$alive` (it is still there,
+ * every 30 s).
  */
 export function onRemotePresence(event:
-  | { type: '$presence', userId: string, instanceId: string, online: boolean }
+  | { type: '$presence', userId: string, instanceId: string, online: boolean, sockets: number }
   | { type: '$presence-sync', instanceId: string }
   | { type: '$alive', instanceId: string },
 ): void {
@@ -123,14 +140,15 @@ export function onRemotePresence(event:
   instanceHeard.set(event.instanceId, Date.now())
   if (event.type === '$alive') return
   if (event.type === '$presence-sync') {
-    for (const userId of localSockets.keys()) void publishControl({ type: '$presence', userId, instanceId, online: true })
+    for (const [userId, sockets] of localSockets) shareSocketCount(userId, sockets)
     return
   }
-  const instances = remoteInstances.get(event.userId) ?? new Set<string>()
-  if (event.online) instances.add(event.instanceId)
+  const instances = remoteSockets.get(event.userId) ?? new Map<string, number>()
+  // An instance of the previous version (during a rolling deploy) sends no count.
+  if (event.online) instances.set(event.instanceId, event.sockets ?? 0)
   else instances.delete(event.instanceId)
-  if (instances.size > 0) remoteInstances.set(event.userId, instances)
-  else remoteInstances.delete(event.userId)
+  if (instances.size > 0) remoteSockets.set(event.userId, instances)
+  else remoteSockets.delete(event.userId)
   if (!event.online) lastSeen.set(event.userId, new Date())
 }
 

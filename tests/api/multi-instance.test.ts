@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Message } from '../../shared/types/api'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
-import { api, signUp, type TestUser } from '../harness/api-client'
+import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 import { startRedis, type RunningRedis } from '../harness/redis'
 import { TestSocket, type Frame } from '../harness/ws-client'
 
@@ -124,6 +124,32 @@ describe('one user\'s chat list changed from both instances at once', () => {
       expect(await ready(server, bob)).toEqual(kept)
       expect(await listed(server, ana)).toEqual(ids)
     }
+  }, 120_000)
+})
+
+describe('the per-user socket cap across instances', () => {
+  it('refuses a user\'s 21st socket on either instance with 429, and a closed socket frees a place', async () => {
+    const user = await signUp(one.baseUrl, 'cap')
+    const chat = (await api(one.baseUrl, user, 'POST', '/api/chats', { type: 'group', name: 'Cap', memberIds: [] })).body.id as string
+    const onOne = await Promise.all(Array.from({ length: 10 }, () => connect(one, user)))
+    const onTwo = await Promise.all(Array.from({ length: 10 }, () => connect(two, user)))
+    // The bus keeps each instance's order: once a message sent through one instance reaches a
+    // socket on the other, the other has also heard of the sockets opened before it.
+    const crossed = async (from: RunningServer, to: TestSocket) => {
+      const sent = await api<Message>(from.baseUrl, user, 'POST', `/api/chats/${chat}/messages`, { content: 'barrier' })
+      await to.waitFor(frame => frame.type === 'message.created' && (frame.message as Message).id === sent.body.id)
+    }
+    await crossed(one, onTwo[0]!)
+    await crossed(two, onOne[0]!)
+    expect(await TestSocket.upgradeStatus(one.baseUrl, { token: user.token })).toBe(429)
+    expect(await TestSocket.upgradeStatus(two.baseUrl, { token: user.token })).toBe(429)
+    // In-band authentication cannot answer 429: the socket is closed with 1008.
+    const inBand = await TestSocket.connect(one.baseUrl)
+    inBand.send({ type: 'auth', token: user.token })
+    expect((await inBand.closed).code).toBe(1008)
+
+    await onTwo[0]!.close()
+    await eventually(async () => (await TestSocket.upgradeStatus(one.baseUrl, { token: user.token })) === 101, 20_000)
   }, 120_000)
 })
 

@@ -13,7 +13,7 @@ export type ControlEvent
     | { type: '$unsubscribe', userId: string, chatId: string }
     | { type: '$drop-chat', chatId: string }
     | { type: '$revoke', userId: string, sessionIds: string[] }
-    | { type: '$presence', userId: string, instanceId: string, online: boolean }
+    | { type: '$presence', userId: string, instanceId: string, online: boolean, /** the user's open sockets there */ sockets: number }
     | { type: '$presence-sync', instanceId: string }
     | { type: '$alive', instanceId: string }
     | { type: '$user-changed', userId: string }

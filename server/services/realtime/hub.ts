@@ -89,10 +89,6 @@ export function unregister(connection: Connection): void {
   for (const topic of [...connection.topics]) removeTopic(connection, topic)
 }
 
-export function socketsOf(userId: string): number {
-  return byTopic.get(userTopic(userId))?.size ?? 0
-}
-
 export function isSubscribed(connection: Connection, chatId: string): boolean {
   return connection.topics.has(chatTopic(chatId))
 }

@@ -13,9 +13,9 @@ import { isShuttingDown } from '../../utils/shutdown'
 import { requireMember } from '../access'
 import { markRead, readyChats } from '../chats'
 import { deleteMessage, editMessage, sendMessage, setReaction } from '../messages'
-import { socketClosed, socketOpened } from '../presence'
+import { socketClosed, socketOpened, socketsEverywhere } from '../presence'
 import { publishToChat } from './bus'
-import { isSubscribed, markReady, register, socketsOf, subscribeChats, unregister, type Connection } from './hub'
+import { isSubscribed, markReady, register, subscribeChats, unregister, type Connection } from './hub'
 
 // One WebSocket connection: authentication (on the upgrade or in-band), frames parsed by
 // the shared zod schemas and handed to the same services as the REST routes, heartbeat,
@@ -145,9 +145,12 @@ async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext
   }
 }
 
-/** Whether another socket of this user would pass the per-user cap (checked on the upgrade). */
+/**
+ * Whether another socket of this user would pass the per-user cap, counted on every
+ * instance (checked on the upgrade, and on an in-band `auth`).
+ */
 export function hasSocketRoom(userId: string): boolean {
-  return socketsOf(userId) < MAX_SOCKETS_PER_USER
+  return socketsEverywhere(userId) < MAX_SOCKETS_PER_USER
 }
 
 function parseFrame(text: string): { frame: ClientFrame } | { id?: string, message: string } {
