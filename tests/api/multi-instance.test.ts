@@ -168,14 +168,19 @@ describe('an instance that dies', () => {
     await bus?.stop()
   })
 
-  it('takes its users offline on the others once it stops saying it is alive', async () => {
+  it('takes its users offline on the others once it stops saying it is alive, and frees their sockets\' places', async () => {
     const [watcher, walker] = await Promise.all([signUp(alive.baseUrl, 'watch'), signUp(alive.baseUrl, 'crash')])
-    await api(alive.baseUrl, watcher, 'POST', '/api/chats', { type: 'direct', userId: walker.id })
+    const chat = (await api(alive.baseUrl, watcher, 'POST', '/api/chats', { type: 'direct', userId: walker.id })).body.id as string
     const watching = await connect(alive, watcher)
-    await TestSocket.connect(doomed.baseUrl, { token: walker.token })
+    await Promise.all(Array.from({ length: 20 }, () => TestSocket.connect(doomed.baseUrl, { token: walker.token })))
     await watching.waitFor(frame => frame.type === 'presence' && frame.userId === walker.id && frame.online === true)
+    // Once a message sent through the doomed instance arrives, the other has heard of all 20 sockets.
+    const sent = await api<Message>(doomed.baseUrl, walker, 'POST', `/api/chats/${chat}/messages`, { content: 'still here' })
+    await watching.waitFor(frame => frame.type === 'message.created' && (frame.message as Message).id === sent.body.id)
+    expect(await TestSocket.upgradeStatus(alive.baseUrl, { token: walker.token })).toBe(429)
     await doomed.stop('SIGKILL')
     await watching.waitFor(frame => frame.type === 'presence' && frame.userId === walker.id && frame.online === false, 20_000)
     expect((await api(alive.baseUrl, watcher, 'GET', `/api/users/${walker.id}`)).body.online).toBe(false)
+    expect(await TestSocket.upgradeStatus(alive.baseUrl, { token: walker.token })).toBe(101)
   })
 })

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createChat, leaveChat, listChats, readyChats, userChatIds } from '../../server/services/chats'
+import { UserChatEntry, UserChats, userChatEntryId } from '../../server/models/chat'
+import { connectServices, createTestUser, disconnectServices } from '../harness/services'
+
+// The per-user chat list is a log of numbered entries plus a folded snapshot: what
+// another instance did to the same list at the same instant (a number it took first, a
+// snapshot it overwrote with an older one) is never lost.
+
+beforeAll(async () => {
+  await connectServices('userchats')
+})
+afterAll(async () => {
+  await disconnectServices()
+})
+
+async function snapshotOf(userId: string) {
+  return UserChats.findById(userId).lean().exec()
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!await condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+describe('the per-user chat list on the embedded engine', () => {
+  it('keeps a snapshot folded through the last entry after each change', async () => {
+    const [ana, bob] = await Promise.all([createTestUser(), createTestUser()])
+    const first = (await createChat(ana, { type: 'group', name: 'One', memberIds: [bob.userId] })).chat.id
+    const second = (await createChat(ana, { type: 'group', name: 'Two', memberIds: [bob.userId] })).chat.id
+    await leaveChat(bob, first)
+    expect(await snapshotOf(bob.userId)).toMatchObject({ chatIds: [second], through: 3 })
+    expect(await snapshotOf(ana.userId)).toMatchObject({ chatIds: [first, second], through: 2 })
+    expect(await UserChatEntry.findById(userChatEntryId(bob.userId, 3)).lean().exec()).toMatchObject({ op: 'remove', chatId: first })
+  })
+
+  it('folds the entries a snapshot overwritten by an older one misses, and refreshes it', async () => {
+    const ana = await createTestUser()
+    const ids = []
+    for (const name of ['A', 'B', 'C']) ids.push((await createChat(ana, { type: 'group', name, memberIds: [] })).chat.id)
+    // Another instance's slower write put back the snapshot as it was after the first chat.
+    await UserChats.updateOne({ _id: ana.userId }, { $set: { chatIds: [ids[0]], through: 1 } }).exec()
+    expect((await readyChats(ana.userId)).map(chat => chat.id)).toEqual(ids)
+    expect((await listChats(ana, { limit: 10 })).items.map(chat => chat.id).sort()).toEqual([...ids].sort())
+    await until(async () => (await snapshotOf(ana.userId))?.through === 3, 'the snapshot refresh')
+    expect((await snapshotOf(ana.userId))?.chatIds).toEqual(ids)
+  })
+
+  it('takes the next number when another instance wrote the same one first, keeping both changes', async () => {
+    const ana = await createTestUser()
+    const mine = (await createChat(ana, { type: 'group', name: 'Mine', memberIds: [] })).chat.id
+    // Another instance appended entry 2 (a chat it added) and has not written the snapshot yet.
+    const theirs = '0123456789abcdef01234567'
+    await UserChatEntry.create({ _id: userChatEntryId(ana.userId, 2), op: 'add', chatId: theirs, at: new Date() })
+    const next = (await createChat(ana, { type: 'group', name: 'Next', memberIds: [] })).chat.id
+    expect(await UserChatEntry.findById(userChatEntryId(ana.userId, 3)).lean().exec()).toMatchObject({ op: 'add', chatId: next })
+    expect(await userChatIds(ana.userId)).toEqual([mine, theirs, next])
+    expect(await snapshotOf(ana.userId)).toMatchObject({ chatIds: [mine, theirs, next], through: 3 })
+  })
+})
