@@ -120,13 +120,12 @@ export const useChatsStore = defineStore('chats', () => {
       all.push(...page.items)
       cursor = page.nextCursor
     } while (cursor)
+    // Read positions give "Seen" before any live receipt (and after a reload). They only
+    // move forward, so even an answer older than the list held is safe to take them from.
+    for (const member of all) applyRead(chatId, member.user.id, member.lastReadSeq)
     // A role change, removal or arrival since the request started is newer than this answer.
     if (membersEpoch[chatId] !== epoch) return members.value[chatId] ?? all
-    for (const member of all) {
-      presence.seed(member.user)
-      // Read positions give "Seen" before any live receipt (and after a reload).
-      applyRead(chatId, member.user.id, member.lastReadSeq)
-    }
+    for (const member of all) presence.seed(member.user)
     members.value[chatId] = all
     return all
   }

@@ -252,14 +252,19 @@ describe('chat list', () => {
   it('seeds members\' read positions from the member list ("Seen" after a reload)', async () => {
     const chats = useChatsStore()
     chats.upsert(groupChat({ lastSeq: 3, lastChangeSeq: 3 }))
-    api.mockResolvedValueOnce({
+    const list = deferred()
+    api.mockReturnValueOnce(list.promise)
+    const loading = chats.loadMembers(chatId)
+    // Someone arrives while the list is on its way: the list is outdated, its read positions are not.
+    chats.applyMemberAdded(chatId, { ...viewer, id: 'e'.repeat(24), username: 'cy', displayName: 'Cy' }, 'member')
+    list.resolve({
       items: [
         { user: { ...viewer }, role: 'owner', joinedAt: '2026-11-20T00:00:00.000Z', lastReadSeq: 0 },
         { user: { ...ben, online: false, lastSeenAt: null }, role: 'member', joinedAt: '2026-11-20T00:00:00.000Z', lastReadSeq: 2 },
       ],
       nextCursor: null,
     })
-    await chats.loadMembers(chatId)
+    await loading
     expect(chats.seenBy(chatId, 2)).toEqual([ben.id])
     expect(chats.seenBy(chatId, 3)).toEqual([])
     // A live receipt moves it on; an older one does not move it back.
