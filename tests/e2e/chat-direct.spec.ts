@@ -10,7 +10,10 @@ test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
   // Ana finds Ben in the people directory and writes to him.
   await openApp(ana, '/people')
   await ana.page.getByRole('textbox', { name: 'Search people' }).fill(ben.username)
-  await ana.page.getByRole('button', { name: 'Message Ben' }).click()
+  // The search is debounced: until its answer the list still shows every Ben signed up so far.
+  const people = ana.page.getByRole('list', { name: 'People' }).getByRole('listitem')
+  await expect(people).toHaveCount(1)
+  await people.filter({ hasText: `@${ben.username}` }).getByRole('button', { name: 'Message Ben' }).click()
   await expect(composer(ana.page)).toBeVisible()
   await send(ana.page, 'Hello Ben!')
   await expect(messageRows(ana.page, 'Hello Ben!')).toHaveCount(1)
