@@ -17,18 +17,24 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>) {
   const nextCursor = ref<string | null>(null)
   const loading = ref(false)
 
+  // Answers can come back out of order (a slow first page, a quick search after it): only
+  // the latest request's answer is shown.
+  let latestRequest = 0
+
   async function load(more = false) {
+    const request = ++latestRequest
     loading.value = true
     try {
       const page = await loadPage(query.value?.trim() ?? '', more ? nextCursor.value : null)
+      if (request !== latestRequest) return
       items.value = more ? [...items.value, ...page.items] : page.items
       nextCursor.value = page.nextCursor
     }
     catch (error) {
-      snackbar.notify(failureText(error), { color: 'error' })
+      if (request === latestRequest) snackbar.notify(failureText(error), { color: 'error' })
     }
     finally {
-      loading.value = false
+      if (request === latestRequest) loading.value = false
     }
   }
 
