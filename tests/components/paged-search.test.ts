@@ -7,7 +7,7 @@ interface Pending { query: string, resolve: (page: Page<string>) => void }
 describe('a searchable directory list', () => {
   it('shows the answer to the latest search even when an older one answers after it', async () => {
     const requests: Pending[] = []
-    const search = usePagedSearch<string>((query) => new Promise(resolve => requests.push({ query, resolve })))
+    const search = usePagedSearch<string>(query => new Promise(resolve => requests.push({ query, resolve })))
     await vi.waitFor(() => expect(requests).toHaveLength(1))
     search.query.value = 'ben'
     await vi.waitFor(() => expect(requests).toHaveLength(2))
