@@ -2,12 +2,14 @@ import { DEFAULT_ERROR_MESSAGES, isApiErrorBody, type ApiErrorBody } from '~~/sh
 
 /**
  * Any failure of an API call as the contract's error body: `$fetch` errors carry it in
- * `data`; network failures and the unexpected get a generic one.
+ * `data`, useApi's `ApiError` in `body`; network failures and the unexpected get a
+ * generic one.
  */
 export function toApiErrorBody(error: unknown): ApiErrorBody {
   if (isApiErrorBody(error)) return error
-  const data = (error as { data?: unknown } | null)?.data
+  const { data, body } = (error ?? {}) as { data?: unknown, body?: unknown }
   if (isApiErrorBody(data)) return data
+  if (isApiErrorBody(body)) return body
   const statusCode = Number((error as { statusCode?: unknown, status?: unknown } | null)?.statusCode ?? (error as { status?: unknown } | null)?.status) || 0
   if (statusCode === 0) {
     return { statusCode: 0, message: 'Cannot reach the server. Check your connection.', data: { code: 'unavailable' } }

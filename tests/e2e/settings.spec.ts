@@ -49,7 +49,13 @@ test('deleting the account asks for the password in a dialog, then signs out', a
   await dialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(dialog).toBeHidden()
 
+  // A wrong password is said so (the server's words), and the dialog stays open to retry.
   await page.getByRole('button', { name: 'Delete account' }).click()
+  await dialog.getByLabel('Password', { exact: true }).fill('not my password')
+  await dialog.getByRole('button', { name: 'Delete my account' }).click()
+  await expect(page.getByText('Wrong username, email or password.')).toBeVisible()
+  await expect(dialog).toBeVisible()
+
   await dialog.getByLabel('Password', { exact: true }).fill('correct horse battery staple')
   await dialog.getByRole('button', { name: 'Delete my account' }).click()
   await expect(page).toHaveURL(/\/login/)
