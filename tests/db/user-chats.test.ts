@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createChat, leaveChat, listChats, readyChats, userChatIds } from '../../server/services/chats'
+import { createChat, forgetDeletedUser, leaveChat, listChats, readyChats, userChatIds } from '../../server/services/chats'
 import { UserChatEntry, UserChats, userChatEntryId } from '../../server/models/chat'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
@@ -59,5 +59,15 @@ describe('the per-user chat list on the embedded engine', () => {
     expect(await UserChatEntry.findById(userChatEntryId(ana.userId, 3)).lean().exec()).toMatchObject({ op: 'add', chatId: next })
     expect(await userChatIds(ana.userId)).toEqual([mine, theirs, next])
     expect(await snapshotOf(ana.userId)).toMatchObject({ chatIds: [mine, theirs, next], through: 3 })
+  })
+
+  it('deletes a deleted account\'s snapshot and entries, and only its own', async () => {
+    const [ana, bob] = await Promise.all([createTestUser(), createTestUser()])
+    await createChat(ana, { type: 'group', name: 'Gone', memberIds: [bob.userId] })
+    await forgetDeletedUser(bob.userId)
+    expect(await snapshotOf(bob.userId)).toBeNull()
+    expect(await UserChatEntry.findById(userChatEntryId(bob.userId, 1)).lean().exec()).toBeNull()
+    expect(await UserChatEntry.findById(userChatEntryId(ana.userId, 1)).lean().exec()).not.toBeNull()
+    expect(await userChatIds(bob.userId)).toEqual([])
   })
 })
