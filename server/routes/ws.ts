@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws'
 import type { Peer } from 'crossws'
 import { authenticateAccessToken, isOriginAllowed, readAccessToken, type AuthContext } from '../utils/auth'
-import { acceptSocket, hasSocketRoom } from '../services/realtime/socket'
+import { acceptSocket, holdSocketPlace } from '../services/realtime/socket'
 import { isShuttingDown } from '../utils/shutdown'
 
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
@@ -35,7 +35,7 @@ export default defineWebSocketHandler({
     }
     const auth = await authenticateAccessToken(found.token).catch(() => null)
     if (!auth) throw refuse(401, 'unauthorized', 'You need to log in.')
-    if (!hasSocketRoom(auth.userId)) throw refuse(429, 'rate_limited', 'Too many open sockets for this user.')
+    if (!holdSocketPlace(auth.userId)) throw refuse(429, 'rate_limited', 'Too many open sockets for this user.')
     context.auth = auth
   },
   open(peer) {

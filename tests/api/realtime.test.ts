@@ -70,6 +70,16 @@ describe('/ws authentication and limits', () => {
     await Promise.all(sockets.map(socket => socket.close()))
     await eventually(async () => (await TestSocket.upgradeStatus(baseUrl(), { token: user.token })) === 101)
   })
+
+  it('accepts exactly 20 of 25 upgrades that race for one user', async () => {
+    const user = await signUp(baseUrl(), 'race')
+    const attempts = await Promise.allSettled(Array.from({ length: 25 }, () => TestSocket.connect(baseUrl(), { token: user.token })))
+    const opened = attempts.flatMap(attempt => (attempt.status === 'fulfilled' ? [attempt.value] : []))
+    const refused = attempts.flatMap(attempt => (attempt.status === 'rejected' ? [String(attempt.reason)] : []))
+    expect(opened).toHaveLength(20)
+    expect(refused).toEqual(Array(5).fill('Error: upgrade refused with 429'))
+    await Promise.all(opened.map(socket => socket.close()))
+  })
 })
 
 describe('/ws frames', () => {

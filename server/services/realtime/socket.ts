@@ -100,6 +100,8 @@ export function acceptSocket(ws: WebSocket, auth: AuthContext | null): void {
   ws.on('error', error => logger.debug('socket error', { error: errorName(error) }))
 
   if (auth) {
+    // The upgrade held a place; the socket now counts as open instead.
+    releaseSocketPlace(auth.userId)
     void activate(ws, session, auth)
   }
   else {
@@ -147,10 +149,39 @@ async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext
 
 /**
  * Whether another socket of this user would pass the per-user cap, counted on every
- * instance (checked on the upgrade, and on an in-band `auth`).
+ * instance, places held for accepted upgrades included (checked on an in-band `auth`).
  */
 export function hasSocketRoom(userId: string): boolean {
-  return socketsEverywhere(userId) < MAX_SOCKETS_PER_USER
+  return socketsEverywhere(userId) + heldPlaces(userId) < MAX_SOCKETS_PER_USER
+}
+
+/** How long an accepted upgrade holds its place before its socket opens (one that never opens lets go). */
+const PLACE_HOLD_MS = 10_000
+/** user → when each place held for an accepted upgrade lets go. */
+const placesHeld = new Map<string, number[]>()
+
+function heldPlaces(userId: string): number {
+  const now = Date.now()
+  const held = (placesHeld.get(userId) ?? []).filter(until => until > now)
+  if (held.length > 0) placesHeld.set(userId, held)
+  else placesHeld.delete(userId)
+  return held.length
+}
+
+/**
+ * The upgrade's check: takes a place if there is one. The socket opens a moment later, so
+ * the place is held until then: upgrades racing on one instance cannot pass the cap together.
+ */
+export function holdSocketPlace(userId: string): boolean {
+  if (!hasSocketRoom(userId)) return false
+  placesHeld.set(userId, [...(placesHeld.get(userId) ?? []), Date.now() + PLACE_HOLD_MS])
+  return true
+}
+
+function releaseSocketPlace(userId: string): void {
+  const held = placesHeld.get(userId)
+  held?.shift()
+  if (held?.length === 0) placesHeld.delete(userId)
 }
 
 function parseFrame(text: string): { frame: ClientFrame } | { id?: string, message: string } {
@@ -274,6 +305,7 @@ async function typing(session: SocketSession, chatId: string): Promise<void> {
 
 /** Pings every socket; one silent for longer than the limit is dropped. */
 export function heartbeat(): void {
+  for (const userId of [...placesHeld.keys()]) heldPlaces(userId) // forgets the places of upgrades that never opened
   const now = Date.now()
   for (const [ws, session] of sockets) {
     if (now - session.lastHeard > SILENCE_LIMIT_MS) {
