@@ -9,8 +9,9 @@ export interface FormHandle {
  * `submit` checks the fields' rules first, marks the form `submitting` while the task
  * runs (for the button's spinner), and tells the person about a failure in the snackbar.
  * Without a bound form (a plain action button) it runs the task straight away.
+ * `onError` tells a failure some other way (next to the field it concerns).
  */
-export function useFormSubmit(task: () => Promise<unknown>) {
+export function useFormSubmit(task: () => Promise<unknown>, options: { onError?: (error: unknown) => void } = {}) {
   const snackbar = useSnackbarStore()
   const form = ref<FormHandle | null>(null)
   const submitting = ref(false)
@@ -22,7 +23,8 @@ export function useFormSubmit(task: () => Promise<unknown>) {
       await task()
     }
     catch (error) {
-      snackbar.notifyError(error)
+      if (options.onError) options.onError(error)
+      else snackbar.notifyError(error)
     }
     finally {
       submitting.value = false
