@@ -53,9 +53,14 @@ export const chatList = (page: Page) => page.getByRole('navigation', { name: 'Ch
 export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' })
 export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' })
 
-/** Opens the app and waits until the socket is ready (the chat list is loaded). */
+/**
+ * Opens the app and waits until it is live: hydrated (a click before that is lost, as
+ * server-rendered buttons have no handlers yet), the socket's `ready` applied, and the
+ * chat list or the conversation shown.
+ */
 export async function openApp(person: Person, path = '/') {
   await person.page.goto(path)
+  await expect(person.page.locator('[data-connection="open"]')).toBeAttached({ timeout: 20_000 })
   await expect(chatList(person.page).or(messageLog(person.page)).first()).toBeVisible({ timeout: 20_000 })
 }
 
