@@ -1,0 +1,26 @@
+/**
+ * Opens the direct chat with a person, creating it on first contact (the people
+ * directory's Message button, a member's Message action). `opening` is the person whose
+ * chat is on its way, for that button's spinner; a failure goes to the snackbar.
+ */
+export function useDirectChat() {
+  const chats = useChatsStore()
+  const snackbar = useSnackbarStore()
+  const opening = ref<string | null>(null)
+
+  async function openWith(userId: string) {
+    opening.value = userId
+    try {
+      const chat = await chats.create({ type: 'direct', userId })
+      await navigateTo(`/chats/${chat.id}`)
+    }
+    catch (error) {
+      snackbar.notifyError(error)
+    }
+    finally {
+      opening.value = null
+    }
+  }
+
+  return { opening, openWith }
+}
