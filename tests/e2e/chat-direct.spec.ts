@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test'
-import type { Chat } from '../../shared/types/api'
-import { chatList, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, postMessage, send, signUp } from './chat-helpers'
+import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUp } from './chat-helpers'
 
 test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
   const ana = await signUp(browser, baseURL, 'Ana')
@@ -104,9 +103,7 @@ test('"Seen" under the last message survives a reload, in direct chats and group
   const ana = await signUp(browser, baseURL, 'Ana')
   const ben = await signUp(browser, baseURL, 'Ben')
   const direct = await createDirectChat(ana, ben)
-  const created = await ana.context.request.post('/api/chats', { data: { type: 'group', name: 'Seen club', memberIds: [ben.id] } })
-  expect(created.status()).toBe(201)
-  const group = await created.json() as Chat
+  const group = await createGroupChat(ana, 'Seen club', [ben])
   await postMessage(ana, direct.id, 'Did you see this?')
   await postMessage(ana, group.id, 'And this one?')
 

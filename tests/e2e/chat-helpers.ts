@@ -44,6 +44,12 @@ export async function createDirectChat(from: Person, to: Person): Promise<Chat> 
   return await response.json() as Chat
 }
 
+export async function createGroupChat(owner: Person, name: string, members: Person[]): Promise<Chat> {
+  const response = await owner.context.request.post('/api/chats', { data: { type: 'group', name, memberIds: members.map(member => member.id) } })
+  expect(response.status(), await response.text()).toBe(201)
+  return await response.json() as Chat
+}
+
 export async function postMessage(from: Person, chatId: string, content: string) {
   const response = await from.context.request.post(`/api/chats/${chatId}/messages`, { data: { content } })
   expect(response.status(), await response.text()).toBe(201)

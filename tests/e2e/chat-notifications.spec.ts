@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test'
-import type { Chat } from '../../shared/types/api'
-import { chatList, closeAll, createDirectChat, openApp, postMessage, signUp, type Person } from './chat-helpers'
+import { chatList, closeAll, createDirectChat, createGroupChat, openApp, postMessage, signUp, type Person } from './chat-helpers'
 
 interface Shown { title: string, body: string | undefined }
 
@@ -42,9 +41,7 @@ test('a new message notifies while the tab is hidden, once turned on, and never 
   const ana = await signUp(browser, baseURL, 'Ana')
   const ben = await signUp(browser, baseURL, 'Ben')
   const direct = await createDirectChat(ben, ana)
-  const created = await ben.context.request.post('/api/chats', { data: { type: 'group', name: 'Night owls', memberIds: [ana.id] } })
-  expect(created.status()).toBe(201)
-  const group = await created.json() as Chat
+  const group = await createGroupChat(ben, 'Night owls', [ana])
   const notifications = await watchNotifications(ana, baseURL!)
   await openApp(ana, '/')
 

@@ -1,13 +1,11 @@
 import { expect, test } from '@playwright/test'
-import type { Chat, Message } from '../../shared/types/api'
-import { closeAll, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+import type { Message } from '../../shared/types/api'
+import { closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
 
 test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {
   const ana = await signUp(browser, baseURL, 'Ana')
   const ben = await signUp(browser, baseURL, 'Ben')
-  const created = await ben.context.request.post('/api/chats', { data: { type: 'group', name: 'Hiking crew', memberIds: [ana.id] } })
-  expect(created.status()).toBe(201)
-  const group = await created.json() as Chat
+  const group = await createGroupChat(ben, 'Hiking crew', [ana])
 
   // Ana's socket passes through a relay the test can pause, so the news of her removal
   // reaches her only after she has written (as when it is still on its way).
