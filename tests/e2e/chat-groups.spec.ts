@@ -12,8 +12,7 @@ test('a group is created and renamed, and its members see both live', async ({ b
   await ana.page.getByRole('button', { name: 'New chat' }).click()
   await menuItem(ana.page, 'New group').click()
   const dialog = ana.page.getByRole('dialog')
-  // The name field takes the focus once the dialog is shown (Vuetify's autofocus, late on a
-  // loaded machine): typing elsewhere before that would land in the name.
+  // A person starts typing once the name field has the focus (v-autofocus).
   const groupName = dialog.getByLabel('Group name', { exact: true })
   await expect(groupName).toBeFocused()
   await groupName.fill('Weekend plans')
