@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, openApp, signUp, uniqueName } from './chat-helpers'
+import { closeAll, menuItem, openApp, signUp, uniqueName } from './chat-helpers'
 
 test('a taken channel name is said next to the name, and the dialog stays open to fix it', async ({ browser, baseURL }) => {
   const ana = await signUp(browser, baseURL, 'Ana')
@@ -19,6 +19,15 @@ test('a taken channel name is said next to the name, and the dialog stays open t
   await dialog.getByLabel('Channel name').fill(fresh)
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog).toBeHidden()
+  await expect(ana.page.getByRole('heading', { name: fresh })).toBeVisible()
+
+  // Renaming it to the taken name is refused in the edit dialog, which stays open.
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Edit name and topic').click()
+  const edit = ana.page.getByRole('dialog')
+  await edit.getByLabel('Name', { exact: true }).fill(taken)
+  await edit.getByRole('button', { name: 'Save' }).click()
+  await expect(edit.getByRole('alert').filter({ hasText: 'A channel with that name exists.' })).toBeVisible()
   await expect(ana.page.getByRole('heading', { name: fresh })).toBeVisible()
   await closeAll(ana)
 })
