@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { call, cookieHeader, loginUser, registerUser, setCookies } from '../harness/accounts'
-import { startRedis, type RunningRedis } from '../harness/redis'
+import { startJoinedInstances, type JoinedInstances, type RunningRedis } from '../harness/redis'
 import { openSlowRequest, waitForLogLine } from '../harness/shutdown'
 
 // Two instances, one database, one Redis: limits and sessions hold across instances.
+let instances: JoinedInstances
 let redis: RunningRedis
 let one: RunningServer
 let two: RunningServer
 
 beforeAll(async () => {
-  redis = await startRedis()
-  ;[one, two] = await Promise.all([
-    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
-    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
-  ])
+  instances = await startJoinedInstances(inject('mongoUri'))
+  ;({ redis, one, two } = instances)
 }, 120_000)
 
-afterAll(async () => {
-  await Promise.all([one?.stop(), two?.stop()])
-  await redis?.stop()
-})
+afterAll(() => instances?.stop())
 
 describe('accounts across two instances joined by Redis', () => {
   it('shares the per-account lockout: failures on one instance lock the account on the other', async () => {

@@ -1,28 +1,24 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Message } from '../../shared/types/api'
-import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
+import type { RunningServer } from '../../scripts/lib/stack.mjs'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
-import { startRedis, type RunningRedis } from '../harness/redis'
+import { startJoinedInstances, type JoinedInstances } from '../harness/redis'
 import { TestSocket, type Frame } from '../harness/ws-client'
 
 // Two instances on two ports, one database, one redis-server: events cross between them.
-let redis: RunningRedis
+let instances: JoinedInstances
 let one: RunningServer
 let two: RunningServer
 const sockets: TestSocket[] = []
 
 beforeAll(async () => {
-  redis = await startRedis()
-  ;[one, two] = await Promise.all([
-    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
-    startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } }),
-  ])
+  instances = await startJoinedInstances(inject('mongoUri'))
+  ;({ one, two } = instances)
 }, 120_000)
 
 afterAll(async () => {
   await Promise.all(sockets.map(socket => socket.close()))
-  await Promise.all([one?.stop(), two?.stop()])
-  await redis?.stop()
+  await instances?.stop()
 })
 
 async function connect(server: RunningServer, user: TestUser): Promise<TestSocket> {
@@ -154,19 +150,15 @@ describe('the per-user socket cap across instances', () => {
 })
 
 describe('an instance that dies', () => {
-  let bus: RunningRedis
+  let pair: JoinedInstances
   let alive: RunningServer
   let doomed: RunningServer
 
   beforeAll(async () => {
-    bus = await startRedis()
-    const env = { NUXT_REDIS_URL: bus.url, PARLEY_INSTANCE_ALIVE_MS: '300' }
-    ;[alive, doomed] = await Promise.all([startServer({ mongoUri: inject('mongoUri'), env }), startServer({ mongoUri: inject('mongoUri'), env })])
+    pair = await startJoinedInstances(inject('mongoUri'), { PARLEY_INSTANCE_ALIVE_MS: '300' })
+    ;({ one: alive, two: doomed } = pair)
   }, 120_000)
-  afterAll(async () => {
-    await Promise.all([alive?.stop(), doomed?.stop('SIGKILL')])
-    await bus?.stop()
-  })
+  afterAll(() => pair?.stop())
 
   it('takes its users offline on the others once it stops saying it is alive, and frees their sockets\' places', async () => {
     const [watcher, walker] = await Promise.all([signUp(alive.baseUrl, 'watch'), signUp(alive.baseUrl, 'crash')])

@@ -1,21 +1,11 @@
 import { expect, test, type Page } from '@playwright/test'
 import { linkIn, waitForMail } from '../harness/mailbox'
+import { openPage as open } from './open-page'
 
 // The shared test server mails through a real SMTP sink on loopback; its mails are in
 // the file PARLEY_TEST_MAILBOX (see scripts/lib/stack.mjs).
 const mailbox = () => process.env.PARLEY_TEST_MAILBOX ?? ''
 const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`
-
-/** Opens a page and waits until Vue has hydrated it (typing earlier would be lost). */
-async function open(page: Page, path: string) {
-  await page.goto(path)
-  // networkidle never comes once the realtime socket and its requests run; Nuxt says when
-  // hydration is over.
-  await page.waitForFunction(() => {
-    const app = (document.querySelector('#__nuxt') as { __vue_app__?: { $nuxt?: { isHydrating?: boolean } } } | null)?.__vue_app__
-    return app?.$nuxt?.isHydrating === false
-  })
-}
 
 async function logIn(page: Page, login: string, password: string) {
   await open(page, '/login')

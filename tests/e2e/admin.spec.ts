@@ -1,17 +1,10 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import mongoose from 'mongoose'
+import { openPage as open } from './open-page'
 
 // The first account of the shared test database is whoever signed up first, so this test
 // promotes its own admin directly in the database (PARLEY_TEST_MONGO_URI).
 const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`
-
-async function open(page: Page, path: string) {
-  await page.goto(path)
-  await page.waitForFunction(() => {
-    const app = (document.querySelector('#__nuxt') as { __vue_app__?: { $nuxt?: { isHydrating?: boolean } } } | null)?.__vue_app__
-    return app?.$nuxt?.isHydrating === false
-  })
-}
 
 test('an admin finds a user, bans them (their session ends) and makes someone else admin', async ({ page, playwright }) => {
   const adminName = unique('admin')

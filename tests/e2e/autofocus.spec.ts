@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { openPage } from './open-page'
 
 // On a slow device the "is it on screen yet" callback behind autofocus comes late. Here it
 // is made to come half a second late, after the person already moved to another field.
@@ -11,11 +12,7 @@ test('a field that autofocuses late never takes the focus from the field being t
       }
     }
   })
-  await page.goto('/login')
-  await page.waitForFunction(() => {
-    const app = (document.querySelector('#__nuxt') as { __vue_app__?: { $nuxt?: { isHydrating?: boolean } } } | null)?.__vue_app__
-    return app?.$nuxt?.isHydrating === false
-  })
+  await openPage(page, '/login')
   const password = page.getByLabel('Password', { exact: true })
   await password.click()
   await page.keyboard.type('typed before')

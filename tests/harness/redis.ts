@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createConnection } from 'node:net'
 import { freePort } from '../../scripts/lib/ferretdb.mjs'
+import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 
 // A throw-away redis-server for multi-instance tests: free port, nothing persisted.
 export interface RunningRedis { url: string, stop: () => Promise<void> }
@@ -28,6 +29,22 @@ export async function startRedis(): Promise<RunningRedis> {
       const exited = new Promise(resolve => child.once('exit', resolve))
       child.kill('SIGTERM')
       await exited
+    },
+  }
+}
+
+/** Two server instances on two ports, sharing the test database and a redis-server of their own. */
+export interface JoinedInstances { redis: RunningRedis, one: RunningServer, two: RunningServer, stop: () => Promise<void> }
+
+export async function startJoinedInstances(mongoUri: string, env: Record<string, string> = {}): Promise<JoinedInstances> {
+  const redis = await startRedis()
+  const instanceEnv = { ...env, NUXT_REDIS_URL: redis.url }
+  const [one, two] = await Promise.all([startServer({ mongoUri, env: instanceEnv }), startServer({ mongoUri, env: instanceEnv })])
+  return {
+    redis, one, two,
+    async stop() {
+      await Promise.all([one.stop(), two.stop()])
+      await redis.stop()
     },
   }
 }
