@@ -1,4 +1,4 @@
-// The contract's error codes (../shared/API.md, Conventions) and their default status.
+// The contract's error codes (docs/api.md, Conventions) and their default status.
 export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_token: 400,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { codePointLength } from './common'
 
-// Accounts (../shared/API.md, Authentication). The server parses every body with these,
+// Accounts (docs/api.md, Authentication). The server parses every body with these,
 // and the pages validate their forms with the same schemas.
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { objectIdSchema, listQuerySchema, codePointLength } from './common'
 import { displayNameSchema, emailSchema } from './auth'
 
-// Users and administration (../shared/API.md).
+// Users and administration (docs/api.md).
 
 function optionalText(max: number) {
   // null (or an empty string) clears the field.

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { objectIdSchema } from './common'
 import { clientIdSchema, emojiSchema, messageContentSchema } from './messages'
 
-// Client frames of /ws (../shared/API.md). The same field schemas as the REST bodies.
+// Client frames of /ws (docs/api.md, WebSocket). The same field schemas as the REST bodies.
 const frameId = z.string().max(128).optional()
 
 export const clientFrameSchema = z.discriminatedUnion('type', [

@@ -1,4 +1,4 @@
-// Wire types of ../shared/API.md (the binding contract), used by server and client.
+// Wire types of the API (docs/api.md, Objects), used by server and client.
 // Ids are 24-hex strings; times are ISO-8601 UTC strings.
 
 export type Id = string
