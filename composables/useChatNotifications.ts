@@ -1,5 +1,6 @@
 import { useLocalStorage } from '@vueuse/core'
 import type { Chat, Message } from '#shared/types/api'
+import { markdownToPlainText } from '#shared/markdown'
 
 type PermissionState = NotificationPermission | 'unsupported'
 
@@ -27,9 +28,9 @@ export function useChatNotifications() {
   function notify(message: Message, chat: Chat | undefined, open: () => void) {
     if (!supported || !enabled.value || Notification.permission !== 'granted' || document.visibilityState === 'visible') return
     const where = chat && chat.type !== 'direct' ? ` in ${chatTitle(chat)}` : ''
-    // The body is plain text: notifications never interpret HTML.
+    // The body is the message's words without its Markdown; notifications never interpret HTML.
     const notification = new Notification(`${message.sender.displayName}${where}`, {
-      body: message.content.slice(0, 200),
+      body: markdownToPlainText(message.content, 200),
       tag: `parley:${message.chatId}`,
     })
     notification.onclick = () => {

@@ -31,3 +31,21 @@ describe('composer', () => {
     expect((field.element as HTMLTextAreaElement).value).toBe('half a thought')
   })
 })
+
+describe('composer formatting keys', () => {
+  it('wraps the selection in ** on Ctrl+B and _ on Cmd+I', async () => {
+    const wrapper = await mountSuspended(Composer, { props: { ...props, chatId: 'c'.repeat(24) } })
+    const field = wrapper.get('textarea')
+    const textarea = field.element as HTMLTextAreaElement
+    await field.setValue('make this bold')
+    textarea.setSelectionRange(10, 14)
+    await field.trigger('keydown', { key: 'b', ctrlKey: true })
+    expect(textarea.value).toBe('make this **bold**')
+    expect([textarea.selectionStart, textarea.selectionEnd]).toEqual([12, 16])
+
+    textarea.setSelectionRange(5, 9)
+    await field.trigger('keydown', { key: 'i', metaKey: true })
+    expect(textarea.value).toBe('make _this_ **bold**')
+    expect(wrapper.emitted('send')).toBeUndefined()
+  })
+})

@@ -60,7 +60,8 @@ test('a new message notifies while the tab is hidden, once turned on, and never 
 
   // Hidden: each new message from someone else notifies, naming the sender (and the group).
   await notifications.setHidden(true)
-  await postMessage(ben, direct.id, 'Are you still up?')
+  // The body is the message's words: its Markdown is not shown raw.
+  await postMessage(ben, direct.id, 'Are you **still** up?')
   await expect.poll(notifications.shown).toEqual([{ title: 'Ben', body: 'Are you still up?' }])
   await postMessage(ben, group.id, '<b>Owls</b> unite')
   await expect.poll(notifications.shown).toEqual([

@@ -1,0 +1,118 @@
+import { expect, test, type Response } from '@playwright/test'
+import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+
+test('a link in a message is clickable and opens in a new tab without the opener', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  // The app's own origin: a test never reaches outside the machine.
+  const url = `${baseURL}/favicon.svg?from=link`
+  await send(ana.page, `the form is at ${url} and **bold** too`)
+  const link = messageLog(ben.page).getByRole('link', { name: url })
+  await expect(link).toHaveAttribute('target', '_blank')
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer nofollow')
+  await expect(messageLog(ben.page).locator('strong')).toHaveText('bold')
+  const [tab] = await Promise.all([ben.context.waitForEvent('page'), link.click()])
+  await expect(tab).toHaveURL(url)
+  expect(await tab.evaluate(() => window.opener)).toBeNull()
+  await closeAll(ana, ben)
+})
+
+test('fenced code keeps its layout, scrolls sideways, and is highlighted by a script loaded only when needed', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  const scripts: string[] = []
+  const record = async (response: Response) => {
+    if (response.request().resourceType() === 'script') scripts.push(await response.text().catch(() => ''))
+  }
+  ben.page.on('response', record)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  // The first page load brings no highlighter.
+  expect(scripts.length).toBeGreaterThan(0)
+  expect(scripts.filter(text => text.includes('highlightAuto'))).toEqual([])
+
+  const code = `const greeting = "<b>hi</b>"\n    if (ready) {\n        wave()   // three spaces before this\n    }\nconst long = "${'x'.repeat(300)}"`
+  // Typed as a person types it: Shift+Enter for each new line.
+  await composer(ana.page).click()
+  const lines = `\`\`\`js\n${code}\n\`\`\``.split('\n')
+  for (const [index, line] of lines.entries()) {
+    await composer(ana.page).pressSequentially(line)
+    if (index < lines.length - 1) await composer(ana.page).press('Shift+Enter')
+  }
+  await composer(ana.page).press('Enter')
+
+  const pre = messageLog(ben.page).locator('pre')
+  await expect(pre).toHaveCount(1)
+  expect(await pre.evaluate(element => element.textContent)).toBe(code)
+  await expect(pre.locator('.hljs-keyword').first()).toBeVisible()
+  expect(await pre.evaluate(element => element.textContent)).toBe(code)
+  expect(await pre.evaluate(element => element.scrollWidth > element.clientWidth)).toBe(true)
+  expect(await pre.evaluate(element => getComputedStyle(element).overflowX)).toBe('auto')
+  // The row itself does not grow past the log: only the code scrolls.
+  const log = await messageLog(ben.page).boundingBox()
+  const box = await pre.boundingBox()
+  expect(box!.x + box!.width).toBeLessThanOrEqual(log!.x + log!.width)
+  expect(scripts.filter(text => text.includes('highlightAuto')).length).toBeGreaterThan(0)
+
+  // The copy button puts the code, exactly, on the clipboard.
+  await ben.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
+  await messageLog(ben.page).getByRole('button', { name: 'Copy code' }).click()
+  await expect(messageLog(ben.page).getByRole('button', { name: 'Copied' })).toBeVisible()
+  expect(await ben.page.evaluate(() => navigator.clipboard.readText())).toBe(code)
+  await closeAll(ana, ben)
+})
+
+test('pasted text keeps its line breaks, and Ctrl+B makes the selection bold', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await ana.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
+  await openApp(ana, `/chats/${chat.id}`)
+  await ana.page.evaluate(() => navigator.clipboard.writeText('first line\nsecond line'))
+  await composer(ana.page).click()
+  await composer(ana.page).press('ControlOrMeta+V')
+  await expect(composer(ana.page)).toHaveValue('first line\nsecond line')
+  await composer(ana.page).press('Shift+Enter')
+  await composer(ana.page).pressSequentially('loud')
+  await composer(ana.page).press('Shift+ArrowLeft')
+  await composer(ana.page).press('Shift+ArrowLeft')
+  await composer(ana.page).press('Shift+ArrowLeft')
+  await composer(ana.page).press('Shift+ArrowLeft')
+  await composer(ana.page).press('ControlOrMeta+B')
+  await expect(composer(ana.page)).toHaveValue('first line\nsecond line\n**loud**')
+  await composer(ana.page).press('Enter')
+  const row = messageRows(ana.page, 'second line').and(ana.page.locator('[data-seq]'))
+  await expect(row.locator('strong')).toHaveText('loud')
+  await expect(row.locator('.message__content br')).toHaveCount(2)
+  await closeAll(ana, ben)
+})
+
+test('a script payload stays text and opens no dialog', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  const payloads = [
+    '[click me](javascript:alert(1))',
+    '<script>alert(2)</script><img src=x onerror=alert(3)>',
+    '```html\n<img src=x onerror=alert(4)>\n```',
+    '**<svg onload=alert(5)>** [x](data:text/html,<script>alert(6)</script>)',
+  ]
+  for (const payload of payloads) await send(ana.page, payload)
+  await expect(messageLog(ben.page).locator('[data-seq]')).toHaveCount(payloads.length)
+  await expect(messageRows(ben.page, '[click me](javascript:alert(1))')).toHaveCount(1)
+  await expect(messageRows(ben.page, '<script>alert(2)</script><img src=x onerror=alert(3)>')).toHaveCount(1)
+  await expect(messageLog(ben.page).locator('pre')).toHaveText('<img src=x onerror=alert(4)>')
+  for (const page of [ana.page, ben.page]) {
+    await expect(messageLog(page).locator('a')).toHaveCount(0)
+    await expect(messageLog(page).locator('img, script, svg:not(.v-icon svg)')).toHaveCount(0)
+  }
+  expect(ana.dialogs).toEqual([])
+  expect(ben.dialogs).toEqual([])
+  await closeAll(ana, ben)
+})
