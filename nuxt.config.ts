@@ -18,7 +18,8 @@ export default defineNuxtConfig({
   },
   css: ['@mdi/font/css/materialdesignicons.css', '~/assets/main.css'],
   runtimeConfig: {
-    // Every key can be set as NUXT_<KEY> (see README.md, Configuration).
+    // Every key can be set as NUXT_<KEY> (see README.md, Configuration); server/utils/config.ts
+    // validates them at start and is the only server code that reads them.
     mongodbUri: '',
     jwtSecret: '',
     redisUrl: '',
@@ -27,7 +28,11 @@ export default defineNuxtConfig({
     allowedOrigins: '',
     channelCreators: 'users',
     trustProxy: '',
-    // Brute-force limits (docs/api-accounts.md): NUXT_LIMITS_<NAME>, e.g. NUXT_LIMITS_LOGIN_FAILURES_PER_IP.
+    /** Boot in production without NUXT_JWT_SECRET / NUXT_MONGODB_URI (never in a real deployment). */
+    allowInsecureBoot: false,
+    // NUXT_LOG_FORMAT (`json`, `text`; unset: JSON in production), NUXT_LOG_LEVEL (debug, info, warn, error).
+    log: { format: '', level: 'info' },
+    // Brute-force and send limits (docs/api-accounts.md, docs/api-realtime.md): NUXT_LIMITS_<NAME>, e.g. NUXT_LIMITS_LOGIN_FAILURES_PER_IP.
     limits: {
       loginFailuresPerAccount: 5,
       loginFailuresPerIp: 100,
@@ -37,6 +42,18 @@ export default defineNuxtConfig({
       mailsPerIp: 1000,
       /** Seconds between two verification mails for one account. */
       mailResendSeconds: 60,
+      /** Messages per second per user (HTTP and WebSocket together), and the burst allowed. */
+      sendRate: 10,
+      sendBurst: 30,
+    },
+    // Timings in milliseconds, NUXT_TIMINGS_<NAME> (tests shorten the ones they wait on).
+    timings: {
+      refreshGraceMs: 10_000,
+      typingTtlMs: 5_000,
+      wsAuthTimeoutMs: 10_000,
+      wsPingMs: 30_000,
+      wsSilenceMs: 60_000,
+      instanceAliveMs: 30_000,
     },
     public: {
       appUrl: 'http://localhost:3000',

@@ -57,7 +57,7 @@ async function fill(db, chatId, senderId, from, to) {
 
 if (!existsSync(SERVER_ENTRY)) build()
 const database = await startDatabase()
-const server = await startServer({ mongoUri: database.uri, env: { PARLEY_SEND_RATE: '1000000', PARLEY_SEND_BURST: '1000000', PARLEY_LOG_LEVEL: 'warn' } })
+const server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_SEND_RATE: '1000000', NUXT_LIMITS_SEND_BURST: '1000000', NUXT_LOG_LEVEL: 'warn' } })
 try {
   const username = `bench${randomBytes(3).toString('hex')}`
   const auth = await call(server.baseUrl, '', 'POST', '/api/auth/register', { username, password: 'benchmark password' })

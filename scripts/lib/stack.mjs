@@ -24,8 +24,8 @@ export const TEST_SERVER_ENV = {
   NUXT_ALLOWED_ORIGINS: '',
   // The suite sends hundreds of messages at once from a few users; the default send
   // limits (10/s, bursts of 30) are tested on an instance of their own.
-  PARLEY_SEND_RATE: '100000',
-  PARLEY_SEND_BURST: '100000',
+  NUXT_LIMITS_SEND_RATE: '100000',
+  NUXT_LIMITS_SEND_BURST: '100000',
   NUXT_LIMITS_SIGNUPS_PER_IP: '1000000',
   NUXT_LIMITS_LOGIN_FAILURES_PER_IP: '1000000',
   NUXT_LIMITS_MAILS_PER_IP: '1000000',

@@ -1,4 +1,4 @@
-import type { Chat as ChatDto, Member, MemberRole, Membership as MembershipDto, Message as MessageDto, User } from '../../shared/types/api'
+import type { Chat as ChatDto, Member, MemberRole, Membership as MembershipDto, Message as MessageDto, User } from '#shared/types/api'
 import type { MembershipDoc } from '../models/chat'
 import { Message, messageIdFor } from '../models/message'
 import type { StoredChat } from '../services/access'

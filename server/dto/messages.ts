@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import type { Message as MessageDto, ReplyExcerpt } from '../../shared/types/api'
+import type { Message as MessageDto, ReplyExcerpt } from '#shared/types/api'
 import { Message, type MessageDoc } from '../models/message'
 import { loadPeople, toSender, type PersonRecord } from '../services/people'
 

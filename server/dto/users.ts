@@ -1,4 +1,4 @@
-import type { AdminUser, Me, MessageSender, Session, User, UserRole } from '../../shared/types/api'
+import type { AdminUser, Me, MessageSender, Session, User, UserRole } from '#shared/types/api'
 import { UserModel, type SessionRecord, type UserRecord } from '../models'
 import { getPresence } from '../services/presence'
 

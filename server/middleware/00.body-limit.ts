@@ -1,5 +1,5 @@
 import { getRequestHeader, type H3Event } from 'h3'
-import { MAX_BODY_BYTES } from '../../shared/limits'
+import { MAX_BODY_BYTES } from '#shared/limits'
 import { apiError } from '../utils/errors'
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])

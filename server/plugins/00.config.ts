@@ -1,12 +1,21 @@
-import { resolveMongoUri } from '../utils/database'
+import { describeConfigError, loadServerConfig } from '../utils/config'
 
-// Production never falls back to a development default: refuse to boot instead.
+// The configuration is read and validated once, before every other plugin: a bad value
+// stops the boot with the variable's name. Production never falls back to a development
+// default either: without a JWT secret or a database it refuses to boot.
 export default defineNitroPlugin(() => {
-  if (import.meta.dev || process.env.PARLEY_ALLOW_INSECURE_BOOT === '1') return
-  const config = useRuntimeConfig()
+  let config
+  try {
+    config = loadServerConfig(useRuntimeConfig())
+  }
+  catch (error) {
+    console.error(`[parley] Refusing to start: ${describeConfigError(error)}`)
+    process.exit(1)
+  }
+  if (import.meta.dev || config.allowInsecureBoot) return
   const missing = [
     !config.jwtSecret && 'NUXT_JWT_SECRET',
-    !resolveMongoUri(config.mongodbUri) && 'NUXT_MONGODB_URI',
+    !config.mongodbUri && 'NUXT_MONGODB_URI',
   ].filter(Boolean)
   if (missing.length > 0) {
     console.error(`[parley] Refusing to start in production: set ${missing.join(' and ')}.`)

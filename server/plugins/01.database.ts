@@ -1,9 +1,10 @@
 import mongoose from 'mongoose'
-import { connectDatabase, ensureIndexes, resolveMongoUri } from '../utils/database'
+import { serverConfig } from '../utils/config'
+import { connectDatabase, ensureIndexes } from '../utils/database'
 import { errorName, logger } from '../utils/logger'
 
 export default defineNitroPlugin((nitroApp) => {
-  const uri = resolveMongoUri(useRuntimeConfig().mongodbUri)
+  const uri = serverConfig().mongodbUri
   if (!uri) {
     logger.error('No database: set NUXT_MONGODB_URI, or install Go >= 1.24 so `npm run dev` can build the embedded one.')
     return

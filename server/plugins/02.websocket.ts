@@ -1,5 +1,5 @@
 import type { ServerOptions } from 'ws'
-import { WS_MAX_FRAME_BYTES } from '../../shared/limits'
+import { WS_MAX_FRAME_BYTES } from '#shared/limits'
 
 // crossws hands `serverOptions` to ws, whose default frame limit is 100 MiB;
 // the contract allows 64 KiB, and bigger frames close the socket with 1009.

@@ -1,4 +1,4 @@
-import { WS_CLOSE } from '../../shared/types/api'
+import { WS_CLOSE } from '#shared/types/api'
 import '../models/chat'
 import '../models/message'
 import { forgetDeletedUser, settleCleanups, userChatIds } from '../services/chats'
@@ -7,7 +7,8 @@ import { persistLastSeen } from '../services/people'
 import { configurePresence, requestPresenceSync } from '../services/presence'
 import { publishControl, startBus, stopBus, userTopic } from '../services/realtime/bus'
 import { startHub } from '../services/realtime/hub'
-import { closeAllSockets, heartbeat, PING_INTERVAL_MS } from '../services/realtime/socket'
+import { closeAllSockets, heartbeat } from '../services/realtime/socket'
+import { serverConfig } from '../utils/config'
 import { onDomainEvent } from '../utils/domain-events'
 import { errorName, logger } from '../utils/logger'
 import { onShutdown } from '../utils/shutdown'
@@ -31,7 +32,7 @@ export default defineNitroPlugin((nitroApp) => {
     forgetDeletedUser(userId).catch((error: unknown) => logger.warn('leaving chats of a deleted account failed', { error: errorName(error) }))
   })
 
-  const timer = setInterval(heartbeat, PING_INTERVAL_MS)
+  const timer = setInterval(heartbeat, serverConfig().timings.wsPingMs)
   timer.unref()
   // On SIGTERM, while the server still listens: close every socket with 1001 so clients
   // reconnect elsewhere. Redis goes in the close hook, after the last request.

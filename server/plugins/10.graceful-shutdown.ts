@@ -1,5 +1,6 @@
 import type { Peer } from 'crossws'
 import { isShuttingDown, runShutdownTasks } from '../utils/shutdown'
+import { nitroShutdownSettings } from '../utils/config'
 import { logger } from '../utils/logger'
 
 /** Longest wait for the shutdown tasks and the WebSocket closing handshakes together. */
@@ -18,16 +19,12 @@ type SignalHandler = (signal: NodeJS.Signals) => void
 // tasks, close every WebSocket still open with 1001 and wait for the closing handshakes;
 // then Nitro's handler runs as it always does.
 export default defineNitroPlugin((nitroApp) => {
-  if (import.meta.dev || process.env.NITRO_SHUTDOWN_DISABLED) return
+  const { disabled, signals } = nitroShutdownSettings()
+  if (import.meta.dev || disabled) return
 
   const sockets = trackWebSockets(nitroApp.h3App.options)
   // Registered after the database plugin's hook, so this is the last line of a clean stop.
   nitroApp.hooks.hook('close', () => logger.info('stopped'))
-
-  // Nitro waits this long for in-flight requests, then as long again for the `close`
-  // hook; keep the whole shutdown under 10 s unless the operator says otherwise.
-  process.env.NITRO_SHUTDOWN_TIMEOUT ||= '4000'
-  const signals = (process.env.NITRO_SHUTDOWN_SIGNALS || 'SIGTERM SIGINT').split(' ').map(s => s.trim()).filter(Boolean) as NodeJS.Signals[]
 
   // Nitro registers its handler right after the plugins have run, in the same tick.
   setImmediate(() => {

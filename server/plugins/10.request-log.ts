@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { getRequestHeader, setResponseHeader, type H3Event } from 'h3'
-import { trustedProxyHops } from '../utils/client-ip'
+import { serverConfig } from '../utils/config'
 import { logger } from '../utils/logger'
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/
@@ -14,7 +14,7 @@ declare module 'h3' {
 
 /** A trusted proxy's request id is kept, so its logs and ours name the request alike. */
 function requestIdFor(event: H3Event): string {
-  const incoming = trustedProxyHops() > 0 ? getRequestHeader(event, 'x-request-id') : undefined
+  const incoming = serverConfig().trustProxyHops > 0 ? getRequestHeader(event, 'x-request-id') : undefined
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
 }
 

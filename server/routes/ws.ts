@@ -2,18 +2,12 @@ import type { WebSocket } from 'ws'
 import type { Peer } from 'crossws'
 import { authenticateAccessToken, isOriginAllowed, readAccessToken, type AuthContext } from '../utils/auth'
 import { acceptSocket, holdSocketPlace } from '../services/realtime/socket'
+import { apiError, errorResponse } from '../utils/errors'
 import { isShuttingDown } from '../utils/shutdown'
 
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
 // foreign Origin whatever the authentication, 401 for a bad token, 429 over 20 sockets);
 // everything after the 101 lives in server/services/realtime/socket.ts.
-
-function refuse(status: number, code: string, message: string): Response {
-  return new Response(JSON.stringify({ statusCode: status, message, data: { code } }), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  })
-}
 
 interface UpgradeContext { auth?: AuthContext | null }
 
@@ -24,9 +18,9 @@ function rawSocket(peer: Peer): WebSocket {
 
 export default defineWebSocketHandler({
   async upgrade(request) {
-    if (isShuttingDown()) throw refuse(503, 'unavailable', 'The server is restarting; reconnect shortly.')
+    if (isShuttingDown()) throw errorResponse(apiError('unavailable', 'The server is restarting; reconnect shortly.'))
     const origin = request.headers.get('origin')
-    if (origin !== null && !isOriginAllowed(origin)) throw refuse(403, 'forbidden_origin', 'Requests from this origin are not allowed.')
+    if (origin !== null && !isOriginAllowed(origin)) throw errorResponse(apiError('forbidden_origin'))
     const context = (request as { context?: UpgradeContext }).context ?? {}
     const found = readAccessToken(request.headers)
     if (!found) {
@@ -34,8 +28,8 @@ export default defineWebSocketHandler({
       return
     }
     const auth = await authenticateAccessToken(found.token).catch(() => null)
-    if (!auth) throw refuse(401, 'unauthorized', 'You need to log in.')
-    if (!holdSocketPlace(auth.userId)) throw refuse(429, 'rate_limited', 'Too many open sockets for this user.')
+    if (!auth) throw errorResponse(apiError('unauthorized'))
+    if (!holdSocketPlace(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.'))
     context.auth = auth
   },
   open(peer) {

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import type { UserRole } from '../../shared/types/api'
+import type { UserRole } from '#shared/types/api'
 import { Chat, Membership, membershipId, type ChatDoc, type MembershipDoc } from '../models/chat'
 import { apiError } from '../utils/errors'
 

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose'
-import type { AuthResult } from '../../shared/types/api'
-import type { ChangePasswordInput, GuestInput, LoginInput, RegisterInput, ResetPasswordInput } from '../../shared/schemas/auth'
+import type { AuthResult } from '#shared/types/api'
+import type { ChangePasswordInput, GuestInput, LoginInput, RegisterInput, ResetPasswordInput } from '#shared/schemas/auth'
 import { AccountTokenModel, emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../models'
 import type { AuthContext } from '../utils/auth'
 import { apiError, isDuplicateKeyError } from '../utils/errors'
@@ -9,7 +9,7 @@ import { errorName, logger } from '../utils/logger'
 import { sendMail } from '../utils/mail'
 import { hashPassword, verifyPassword } from '../utils/passwords'
 import { createLimiter, type Limiter } from '../utils/rate-limit'
-import { accountSettings } from '../utils/settings'
+import { serverConfig } from '../utils/config'
 import { hashSecret, randomSecret } from '../utils/tokens'
 import { authResult, createSession, revokeAllSessions, type IssuedTokens } from './sessions'
 
@@ -41,7 +41,7 @@ let limiters: AccountLimiters | undefined
 
 function accountLimiters(): AccountLimiters {
   if (limiters) return limiters
-  const limits = accountSettings().limits
+  const limits = serverConfig().limits
   limiters = {
     accountFailures: createLimiter({ name: 'login-account', points: limits.loginFailuresPerAccount, durationSeconds: limits.loginWindowSeconds }),
     ipFailures: createLimiter({ name: 'login-ip', points: limits.loginFailuresPerIp, durationSeconds: limits.loginWindowSeconds }),
@@ -169,7 +169,7 @@ async function findUserByLogin(login: string): Promise<UserRecord | null> {
  */
 export async function login(input: LoginInput, origin: RequestOrigin): Promise<SignedIn> {
   const { accountFailures, ipFailures } = accountLimiters()
-  const { loginWindowSeconds } = accountSettings().limits
+  const { loginWindowSeconds } = serverConfig().limits
   await throwIfLimited(ipFailures, origin.ip, false)
   const user = await findUserByLogin(input.login)
   const accountKey = user ? `user:${String(user._id)}` : `login:${input.login.toLowerCase()}`
@@ -224,7 +224,7 @@ export async function sendVerificationMail(user: UserRecord): Promise<void> {
     logger.error('could not issue a verification token', { userId: String(user._id), error: errorName(error) })
     return
   }
-  const link = `${accountSettings().appUrl}/verify-email?token=${encodeURIComponent(token)}`
+  const link = `${serverConfig().appUrl}/verify-email?token=${encodeURIComponent(token)}`
   await sendMail({
     to: user.email,
     subject: 'Confirm your email address for Parley',
@@ -267,7 +267,7 @@ export async function forgotPassword(email: string, origin: RequestOrigin): Prom
   if (!(await resends.consume(`reset:${String(user._id)}`)).allowed) return
   await mails.consume(origin.ip)
   const token = await issueAccountToken(user, 'reset-password', RESET_TOKEN_TTL_MS)
-  const link = `${accountSettings().appUrl}/reset-password?token=${encodeURIComponent(token)}`
+  const link = `${serverConfig().appUrl}/reset-password?token=${encodeURIComponent(token)}`
   void sendMail({
     to: user.email,
     subject: 'Reset your Parley password',

@@ -1,9 +1,10 @@
 import { Types } from 'mongoose'
-import type { Chat as ChatDto, ChatDetail, Member, Page, PublicChat, ReadyChat } from '../../shared/types/api'
-import { MAX_GROUP_MEMBERS, type CreateChatInput } from '../../shared/schemas/chats'
+import type { Chat as ChatDto, ChatDetail, Member, Page, PublicChat, ReadyChat } from '#shared/types/api'
+import { MAX_GROUP_MEMBERS, type CreateChatInput } from '#shared/schemas/chats'
 import { toChatFor, toChatsFor, toMember, toUserOrDeleted } from '../dto/chats'
 import { Chat, ChatKey, Membership, UserChatEntry, UserChats, membershipId, userChatEntryId, type MembershipDoc, type UserChatEntryDoc } from '../models/chat'
 import { ClientIdKey, Message, MessageChange } from '../models/message'
+import { serverConfig } from '../utils/config'
 import { apiError, isDuplicateKeyError } from '../utils/errors'
 import { withLock } from '../utils/lock'
 import { errorName, logger } from '../utils/logger'
@@ -23,7 +24,7 @@ function directKey(a: string, b: string): string {
 }
 
 function channelCreatorsSetting(): 'users' | 'admins' {
-  return (process.env.NUXT_CHANNEL_CREATORS || 'users').toLowerCase() === 'admins' ? 'admins' : 'users'
+  return serverConfig().channelCreators
 }
 
 // --- the per-user chat list: a folded snapshot plus numbered entries, all read by `_id` ---

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose'
-import type { ChangesPage, Message as MessageDto, MessageHistory, Page } from '../../shared/types/api'
+import type { ChangesPage, Message as MessageDto, MessageHistory, Page } from '#shared/types/api'
 import { toMessageDto, toMessages, type StoredMessage } from '../dto/messages'
 import { Chat, Membership, membershipId } from '../models/chat'
 import { ClientIdKey, Message, MessageChange, changeKeyId, clientIdKeyId, messageIdFor } from '../models/message'

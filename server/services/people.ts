@@ -1,5 +1,5 @@
 import type { Model, Types } from 'mongoose'
-import type { User } from '../../shared/types/api'
+import type { User } from '#shared/types/api'
 import { deletedSender, loadUsersByIds, toSender as senderOf, toUser } from '../dto/users'
 import { UserModel, usernameKey, UserKeyModel, type UserRecord } from '../models/user'
 

@@ -1,3 +1,4 @@
+import { serverConfig } from '../utils/config'
 import { errorName, logger } from '../utils/logger'
 import { chatTopic, instanceId, publish, publishControl, userTopic } from './realtime/bus'
 
@@ -22,9 +23,6 @@ const offlineTimers = new Map<string, NodeJS.Timeout>()
 const lastSeen = new Map<string, Date>()
 /** When each other instance was last heard of; one silent for too long is taken as gone. */
 const instanceHeard = new Map<string, number>()
-/** Every 30 s each instance says it is alive (PARLEY_INSTANCE_ALIVE_MS shortens it in tests). */
-export const INSTANCE_ALIVE_MS = Number.parseInt(process.env.PARLEY_INSTANCE_ALIVE_MS ?? '', 10) || 30_000
-const INSTANCE_GONE_MS = 3 * INSTANCE_ALIVE_MS
 
 /** The hooks the presence module needs from the rest of the server (set by the realtime plugin). */
 interface PresenceDeps {
@@ -38,12 +36,13 @@ export function configurePresence(value: PresenceDeps): void {
   setInterval(() => {
     void publishControl({ type: '$alive', instanceId })
     forgetSilentInstances()
-  }, INSTANCE_ALIVE_MS).unref()
+  }, serverConfig().timings.instanceAliveMs).unref()
 }
 
 /** Users who were online only on an instance that stopped talking (it crashed) go offline. */
 function forgetSilentInstances(): void {
-  const cutoff = Date.now() - INSTANCE_GONE_MS
+  // Three missed beats (NUXT_TIMINGS_INSTANCE_ALIVE_MS apart) and the instance is gone.
+  const cutoff = Date.now() - 3 * serverConfig().timings.instanceAliveMs
   const gone = new Set([...instanceHeard].filter(([, at]) => at < cutoff).map(([id]) => id))
   if (gone.size === 0) return
   for (const id of gone) instanceHeard.delete(id)

@@ -1,13 +1,11 @@
 import type { Types } from 'mongoose'
-import type { AuthResult, RefreshResult } from '../../shared/types/api'
+import type { AuthResult, RefreshResult } from '#shared/types/api'
 import { toMe } from '../dto/users'
 import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../models'
+import { serverConfig } from '../utils/config'
 import { emitDomainEvent } from '../utils/domain-events'
 import { apiError } from '../utils/errors'
 import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../utils/tokens'
-
-/** A racing tab may present the token another tab just rotated for this long. */
-export const REFRESH_GRACE_MS = 10_000
 
 export interface IssuedTokens {
   accessToken: string
@@ -79,7 +77,7 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
     issueRefreshSecret(session),
     signAccessToken({ userId, sessionId }),
     // A racing tab keeps the grace the first rotation gave, never a longer one.
-    token.graceUntil ? null : RefreshTokenModel.updateOne({ _id: presented }, { $set: { graceUntil: new Date(now + REFRESH_GRACE_MS) } }),
+    token.graceUntil ? null : RefreshTokenModel.updateOne({ _id: presented }, { $set: { graceUntil: new Date(now + serverConfig().timings.refreshGraceMs) } }),
     SessionModel.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date(now) } }),
   ])
   return {

@@ -1,5 +1,5 @@
-import type { AdminUser, Me, Page, User } from '../../shared/types/api'
-import type { AdminUpdateUserInput, UpdateProfileInput } from '../../shared/schemas/users'
+import type { AdminUser, Me, Page, User } from '#shared/types/api'
+import type { AdminUpdateUserInput, UpdateProfileInput } from '#shared/schemas/users'
 import { toAdminUser, toMe, toUser } from '../dto/users'
 import { AccountTokenModel, emailKey, RefreshTokenModel, SessionModel, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../models'
 import type { AuthContext } from '../utils/auth'

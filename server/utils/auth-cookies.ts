@@ -1,6 +1,6 @@
 import { deleteCookie, setCookie, type H3Event } from 'h3'
 import { REFRESH_TOKEN_TTL_MS } from './tokens'
-import { accountSettings } from './settings'
+import { serverConfig } from './config'
 
 export const ACCESS_COOKIE = 'chat_access'
 export const REFRESH_COOKIE = 'chat_refresh'
@@ -8,7 +8,7 @@ export const REFRESH_COOKIE = 'chat_refresh'
 const REFRESH_COOKIE_PATH = '/api/auth'
 
 export function setAuthCookies(event: H3Event, tokens: { accessToken: string, refreshToken?: string }): void {
-  const secure = accountSettings().secureCookies
+  const secure = serverConfig().secureCookies
   setCookie(event, ACCESS_COOKIE, tokens.accessToken, {
     httpOnly: true,
     sameSite: 'lax',
@@ -30,7 +30,7 @@ export function setAuthCookies(event: H3Event, tokens: { accessToken: string, re
 }
 
 export function clearAuthCookies(event: H3Event): void {
-  const secure = accountSettings().secureCookies
+  const secure = serverConfig().secureCookies
   deleteCookie(event, ACCESS_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' })
   deleteCookie(event, REFRESH_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: REFRESH_COOKIE_PATH })
 }

@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { getRequestHeader, type H3Event } from 'h3'
 import { isValidObjectId } from 'mongoose'
-import type { UserRole } from '../../shared/types/api'
+import type { UserRole } from '#shared/types/api'
 import { SessionModel, UserModel, type SessionRecord, type UserRecord } from '../models'
 import { ACCESS_COOKIE } from './auth-cookies'
 import { clientIp } from './client-ip'
 import { apiError } from './errors'
-import { accountSettings, originOf } from './settings'
+import { originOf, serverConfig } from './config'
 import { verifyAccessToken } from './tokens'
 
 export interface AuthContext {
@@ -99,7 +99,7 @@ export function readAccessToken(headers: HeaderBag): { token: string, via: 'bear
 export function isOriginAllowed(origin: string): boolean {
   const normalized = originOf(origin)
   if (!normalized) return false
-  const { appOrigin, allowedOrigins } = accountSettings()
+  const { appOrigin, allowedOrigins } = serverConfig()
   return normalized === appOrigin || allowedOrigins.includes(normalized)
 }
 

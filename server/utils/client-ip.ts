@@ -1,17 +1,5 @@
 import { getRequestHeader, getRequestIP, type H3Event } from 'h3'
-
-/**
- * How many reverse proxies in front of the server append to `X-Forwarded-For`
- * (NUXT_TRUST_PROXY): `1` (or `true`) behind one, such as Render's load balancer;
- * unset or `0` when clients connect directly. Read from the environment rather than
- * the runtime config so plain vitest can import this file; Nitro reads the same variable.
- */
-export function trustedProxyHops(setting = process.env.NUXT_TRUST_PROXY): number {
-  const value = (setting ?? '').trim().toLowerCase()
-  if (['true', 'yes'].includes(value)) return 1
-  const hops = Number.parseInt(value, 10)
-  return Number.isFinite(hops) && hops > 0 ? hops : 0
-}
+import { serverConfig } from './config'
 
 /**
  * The client address from `X-Forwarded-For` behind `hops` trusted proxies: each proxy
@@ -31,6 +19,6 @@ export function forwardedClientIp(forwardedFor: string | undefined, hops: number
  * could pick a fresh address per request.
  */
 export function clientIp(event: H3Event): string {
-  const forwarded = forwardedClientIp(getRequestHeader(event, 'x-forwarded-for'), trustedProxyHops())
+  const forwarded = forwardedClientIp(getRequestHeader(event, 'x-forwarded-for'), serverConfig().trustProxyHops)
   return forwarded ?? getRequestIP(event) ?? 'unknown'
 }

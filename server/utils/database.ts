@@ -1,10 +1,5 @@
 import mongoose from 'mongoose'
 
-/** The configured MongoDB URI: NUXT_MONGODB_URI (runtime config) wins, then MONGODB_URI. */
-export function resolveMongoUri(configured: string | undefined): string {
-  return configured || process.env.NUXT_MONGODB_URI || process.env.MONGODB_URI || ''
-}
-
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true)
   // Driver text never reaches a response; keep failures quick so health can say so.

@@ -1,6 +1,13 @@
-import { createError, H3Error } from 'h3'
+import { createError, H3Error, send, setResponseHeader, setResponseStatus, type H3Event } from 'h3'
 import { ZodError } from 'zod'
-import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '../../shared/errors'
+import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, isApiErrorBody, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '#shared/errors'
+import type { ErrorFrame } from '#shared/types/api'
+import { errorName, logger } from './logger'
+
+// The server's one error module: every failure, HTTP or WebSocket, is an `apiError` (or
+// anything else thrown) turned into the contract's body by `toApiError`. The HTTP error
+// handler (server/error.ts) answers with it, the WebSocket upgrade refuses with it
+// (errorResponse) and a socket's frames fail with it (errorFrame).
 
 interface ApiErrorOptions {
   /** Overrides the code's default status (the contract answers 403 invalid_credentials in places). */
@@ -61,6 +68,33 @@ export function toApiError(error: unknown): { body: ApiErrorBody, retryAfter?: n
     return { body: { statusCode: error.statusCode, message, data: { code } } }
   }
   return { body: { statusCode: 500, message: DEFAULT_ERROR_MESSAGES.internal_error, data: { code: 'internal_error' } } }
+}
+
+/** Answers an API request with the contract's error body (the Nitro error handler, server/error.ts). */
+export function sendApiError(event: H3Event, error: H3Error): Promise<void> {
+  const { body, retryAfter } = toApiError(error)
+  if (body.statusCode >= 500) {
+    logger.error('request failed', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
+  }
+  setResponseStatus(event, body.statusCode)
+  setResponseHeader(event, 'content-type', 'application/json')
+  setResponseHeader(event, 'cache-control', 'no-store')
+  if (retryAfter !== undefined) setResponseHeader(event, 'retry-after', retryAfter)
+  return send(event, JSON.stringify(body))
+}
+
+/** The contract's error as a plain HTTP answer, for refusing a WebSocket upgrade (`throw errorResponse(...)`). */
+export function errorResponse(error: unknown): Response {
+  const { body, retryAfter } = toApiError(error)
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter)
+  return new Response(JSON.stringify(body), { status: body.statusCode, headers })
+}
+
+/** The WebSocket `error` frame: the same code and message an HTTP answer would carry. */
+export function errorFrame(id: string | undefined, error: unknown): ErrorFrame {
+  const { data: { code }, message } = isApiErrorBody(error) ? error : toApiError(error).body
+  return id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message }
 }
 
 function codeForStatus(statusCode: number): ErrorCode {

@@ -2,12 +2,13 @@
 // readable lines in development. Fields whose names look secret are never written,
 // and request lines carry the path without its query string (reset and verification
 // links put tokens there).
+import { serverConfig } from './config'
+
 type Level = 'debug' | 'info' | 'warn' | 'error'
 export type LogFields = Record<string, unknown>
 
 const SECRET_FIELD = /token|password|secret|cookie|authorization|smtp|uri|body/i
-const json = process.env.NODE_ENV === 'production' || process.env.PARLEY_LOG_FORMAT === 'json'
-const quiet = process.env.PARLEY_LOG_LEVEL === 'warn' || process.env.PARLEY_LOG_LEVEL === 'error'
+const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 }
 
 function redact(fields: LogFields): LogFields {
   const safe: LogFields = {}
@@ -15,9 +16,14 @@ function redact(fields: LogFields): LogFields {
   return safe
 }
 
+/** NUXT_LOG_LEVEL: `warn` drops the request lines, `debug` adds debug lines. */
 function enabled(level: Level): boolean {
-  if (quiet && (level === 'debug' || level === 'info')) return false
-  return level !== 'debug' || Boolean(process.env.PARLEY_DEBUG)
+  return RANK[level] >= RANK[serverConfig().log.level]
+}
+
+/** NUXT_LOG_FORMAT: JSON lines in production unless told otherwise. */
+function json(): boolean {
+  return serverConfig().log.format === 'json'
 }
 
 function streamFor(level: Level): NodeJS.WriteStream {
@@ -30,7 +36,7 @@ function jsonLine(level: Level, message: string, fields: LogFields): string {
 
 function write(level: Level, message: string, fields: LogFields = {}) {
   if (!enabled(level)) return
-  if (json) {
+  if (json()) {
     streamFor(level).write(jsonLine(level, message, fields))
     return
   }
@@ -58,7 +64,7 @@ function request(entry: RequestLogEntry) {
   const level: Level = entry.status >= 500 ? 'error' : 'info'
   if (!enabled(level)) return
   const fields = { ...entry, route: pathOnly(entry.route) }
-  if (json) {
+  if (json()) {
     streamFor(level).write(jsonLine(level, 'request', fields))
     return
   }

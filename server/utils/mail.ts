@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer'
 import { errorName, logger } from './logger'
-import { accountSettings } from './settings'
+import { serverConfig } from './config'
 
 export interface Mail {
   to: string
@@ -14,7 +14,7 @@ let transport: Transporter | null | undefined
 
 function smtpTransport(): Transporter | null {
   if (transport !== undefined) return transport
-  const { smtpUrl } = accountSettings()
+  const { smtpUrl } = serverConfig()
   transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null
   return transport
 }
@@ -28,12 +28,12 @@ function smtpTransport(): Transporter | null {
 export async function sendMail(mail: Mail): Promise<void> {
   const smtp = smtpTransport()
   if (!smtp) {
-    const development = process.env.NODE_ENV !== 'production'
+    const development = !serverConfig().production
     logger.info('mail (no SMTP configured)', { to: mail.to, subject: mail.subject, ...(development ? { link: mail.link } : {}) })
     return
   }
   try {
-    await smtp.sendMail({ from: accountSettings().mailFrom, to: mail.to, subject: mail.subject, text: mail.text })
+    await smtp.sendMail({ from: serverConfig().mailFrom, to: mail.to, subject: mail.subject, text: mail.text })
   }
   catch (error) {
     logger.error('mail delivery failed', { to: mail.to, subject: mail.subject, error: errorName(error) })

@@ -6,6 +6,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
+import { serverConfig } from './config'
 import { apiError } from './errors'
 import { logger, errorName } from './logger'
 
@@ -44,7 +45,7 @@ let redis: Redis | null | undefined
 
 function redisClient(): Redis | null {
   if (redis !== undefined) return redis
-  const url = process.env.NUXT_REDIS_URL
+  const url = serverConfig().redisUrl
   if (!url) return (redis = null)
   // rate-limiter-flexible wants failures at once rather than queued while Redis is away.
   redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })

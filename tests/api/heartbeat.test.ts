@@ -9,7 +9,7 @@ import { TestSocket } from '../harness/ws-client'
 let server: RunningServer
 
 beforeAll(async () => {
-  server = await startServer({ mongoUri: inject('mongoUri'), env: { PARLEY_WS_PING_MS: '300', PARLEY_WS_SILENCE_MS: '1500' } })
+  server = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_TIMINGS_WS_PING_MS: '300', NUXT_TIMINGS_WS_SILENCE_MS: '1500' } })
 }, 120_000)
 afterAll(async () => {
   await server?.stop()

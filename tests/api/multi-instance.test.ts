@@ -155,7 +155,7 @@ describe('an instance that dies', () => {
   let doomed: RunningServer
 
   beforeAll(async () => {
-    pair = await startJoinedInstances(inject('mongoUri'), { PARLEY_INSTANCE_ALIVE_MS: '300' })
+    pair = await startJoinedInstances(inject('mongoUri'), { NUXT_TIMINGS_INSTANCE_ALIVE_MS: '300' })
     ;({ one: alive, two: doomed } = pair)
   }, 120_000)
   afterAll(() => pair?.stop())

@@ -8,7 +8,7 @@ import { TestSocket } from '../harness/ws-client'
 let server: RunningServer
 
 beforeAll(async () => {
-  server = await startServer({ mongoUri: inject('mongoUri'), env: { PARLEY_SEND_RATE: '', PARLEY_SEND_BURST: '' } })
+  server = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_LIMITS_SEND_RATE: '', NUXT_LIMITS_SEND_BURST: '' } })
 }, 120_000)
 afterAll(async () => {
   await server?.stop()

@@ -6,8 +6,6 @@ import { Chat } from '../../server/models/chat'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
 beforeAll(async () => {
-  process.env.PARLEY_SEND_RATE = '100000'
-  process.env.PARLEY_SEND_BURST = '100000'
   await connectServices('chatsvc')
 })
 afterAll(async () => {

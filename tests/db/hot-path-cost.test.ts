@@ -11,8 +11,6 @@ import { connectServices, createTestUser, disconnectServices, isIdEquality, reco
 // on the size of the chat or on how many chats the user has (docs/api-realtime.md).
 
 beforeAll(async () => {
-  process.env.PARLEY_SEND_RATE = '100000'
-  process.env.PARLEY_SEND_BURST = '100000'
   await connectServices('hotpath', { monitorCommands: true })
 })
 afterAll(async () => {

@@ -15,9 +15,6 @@ import { connectServices, createTestUser, disconnectServices } from '../harness/
 const opened: Connection[] = []
 
 beforeAll(async () => {
-  delete process.env.NUXT_REDIS_URL
-  process.env.PARLEY_SEND_RATE = '100000'
-  process.env.PARLEY_SEND_BURST = '100000'
   await connectServices('hub')
   startHub(messagesBySeq)
 })

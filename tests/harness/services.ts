@@ -3,13 +3,18 @@ import mongoose, { Types } from 'mongoose'
 import { inject } from 'vitest'
 import { UserKeyModel, UserModel, usernameKey } from '../../server/models/user'
 import type { Actor } from '../../server/services/access'
+import { loadServerConfig, type RuntimeConfigInput } from '../../server/utils/config'
 
 // Service-level tests run the real services on the default mongoose connection, pointed
-// at a fresh database of the test FerretDB.
+// at a fresh database of the test FerretDB, with the test servers' configuration
+// (scripts/lib/stack.mjs TEST_SERVER_ENV: the suite sends far faster than a person) and
+// the in-process bus.
+const TEST_SERVER_CONFIG: RuntimeConfigInput = { limits: { sendRate: 100_000, sendBurst: 100_000 } }
 
 export interface CommandRecord { name: string, collection: string, filter: unknown }
 
-export async function connectServices(prefix: string, options: { monitorCommands?: boolean } = {}): Promise<typeof mongoose> {
+export async function connectServices(prefix: string, options: { monitorCommands?: boolean, config?: RuntimeConfigInput } = {}): Promise<typeof mongoose> {
+  loadServerConfig(options.config ?? TEST_SERVER_CONFIG)
   const uri = new URL(inject('mongoUri'))
   uri.pathname = `/${prefix}_${randomBytes(4).toString('hex')}`
   await mongoose.connect(uri.toString(), { serverSelectionTimeoutMS: 5_000, monitorCommands: options.monitorCommands ?? false })

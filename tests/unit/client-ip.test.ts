@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { forwardedClientIp, trustedProxyHops } from '../../server/utils/client-ip'
+import { forwardedClientIp } from '../../server/utils/client-ip'
+import { trustedProxyHops } from '../../server/utils/config'
 
 describe('trustedProxyHops (NUXT_TRUST_PROXY)', () => {
   it('trusts no proxy unless told', () => {

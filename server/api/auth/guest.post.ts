@@ -1,4 +1,4 @@
-import { guestSchema } from '../../../shared/schemas/auth'
+import { guestSchema } from '#shared/schemas/auth'
 import { signInAsGuest } from '../../services/accounts'
 import { setAuthCookies } from '../../utils/auth-cookies'
 import { requestOrigin } from '../../utils/auth'

@@ -1,4 +1,4 @@
-import { loginSchema } from '../../../shared/schemas/auth'
+import { loginSchema } from '#shared/schemas/auth'
 import { login } from '../../services/accounts'
 import { setAuthCookies } from '../../utils/auth-cookies'
 import { requestOrigin } from '../../utils/auth'

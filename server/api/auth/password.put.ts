@@ -1,4 +1,4 @@
-import { changePasswordSchema } from '../../../shared/schemas/auth'
+import { changePasswordSchema } from '#shared/schemas/auth'
 import { changePassword } from '../../services/accounts'
 import { requireUser } from '../../utils/auth'
 

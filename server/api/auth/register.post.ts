@@ -1,4 +1,4 @@
-import { registerSchema } from '../../../shared/schemas/auth'
+import { registerSchema } from '#shared/schemas/auth'
 import { register } from '../../services/accounts'
 import { setAuthCookies } from '../../utils/auth-cookies'
 import { requestOrigin } from '../../utils/auth'

@@ -1,4 +1,4 @@
-import { chatListQuerySchema } from '../../../shared/schemas/chats'
+import { chatListQuerySchema } from '#shared/schemas/chats'
 import { listChats } from '../../services/chats'
 import { requireUser } from '../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { createChatSchema } from '../../../shared/schemas/chats'
+import { createChatSchema } from '#shared/schemas/chats'
 import { createChat } from '../../services/chats'
 import { requireUser } from '../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { publicChatsQuerySchema } from '../../../shared/schemas/chats'
+import { publicChatsQuerySchema } from '#shared/schemas/chats'
 import { listPublicChats } from '../../services/chats'
 import { requireUser } from '../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { messageIdParamsSchema } from '../../../shared/schemas/messages'
+import { messageIdParamsSchema } from '#shared/schemas/messages'
 import { deleteMessage } from '../../services/messages'
 import { requireUser } from '../../utils/auth'
 

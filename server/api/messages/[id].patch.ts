@@ -1,4 +1,4 @@
-import { editMessageSchema, messageIdParamsSchema } from '../../../shared/schemas/messages'
+import { editMessageSchema, messageIdParamsSchema } from '#shared/schemas/messages'
 import { editMessage } from '../../services/messages'
 import { requireUser } from '../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { searchQuerySchema } from '../../../shared/schemas/messages'
+import { searchQuerySchema } from '#shared/schemas/messages'
 import { searchMessages } from '../../services/messages'
 import { requireUser } from '../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { userIdParamsSchema } from '../../../shared/schemas/users'
+import { userIdParamsSchema } from '#shared/schemas/users'
 import { getUser } from '../../services/users'
 import { requireUser } from '../../utils/auth'
 import { apiError } from '../../utils/errors'

@@ -1,4 +1,4 @@
-import { userDirectoryQuerySchema } from '../../../shared/schemas/users'
+import { userDirectoryQuerySchema } from '#shared/schemas/users'
 import { listUsers } from '../../services/users'
 import { requireUser } from '../../utils/auth'
 

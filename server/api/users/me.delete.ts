@@ -1,4 +1,4 @@
-import { deleteAccountSchema } from '../../../shared/schemas/users'
+import { deleteAccountSchema } from '#shared/schemas/users'
 import { deleteAccount } from '../../services/users'
 import { clearAuthCookies } from '../../utils/auth-cookies'
 import { requireUser } from '../../utils/auth'

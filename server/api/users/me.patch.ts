@@ -1,4 +1,4 @@
-import { updateProfileSchema } from '../../../shared/schemas/users'
+import { updateProfileSchema } from '#shared/schemas/users'
 import { updateProfile } from '../../services/users'
 import { requireUser } from '../../utils/auth'
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import type { ServerEvent } from '../../../shared/types/api'
+import type { ServerEvent } from '#shared/types/api'
+import { serverConfig } from '../../utils/config'
 import { errorName, logger } from '../../utils/logger'
 
 // The event bus between the services (which store, then publish) and the sockets of every
@@ -47,7 +48,7 @@ function deliver(envelope: Envelope) {
 }
 
 function redisUrl(): string {
-  return process.env.NUXT_REDIS_URL || ''
+  return serverConfig().redisUrl
 }
 
 export function busKind(): 'redis' | 'local' {

@@ -1,5 +1,5 @@
-import type { Message, ReadyChat, ServerFrame } from '../../../shared/types/api'
-import { WS_CLOSE } from '../../../shared/types/api'
+import type { Message, ReadyChat, ServerFrame } from '#shared/types/api'
+import { WS_CLOSE } from '#shared/types/api'
 import { errorName, logger } from '../../utils/logger'
 import { onRemotePresence } from '../presence'
 import { chatTopic, onEnvelope, userTopic, type Envelope } from './bus'

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
-import { H3Error } from 'h3'
-import { ZodError } from 'zod'
-import { clientFrameSchema, CLIENT_FRAME_TYPES, type ClientFrame } from '../../../shared/schemas/ws'
-import { WS_CLOSE, type ServerFrame } from '../../../shared/types/api'
+import { clientFrameSchema, CLIENT_FRAME_TYPES, type ClientFrame } from '#shared/schemas/ws'
+import { WS_CLOSE, type ServerFrame } from '#shared/types/api'
 import { toMe } from '../../dto/users'
 import { UserModel, type UserRecord } from '../../models/user'
 import { authenticateAccessToken, type AuthContext } from '../../utils/auth'
-import { toApiError } from '../../utils/errors'
+import { serverConfig } from '../../utils/config'
+import { apiError, errorFrame, toApiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
 import { isShuttingDown } from '../../utils/shutdown'
 import { requireMember } from '../access'
@@ -22,15 +21,9 @@ import { isSubscribed, markReady, register, subscribeChats, unregister, type Con
 // typing throttle and flood control. docs/api-realtime.md describes the choices.
 
 export const MAX_SOCKETS_PER_USER = 20
-export const IN_BAND_AUTH_DEADLINE_MS = 10_000
-function msFromEnv(name: string, fallback: number): number {
-  const value = Number.parseInt(process.env[name] ?? '', 10)
-  return Number.isFinite(value) && value > 0 ? value : fallback
-}
-/** Ping every 30 s, drop after 60 s of silence (PARLEY_WS_PING_MS / PARLEY_WS_SILENCE_MS shorten them in tests). */
-export const PING_INTERVAL_MS = msFromEnv('PARLEY_WS_PING_MS', 30_000)
-export const SILENCE_LIMIT_MS = msFromEnv('PARLEY_WS_SILENCE_MS', 60_000)
-export const TYPING_TTL_MS = 5_000
+// The auth deadline, ping interval, silence limit and typing expiry are
+// serverConfig().timings (NUXT_TIMINGS_WS_AUTH_TIMEOUT_MS, ..._WS_PING_MS,
+// ..._WS_SILENCE_MS, ..._TYPING_TTL_MS), shortened by the tests that wait on them.
 export const TYPING_THROTTLE_MS = 2_000
 /** Sends refused for rate within FLOOD_WINDOW_MS before the socket is closed with 1008. */
 export const FLOOD_REJECTIONS = 30
@@ -64,10 +57,6 @@ function sendFrame(ws: WebSocket, frame: ServerFrame): void {
 
 function closeSocket(ws: WebSocket, code: number, reason: string): void {
   if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason)
-}
-
-function errorFrame(id: string | undefined, code: string, message: string): ServerFrame {
-  return id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message }
 }
 
 /** Starts serving a socket whose upgrade was accepted; `auth` is null for in-band authentication. */
@@ -107,7 +96,7 @@ export function acceptSocket(ws: WebSocket, auth: AuthContext | null): void {
   else {
     session.authTimer = setTimeout(() => {
       if (!session.auth) closeSocket(ws, WS_CLOSE.unauthorized, 'authentication timeout')
-    }, IN_BAND_AUTH_DEADLINE_MS)
+    }, serverConfig().timings.wsAuthTimeoutMs)
   }
 }
 
@@ -227,7 +216,7 @@ async function handleFrame(ws: WebSocket, session: SocketSession, text: string):
     return
   }
   if (!('frame' in parsed)) {
-    sendFrame(ws, errorFrame(parsed.id, 'validation_failed', parsed.message))
+    sendFrame(ws, errorFrame(parsed.id, apiError('validation_failed', parsed.message)))
     return
   }
   const { frame } = parsed
@@ -236,9 +225,9 @@ async function handleFrame(ws: WebSocket, session: SocketSession, text: string):
     if (answer) sendFrame(ws, answer)
   }
   catch (error) {
-    const { body } = toApiError(error instanceof ZodError ? new H3Error('validation', { cause: error }) : error)
+    const { body } = toApiError(error)
     if (body.statusCode >= 500) logger.error('frame failed', { type: frame.type, error: errorName(error) })
-    sendFrame(ws, errorFrame(frame.id, body.data.code, body.message))
+    sendFrame(ws, errorFrame(frame.id, body))
     if (body.data.code === 'rate_limited' && isFlooding(session)) {
       closeSocket(ws, WS_CLOSE.policyViolation, 'flooding')
     }
@@ -260,7 +249,7 @@ async function dispatch(session: SocketSession, frame: ClientFrame): Promise<Ser
   const auth = session.auth!
   switch (frame.type) {
     case 'auth':
-      return errorFrame(frame.id, 'validation_failed', 'This socket is already authenticated.')
+      return errorFrame(frame.id, apiError('validation_failed', 'This socket is already authenticated.'))
     case 'ping':
       return frame.id === undefined ? { type: 'pong' } : ({ type: 'pong', id: frame.id } as ServerFrame)
     case 'message.send': {
@@ -300,15 +289,16 @@ async function typing(session: SocketSession, chatId: string): Promise<void> {
   if (typingSentAt.size > 10_000) {
     for (const [entry, at] of typingSentAt) if (now - at > TYPING_THROTTLE_MS) typingSentAt.delete(entry)
   }
-  await publishToChat(chatId, { type: 'typing', chatId, userId: connection.userId, expiresAt: new Date(now + TYPING_TTL_MS).toISOString() }, connection.userId)
+  await publishToChat(chatId, { type: 'typing', chatId, userId: connection.userId, expiresAt: new Date(now + serverConfig().timings.typingTtlMs).toISOString() }, connection.userId)
 }
 
 /** Pings every socket; one silent for longer than the limit is dropped. */
 export function heartbeat(): void {
   for (const userId of [...placesHeld.keys()]) heldPlaces(userId) // forgets the places of upgrades that never opened
   const now = Date.now()
+  const silenceLimit = serverConfig().timings.wsSilenceMs
   for (const [ws, session] of sockets) {
-    if (now - session.lastHeard > SILENCE_LIMIT_MS) {
+    if (now - session.lastHeard > silenceLimit) {
       ws.terminate()
       continue
     }

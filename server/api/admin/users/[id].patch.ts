@@ -1,4 +1,4 @@
-import { adminUpdateUserSchema, userIdParamsSchema } from '../../../../shared/schemas/users'
+import { adminUpdateUserSchema, userIdParamsSchema } from '#shared/schemas/users'
 import { adminUpdateUser } from '../../../services/users'
 import { requireAdmin } from '../../../utils/auth'
 import { apiError } from '../../../utils/errors'

@@ -1,4 +1,4 @@
-import { userDirectoryQuerySchema } from '../../../../shared/schemas/users'
+import { userDirectoryQuerySchema } from '#shared/schemas/users'
 import { listUsersForAdmin } from '../../../services/users'
 import { requireAdmin } from '../../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { verifyEmailSchema } from '../../../../shared/schemas/auth'
+import { verifyEmailSchema } from '#shared/schemas/auth'
 import { verifyEmail } from '../../../services/accounts'
 
 export default defineEventHandler(async (event) => {

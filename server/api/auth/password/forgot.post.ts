@@ -1,4 +1,4 @@
-import { forgotPasswordSchema } from '../../../../shared/schemas/auth'
+import { forgotPasswordSchema } from '#shared/schemas/auth'
 import { forgotPassword } from '../../../services/accounts'
 import { requestOrigin } from '../../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { resetPasswordSchema } from '../../../../shared/schemas/auth'
+import { resetPasswordSchema } from '#shared/schemas/auth'
 import { resetPassword } from '../../../services/accounts'
 
 export default defineEventHandler(async (event) => {

@@ -1,4 +1,4 @@
-import { sessionIdParamsSchema } from '../../../../shared/schemas/users'
+import { sessionIdParamsSchema } from '#shared/schemas/users'
 import { revokeSession } from '../../../services/sessions'
 import { clearAuthCookies } from '../../../utils/auth-cookies'
 import { requireUser } from '../../../utils/auth'

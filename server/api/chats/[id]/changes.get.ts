@@ -1,5 +1,5 @@
-import { chatIdParamsSchema } from '../../../../shared/schemas/chats'
-import { changesQuerySchema } from '../../../../shared/schemas/messages'
+import { chatIdParamsSchema } from '#shared/schemas/chats'
+import { changesQuerySchema } from '#shared/schemas/messages'
 import { changes } from '../../../services/messages'
 import { requireUser } from '../../../utils/auth'
 

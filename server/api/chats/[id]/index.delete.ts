@@ -1,4 +1,4 @@
-import { chatIdParamsSchema } from '../../../../shared/schemas/chats'
+import { chatIdParamsSchema } from '#shared/schemas/chats'
 import { deleteChat } from '../../../services/chats'
 import { requireUser } from '../../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { chatIdParamsSchema, updateChatSchema } from '../../../../shared/schemas/chats'
+import { chatIdParamsSchema, updateChatSchema } from '#shared/schemas/chats'
 import { updateChat } from '../../../services/chats'
 import { requireUser } from '../../../utils/auth'
 

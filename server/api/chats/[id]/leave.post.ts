@@ -1,4 +1,4 @@
-import { chatIdParamsSchema } from '../../../../shared/schemas/chats'
+import { chatIdParamsSchema } from '#shared/schemas/chats'
 import { leaveChat } from '../../../services/chats'
 import { requireUser } from '../../../utils/auth'
 

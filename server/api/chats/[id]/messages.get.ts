@@ -1,5 +1,5 @@
-import { chatIdParamsSchema } from '../../../../shared/schemas/chats'
-import { historyQuerySchema } from '../../../../shared/schemas/messages'
+import { chatIdParamsSchema } from '#shared/schemas/chats'
+import { historyQuerySchema } from '#shared/schemas/messages'
 import { history } from '../../../services/messages'
 import { requireUser } from '../../../utils/auth'
 

@@ -1,5 +1,5 @@
-import { chatIdParamsSchema } from '../../../../shared/schemas/chats'
-import { sendMessageSchema } from '../../../../shared/schemas/messages'
+import { chatIdParamsSchema } from '#shared/schemas/chats'
+import { sendMessageSchema } from '#shared/schemas/messages'
 import { sendMessage } from '../../../services/messages'
 import { requireUser } from '../../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { chatIdParamsSchema, markReadSchema } from '../../../../shared/schemas/chats'
+import { chatIdParamsSchema, markReadSchema } from '#shared/schemas/chats'
 import { markRead } from '../../../services/chats'
 import { requireUser } from '../../../utils/auth'
 

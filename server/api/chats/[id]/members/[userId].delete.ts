@@ -1,4 +1,4 @@
-import { memberParamsSchema } from '../../../../../shared/schemas/chats'
+import { memberParamsSchema } from '#shared/schemas/chats'
 import { removeMember } from '../../../../services/chats'
 import { requireUser } from '../../../../utils/auth'
 

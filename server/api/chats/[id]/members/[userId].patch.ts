@@ -1,4 +1,4 @@
-import { memberParamsSchema, memberRoleSchema } from '../../../../../shared/schemas/chats'
+import { memberParamsSchema, memberRoleSchema } from '#shared/schemas/chats'
 import { setMemberRole } from '../../../../services/chats'
 import { requireUser } from '../../../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { chatIdParamsSchema, chatListQuerySchema } from '../../../../../shared/schemas/chats'
+import { chatIdParamsSchema, chatListQuerySchema } from '#shared/schemas/chats'
 import { listMembers } from '../../../../services/chats'
 import { requireUser } from '../../../../utils/auth'
 

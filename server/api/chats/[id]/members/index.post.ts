@@ -1,4 +1,4 @@
-import { addMembersSchema, chatIdParamsSchema } from '../../../../../shared/schemas/chats'
+import { addMembersSchema, chatIdParamsSchema } from '#shared/schemas/chats'
 import { addMembers } from '../../../../services/chats'
 import { requireUser } from '../../../../utils/auth'
 

@@ -1,4 +1,4 @@
-import { reactionParamsSchema } from '../../../../../shared/schemas/messages'
+import { reactionParamsSchema } from '#shared/schemas/messages'
 import { setReaction } from '../../../../services/messages'
 import { requireUser } from '../../../../utils/auth'
 

@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { z } from 'zod'
+
+// The server's one configuration module and the only code in server/ that reads the
+// environment. Every setting is a runtime-config key (nuxt.config.ts), so Nitro maps
+// NUXT_<KEY> onto it: `limits.sendRate` is NUXT_LIMITS_SEND_RATE, `timings.typingTtlMs`
+// is NUXT_TIMINGS_TYPING_TTL_MS (README.md, Configuration, lists every one).
+// server/plugins/00.config.ts validates it once at start (loadServerConfig) and refuses
+// to boot on a bad value. Code outside Nitro (the service and unit tests) gets the
+// defaults, or whatever it hands to loadServerConfig.
+
+/** An unset variable arrives as '' (or not at all): take the default. */
+function unset(value: unknown): unknown {
+  return value === '' || value === null ? undefined : value
+}
+const positive = (fallback: number) => z.preprocess(unset, z.coerce.number().int().positive().default(fallback))
+const text = (fallback = '') => z.preprocess(value => unset(value) === undefined ? undefined : String(value), z.string().default(fallback))
+
+const runtimeSchema = z.object({
+  mongodbUri: text(),
+  jwtSecret: text(),
+  redisUrl: text(),
+  smtpUrl: text(),
+  mailFrom: text('Parley <no-reply@localhost>'),
+  allowedOrigins: text(),
+  channelCreators: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['users', 'admins']).default('users')),
+  trustProxy: text(),
+  allowInsecureBoot: z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true'), z.literal(1).transform(() => true), z.literal(0).transform(() => false)]).default(false)),
+  log: z.preprocess(value => value ?? {}, z.object({
+    /** `json` or `text`; unset: JSON in production, text in development. */
+    format: z.preprocess(unset, z.enum(['json', 'text']).optional()),
+    level: z.preprocess(unset, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  })),
+  limits: z.preprocess(value => value ?? {}, z.object({
+    loginFailuresPerAccount: positive(5),
+    loginFailuresPerIp: positive(100),
+    loginWindowSeconds: positive(900),
+    signupsPerIp: positive(500),
+    mailsPerIp: positive(1000),
+    mailResendSeconds: positive(60),
+    /** Messages per second per user, HTTP and WebSocket together. */
+    sendRate: positive(10),
+    sendBurst: positive(30),
+  })),
+  timings: z.preprocess(value => value ?? {}, z.object({
+    /** How long a rotated refresh token still answers (two tabs refreshing at once). */
+    refreshGraceMs: positive(10_000),
+    /** How long a `typing` indicator lasts unless repeated. */
+    typingTtlMs: positive(5_000),
+    /** How long a socket opened without a token has to send its `auth` frame. */
+    wsAuthTimeoutMs: positive(10_000),
+    wsPingMs: positive(30_000),
+    /** A socket silent this long is terminated. */
+    wsSilenceMs: positive(60_000),
+    /** How often an instance tells the others it is alive; silent for three times this, it is gone. */
+    instanceAliveMs: positive(30_000),
+  })),
+  public: z.preprocess(value => value ?? {}, z.object({
+    appUrl: text('http://localhost:3000'),
+  }).loose()),
+})
+
+export type ServerLimits = z.infer<typeof runtimeSchema>['limits']
+export type ServerTimings = z.infer<typeof runtimeSchema>['timings']
+
+export interface ServerConfig {
+  /** NODE_ENV is `production` (the built server the tests start sets it too). */
+  production: boolean
+  mongodbUri: string
+  jwtSecret: string
+  redisUrl: string
+  smtpUrl: string
+  mailFrom: string
+  appUrl: string
+  appOrigin: string
+  /** Extra origins allowed for cookie-authenticated requests and WebSockets. */
+  allowedOrigins: string[]
+  /** Cookies get `Secure` when the app is served over HTTPS. */
+  secureCookies: boolean
+  channelCreators: 'users' | 'admins'
+  /** Reverse proxies in front that append to `X-Forwarded-For` (NUXT_TRUST_PROXY). */
+  trustProxyHops: number
+  allowInsecureBoot: boolean
+  log: { format: 'json' | 'text', level: 'debug' | 'info' | 'warn' | 'error' }
+  limits: ServerLimits
+  timings: ServerTimings
+}
+
+/** The runtime config's shape as far as the server reads it; every key optional. */
+export type RuntimeConfigInput = Record<string, unknown>
+
+let current: ServerConfig | undefined
+
+/**
+ * Validates the runtime config (useRuntimeConfig() in Nitro) and makes it the server's
+ * configuration. Throws a ZodError naming the bad keys.
+ */
+export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig {
+  const parsed = runtimeSchema.parse(runtime)
+  const production = process.env.NODE_ENV === 'production'
+  const appUrl = parsed.public.appUrl.replace(/\/+$/, '')
+  current = {
+    production,
+    // Plain MONGODB_URI is documented as working too.
+    mongodbUri: parsed.mongodbUri || process.env.MONGODB_URI || '',
+    jwtSecret: parsed.jwtSecret,
+    redisUrl: parsed.redisUrl,
+    smtpUrl: parsed.smtpUrl,
+    mailFrom: parsed.mailFrom,
+    appUrl,
+    appOrigin: originOf(appUrl) ?? 'http://localhost:3000',
+    allowedOrigins: parsed.allowedOrigins.split(',').map(origin => originOf(origin.trim())).filter((origin): origin is string => !!origin),
+    secureCookies: appUrl.startsWith('https://'),
+    channelCreators: parsed.channelCreators,
+    trustProxyHops: trustedProxyHops(parsed.trustProxy),
+    allowInsecureBoot: parsed.allowInsecureBoot,
+    log: { format: parsed.log.format ?? (production ? 'json' : 'text'), level: parsed.log.level },
+    limits: parsed.limits,
+    timings: parsed.timings,
+  }
+  return current
+}
+
+/** The configuration loaded at start; outside Nitro (tests) the defaults until a test loads its own. */
+export function serverConfig(): ServerConfig {
+  return current ?? loadServerConfig()
+}
+
+/** One line per bad key, named as the environment variable that sets it. */
+export function describeConfigError(error: unknown): string {
+  if (!(error instanceof z.ZodError)) return String(error)
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String)
+    const name = `NUXT_${path.map(part => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2')).join('_').toUpperCase()}`
+    return `${name}: ${issue.message}`
+  }).join('; ')
+}
+
+/**
+ * How many reverse proxies in front of the server append to `X-Forwarded-For`
+ * (NUXT_TRUST_PROXY): `1` (or `true`) behind one, such as Render's load balancer;
+ * unset or `0` when clients connect directly.
+ */
+export function trustedProxyHops(setting: string | undefined): number {
+  const value = (setting ?? '').trim().toLowerCase()
+  if (['true', 'yes'].includes(value)) return 1
+  const hops = Number.parseInt(value, 10)
+  return Number.isFinite(hops) && hops > 0 ? hops : 0
+}
+
+/** `scheme://host[:port]` of a URL, or null when it is not one. */
+export function originOf(url: string): string | null {
+  if (!url) return null
+  try {
+    const parsed = new URL(url)
+    return parsed.origin === 'null' ? null : parsed.origin
+  }
+  catch {
+    return null
+  }
+}
+
+/**
+ * Nitro's own shutdown variables (NITRO_SHUTDOWN_*), which it reads after the plugins
+ * have run: whether the graceful shutdown is on, and on which signals. Unless the
+ * operator set one, Nitro waits 4 s for in-flight requests (then as long again for the
+ * `close` hook), which keeps a stop under 10 s.
+ */
+export function nitroShutdownSettings(): { disabled: boolean, signals: NodeJS.Signals[] } {
+  process.env.NITRO_SHUTDOWN_TIMEOUT ||= '4000'
+  return {
+    disabled: Boolean(process.env.NITRO_SHUTDOWN_DISABLED),
+    signals: (process.env.NITRO_SHUTDOWN_SIGNALS || 'SIGTERM SIGINT').split(' ').map(s => s.trim()).filter(Boolean) as NodeJS.Signals[],
+  }
+}
+
+let secret: Uint8Array | undefined
+
+/**
+ * The HS256 key. Production requires NUXT_JWT_SECRET (server/plugins/00.config.ts);
+ * in development one is generated once and kept in `.data/jwt-secret`, so sessions
+ * survive restarts.
+ */
+export function jwtSecret(): Uint8Array {
+  if (secret) return secret
+  let value = serverConfig().jwtSecret
+  if (!value) {
+    const file = resolve(process.cwd(), '.data/jwt-secret')
+    try {
+      value = readFileSync(file, 'utf8').trim()
+    }
+    catch {
+      value = randomBytes(48).toString('base64url')
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, `${value}\n`, { mode: 0o600 })
+    }
+  }
+  secret = new TextEncoder().encode(value)
+  return secret
+}
