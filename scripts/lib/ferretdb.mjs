@@ -1,5 +1,5 @@
 // The embedded database for development and tests: FerretDB v1.24.2 on SQLite,
-// built once from the pinned Go module in scripts/ferretdb/ with our one patch,
+// built once from the pinned Go module in scripts/ferretdb/ with our two patches,
 // cached outside the repository, and started as a child that cannot outlive us.
 // See docs/database.md for why this engine and what it can and cannot do.
 import { spawn, spawnSync } from 'node:child_process'
@@ -12,15 +12,17 @@ import { fileURLToPath } from 'node:url'
 
 export const FERRETDB_VERSION = 'v1.24.2'
 const MODULE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../ferretdb')
-const PATCH_FILE = join(MODULE_DIR, 'sqlite-id-index.patch')
+// Applied in this order: the first makes the `_id` filter use the `_id` index, the second
+// pushes `{ _id: { $in } }` and an `_id` beside other fields down to that index.
+const PATCH_FILES = ['sqlite-id-index.patch', 'sqlite-id-pushdown.patch']
 const MIN_GO_MINOR = 24
 
 export class EmbeddedDatabaseUnavailable extends Error {}
 
 function patchLevel() {
-  // The cache key changes whenever the patch or the pinned module changes.
+  // The cache key changes whenever a patch, their order or the pinned module changes.
   const hash = createHash('sha256')
-  for (const file of ['go.mod', 'go.sum', 'sqlite-id-index.patch']) hash.update(readFileSync(join(MODULE_DIR, file)))
+  for (const file of ['go.mod', 'go.sum', ...PATCH_FILES]) hash.update(readFileSync(join(MODULE_DIR, file)))
   return hash.digest('hex').slice(0, 12)
 }
 
@@ -66,7 +68,7 @@ export function ensureFerretdb({ log = console.log } = {}) {
     const vendored = join(work, 'vendor/github.com/FerretDB/FerretDB')
     // The published module lacks this generated file; without it the binary panics at start.
     writeFileSync(join(vendored, 'build/version/version.txt'), `${FERRETDB_VERSION}\n`)
-    run('patch', ['-p1', '-d', vendored, '-i', PATCH_FILE])
+    for (const patch of PATCH_FILES) run('patch', ['-p1', '-d', vendored, '-i', join(MODULE_DIR, patch)])
     mkdirSync(dirname(binary), { recursive: true })
     const partial = `${binary}.${process.pid}.partial`
     run('go', ['build', '-mod=vendor', '-trimpath', '-o', partial, 'github.com/FerretDB/FerretDB/cmd/ferretdb'], {

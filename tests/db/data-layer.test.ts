@@ -28,6 +28,20 @@ describe('the embedded engine serves what the services rely on', () => {
     expect(plan).toContain('USING INDEX')
   })
 
+  it('looks a list of keys up through the same index, alone or beside other fields (the second patch took)', async () => {
+    const Item = connection.model('ExplainListItem', itemSchema)
+    const ids = Array.from({ length: 50 }, (_, i) => `l${i}`)
+    await Item.insertMany(ids.map((_id, i) => ({ _id, chatId: 'c', seq: i + 1 })))
+    for (const filter of [{ _id: { $in: ids } }, { _id: { $in: ids }, chatId: 'c' }, { _id: 'l3', chatId: 'c' }]) {
+      const plan = JSON.stringify(await Item.find(filter).explain())
+      expect(plan, JSON.stringify(filter)).toContain('USING INDEX')
+    }
+    // The handler still applies the whole filter to the rows the index selected.
+    const page = await Item.find({ _id: { $in: [...ids.slice(0, 5), 'missing'] }, seq: { $gt: 2 } }).sort({ seq: 1 }).lean()
+    expect(page.map(item => item._id)).toEqual(['l2', 'l3', 'l4'])
+    expect(await Item.find({ _id: { $in: [] } }).lean()).toEqual([])
+  })
+
   it('creates unique and compound indexes at start and enforces them on insert', async () => {
     const Item = connection.model('IndexedItem', itemSchema)
     await Item.createIndexes()

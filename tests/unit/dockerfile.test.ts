@@ -36,7 +36,7 @@ describe('dockerignoreFilter', () => {
   })
 
   it('keeps what the build needs', () => {
-    for (const path of ['package.json', 'package-lock.json', 'nuxt.config.ts', 'server/api/health.get.ts', 'scripts/ferretdb.mjs', 'public/favicon.svg'])
+    for (const path of ['package.json', 'package-lock.json', 'nuxt.config.ts', 'server/api/health.get.ts', 'scripts/ferretdb.mjs', 'scripts/lib/ferretdb.mjs', 'scripts/ferretdb/sqlite-id-index.patch', 'scripts/ferretdb/sqlite-id-pushdown.patch', 'public/favicon.svg'])
       expect(ignored(path)).toBe(false)
   })
 
