@@ -320,26 +320,49 @@ export async function history(actor: Actor, chatId: string, query: HistoryQuery)
   return { items, hasMoreBefore: from > 1, hasMoreAfter: to < last }
 }
 
+/** The most change keys (and so messages) one `$in` read asks for. */
+const MAX_KEYS_PER_READ = 1_000
+
 /**
- * Changes after `since`, ascending by changeSeq: the keys `<chatId>:<n>` for the next
- * `limit` change numbers name the messages touched; each message appears once, in its
- * current state, if its current changeSeq falls in the window. `lastChangeSeq` is the
- * last change this answer accounts for (the chat's own when `hasMore` is false), so
- * `since=lastChangeSeq` continues without a gap.
+ * Changes after `since`, ascending by changeSeq. Each message appears once, in its
+ * current state, at its current changeSeq. The keys `<chatId>:<n>` name the message each
+ * change touched: they are read in windows after `since` (the first `limit` numbers, then
+ * twice as many each time, one `$in` on `_id` for the keys and one for their messages)
+ * until the page holds `limit` messages or the chat's last change is read, so a page is
+ * never empty while `hasMore` is true, even when every change in a window belongs to a
+ * message changed again later. `lastChangeSeq` is the last change this answer accounts
+ * for (the chat's own when `hasMore` is false), so `since=lastChangeSeq` continues
+ * without a gap (docs/api-realtime.md, "`/changes`").
  */
 export async function changes(actor: Actor, chatId: string, since: number, limit: number): Promise<ChangesPage> {
   const { chat } = await requireVisibleChat(actor, chatId)
   const { lastChangeSeq: last } = await observedCounters(chat)
-  const to = Math.min(last, since + limit)
-  if (to <= since) return { items: [], lastChangeSeq: Math.max(last, 0), hasMore: false }
-  const numbers = Array.from({ length: to - since }, (_, index) => since + 1 + index)
-  const keys = await Promise.all(numbers.map(n => MessageChange.findById(changeKeyId(chatId, n)).lean().exec()))
-  const ids = [...new Set(keys.flatMap(key => (key ? [key.messageId.toHexString()] : [])))]
-  const messages = (await Promise.all(ids.map(id => findMessage(id))))
-    .filter((message): message is StoredMessage => !!message && message.chatId === chatId && message.changeSeq > since && message.changeSeq <= to)
-    .sort((a, b) => a.changeSeq - b.changeSeq)
-  const hasMore = to < last
-  return { items: await toMessages(messages), lastChangeSeq: hasMore ? to : last, hasMore }
+  if (last <= since) return { items: [], lastChangeSeq: Math.max(last, 0), hasMore: false }
+  const found = new Map<string, StoredMessage>()
+  let readTo = since
+  let window = Math.min(limit, MAX_KEYS_PER_READ)
+  while (found.size < limit && readTo < last) {
+    const from = readTo + 1
+    const to = Math.min(last, readTo + window)
+    for (const message of await messagesChangedIn(chatId, from, to)) found.set(message._id.toHexString(), message)
+    readTo = to
+    window = Math.min(window * 2, MAX_KEYS_PER_READ)
+  }
+  const sorted = [...found.values()].sort((a, b) => a.changeSeq - b.changeSeq)
+  const page = sorted.slice(0, limit)
+  // A window can overfill the page: it then accounts for changes up to its last message only.
+  const lastChangeSeq = sorted.length > limit ? page[page.length - 1]!.changeSeq : readTo
+  return { items: await toMessages(page), lastChangeSeq, hasMore: lastChangeSeq < last }
+}
+
+/** The messages whose current changeSeq is in `from..to`: their change keys, then the messages, each one `$in` read. */
+async function messagesChangedIn(chatId: string, from: number, to: number): Promise<StoredMessage[]> {
+  const keyIds = Array.from({ length: to - from + 1 }, (_, index) => changeKeyId(chatId, from + index))
+  const keys = await MessageChange.find({ _id: { $in: keyIds } }).lean().exec()
+  const messageIds = [...new Set(keys.map(key => key.messageId.toHexString()))].map(id => new Types.ObjectId(id))
+  if (messageIds.length === 0) return []
+  const messages = await Message.find({ _id: { $in: messageIds } }).lean<StoredMessage[]>().exec()
+  return messages.filter(message => message.chatId === chatId && message.changeSeq >= from && message.changeSeq <= to)
 }
 
 function escapeRegex(text: string): string {

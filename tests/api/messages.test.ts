@@ -151,6 +151,36 @@ describe('messages over HTTP', () => {
     expect(nothing).toEqual({ items: [], lastChangeSeq: since + 35, hasMore: false })
   })
 
+  it('never answers an empty /changes page while hasMore is true, even when every change in the window was superseded', async () => {
+    // Ten messages, each edited three times: change numbers 1-10 (the sends) and most
+    // of the edits belong to messages changed again later (docs/api-realtime.md, "`/changes`").
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Superseded', memberIds: [bob.id] })).body.id
+    const sent: Message[] = []
+    for (let i = 0; i < 10; i++) sent.push((await send(ana, { content: `message ${i}` }, chat)).body)
+    for (const message of sent) {
+      for (let edit = 1; edit <= 3; edit++) {
+        expect((await api(baseUrl(), ana, 'PATCH', `/api/messages/${message.id}`, { content: `${message.content}, edit ${edit}` })).status).toBe(200)
+      }
+    }
+    const pages: { items: Message[], lastChangeSeq: number, hasMore: boolean }[] = []
+    let since = 0
+    for (let request = 0; request < 20; request++) {
+      const page = (await api(baseUrl(), bob, 'GET', `/api/chats/${chat}/changes?since=${since}&limit=2`)).body
+      pages.push(page)
+      since = page.lastChangeSeq
+      if (!page.hasMore) break
+    }
+    for (const page of pages.slice(0, -1)) expect(page.items).toHaveLength(2)
+    expect(pages.map(page => page.hasMore)).toEqual([true, true, true, true, false])
+    expect(pages.at(-1)!.lastChangeSeq).toBe(40)
+    const items = pages.flatMap(page => page.items)
+    expect(items.map(m => m.id)).toEqual(sent.map(m => m.id))
+    expect(items.map(m => m.content)).toEqual(sent.map(m => `${m.content}, edit 3`))
+    expect(items.map(m => m.changeSeq)).toEqual(sent.map((_, i) => 13 + 3 * i))
+    // Each page continues exactly where the previous one stopped: at its last message.
+    expect(pages.map(page => page.lastChangeSeq)).toEqual([16, 22, 28, 34, 40])
+  })
+
   it('searches the caller\'s chats case-insensitively, newest first, paginated, with the text escaped', async () => {
     const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Search', memberIds: [bob.id] })).body.id
     const marker = `zq${Date.now()}`

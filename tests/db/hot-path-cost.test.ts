@@ -5,7 +5,7 @@ import { Message, MessageChange, changeKeyId, messageIdFor } from '../../server/
 import { Chat } from '../../server/models/chat'
 import { changes, deleteMessage, editMessage, history, sendMessage, setReaction } from '../../server/services/messages'
 import { requireMember } from '../../server/services/access'
-import { connectServices, createTestUser, disconnectServices, isIdEquality, recordCommands, type CommandRecord } from '../harness/services'
+import { connectServices, createTestUser, disconnectServices, isIdLookup, recordCommands, type CommandRecord } from '../harness/services'
 
 // Every hot path reads and writes by `_id` only, a number of times that does not depend
 // on the size of the chat or on how many chats the user has (docs/api-realtime.md).
@@ -29,6 +29,10 @@ async function fillChat(chatId: string, senderId: string, count: number) {
     await MessageChange.insertMany(seqs.map(seq => ({ _id: changeKeyId(chatId, seq), messageId: messageIdFor(chatId, seq) })))
   }
   await Chat.updateOne({ _id: chatId }, { $set: { lastSeq: count, lastChangeSeq: count, lastActivityAt: now } })
+}
+
+function isIn(filter: unknown): boolean {
+  return !!filter && typeof filter === 'object' && typeof (filter as { _id?: unknown })._id === 'object' && '$in' in ((filter as { _id: object })._id)
 }
 
 interface Scenario { messages: number, chats: number, extraMembers: number }
@@ -75,10 +79,10 @@ describe('hot paths on the embedded engine', () => {
     large = await measure({ messages: 1_000, chats: 30, extraMembers: 40 })
   }, 120_000)
 
-  it('use only `_id` equality filters', () => {
+  it('use only `_id` filters (equality, or one `$in` for a list of keys)', () => {
     for (const results of [small, large]) {
       for (const [path, commands] of Object.entries(results)) {
-        const scans = commands.filter(command => !isIdEquality(command.filter))
+        const scans = commands.filter(command => !isIdLookup(command.filter))
         expect(scans, `${path} sent a non-_id filter`).toEqual([])
       }
     }
@@ -97,6 +101,31 @@ describe('hot paths on the embedded engine', () => {
     const perChat = (large.ready!.length - small.ready!.length) / 27
     expect(perChat).toBe(1)
     expect(large['chat list']!.length - small['chat list']!.length).toBe(27)
+  })
+
+  it('reads a /changes page\'s keys and messages with one `$in` each', () => {
+    for (const results of [small, large]) {
+      // Besides these, only the one-key probes past the chat's counters (and the page's senders).
+      const reads = results.changes!.filter(command => isIn(command.filter))
+      expect(reads.map(command => command.collection)).toEqual(['messagechanges', 'messages'])
+    }
+  })
+
+  it('reads further change keys in growing windows when every change in the first was superseded', async () => {
+    // Ten messages, each edited three times: changes 1-10 and most edits are superseded.
+    const [ana] = await Promise.all([createTestUser()])
+    const { chat } = await createChat(ana, { type: 'group', name: 'Superseded', memberIds: [] })
+    await fillChat(chat.id, ana.userId, 10)
+    for (let seq = 1; seq <= 10; seq++) {
+      for (let edit = 1; edit <= 3; edit++) await editMessage(ana, messageIdFor(chat.id, seq).toHexString(), `message ${seq}, edit ${edit}`)
+    }
+    const { result, commands } = await recordCommands(() => changes(ana, chat.id, 0, 2))
+    expect(result.items.map(message => message.changeSeq)).toEqual([13, 16])
+    expect(result).toMatchObject({ lastChangeSeq: 16, hasMore: true })
+    // Windows of 2, 4, 8 and 16 change numbers (1-30): one `$in` command per window, for the keys and for their messages.
+    const keyReads = commands.filter(command => command.collection === 'messagechanges' && isIn(command.filter))
+    expect(keyReads.map(command => ((command.filter as { _id: { $in: unknown[] } })._id.$in).length)).toEqual([2, 4, 8, 16])
+    expect(commands.every(command => isIdLookup(command.filter))).toBe(true)
   })
 
   it('looks messages up by `_id` through the index', async () => {

@@ -67,12 +67,22 @@ export async function recordCommands<T>(task: () => Promise<T>): Promise<{ resul
   }
 }
 
-/** True when a filter is exactly `{ _id: <value> }` (the only indexed lookup on the embedded engine). */
-export function isIdEquality(filter: unknown): boolean {
+function isKey(value: unknown): boolean {
+  return typeof value === 'string' || value instanceof Types.ObjectId || (typeof value === 'object' && value !== null && (value as { _bsontype?: string })._bsontype === 'ObjectId')
+}
+
+/**
+ * True when a filter is exactly `{ _id: <key> }` or `{ _id: { $in: [<keys>] } }` (up to
+ * 1,000 keys): the only lookups the embedded engine answers from its index (docs/database.md).
+ */
+export function isIdLookup(filter: unknown): boolean {
   if (filter === null) return true // inserts carry no filter
   if (!filter || typeof filter !== 'object') return false
   const keys = Object.keys(filter)
   if (keys.length !== 1 || keys[0] !== '_id') return false
   const value = (filter as { _id: unknown })._id
-  return typeof value === 'string' || value instanceof Types.ObjectId || (typeof value === 'object' && value !== null && (value as { _bsontype?: string })._bsontype === 'ObjectId')
+  if (isKey(value)) return true
+  if (!value || typeof value !== 'object' || Object.keys(value).join() !== '$in') return false
+  const list = (value as { $in: unknown }).$in
+  return Array.isArray(list) && list.length <= 1_000 && list.every(isKey)
 }
