@@ -5,3 +5,10 @@ export const WS_MAX_FRAME_BYTES = 64 * 1024
 
 export const LIST_LIMIT = { default: 30, max: 100 } as const
 export const MESSAGE_LIST_LIMIT = { default: 50, max: 100 } as const
+
+/**
+ * Retry-After (seconds) on the WebSocket upgrade's 429 over the per-user socket cap. A
+ * place frees when one of the user's sockets closes, which the server cannot foresee:
+ * this is the back-off it asks for, not a promise.
+ */
+export const SOCKET_CAP_RETRY_AFTER_SECONDS = 10

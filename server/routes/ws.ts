@@ -4,9 +4,10 @@ import { authenticateAccessToken, isOriginAllowed, readAccessToken, type AuthCon
 import { acceptSocket, holdSocketPlace } from '../services/realtime/socket'
 import { apiError, errorResponse } from '../utils/errors'
 import { isShuttingDown } from '../utils/shutdown'
+import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
-// foreign Origin whatever the authentication, 401 for a bad token, 429 over 20 sockets);
+// foreign Origin whatever the authentication, 401 for a bad token, 429 with Retry-After over 20 sockets);
 // everything after the 101 lives in server/services/realtime/socket.ts.
 
 interface UpgradeContext { auth?: AuthContext | null }
@@ -29,7 +30,7 @@ export default defineWebSocketHandler({
     }
     const auth = await authenticateAccessToken(found.token).catch(() => null)
     if (!auth) throw errorResponse(apiError('unauthorized'))
-    if (!holdSocketPlace(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.'))
+    if (!holdSocketPlace(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }))
     context.auth = auth
   },
   open(peer) {

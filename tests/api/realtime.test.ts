@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Message } from '../../shared/types/api'
+import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '../../shared/limits'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 import { TestSocket, type Frame } from '../harness/ws-client'
 
@@ -63,10 +64,13 @@ describe('/ws authentication and limits', () => {
     expect(await TestSocket.upgradeStatus(baseUrl(), { token: ana.token })).toBe(101)
   })
 
-  it('allows 20 sockets per user, then answers 429', async () => {
+  it('allows 20 sockets per user, then answers 429 rate_limited with Retry-After', async () => {
     const user = await signUp(baseUrl(), 'many')
     const sockets = await Promise.all(Array.from({ length: 20 }, () => TestSocket.connect(baseUrl(), { token: user.token })))
-    expect(await TestSocket.upgradeStatus(baseUrl(), { token: user.token })).toBe(429)
+    const refused = await TestSocket.upgrade(baseUrl(), { token: user.token })
+    expect(refused.status).toBe(429)
+    expect(refused.headers['retry-after']).toBe(String(SOCKET_CAP_RETRY_AFTER_SECONDS))
+    expect(refused.body).toMatchObject({ statusCode: 429, data: { code: 'rate_limited' } })
     await Promise.all(sockets.map(socket => socket.close()))
     await eventually(async () => (await TestSocket.upgradeStatus(baseUrl(), { token: user.token })) === 101)
   })

@@ -57,15 +57,29 @@ export class TestSocket {
 
   /** The HTTP status of an upgrade the server refuses (or 101 when it accepts). */
   static async upgradeStatus(baseUrl: string, options: ConnectOptions = {}): Promise<number> {
+    return (await TestSocket.upgrade(baseUrl, options)).status
+  }
+
+  /** The upgrade's answer: 101, or the refusal's status, headers and JSON body. */
+  static async upgrade(baseUrl: string, options: ConnectOptions = {}): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, body: unknown }> {
     const ws = new WebSocket(wsUrl(baseUrl), { headers: headersFor(options) })
     return new Promise((resolve, reject) => {
       ws.once('open', () => {
         ws.close()
-        resolve(101)
+        resolve({ status: 101, headers: {}, body: null })
       })
       ws.once('unexpected-response', (_req, res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          let body: unknown = text
+          try {
+            body = JSON.parse(text)
+          }
+          catch { /* not JSON: kept as text */ }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
+        })
       })
       ws.once('error', reject)
     })
