@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
-import { call, cookieHeader, loginUser, registerUser, setCookies } from '../harness/accounts'
+import { call, cookieHeader, loginUser, signUp, setCookies } from '../harness/api-client'
 import { startJoinedInstances, type JoinedInstances, type RunningRedis } from '../harness/redis'
 import { openSlowRequest, waitForLogLine } from '../harness/shutdown'
 
@@ -19,7 +19,7 @@ afterAll(() => instances?.stop())
 
 describe('accounts across two instances joined by Redis', () => {
   it('shares the per-account lockout: failures on one instance lock the account on the other', async () => {
-    const account = await registerUser(one.baseUrl)
+    const account = await signUp(one.baseUrl)
     for (let i = 0; i < 5; i++) {
       const server = i % 2 === 0 ? one : two
       expect((await loginUser(server.baseUrl, account.username, `wrong-${i}-password`)).status).toBe(401)
@@ -32,24 +32,24 @@ describe('accounts across two instances joined by Redis', () => {
   })
 
   it('shares the mail resend limit', async () => {
-    const account = await registerUser(one.baseUrl, { email: `redis_${Date.now()}@example.com` })
-    expect((await call(one.baseUrl, '/api/auth/email/resend', { method: 'POST', token: account.accessToken })).status).toBe(202)
-    expect((await call(two.baseUrl, '/api/auth/email/resend', { method: 'POST', token: account.accessToken })).status).toBe(429)
+    const account = await signUp(one.baseUrl, { email: `redis_${Date.now()}@example.com` })
+    expect((await call(one.baseUrl, '/api/auth/email/resend', { method: 'POST', token: account.token })).status).toBe(202)
+    expect((await call(two.baseUrl, '/api/auth/email/resend', { method: 'POST', token: account.token })).status).toBe(429)
   })
 
   it('refreshes on either instance, and a session revoked on one is refused by the other at once', async () => {
-    const account = await registerUser(one.baseUrl)
+    const account = await signUp(one.baseUrl)
     const refreshed = await call(two.baseUrl, '/api/auth/refresh', { method: 'POST', cookie: cookieHeader({ chat_refresh: account.refreshCookie }) })
     expect(refreshed.status).toBe(200)
     const next = setCookies(refreshed.response).chat_refresh!.value
     expect((await call(one.baseUrl, '/api/auth/refresh', { method: 'POST', cookie: cookieHeader({ chat_refresh: next }) })).status).toBe(200)
-    expect((await call(one.baseUrl, '/api/auth/logout', { method: 'POST', token: account.accessToken })).status).toBe(204)
-    expect((await call(two.baseUrl, '/api/auth/me', { token: account.accessToken })).status).toBe(401)
+    expect((await call(one.baseUrl, '/api/auth/logout', { method: 'POST', token: account.token })).status).toBe(204)
+    expect((await call(two.baseUrl, '/api/auth/me', { token: account.token })).status).toBe(401)
   })
 
   it('gives two tabs refreshing one session at once on two instances each a working token', async () => {
     for (let round = 0; round < 8; round++) {
-      const account = await registerUser(one.baseUrl)
+      const account = await signUp(one.baseUrl)
       const cookie = cookieHeader({ chat_refresh: account.refreshCookie })
       const raced = await Promise.all([one, two].map(server => call(server.baseUrl, '/api/auth/refresh', { method: 'POST', cookie })))
       expect(raced.map(result => result.status)).toEqual([200, 200])
@@ -62,7 +62,7 @@ describe('accounts across two instances joined by Redis', () => {
   })
 
   it('counts a failed login that finishes while its instance shuts down toward the shared lockout', async () => {
-    const account = await registerUser(one.baseUrl)
+    const account = await signUp(one.baseUrl)
     const stopping = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_REDIS_URL: redis.url } })
     try {
       for (let i = 0; i < 4; i++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it, inject } from 'vitest'
 import type { AuthResult, Me, Session } from '../../shared/types/api'
-import { call, cookieHeader, loginUser, registerUser, setCookies, uniqueName } from '../harness/accounts'
+import { call, cookieHeader, loginUser, signUp, setCookies, uniqueName } from '../harness/api-client'
 
 const baseUrl = () => inject('baseUrl')
 
@@ -49,12 +49,12 @@ describe('register', () => {
   })
 
   it('defaults displayName to the username', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     expect(account.auth.user.displayName).toBe(account.username)
   })
 
   it('refuses a taken username in any letter case with 409 username_taken', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const result = await call(baseUrl(), '/api/auth/register', { body: { username: account.username.toUpperCase(), password: 'password-123' } })
     expect(result.status).toBe(409)
     expect(result.body).toMatchObject({ statusCode: 409, data: { code: 'username_taken' } })
@@ -62,7 +62,7 @@ describe('register', () => {
 
   it('refuses a taken email in any letter case with 409 email_taken', async () => {
     const email = `${uniqueName('mail')}@example.com`
-    await registerUser(baseUrl(), { email })
+    await signUp(baseUrl(), { email })
     const result = await call(baseUrl(), '/api/auth/register', { body: { username: uniqueName(), password: 'password-123', email: email.toUpperCase() } })
     expect(result.status).toBe(409)
     expect(result.body).toMatchObject({ data: { code: 'email_taken' } })
@@ -130,7 +130,7 @@ describe('register', () => {
 describe('login', () => {
   it('logs in by username or email, in any letter case', async () => {
     const email = `${uniqueName('Login')}@Example.com`
-    const account = await registerUser(baseUrl(), { email })
+    const account = await signUp(baseUrl(), { email })
     for (const login of [account.username, account.username.toUpperCase(), email, email.toLowerCase()]) {
       const result = await loginUser(baseUrl(), login, account.password)
       expect(result.status, login).toBe(200)
@@ -140,7 +140,7 @@ describe('login', () => {
   })
 
   it('answers an unknown user and a wrong password identically', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const wrong = await loginUser(baseUrl(), account.username, 'wrong-password')
     const unknown = await loginUser(baseUrl(), uniqueName('nobody'), 'wrong-password')
     expect(wrong.status).toBe(401)
@@ -151,7 +151,7 @@ describe('login', () => {
 
   it('uses a 256-character password whole: one differing only in its last character fails', async () => {
     const password = `${'a'.repeat(255)}b`
-    const account = await registerUser(baseUrl(), { password })
+    const account = await signUp(baseUrl(), { password })
     expect((await loginUser(baseUrl(), account.username, `${'a'.repeat(255)}c`)).status).toBe(401)
     expect((await loginUser(baseUrl(), account.username, password)).status).toBe(200)
   })
@@ -182,7 +182,7 @@ describe('guest', () => {
   })
 
   it('refuses a taken name with 409 username_taken', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const result = await call(baseUrl(), '/api/auth/guest', { body: { username: account.username.toUpperCase() } })
     expect(result.status).toBe(409)
     expect(result.body).toMatchObject({ data: { code: 'username_taken' } })
@@ -197,8 +197,8 @@ describe('guest', () => {
 
 describe('me', () => {
   it('answers the user and the current session, by Bearer or by cookie', async () => {
-    const account = await registerUser(baseUrl())
-    const byBearer = await call<{ user: Me, session: Session }>(baseUrl(), '/api/auth/me', { token: account.accessToken })
+    const account = await signUp(baseUrl())
+    const byBearer = await call<{ user: Me, session: Session }>(baseUrl(), '/api/auth/me', { token: account.token })
     expect(byBearer.status).toBe(200)
     expect(byBearer.body.user).toEqual(account.auth.user)
     expect(byBearer.body.session).toMatchObject({ id: account.auth.sessionId, current: true, userAgent: expect.anything() })
@@ -215,8 +215,8 @@ describe('me', () => {
   })
 
   it('refuses a token signed with another secret or with alg none', async () => {
-    const account = await registerUser(baseUrl())
-    const [header, payload] = account.accessToken.split('.')
+    const account = await signUp(baseUrl())
+    const [header, payload] = account.token.split('.')
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`
     expect((await call(baseUrl(), '/api/auth/me', { token: none })).status).toBe(401)
     expect((await call(baseUrl(), '/api/auth/me', { token: `${header}.${payload}.${'A'.repeat(43)}` })).status).toBe(401)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
-import { call, loginUser, registerUser, uniqueName } from '../harness/accounts'
+import { call, loginUser, signUp, uniqueName } from '../harness/api-client'
 
 const baseUrl = () => inject('baseUrl')
 
@@ -13,7 +13,7 @@ async function failLogins(url: string, login: string, times: number) {
 
 describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
   it('answers 429 even to the right password after 5 failures, for 15 minutes', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     await failLogins(baseUrl(), account.username, 5)
     const locked = await loginUser(baseUrl(), account.username, account.password)
     expect(locked.status).toBe(429)
@@ -22,17 +22,17 @@ describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
     expect(retryAfter).toBeGreaterThan(14 * 60)
     expect(retryAfter).toBeLessThanOrEqual(15 * 60)
     // By email too: it is the account that is locked, not the name typed.
-    const byEmailAccount = await registerUser(baseUrl(), { email: `${uniqueName()}@example.com` })
+    const byEmailAccount = await signUp(baseUrl(), { email: `${uniqueName()}@example.com` })
     await failLogins(baseUrl(), byEmailAccount.username, 5)
     expect((await loginUser(baseUrl(), byEmailAccount.email!, byEmailAccount.password)).status).toBe(429)
     // Other accounts are not affected, and sessions already open keep working.
-    const other = await registerUser(baseUrl())
+    const other = await signUp(baseUrl())
     expect((await loginUser(baseUrl(), other.username, other.password)).status).toBe(200)
-    expect((await call(baseUrl(), '/api/auth/me', { token: account.accessToken })).status).toBe(200)
+    expect((await call(baseUrl(), '/api/auth/me', { token: account.token })).status).toBe(200)
   })
 
   it('forgets failures after a successful login', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     await failLogins(baseUrl(), account.username, 4)
     expect((await loginUser(baseUrl(), account.username, account.password)).status).toBe(200)
     await failLogins(baseUrl(), account.username, 4)
@@ -61,7 +61,7 @@ describe('the lockout ends (an instance with a 3-second window)', () => {
   })
 
   it('lets the right password in again once the window has passed', async () => {
-    const account = await registerUser(server.baseUrl)
+    const account = await signUp(server.baseUrl)
     await failLogins(server.baseUrl, account.username, 5)
     expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(429)
     const deadline = Date.now() + 30_000
@@ -75,11 +75,11 @@ describe('the lockout ends (an instance with a 3-second window)', () => {
 
   it('caps mails per IP (here 3): a registration still succeeds, a reset request gets 429', async () => {
     const accounts = []
-    for (let i = 0; i < 3; i++) accounts.push(await registerUser(server.baseUrl, { email: `${uniqueName()}@example.com` }))
+    for (let i = 0; i < 3; i++) accounts.push(await signUp(server.baseUrl, { email: `${uniqueName()}@example.com` }))
     const forgot = await call(server.baseUrl, '/api/auth/password/forgot', { body: { email: accounts[0]!.email } })
     expect(forgot.status).toBe(429)
     expect(Number(forgot.headers.get('retry-after'))).toBeGreaterThan(0)
-    const resend = await call(server.baseUrl, '/api/auth/email/resend', { method: 'POST', token: accounts[1]!.accessToken })
+    const resend = await call(server.baseUrl, '/api/auth/email/resend', { method: 'POST', token: accounts[1]!.token })
     expect(resend.status).toBe(429)
   })
 })
@@ -102,7 +102,7 @@ describe('per-IP limits (an instance with the default limits)', () => {
   })
 
   it('stops one address after 100 failed logins over many accounts within 15 minutes', async () => {
-    const account = await registerUser(server.baseUrl)
+    const account = await signUp(server.baseUrl)
     const names = Array.from({ length: 100 }, () => uniqueName('spray'))
     for (let start = 0; start < names.length; start += 10) {
       const results = await Promise.all(names.slice(start, start + 10).map(name => loginUser(server.baseUrl, name, 'guess-password')))

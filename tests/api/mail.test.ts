@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Me } from '../../shared/types/api'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { startSmtpSink, type SmtpSink } from '../../scripts/lib/smtp-sink.mjs'
-import { call, loginUser, registerUser, uniqueName } from '../harness/accounts'
+import { call, loginUser, signUp, uniqueName } from '../harness/api-client'
+import { connectDatabase } from '../harness/db'
 import { linkIn, mailsTo, waitForMail } from '../harness/mailbox'
 
 // A real SMTP server on loopback and an instance of Parley that mails through it.
@@ -18,7 +19,7 @@ beforeAll(async () => {
   database = await startDatabase()
   smtp = await startSmtpSink()
   server = await startServer({ mongoUri: database.uri, env: { NUXT_SMTP_URL: smtp.url, NUXT_MAIL_FROM: MAIL_FROM } })
-  db = await mongoose.createConnection(database.uri).asPromise()
+  db = await connectDatabase(database.uri)
 }, 120_000)
 
 afterAll(async () => {
@@ -34,7 +35,7 @@ const newEmail = () => `${uniqueName('mail')}@example.com`
 describe('email verification', () => {
   it('mails a link on registration that verifies the address once', async () => {
     const email = newEmail()
-    const account = await registerUser(url(), { email })
+    const account = await signUp(url(), { email })
     const mail = await waitForMail(smtp, email, /confirm/i)
     expect(mail.from).toContain('robot@parley.test')
     const link = linkIn(mail, '/verify-email')
@@ -44,10 +45,10 @@ describe('email verification', () => {
     // The mail is about the link, never a password.
     expect(mail.text).not.toContain(account.password)
 
-    expect((await me(account.accessToken)).emailVerified).toBe(false)
+    expect((await me(account.token)).emailVerified).toBe(false)
     const verified = await call(url(), '/api/auth/email/verify', { body: { token } })
     expect(verified.status).toBe(204)
-    expect((await me(account.accessToken)).emailVerified).toBe(true)
+    expect((await me(account.token)).emailVerified).toBe(true)
 
     const again = await call(url(), '/api/auth/email/verify', { body: { token } })
     expect(again.status).toBe(400)
@@ -67,11 +68,11 @@ describe('email verification', () => {
 
   it('resends at most once per 60 s (429 with Retry-After), and the new link works', async () => {
     const email = newEmail()
-    const account = await registerUser(url(), { email })
+    const account = await signUp(url(), { email })
     await waitForMail(smtp, email, /confirm/i)
-    const first = await call(url(), '/api/auth/email/resend', { method: 'POST', token: account.accessToken })
+    const first = await call(url(), '/api/auth/email/resend', { method: 'POST', token: account.token })
     expect(first.status).toBe(202)
-    const second = await call(url(), '/api/auth/email/resend', { method: 'POST', token: account.accessToken })
+    const second = await call(url(), '/api/auth/email/resend', { method: 'POST', token: account.token })
     expect(second.status).toBe(429)
     expect(second.body).toMatchObject({ data: { code: 'rate_limited' } })
     const retryAfter = Number(second.headers.get('retry-after'))
@@ -81,26 +82,26 @@ describe('email verification', () => {
     const resent = await waitForMail(smtp, email, /confirm/i, { skip: 1 })
     const token = linkIn(resent, '/verify-email').searchParams.get('token')!
     expect((await call(url(), '/api/auth/email/verify', { body: { token } })).status).toBe(204)
-    expect((await me(account.accessToken)).emailVerified).toBe(true)
+    expect((await me(account.token)).emailVerified).toBe(true)
   })
 
   it('sends nothing for an account without email or already verified (still 202)', async () => {
-    const account = await registerUser(url())
-    expect((await call(url(), '/api/auth/email/resend', { method: 'POST', token: account.accessToken })).status).toBe(202)
+    const account = await signUp(url())
+    expect((await call(url(), '/api/auth/email/resend', { method: 'POST', token: account.token })).status).toBe(202)
   })
 
   it('verifies a changed email with a link sent to the new address; the old link no longer applies', async () => {
     const oldEmail = newEmail()
-    const account = await registerUser(url(), { email: oldEmail })
+    const account = await signUp(url(), { email: oldEmail })
     const oldLink = linkIn(await waitForMail(smtp, oldEmail, /confirm/i), '/verify-email')
     const freshEmail = newEmail()
-    const changed = await call<Me>(url(), '/api/users/me', { method: 'PATCH', token: account.accessToken, body: { email: freshEmail } })
+    const changed = await call<Me>(url(), '/api/users/me', { method: 'PATCH', token: account.token, body: { email: freshEmail } })
     expect(changed.body).toMatchObject({ email: freshEmail, emailVerified: false })
     const stale = await call(url(), '/api/auth/email/verify', { body: { token: oldLink.searchParams.get('token') } })
     expect(stale.status).toBe(400)
     const freshLink = linkIn(await waitForMail(smtp, freshEmail, /confirm/i), '/verify-email')
     expect((await call(url(), '/api/auth/email/verify', { body: { token: freshLink.searchParams.get('token') } })).status).toBe(204)
-    expect((await me(account.accessToken)).emailVerified).toBe(true)
+    expect((await me(account.token)).emailVerified).toBe(true)
   })
 })
 
@@ -125,7 +126,7 @@ describe('password reset', () => {
 
   it('mails a single-use link that sets the password and revokes every session', async () => {
     const email = newEmail()
-    const account = await registerUser(url(), { email })
+    const account = await signUp(url(), { email })
     const other = await loginUser(url(), account.username, account.password)
     expect((await call(url(), '/api/auth/password/forgot', { body: { email: email.toUpperCase() } })).status).toBe(202)
     const mail = await waitForMail(smtp, email, /reset/i)
@@ -137,7 +138,7 @@ describe('password reset', () => {
     expect(weak.status).toBe(400)
     const reset = await call(url(), '/api/auth/password/reset', { body: { token, password: 'a fresh new password' } })
     expect(reset.status).toBe(204)
-    expect((await call(url(), '/api/auth/me', { token: account.accessToken })).status).toBe(401)
+    expect((await call(url(), '/api/auth/me', { token: account.token })).status).toBe(401)
     expect((await call(url(), '/api/auth/me', { token: other.body.accessToken })).status).toBe(401)
     expect((await loginUser(url(), account.username, account.password)).status).toBe(401)
     expect((await loginUser(url(), email, 'a fresh new password')).status).toBe(200)
@@ -149,7 +150,7 @@ describe('password reset', () => {
 
   it('refuses an expired link with 400 invalid_token', async () => {
     const email = newEmail()
-    const account = await registerUser(url(), { email })
+    const account = await signUp(url(), { email })
     await call(url(), '/api/auth/password/forgot', { body: { email } })
     const token = linkIn(await waitForMail(smtp, email, /reset/i), '/reset-password').searchParams.get('token')!
     // An hour passes (the stored expiry is what counts).

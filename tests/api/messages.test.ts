@@ -202,7 +202,7 @@ describe('messages over HTTP', () => {
     const leaver = await signUp(baseUrl(), 'gone')
     const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Farewell', memberIds: [leaver.id] })).body.id
     const sent = (await send(leaver, { content: 'bye' }, chat)).body
-    expect((await api(baseUrl(), leaver, 'DELETE', '/api/users/me', { password: 'correct horse battery' })).status).toBe(204)
+    expect((await api(baseUrl(), leaver, 'DELETE', '/api/users/me', { password: leaver.password })).status).toBe(204)
     const page = await api(baseUrl(), ana, 'GET', `/api/chats/${chat}/messages`)
     expect(page.body.items.find((m: Message) => m.id === sent.id).sender).toEqual({ id: leaver.id, username: 'deleted', displayName: 'Deleted user' })
     await eventually(async () => (await api(baseUrl(), ana, 'GET', `/api/chats/${chat}`)).body.memberCount === 1)

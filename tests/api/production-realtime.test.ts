@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it, inject } from 'vitest'
 import { startServer } from '../../scripts/lib/stack.mjs'
-import { call, cookieHeader, loginUser, registerUser, setCookies } from '../harness/accounts'
+import { call, cookieHeader, loginUser, signUp, setCookies } from '../harness/api-client'
 import { TestSocket } from '../harness/ws-client'
 
 describe('graceful shutdown with open WebSockets', () => {
   it('closes every socket with 1001 and exits 0 within 10 s of SIGTERM', async () => {
     const server = await startServer({ mongoUri: inject('mongoUri') })
     try {
-      const [alice, bob] = await Promise.all([registerUser(server.baseUrl), registerUser(server.baseUrl)])
+      const [alice, bob] = await Promise.all([signUp(server.baseUrl), signUp(server.baseUrl)])
       const sockets = await Promise.all([
-        TestSocket.connect(server.baseUrl, { token: alice.accessToken }),
-        TestSocket.connect(server.baseUrl, { token: alice.accessToken, via: 'cookie' }),
-        TestSocket.connect(server.baseUrl, { token: bob.accessToken }),
+        TestSocket.connect(server.baseUrl, { token: alice.token }),
+        TestSocket.connect(server.baseUrl, { token: alice.token, via: 'cookie' }),
+        TestSocket.connect(server.baseUrl, { token: bob.token }),
       ])
 
       const signalledAt = Date.now()
@@ -36,10 +36,10 @@ describe('server logs', () => {
     const server = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_JWT_SECRET: jwtSecret } })
     const secrets = new Set<string>([jwtSecret])
     try {
-      const alice = await registerUser(server.baseUrl)
-      const bob = await registerUser(server.baseUrl)
+      const alice = await signUp(server.baseUrl)
+      const bob = await signUp(server.baseUrl)
       for (const account of [alice, bob]) {
-        for (const value of [account.password, account.accessToken, account.refreshCookie, account.accessCookie]) secrets.add(value)
+        for (const value of [account.password, account.token, account.refreshCookie, account.accessCookie]) secrets.add(value)
       }
 
       // Log in again, and rotate the refresh cookie the way a browser tab does.
@@ -67,7 +67,7 @@ describe('server logs', () => {
         headers: { origin: server.baseUrl },
       })
       expect(byHttp.status).toBe(201)
-      const socket = await TestSocket.connect(server.baseUrl, { token: bob.accessToken, via: 'cookie' })
+      const socket = await TestSocket.connect(server.baseUrl, { token: bob.token, via: 'cookie' })
       const ack = await socket.request({ type: 'message.send', chatId: chat.body.id, content: 'hello over the socket', clientId: 'log-test-2' })
       expect(ack.type).toBe('ack')
       socket.ws.close()

@@ -1,6 +1,6 @@
 import { describe, expect, it, inject } from 'vitest'
 import type { RefreshResult, Session } from '../../shared/types/api'
-import { call, cookieHeader, loginUser, registerUser, setCookies } from '../harness/accounts'
+import { call, cookieHeader, loginUser, signUp, setCookies } from '../harness/api-client'
 
 const baseUrl = () => inject('baseUrl')
 const refreshWith = (refreshCookie: string, headers: Record<string, string> = {}) =>
@@ -9,7 +9,7 @@ const me = (token: string) => call(baseUrl(), '/api/auth/me', { token })
 
 describe('refresh', () => {
   it('rotates the refresh cookie and answers a working access token', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const result = await refreshWith(account.refreshCookie)
     expect(result.status).toBe(200)
     expect(result.body).toEqual({ accessToken: expect.any(String), accessTokenExpiresAt: expect.any(String), sessionId: account.auth.sessionId })
@@ -27,7 +27,7 @@ describe('refresh', () => {
   })
 
   it('gives two tabs refreshing at once each a working token', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const [a, b] = await Promise.all([refreshWith(account.refreshCookie), refreshWith(account.refreshCookie)])
     expect([a.status, b.status]).toEqual([200, 200])
     const refreshA = setCookies(a.response).chat_refresh!.value
@@ -41,7 +41,7 @@ describe('refresh', () => {
   })
 
   it('revokes the whole session when a rotated token is replayed after the 10 s grace', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const rotated = await refreshWith(account.refreshCookie)
     expect(rotated.status).toBe(200)
     const current = setCookies(rotated.response).chat_refresh!.value
@@ -52,11 +52,11 @@ describe('refresh', () => {
     // Every token of that session is dead now: the newest refresh token and the access tokens.
     expect((await refreshWith(current)).status).toBe(401)
     expect((await me(rotated.body.accessToken)).status).toBe(401)
-    expect((await me(account.accessToken)).status).toBe(401)
+    expect((await me(account.token)).status).toBe(401)
   }, 30_000)
 
   it('answers 401 unauthorized without a cookie or with a forged one', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     for (const cookie of [undefined, 'garbage', `${account.auth.sessionId}.${'x'.repeat(43)}`, `${'0'.repeat(24)}.${'x'.repeat(43)}`]) {
       const result = cookie === undefined
         ? await call(baseUrl(), '/api/auth/refresh', { method: 'POST' })
@@ -69,7 +69,7 @@ describe('refresh', () => {
   })
 
   it('applies the CSRF rule: a foreign Origin or a cross-site fetch is refused, the app origin passes', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const foreign = await refreshWith(account.refreshCookie, { origin: 'https://evil.example' })
     expect(foreign.status).toBe(403)
     expect(foreign.body).toMatchObject({ data: { code: 'forbidden_origin' } })
@@ -82,14 +82,14 @@ describe('refresh', () => {
 
 describe('CSRF on cookie-authenticated requests', () => {
   it('refuses a cookie-authenticated unsafe request from a foreign Origin while Bearer works', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const cookie = cookieHeader({ chat_access: account.accessCookie })
     const foreign = await call(baseUrl(), '/api/users/me', { method: 'PATCH', body: { bio: 'from evil' }, cookie, headers: { origin: 'https://evil.example' } })
     expect(foreign.status).toBe(403)
     expect(foreign.body).toMatchObject({ data: { code: 'forbidden_origin' } })
     const crossSite = await call(baseUrl(), '/api/users/me', { method: 'PATCH', body: { bio: 'from evil' }, cookie, headers: { 'sec-fetch-site': 'cross-site' } })
     expect(crossSite.status).toBe(403)
-    const bearer = await call(baseUrl(), '/api/users/me', { method: 'PATCH', body: { bio: 'by bearer' }, token: account.accessToken, headers: { origin: 'https://evil.example' } })
+    const bearer = await call(baseUrl(), '/api/users/me', { method: 'PATCH', body: { bio: 'by bearer' }, token: account.token, headers: { origin: 'https://evil.example' } })
     expect(bearer.status).toBe(200)
     const sameOrigin = await call(baseUrl(), '/api/users/me', { method: 'PATCH', body: { bio: 'same origin' }, cookie, headers: { origin: baseUrl() } })
     expect(sameOrigin.status).toBe(200)
@@ -102,15 +102,15 @@ describe('CSRF on cookie-authenticated requests', () => {
 
 describe('logout', () => {
   it('revokes the session, clears both cookies and stops its tokens at once', async () => {
-    const account = await registerUser(baseUrl())
-    const result = await call(baseUrl(), '/api/auth/logout', { method: 'POST', token: account.accessToken })
+    const account = await signUp(baseUrl())
+    const result = await call(baseUrl(), '/api/auth/logout', { method: 'POST', token: account.token })
     expect(result.status).toBe(204)
     const cookies = setCookies(result.response)
     expect(cookies.chat_access!.value).toBe('')
     expect(cookies.chat_access!.attributes).toMatch(/Max-Age=0/i)
     expect(cookies.chat_refresh!.attributes).toMatch(/Max-Age=0/i)
     expect(cookies.chat_refresh!.attributes).toMatch(/Path=\/api\/auth/i)
-    expect((await me(account.accessToken)).status).toBe(401)
+    expect((await me(account.token)).status).toBe(401)
     expect((await refreshWith(account.refreshCookie)).status).toBe(401)
   })
 
@@ -121,9 +121,9 @@ describe('logout', () => {
 
 describe('sessions', () => {
   it('lists live sessions with the current one marked, and revokes another at once', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const other = await loginUser(baseUrl(), account.username, account.password)
-    const list = await call<{ items: Session[] }>(baseUrl(), '/api/auth/sessions', { token: account.accessToken })
+    const list = await call<{ items: Session[] }>(baseUrl(), '/api/auth/sessions', { token: account.token })
     expect(list.status).toBe(200)
     expect(list.body.items).toHaveLength(2)
     expect(list.body.items.find(s => s.id === account.auth.sessionId)).toMatchObject({ current: true })
@@ -133,49 +133,49 @@ describe('sessions', () => {
     const expiresIn = new Date(list.body.items[0]!.expiresAt).getTime() - Date.now()
     expect(expiresIn).toBeGreaterThan(29 * 24 * 3600_000)
 
-    const revoke = await call(baseUrl(), `/api/auth/sessions/${other.body.sessionId}`, { method: 'DELETE', token: account.accessToken })
+    const revoke = await call(baseUrl(), `/api/auth/sessions/${other.body.sessionId}`, { method: 'DELETE', token: account.token })
     expect(revoke.status).toBe(204)
     expect((await me(other.body.accessToken)).status).toBe(401)
     expect((await refreshWith(setCookies(other.response).chat_refresh!.value)).status).toBe(401)
-    const after = await call<{ items: Session[] }>(baseUrl(), '/api/auth/sessions', { token: account.accessToken })
+    const after = await call<{ items: Session[] }>(baseUrl(), '/api/auth/sessions', { token: account.token })
     expect(after.body.items.map(s => s.id)).toEqual([account.auth.sessionId])
     // Revoking it again, someone else's session, an unknown or malformed id: 404.
-    const stranger = await registerUser(baseUrl())
+    const stranger = await signUp(baseUrl())
     for (const id of [other.body.sessionId, stranger.auth.sessionId, '0'.repeat(24), 'not-an-id']) {
-      const result = await call(baseUrl(), `/api/auth/sessions/${id}`, { method: 'DELETE', token: account.accessToken })
+      const result = await call(baseUrl(), `/api/auth/sessions/${id}`, { method: 'DELETE', token: account.token })
       expect(result.status, id).toBe(404)
       expect(result.body).toMatchObject({ data: { code: 'not_found' } })
     }
-    expect((await me(stranger.accessToken)).status).toBe(200)
+    expect((await me(stranger.token)).status).toBe(200)
   })
 
   it('revokes every session but the current one', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const others = await Promise.all([1, 2].map(() => loginUser(baseUrl(), account.username, account.password)))
-    const result = await call(baseUrl(), '/api/auth/sessions', { method: 'DELETE', token: account.accessToken })
+    const result = await call(baseUrl(), '/api/auth/sessions', { method: 'DELETE', token: account.token })
     expect(result.status).toBe(204)
     for (const other of others) expect((await me(other.body.accessToken)).status).toBe(401)
-    expect((await me(account.accessToken)).status).toBe(200)
-    const list = await call<{ items: Session[] }>(baseUrl(), '/api/auth/sessions', { token: account.accessToken })
+    expect((await me(account.token)).status).toBe(200)
+    const list = await call<{ items: Session[] }>(baseUrl(), '/api/auth/sessions', { token: account.token })
     expect(list.body.items.map(s => s.id)).toEqual([account.auth.sessionId])
   })
 })
 
 describe('password change', () => {
   it('changes the password and revokes every other session', async () => {
-    const account = await registerUser(baseUrl())
+    const account = await signUp(baseUrl())
     const other = await loginUser(baseUrl(), account.username, account.password)
-    const result = await call(baseUrl(), '/api/auth/password', { method: 'PUT', token: account.accessToken, body: { currentPassword: account.password, newPassword: 'a brand new password' } })
+    const result = await call(baseUrl(), '/api/auth/password', { method: 'PUT', token: account.token, body: { currentPassword: account.password, newPassword: 'a brand new password' } })
     expect(result.status).toBe(204)
     expect((await me(other.body.accessToken)).status).toBe(401)
-    expect((await me(account.accessToken)).status).toBe(200)
+    expect((await me(account.token)).status).toBe(200)
     expect((await loginUser(baseUrl(), account.username, account.password)).status).toBe(401)
     expect((await loginUser(baseUrl(), account.username, 'a brand new password')).status).toBe(200)
   })
 
   it('answers 403 invalid_credentials to a wrong current password, 400 to a weak new one', async () => {
-    const account = await registerUser(baseUrl())
-    const wrong = await call(baseUrl(), '/api/auth/password', { method: 'PUT', token: account.accessToken, body: { currentPassword: 'not-the-password', newPassword: 'a brand new password' } })
+    const account = await signUp(baseUrl())
+    const wrong = await call(baseUrl(), '/api/auth/password', { method: 'PUT', token: account.token, body: { currentPassword: 'not-the-password', newPassword: 'a brand new password' } })
     expect(wrong.status).toBe(403)
     expect(wrong.body).toMatchObject({ statusCode: 403, data: { code: 'invalid_credentials' } })
     for (const body of [
@@ -184,7 +184,7 @@ describe('password change', () => {
       { currentPassword: account.password, newPassword: 'long enough', extra: 1 },
       { currentPassword: { $ne: '' }, newPassword: 'long enough' },
     ]) {
-      expect((await call(baseUrl(), '/api/auth/password', { method: 'PUT', token: account.accessToken, body })).status).toBe(400)
+      expect((await call(baseUrl(), '/api/auth/password', { method: 'PUT', token: account.token, body })).status).toBe(400)
     }
     expect((await loginUser(baseUrl(), account.username, account.password)).status).toBe(200)
   })

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { Schema, type Connection } from 'mongoose'
 import { H3Error } from 'h3'
 import { withLock } from '../../server/utils/lock'
 import { conflictOnDuplicate } from '../../server/utils/errors'
-import { connectTestDatabase } from '../harness/db'
+import { connectDatabase, freshDatabaseUri } from '../harness/db'
 
 let connection: Connection
 
 beforeAll(async () => {
-  connection = await connectTestDatabase('concurrency')
+  connection = await connectDatabase(freshDatabaseUri(inject('mongoUri'), 'concurrency'))
 })
 afterAll(async () => {
   await connection.dropDatabase()

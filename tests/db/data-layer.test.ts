@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { Schema, type Connection } from 'mongoose'
-import { connectTestDatabase } from '../harness/db'
+import { connectDatabase, freshDatabaseUri } from '../harness/db'
 
 let connection: Connection
 
@@ -13,7 +13,7 @@ const itemSchema = new Schema({
 itemSchema.index({ chatId: 1, seq: 1 }, { unique: true })
 
 beforeAll(async () => {
-  connection = await connectTestDatabase('datalayer')
+  connection = await connectDatabase(freshDatabaseUri(inject('mongoUri'), 'datalayer'))
 })
 afterAll(async () => {
   await connection.dropDatabase()

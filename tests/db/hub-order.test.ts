@@ -6,6 +6,7 @@ import { messagesBySeq, sendMessage } from '../../server/services/messages'
 import { Message as MessageModel, messageIdFor } from '../../server/models/message'
 import { publishToChat } from '../../server/services/realtime/bus'
 import { register, startHub, subscribeChats, unregister, type Connection } from '../../server/services/realtime/hub'
+import { eventually } from '../harness/api-client'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
 // The hub of one instance, driven through the in-process bus: whatever order a chat's
@@ -44,14 +45,6 @@ function createdSeqs(frames: ServerFrame[]): number[] {
 function publishCreated(chatId: string, seq: number): Promise<void> {
   const message = { id: messageIdFor(chatId, seq).toHexString(), chatId, seq, content: `m${seq}` } as Message
   return publishToChat(chatId, { type: 'message.created', chatId, message })
-}
-
-async function until(condition: () => boolean, what: string, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
 }
 
 async function groupOf(): Promise<{ chatId: string, ana: Awaited<ReturnType<typeof createTestUser>> }> {
@@ -93,7 +86,7 @@ describe('one message order per chat on an instance', () => {
     })
     const { message } = await sendMessage(ana, chatId, { content: 'published' })
     expect(message.seq).toBe(2)
-    await until(() => createdSeqs(socket.frames).length === 2, 'both messages')
+    await eventually(() => createdSeqs(socket.frames).length === 2, 10_000, 'both messages')
     expect(createdSeqs(socket.frames)).toEqual([1, 2])
     const first = socket.frames.find(frame => frame.type === 'message.created')
     expect(first).toMatchObject({ message: { id: messageIdFor(chatId, 1).toHexString(), content: 'stored only', sender: { id: ana.userId } } })
@@ -104,7 +97,7 @@ describe('one message order per chat on an instance', () => {
     const socket = openSocket(ana.userId)
     subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
     await publishCreated(chatId, 2)
-    await until(() => createdSeqs(socket.frames).length === 1, 'seq 2 after the gap is given up')
+    await eventually(() => createdSeqs(socket.frames).length === 1, 10_000, 'seq 2 after the gap is given up')
     await publishCreated(chatId, 1) // too late: seq 2 went out already
     await publishCreated(chatId, 3)
     expect(createdSeqs(socket.frames)).toEqual([2, 3])

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createChat, forgetDeletedUser, leaveChat, listChats, readyChats, userChatIds } from '../../server/services/chats'
 import { UserChatEntry, UserChats, userChatEntryId } from '../../server/models/chat'
+import { eventually } from '../harness/api-client'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
 // The per-user chat list is a log of numbered entries plus a folded snapshot: what
@@ -16,14 +17,6 @@ afterAll(async () => {
 
 async function snapshotOf(userId: string) {
   return UserChats.findById(userId).lean().exec()
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
 }
 
 describe('the per-user chat list on the embedded engine', () => {
@@ -45,7 +38,7 @@ describe('the per-user chat list on the embedded engine', () => {
     await UserChats.updateOne({ _id: ana.userId }, { $set: { chatIds: [ids[0]], through: 1 } }).exec()
     expect((await readyChats(ana.userId)).map(chat => chat.id)).toEqual(ids)
     expect((await listChats(ana, { limit: 10 })).items.map(chat => chat.id).sort()).toEqual([...ids].sort())
-    await until(async () => (await snapshotOf(ana.userId))?.through === 3, 'the snapshot refresh')
+    await eventually(async () => (await snapshotOf(ana.userId))?.through === 3, 10_000, 'the snapshot refresh')
     expect((await snapshotOf(ana.userId))?.chatIds).toEqual(ids)
   })
 

@@ -1,11 +1,11 @@
 import { expect, test, type Page } from '@playwright/test'
+import { signUp, uniqueName } from '../harness/api-client'
 import { linkIn, waitForMail } from '../harness/mailbox'
 import { openPage as open } from './open-page'
 
 // The shared test server mails through a real SMTP sink on loopback; its mails are in
 // the file PARLEY_TEST_MAILBOX (see scripts/lib/stack.mjs).
 const mailbox = () => process.env.PARLEY_TEST_MAILBOX ?? ''
-const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`
 
 async function logIn(page: Page, login: string, password: string) {
   await open(page, '/login')
@@ -16,7 +16,7 @@ async function logIn(page: Page, login: string, password: string) {
 }
 
 test('register, confirm the email through the mailed link, log out and log in again', async ({ page }) => {
-  const username = unique('e2e')
+  const username = uniqueName('e2e')
   const email = `${username}@example.com`
   const password = 'a long enough password'
 
@@ -46,10 +46,9 @@ test('register, confirm the email through the mailed link, log out and log in ag
 })
 
 test('forgot password: the mailed link sets a new password that logs in', async ({ page }) => {
-  const username = unique('reset')
+  const username = uniqueName('reset')
   const email = `${username}@example.com`
-  const created = await page.request.post('/api/auth/register', { data: { username, email, password: 'the old password' } })
-  expect(created.status()).toBe(201)
+  await signUp(page.request, { username, email, password: 'the old password' })
   await page.context().clearCookies()
 
   await open(page, '/forgot-password')
@@ -73,15 +72,14 @@ test('forgot password: the mailed link sets a new password that logs in', async 
 })
 
 test('revoking another session from /settings sends that browser to /login', async ({ browser }) => {
-  const username = unique('rev')
+  const username = uniqueName('rev')
   const password = 'a long enough password'
   const first = await browser.newContext()
   const second = await browser.newContext()
   try {
     const pageA = await first.newPage()
     const pageB = await second.newPage()
-    const created = await pageA.request.post('/api/auth/register', { data: { username, password } })
-    expect(created.status()).toBe(201)
+    await signUp(pageA.request, { username, password })
     await logIn(pageB, username, password)
     await open(pageB, '/settings')
     await expect(pageB.getByLabel('Display name')).toBeVisible()
@@ -105,7 +103,7 @@ test('revoking another session from /settings sends that browser to /login', asy
 })
 
 test('continue as guest', async ({ page }) => {
-  const name = unique('guest')
+  const name = uniqueName('guest')
   await open(page, '/login')
   await page.getByLabel('Guest name').fill(name)
   await page.getByRole('button', { name: 'Continue as guest' }).click()
@@ -115,7 +113,7 @@ test('continue as guest', async ({ page }) => {
 })
 
 test('a guest deletes their account without a password, and the name is free again', async ({ page }) => {
-  const name = unique('gone')
+  const name = uniqueName('gone')
   await open(page, '/login')
   await page.getByLabel('Guest name').fill(name)
   await page.getByRole('button', { name: 'Continue as guest' }).click()
@@ -137,9 +135,8 @@ test('a reload after the access token expired restores the session from the refr
     if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(message.text())
   })
   page.on('pageerror', error => problems.push(error.message))
-  const username = unique('stale')
-  const created = await page.request.post('/api/auth/register', { data: { username, password: 'a long enough password' } })
-  expect(created.status()).toBe(201)
+  const username = uniqueName('stale')
+  await signUp(page.request, { username, password: 'a long enough password' })
   // The access cookie outlives its 15-minute token: stand in an expired one.
   await context.addCookies([{ name: 'chat_access', value: 'an.expired.token', url: baseURL!, httpOnly: true, sameSite: 'Lax' }])
   await open(page, '/settings')

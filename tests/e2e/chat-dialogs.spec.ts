@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, menuItem, openApp, signUp, uniqueName } from './chat-helpers'
+import { uniqueName } from '../harness/api-client'
+import { closeAll, menuItem, openApp, signUpPerson } from './chat-helpers'
 
 test('a taken channel name is said next to the name, and the dialog stays open to fix it', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
   const taken = uniqueName('taken')
   const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: taken } })
   expect(created.status()).toBe(201)

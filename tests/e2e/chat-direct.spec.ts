@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUp } from './chat-helpers'
+import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   await openApp(ben)
 
   // Ana finds Ben in the people directory and writes to him.
@@ -37,8 +37,8 @@ test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
 })
 
 test('typing shows for the other person and then goes away', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)
@@ -53,8 +53,8 @@ test('typing shows for the other person and then goes away', async ({ browser, b
 })
 
 test('the unread badge rises with new messages and clears when the chat is opened', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ben, ana)
   await openApp(ana, '/people')
   await openApp(ben, `/chats/${chat.id}`)
@@ -82,8 +82,8 @@ test('the unread badge rises with new messages and clears when the chat is opene
 })
 
 test('markup in a message is shown as text and never runs', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)
@@ -100,8 +100,8 @@ test('markup in a message is shown as text and never runs', async ({ browser, ba
 })
 
 test('"Seen" under the last message survives a reload, in direct chats and groups', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const direct = await createDirectChat(ana, ben)
   const group = await createGroupChat(ana, 'Seen club', [ben])
   await postMessage(ana, direct.id, 'Did you see this?')

@@ -1,9 +1,9 @@
 import { expect, test, type Response } from '@playwright/test'
-import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('a link in a message is clickable and opens in a new tab without the opener', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)
@@ -21,8 +21,8 @@ test('a link in a message is clickable and opens in a new tab without the opener
 })
 
 test('fenced code keeps its layout, scrolls sideways, and is highlighted by a script loaded only when needed', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   const scripts: string[] = []
   const record = async (response: Response) => {
@@ -67,8 +67,8 @@ test('fenced code keeps its layout, scrolls sideways, and is highlighted by a sc
 })
 
 test('pasted text keeps its line breaks, and Ctrl+B makes the selection bold', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await ana.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
   await openApp(ana, `/chats/${chat.id}`)
@@ -92,8 +92,8 @@ test('pasted text keeps its line breaks, and Ctrl+B makes the selection bold', a
 })
 
 test('a script payload stays text and opens no dialog', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)

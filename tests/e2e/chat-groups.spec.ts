@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createGroupChat, menuItem, messageRows, openApp, send, signUp, uniqueName } from './chat-helpers'
+import { uniqueName } from '../harness/api-client'
+import { chatList, closeAll, composer, createGroupChat, menuItem, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('a group is created and renamed, and its members see both live', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
-  const cleo = await signUp(browser, baseURL, 'Cleo')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cleo = await signUpPerson(browser, baseURL, 'Cleo')
   await openApp(ben)
   await openApp(cleo)
   await openApp(ana, '/people')
@@ -44,8 +45,8 @@ test('a group is created and renamed, and its members see both live', async ({ b
 })
 
 test('a channel is joined from the directory', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const name = uniqueName('hikers')
   const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name, topic: 'Trails and peaks' } })
   expect(created.status()).toBe(201)
@@ -64,9 +65,9 @@ test('a channel is joined from the directory', async ({ browser, baseURL }) => {
 })
 
 test('group members are added, made admin and removed live; leaving and deleting ask first', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
-  const cleo = await signUp(browser, baseURL, 'Cleo')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cleo = await signUpPerson(browser, baseURL, 'Cleo')
   const group = await createGroupChat(ana, 'Book club', [ben])
   await openApp(ana, `/chats/${group.id}`)
   await openApp(ben, '/')

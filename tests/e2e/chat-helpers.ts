@@ -1,5 +1,6 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
-import type { AuthResult, Chat } from '../../shared/types/api'
+import type { Chat } from '../../shared/types/api'
+import { signUp, uniqueName } from '../harness/api-client'
 
 export interface Person {
   id: string
@@ -11,31 +12,20 @@ export interface Person {
   dialogs: string[]
 }
 
-let counter = 0
-
-/** A unique, valid username (3-32 of [A-Za-z0-9_.-]). */
-export function uniqueName(prefix: string): string {
-  counter++
-  return `${prefix}_${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 5)}`.slice(0, 32)
-}
-
 /**
  * A person in their own browser context, signed up through the API from inside that
  * context so the session cookies land there (fast, and the UI starts signed in).
  */
-export async function signUp(browser: Browser, baseURL: string | undefined, displayName: string, options: { viewport?: { width: number, height: number } } = {}): Promise<Person> {
+export async function signUpPerson(browser: Browser, baseURL: string | undefined, displayName: string, options: { viewport?: { width: number, height: number } } = {}): Promise<Person> {
   const context = await browser.newContext({ baseURL, ...(options.viewport ? { viewport: options.viewport, isMobile: true, hasTouch: true } : {}) })
-  const username = uniqueName(displayName.toLowerCase())
-  const response = await context.request.post('/api/auth/register', { data: { username, password: 'correct horse battery staple', displayName } })
-  expect(response.status(), await response.text()).toBe(201)
-  const { user } = await response.json() as AuthResult
+  const { id, username } = await signUp(context.request, { username: uniqueName(displayName.toLowerCase()), displayName })
   const page = await context.newPage()
   const dialogs: string[] = []
   page.on('dialog', async (dialog) => {
     dialogs.push(dialog.message())
     await dialog.dismiss()
   })
-  return { id: user.id, username, displayName, context, page, dialogs }
+  return { id, username, displayName, context, page, dialogs }
 }
 
 export async function createDirectChat(from: Person, to: Person): Promise<Chat> {

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, createDirectChat, messageLog, messageRows, openApp, postMessage, signUp } from './chat-helpers'
+import { closeAll, createDirectChat, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 const label = (n: number) => `Message ${String(n).padStart(3, '0')}`
 
 test('older history loads on scrolling up without moving the view, and a search result opens at its message', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ben, ana)
   for (let n = 1; n <= 80; n++) await postMessage(ben, chat.id, label(n))
   // Ana has read it all, so the chat opens at the end rather than at an unread divider.

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, composer, createDirectChat, messageRows, openApp, postMessage, signUp } from './chat-helpers'
+import { closeAll, composer, createDirectChat, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 test('a message can be answered from the keyboard alone', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ben, ana)
   await postMessage(ben, chat.id, 'Lunch at noon?')
   await openApp(ana, `/chats/${chat.id}`)

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, composer, menuItem, createDirectChat, messageRows, openApp, send, signUp } from './chat-helpers'
+import { closeAll, composer, createDirectChat, menuItem, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('an edit, a reaction and a delete are seen live by the other person', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)
@@ -42,8 +42,8 @@ test('an edit, a reaction and a delete are seen live by the other person', async
 })
 
 test('a reply quotes the original, and clicking the quote jumps to it', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, messageRows, openApp, postMessage, send, signUp } from './chat-helpers'
+import { chatList, closeAll, composer, createDirectChat, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 const phone = { width: 390, height: 844 }
 
 test('on a phone the list and the conversation are separate screens', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana', { viewport: phone })
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport: phone })
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ben, ana)
   await postMessage(ben, chat.id, 'Are you on your phone?')
 

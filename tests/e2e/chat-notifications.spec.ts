@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, createDirectChat, createGroupChat, openApp, postMessage, signUp, type Person } from './chat-helpers'
+import { chatList, closeAll, createDirectChat, createGroupChat, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 interface Shown { title: string, body: string | undefined }
 
@@ -38,8 +38,8 @@ async function watchNotifications(person: Person, baseURL: string) {
 }
 
 test('a new message notifies while the tab is hidden, once turned on, and never while it is visible', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const direct = await createDirectChat(ben, ana)
   const group = await createGroupChat(ben, 'Night owls', [ana])
   const notifications = await watchNotifications(ana, baseURL!)

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('a message sent while offline waits as pending and is delivered once back online', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)
@@ -29,8 +29,8 @@ test('a message sent while offline waits as pending and is delivered once back o
 })
 
 test('a pending message survives a reload and is delivered once', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   await openApp(ana, `/chats/${chat.id}`)
   await openApp(ben, `/chats/${chat.id}`)
@@ -52,8 +52,8 @@ test('a pending message survives a reload and is delivered once', async ({ brows
 })
 
 test('after reconnecting, what was missed (a new message, an edit, a delete) arrives without a reload', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
   const post = async (content: string) => (await (await ben.context.request.post(`/api/chats/${chat.id}/messages`, { data: { content } })).json()) as { id: string }
   const typo = await post('Meet at the statoin')

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test'
 import type { Message } from '../../shared/types/api'
-import { closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUp } from './chat-helpers'
+import { closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const group = await createGroupChat(ben, 'Hiking crew', [ana])
 
   // Ana's socket passes through a relay the test can pause, so the news of her removal

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { closeAll, signUp } from './chat-helpers'
+import { closeAll, signUpPerson } from './chat-helpers'
 
 /** Opens /settings and waits until Vue has hydrated it (typing earlier would be lost). */
 async function openSettings(page: Page) {
@@ -11,7 +11,7 @@ async function openSettings(page: Page) {
 }
 
 test('the profile and the password are saved from /settings, and stay saved after a reload', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
   const { page } = ana
   await openSettings(page)
 
@@ -38,7 +38,7 @@ test('the profile and the password are saved from /settings, and stay saved afte
 })
 
 test('deleting the account asks for the password in a dialog, then signs out', async ({ browser, baseURL }) => {
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const { page } = ben
   await openSettings(page)
 

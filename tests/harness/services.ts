@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import mongoose, { Types } from 'mongoose'
 import { inject } from 'vitest'
+import { uniqueName } from './api-client'
+import { connectDefaultDatabase, freshDatabaseUri } from './db'
 import { UserKeyModel, UserModel, usernameKey } from '../../server/models/user'
 import type { Actor } from '../../server/services/access'
 import { loadServerConfig, type RuntimeConfigInput } from '../../server/utils/config'
@@ -15,9 +16,7 @@ export interface CommandRecord { name: string, collection: string, filter: unkno
 
 export async function connectServices(prefix: string, options: { monitorCommands?: boolean, config?: RuntimeConfigInput } = {}): Promise<typeof mongoose> {
   loadServerConfig(options.config ?? TEST_SERVER_CONFIG)
-  const uri = new URL(inject('mongoUri'))
-  uri.pathname = `/${prefix}_${randomBytes(4).toString('hex')}`
-  await mongoose.connect(uri.toString(), { serverSelectionTimeoutMS: 5_000, monitorCommands: options.monitorCommands ?? false })
+  await connectDefaultDatabase(freshDatabaseUri(inject('mongoUri'), prefix), options)
   const chats = await import('../../server/models/chat')
   const messages = await import('../../server/models/message')
   await Promise.all([chats.Chat, chats.Membership, chats.UserChats, chats.ChatKey, messages.Message, messages.MessageChange, messages.ClientIdKey].map(model => model.createIndexes()))
@@ -31,9 +30,9 @@ export async function disconnectServices(): Promise<void> {
   await mongoose.disconnect()
 }
 
-let userCounter = 0
+/** A user stored directly (service tests run without a server, so without sign-up). */
 export async function createTestUser(role: Actor['role'] = 'user'): Promise<Actor & { username: string }> {
-  const username = `u${Date.now().toString(36)}${(userCounter++).toString(36)}${randomBytes(2).toString('hex')}`
+  const username = uniqueName()
   const user = await UserModel.create({ _id: new Types.ObjectId(), username, usernameLower: username.toLowerCase(), displayName: username, role })
   await UserKeyModel.create({ _id: usernameKey(username), userId: user._id })
   return { userId: String(user._id), role, username }
