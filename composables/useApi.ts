@@ -1,25 +1,8 @@
 import type { FetchOptions } from 'ofetch'
-import type { ApiErrorBody } from '~~/shared/errors'
 
 export type ApiOptions = FetchOptions<'json'> & {
   /** Do not try a token refresh on 401 (the auth routes themselves). */
   skipRefresh?: boolean
-}
-
-/** An API failure, carrying the contract's error body. */
-export class ApiError extends Error {
-  constructor(readonly body: ApiErrorBody) {
-    super(body.message)
-    this.name = 'ApiError'
-  }
-
-  get code() {
-    return this.body.data.code
-  }
-
-  get statusCode() {
-    return this.body.statusCode
-  }
 }
 
 /**

@@ -5,22 +5,9 @@
  */
 export function useDirectChat() {
   const chats = useChatsStore()
-  const snackbar = useSnackbarStore()
-  const opening = ref<string | null>(null)
-
-  async function openWith(userId: string) {
-    opening.value = userId
-    try {
-      const chat = await chats.create({ type: 'direct', userId })
-      await navigateTo(`/chats/${chat.id}`)
-    }
-    catch (error) {
-      snackbar.notifyError(error)
-    }
-    finally {
-      opening.value = null
-    }
-  }
-
+  const { busyWith: opening, run: openWith } = useAction(async (userId: string) => {
+    const chat = await chats.create({ type: 'direct', userId })
+    await navigateTo(`/chats/${chat.id}`)
+  })
   return { opening, openWith }
 }

@@ -31,7 +31,7 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>) {
       nextCursor.value = page.nextCursor
     }
     catch (error) {
-      if (request === latestRequest) snackbar.notify(failureText(error), { color: 'error' })
+      if (request === latestRequest) snackbar.notifyError(error)
     }
     finally {
       if (request === latestRequest) loading.value = false

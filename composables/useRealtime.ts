@@ -209,7 +209,7 @@ async function connect() {
         await api('/api/auth/me')
       }
       catch (error) {
-        if (failureOf(error).statusCode === 401) {
+        if (toApiErrorBody(error).statusCode === 401) {
           stop()
           return
         }

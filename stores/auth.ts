@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
-import type { AuthResult, Me, RefreshResult, Session } from '~~/shared/types/api'
-import type { GuestInput, LoginInput, RegisterInput } from '~~/shared/schemas/auth'
+import type { AuthResult, Me, RefreshResult, Session } from '#shared/types/api'
+import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth'
 
 /** Renew the access token this long before it expires. */
 const RENEW_AHEAD_MS = 60_000

@@ -100,7 +100,7 @@ export const useOutboxStore = defineStore('outbox', () => {
             onDelivered(message)
           }
           catch (error) {
-            const failure = failureOf(error)
+            const failure = toApiErrorBody(error)
             if (isTransientFailure(failure)) {
               scheduleRetry()
               return

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import type { ApiErrorBody } from '~~/shared/errors'
+import type { ApiErrorBody } from '#shared/errors'
 
 export type SnackbarColor = 'error' | 'success' | 'info' | 'warning'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { Page } from '~~/shared/types/api'
+import type { Page } from '#shared/types/api'
 import { usePagedSearch } from '~~/composables/usePagedSearch'
 
 interface Pending { query: string, resolve: (page: Page<string>) => void }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '~~/composables/useApi'
+import { ApiError } from '~~/utils/errors'
 
 describe('snackbar', () => {
   it('tells a failed API call in the server\'s own words, not a generic one', () => {

@@ -1,0 +1,60 @@
+import { DEFAULT_ERROR_MESSAGES, isApiErrorBody, type ApiErrorBody } from '#shared/errors'
+
+/**
+ * The client's one error module: every failure becomes the contract's error body
+ * (`shared/errors.ts`), told to the person in one sentence. Reporting it is
+ * `useSnackbarStore().notifyError` (or `useAction`, which calls it).
+ */
+
+/** An API failure, carrying the contract's error body (thrown by `useApi`). */
+export class ApiError extends Error {
+  constructor(readonly body: ApiErrorBody) {
+    super(body.message)
+    this.name = 'ApiError'
+  }
+
+  get code() {
+    return this.body.data.code
+  }
+
+  get statusCode() {
+    return this.body.statusCode
+  }
+}
+
+/**
+ * Any failure as the contract's error body: `ApiError` carries it in `body`, a raw
+ * `$fetch` error in `data`; network failures and the unexpected get a generic one.
+ */
+export function toApiErrorBody(error: unknown): ApiErrorBody {
+  if (isApiErrorBody(error)) return error
+  const { data, body } = (error ?? {}) as { data?: unknown, body?: unknown }
+  if (isApiErrorBody(body)) return body
+  if (isApiErrorBody(data)) return data
+  const statusCode = Number((error as { statusCode?: unknown, status?: unknown } | null)?.statusCode ?? (error as { status?: unknown } | null)?.status) || 0
+  if (statusCode === 0) {
+    return { statusCode: 0, message: 'Cannot reach the server. Check your connection.', data: { code: 'unavailable' } }
+  }
+  return { statusCode, message: DEFAULT_ERROR_MESSAGES.internal_error, data: { code: statusCode >= 500 ? 'internal_error' : 'validation_failed' } }
+}
+
+/** A sentence for people: the first validation issue when there is one. */
+export function describeApiError(body: ApiErrorBody): string {
+  const issue = body.data.issues?.[0]
+  if (body.data.code === 'validation_failed' && issue) {
+    const field = issue.path.join('.')
+    return field ? `${field}: ${issue.message}` : issue.message
+  }
+  return body.message
+}
+
+/** A sentence for the person about any failure (for a failure told in place, not in the snackbar). */
+export function failureText(error: unknown): string {
+  return describeApiError(toApiErrorBody(error))
+}
+
+/** Whether trying again later may work: no answer (offline), rate limited, or server trouble. */
+export function isTransientFailure(body: ApiErrorBody): boolean {
+  const status = body.statusCode
+  return status === 0 || status === 401 || status === 408 || status === 429 || status >= 500
+}
