@@ -1,0 +1,149 @@
+import type { Chat, Message } from '#shared/types/api'
+
+/** What the conversation asks of its message list. */
+export interface MessageListHandle {
+  scrollToSeq: (seq: number) => boolean
+  scrollToBottom: () => void
+}
+
+/**
+ * One open chat: loads it (and its history) whenever `chatId` or `around` changes,
+ * tells "missing" when it is gone, and offers what the conversation's parts need:
+ * the held messages and pending ones, names, the "Seen" label, the typing line, the
+ * reply/edit target, jumping to a message or to the latest, sending, saving an edit,
+ * reacting and joining. Failures go to the snackbar (`useAction`).
+ * Proven by the e2e suite (tests/e2e/chat-*.spec.ts).
+ */
+export function useConversation(source: { readonly chatId: string, readonly around: number | null }, list: Readonly<Ref<MessageListHandle | null>>) {
+  const auth = useAuthStore()
+  const chats = useChatsStore()
+  const messages = useMessagesStore()
+  const outbox = useOutboxStore()
+  const presence = usePresenceStore()
+  const snackbar = useSnackbarStore()
+
+  const state = ref<'loading' | 'ready' | 'missing'>('loading')
+  const unreadAfterSeq = ref<number | null>(null)
+  const focusSeq = ref<number | null>(null)
+  const replyTo = ref<Message | null>(null)
+  const editing = ref<Message | null>(null)
+
+  const chat = computed<Chat | undefined>(() => chats.byId[source.chatId])
+  const viewerId = computed(() => auth.user?.id ?? null)
+  const window = computed(() => messages.windows[source.chatId])
+  const held = computed(() => messages.messagesOf(source.chatId))
+  const pending = computed(() => outbox.pendingIn(source.chatId))
+  const joined = computed(() => !!chat.value?.membership)
+  const canModerate = computed(() => auth.user?.role === 'admin' || chat.value?.membership?.role === 'owner' || chat.value?.membership?.role === 'admin')
+  const typingLine = computed(() => typingSentence(presence.typingIn(source.chatId).filter(id => id !== viewerId.value).map(nameOf)))
+
+  function nameOf(userId: string): string {
+    if (userId === viewerId.value) return 'You'
+    const member = chats.members[source.chatId]?.find(entry => entry.user.id === userId)
+    return member?.user.displayName ?? presence.names[userId] ?? chat.value?.peer?.displayName ?? 'Someone'
+  }
+
+  function seenLabel(seq: number): string | null {
+    const current = chat.value
+    if (!current || current.type === 'channel') return null
+    const readers = chats.seenBy(source.chatId, seq)
+    if (readers.length === 0) return null
+    if (current.type === 'direct') return 'Seen'
+    return readers.length <= 3 ? `Seen by ${readers.map(nameOf).join(', ')}` : `Seen by ${readers.length}`
+  }
+
+  async function open(chatId: string, around: number | null) {
+    state.value = 'loading'
+    chats.activeChatId = chatId
+    replyTo.value = null
+    editing.value = null
+    focusSeq.value = around
+    try {
+      const detail = await chats.fetchChat(chatId)
+      if (chatId !== source.chatId) return
+      const membership = detail.membership
+      unreadAfterSeq.value = membership && membership.unreadCount > 0 ? membership.lastReadSeq : null
+      // Roles, presence and read positions of the people here (a channel's may be many).
+      if (detail.type !== 'channel') void chats.loadMembers(chatId).catch(() => {})
+      // A held history is live already; a search result or a first visit loads a page.
+      if (around !== null || !messages.isLoaded(chatId)) await messages.open(chatId, around)
+      if (chatId === source.chatId) state.value = 'ready'
+    }
+    catch (error) {
+      if (chatId !== source.chatId) return
+      if (toApiErrorBody(error).statusCode === 404) {
+        state.value = 'missing'
+        chats.remove(chatId)
+      }
+      else {
+        snackbar.notifyError(error)
+        state.value = 'ready'
+      }
+    }
+  }
+
+  watch(() => [source.chatId, source.around] as const, ([chatId, around]) => void open(chatId, around), { immediate: true })
+  onBeforeUnmount(() => {
+    if (chats.activeChatId === source.chatId) chats.activeChatId = null
+  })
+
+  function onRead(seq: number) {
+    if (joined.value) void chats.markRead(source.chatId, seq)
+  }
+
+  const { run: jumpTo } = useAction(async (seq: number) => {
+    focusSeq.value = seq
+    if (list.value?.scrollToSeq(seq)) return
+    await messages.open(source.chatId, seq)
+    await nextTick()
+    list.value?.scrollToSeq(seq)
+  })
+
+  const { run: jumpToLatest } = useAction(async () => {
+    focusSeq.value = null
+    await messages.open(source.chatId)
+    await nextTick()
+    list.value?.scrollToBottom()
+  })
+
+  async function send(content: string) {
+    if (window.value?.hasMoreAfter) await jumpToLatest()
+    outbox.enqueue(source.chatId, content, replyTo.value?.id ?? null)
+    replyTo.value = null
+  }
+
+  const { run: saveEdit } = useAction((message: Message, content: string) => messages.edit(message, content))
+
+  async function save(message: Message, content: string) {
+    editing.value = null
+    if (content !== message.content) await saveEdit(message, content)
+  }
+
+  const { run: react } = useAction((message: Message, emoji: string) => messages.toggleReaction(message, emoji))
+
+  const { busy: joining, run: join } = useAction(async () => {
+    await chats.join(source.chatId)
+    await messages.open(source.chatId)
+  })
+
+  function startReply(message: Message) {
+    editing.value = null
+    replyTo.value = message
+  }
+
+  function startEdit(message: Message) {
+    replyTo.value = null
+    editing.value = message
+  }
+
+  function cancelCompose() {
+    replyTo.value = null
+    editing.value = null
+  }
+
+  return {
+    state, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq,
+    replyTo, editing, nameOf, seenLabel, onRead, jumpTo, jumpToLatest, send, save, react, joining, join,
+    startReply, startEdit, cancelCompose,
+  }
+}

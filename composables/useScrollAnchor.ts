@@ -1,0 +1,155 @@
+import type { Message } from '#shared/types/api'
+
+/** What the scroll anchoring reads of the message list (its props). */
+export interface ScrollAnchorSource {
+  readonly chatId: string
+  readonly messages: Message[]
+  readonly pending: readonly unknown[]
+  readonly viewerId: string | null
+  readonly loading: boolean
+  /** The message to show (search result, reply target), or null for the unread divider or the end. */
+  readonly focusSeq: number | null
+  readonly hasMoreBefore: boolean
+  readonly hasMoreAfter: boolean
+  readonly loadOlder: () => Promise<number>
+  readonly loadNewer: () => Promise<number>
+}
+
+/** Within this many pixels of the end counts as at the bottom (new messages are followed). */
+const BOTTOM_SLACK_PX = 80
+/** Closer than this to the top loads the older page. */
+const TOP_LOAD_PX = 300
+
+/**
+ * Where a scrolled message log stands and keeps standing: a chat opens on the focused
+ * message, the unread divider or the end; new messages are followed while the reader is
+ * at the bottom (or sent them) and counted in `unseenCount` otherwise; older pages load
+ * near the top without moving what is on screen, newer ones at the bottom; and the last
+ * message whose top is on screen is reported read (`onRead`) while the tab is visible.
+ * Elements carry `data-seq`; the unread divider `data-unread-divider`.
+ * Proven by tests/components/scroll-anchor.test.ts and tests/e2e/chat-history.spec.ts.
+ */
+export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: ScrollAnchorSource, onRead: (seq: number) => void) {
+  const atBottom = ref(true)
+  const unseenCount = ref(0)
+
+  function isAtBottom(element: HTMLElement) {
+    return element.scrollHeight - element.scrollTop - element.clientHeight < BOTTOM_SLACK_PX
+  }
+
+  function scrollToBottom() {
+    const element = scroller.value
+    if (element) element.scrollTop = element.scrollHeight
+    unseenCount.value = 0
+  }
+
+  /** Centres a message (search result, replied-to message); false when it is not held. */
+  function scrollToSeq(seq: number): boolean {
+    const target = scroller.value?.querySelector<HTMLElement>(`[data-seq="${seq}"]`)
+    if (!target) return false
+    target.scrollIntoView({ block: 'center' })
+    return true
+  }
+
+  /** Marks read up to the last message whose top is on screen, while the tab is visible. */
+  function reportRead() {
+    const element = scroller.value
+    if (!element || document.visibilityState !== 'visible') return
+    const bottom = element.getBoundingClientRect().bottom
+    let lastVisible: number | null = null
+    for (const node of element.querySelectorAll<HTMLElement>('[data-seq]')) {
+      if (node.getBoundingClientRect().top < bottom) lastVisible = Number(node.dataset.seq)
+      else break
+    }
+    if (lastVisible !== null) onRead(lastVisible)
+  }
+
+  let loadingOlder = false
+  async function maybeLoadOlder() {
+    const element = scroller.value
+    if (!element || loadingOlder || !source.hasMoreBefore || element.scrollTop > TOP_LOAD_PX) return
+    loadingOlder = true
+    // Keep the messages on screen where they are while older ones are added above.
+    const fromBottom = element.scrollHeight - element.scrollTop
+    try {
+      const added = await source.loadOlder()
+      if (added > 0) {
+        await nextTick()
+        element.scrollTop = element.scrollHeight - fromBottom
+      }
+    }
+    catch {
+      // The next scroll tries again.
+    }
+    finally {
+      loadingOlder = false
+    }
+  }
+
+  let loadingNewer = false
+  async function maybeLoadNewer() {
+    const element = scroller.value
+    if (!element || loadingNewer || !source.hasMoreAfter || !isAtBottom(element)) return
+    loadingNewer = true
+    try {
+      await source.loadNewer()
+    }
+    catch {
+      // The next scroll tries again.
+    }
+    finally {
+      loadingNewer = false
+    }
+  }
+
+  function onScroll() {
+    const element = scroller.value
+    if (!element) return
+    atBottom.value = isAtBottom(element)
+    if (atBottom.value) unseenCount.value = 0
+    void maybeLoadOlder()
+    void maybeLoadNewer()
+    reportRead()
+  }
+
+  // New messages at the end: follow them if the reader was at the bottom, else count them.
+  watch(() => [source.messages.at(-1)?.seq, source.pending.length] as const, async ([lastSeq], [previousSeq]) => {
+    const wasAtBottom = atBottom.value
+    const mineArrived = source.messages.at(-1)?.sender.id === source.viewerId || source.pending.length > 0
+    await nextTick()
+    if (wasAtBottom || mineArrived) scrollToBottom()
+    else if (lastSeq !== undefined && previousSeq !== undefined && lastSeq > previousSeq) unseenCount.value += lastSeq - previousSeq
+    reportRead()
+  })
+
+  /** Where the view starts when a chat opens: the focused message, the unread divider, or the end. */
+  async function placeInitialView() {
+    await nextTick()
+    const element = scroller.value
+    if (!element) return
+    if (source.focusSeq === null || !scrollToSeq(source.focusSeq)) {
+      const divider = element.querySelector<HTMLElement>('[data-unread-divider]')
+      if (divider) divider.scrollIntoView({ block: 'start' })
+      else scrollToBottom()
+    }
+    atBottom.value = isAtBottom(element)
+    reportRead()
+    void maybeLoadOlder()
+  }
+
+  let placedFor: string | null = null
+  watch(() => [source.chatId, source.loading, source.messages.length, source.focusSeq] as const, () => {
+    const key = `${source.chatId}:${source.focusSeq ?? ''}`
+    if (source.loading || placedFor === key || (source.messages.length === 0 && source.pending.length === 0)) return
+    placedFor = key
+    void placeInitialView()
+  }, { immediate: true })
+
+  function onVisibility() {
+    if (document.visibilityState === 'visible') reportRead()
+  }
+  onMounted(() => document.addEventListener('visibilitychange', onVisibility))
+  onBeforeUnmount(() => document.removeEventListener('visibilitychange', onVisibility))
+
+  return { atBottom, unseenCount, onScroll, scrollToBottom, scrollToSeq }
+}
