@@ -6,22 +6,19 @@ import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth
 const RENEW_AHEAD_MS = 60_000
 
 /**
- * Who is signed in. The tokens travel as HttpOnly cookies; the store keeps the access
- * token too (for the realtime socket's in-band auth), renews it before it expires, and
+ * Who is signed in. The tokens travel as HttpOnly cookies (the socket's upgrade carries
+ * them too); the store keeps when the access token expires, renews it before then, and
  * forgets everything when the session ends.
  */
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<Me | null>(null)
-  const accessToken = ref<string | null>(null)
   const accessTokenExpiresAt = ref<string | null>(null)
-  const sessionId = ref<string | null>(null)
   /**
    * Set during SSR when the request carried an access cookie (it outlives its token):
    * only then is a refresh worth trying, so signed-out visitors cause no 401s.
    */
   const mayHaveSession = ref(false)
 
-  const isSignedIn = computed(() => user.value !== null)
   const isAdmin = computed(() => user.value?.role === 'admin')
   const isGuest = computed(() => user.value?.role === 'guest')
 
@@ -39,10 +36,8 @@ export const useAuthStore = defineStore('auth', () => {
     renewTimer = setTimeout(() => void refresh(), delay)
   }
 
-  function applyTokens(result: { accessToken: string, accessTokenExpiresAt: string, sessionId: string }): void {
-    accessToken.value = result.accessToken
+  function applyTokens(result: { accessTokenExpiresAt: string }): void {
     accessTokenExpiresAt.value = result.accessTokenExpiresAt
-    sessionId.value = result.sessionId
     scheduleRenewal()
   }
 
@@ -58,9 +53,7 @@ export const useAuthStore = defineStore('auth', () => {
     clearTimeout(renewTimer)
     restoring = Promise.resolve(null)
     user.value = null
-    accessToken.value = null
     accessTokenExpiresAt.value = null
-    sessionId.value = null
   }
 
   async function login(input: LoginInput): Promise<Me> {
@@ -102,7 +95,6 @@ export const useAuthStore = defineStore('auth', () => {
     try {
       const result = await request<{ user: Me, session: Session }>('/api/auth/me')
       user.value = result.user
-      sessionId.value = result.session.id
       return result.user
     }
     catch {
@@ -146,8 +138,8 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   return {
-    user, accessToken, accessTokenExpiresAt, sessionId, mayHaveSession,
-    isSignedIn, isAdmin, isGuest,
+    user, accessTokenExpiresAt, mayHaveSession,
+    isAdmin, isGuest,
     login, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
   }
 })

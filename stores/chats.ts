@@ -200,15 +200,12 @@ export const useChatsStore = defineStore('chats', () => {
 
   async function update(chatId: string, patch: { name?: string, topic?: string | null }) {
     const chat = byId.value[chatId]
-    const before = chat ? { name: chat.name, topic: chat.topic } : null
-    if (chat) Object.assign(chat, patch)
-    try {
-      return upsert(await api<Chat>(`/api/chats/${chatId}`, { method: 'PATCH', body: patch }))
-    }
-    catch (error) {
-      if (chat && before) Object.assign(chat, before)
-      throw error
-    }
+    return withRollback(() => {
+      if (!chat) return undefined
+      const before = { name: chat.name, topic: chat.topic }
+      Object.assign(chat, patch)
+      return () => Object.assign(chat, before)
+    }, async () => upsert(await api<Chat>(`/api/chats/${chatId}`, { method: 'PATCH', body: patch })))
   }
 
   async function destroy(chatId: string) {
@@ -234,28 +231,26 @@ export const useChatsStore = defineStore('chats', () => {
   async function removeMember(chatId: string, userId: string) {
     touchMembers(chatId)
     const held = members.value[chatId]
-    if (held) members.value[chatId] = held.filter(member => member.user.id !== userId)
-    try {
-      await api(`/api/chats/${chatId}/members/${userId}`, { method: 'DELETE' })
-    }
-    catch (error) {
-      if (held) members.value[chatId] = held
-      throw error
-    }
+    await withRollback(() => {
+      if (!held) return undefined
+      members.value[chatId] = held.filter(member => member.user.id !== userId)
+      return () => {
+        members.value[chatId] = held
+      }
+    }, () => api(`/api/chats/${chatId}/members/${userId}`, { method: 'DELETE' }))
   }
 
   async function setMemberRole(chatId: string, userId: string, role: 'admin' | 'member') {
     touchMembers(chatId)
     const member = members.value[chatId]?.find(entry => entry.user.id === userId)
-    const before = member?.role
-    if (member) member.role = role
-    try {
-      await api(`/api/chats/${chatId}/members/${userId}`, { method: 'PATCH', body: { role } })
-    }
-    catch (error) {
-      if (member && before) member.role = before
-      throw error
-    }
+    await withRollback(() => {
+      if (!member) return undefined
+      const before = member.role
+      member.role = role
+      return () => {
+        member.role = before
+      }
+    }, () => api(`/api/chats/${chatId}/members/${userId}`, { method: 'PATCH', body: { role } }))
   }
 
   async function loadDirectory(q: string, cursor?: string | null) {

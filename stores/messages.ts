@@ -120,16 +120,14 @@ export const useMessagesStore = defineStore('messages', () => {
 
   async function replaceOptimistically(message: Message, optimistic: Message, request: () => Promise<Message | undefined>) {
     const window = windowOf(message.chatId)
-    window.bySeq[message.seq] = optimistic
-    try {
-      const confirmed = await request()
-      if (confirmed) applyToWindow(window, confirmed)
-    }
-    catch (error) {
-      // Roll back unless a newer version arrived meanwhile.
-      if (toRaw(window.bySeq[message.seq]) === optimistic) window.bySeq[message.seq] = message
-      throw error
-    }
+    const confirmed = await withRollback(() => {
+      window.bySeq[message.seq] = optimistic
+      return () => {
+        // Unless a newer version arrived meanwhile.
+        if (toRaw(window.bySeq[message.seq]) === optimistic) window.bySeq[message.seq] = message
+      }
+    }, request)
+    if (confirmed) applyToWindow(window, confirmed)
   }
 
   function edit(message: Message, content: string) {
