@@ -31,8 +31,8 @@ describe('useAction', () => {
   it('shows an optimistic change at once and rolls it back when the server refuses', async () => {
     const name = ref('Team')
     const gate = deferred()
-    const rename = useAction(() => gate.promise, {
-      optimistic: (next: string) => {
+    const rename = useAction((_next: string) => gate.promise, {
+      optimistic: (next) => {
         const before = name.value
         name.value = next
         return () => {
