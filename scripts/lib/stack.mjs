@@ -22,8 +22,8 @@ export const TEST_SERVER_ENV = {
   NODE_ENV: 'production',
   NUXT_JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
   NUXT_ALLOWED_ORIGINS: '',
-  // The suite sends hundreds of messages at once from a few users; the default send
-  // limits (10/s, bursts of 30) are tested on an instance of their own.
+  // The suite sends hundreds of messages at once from a few users; the send bucket is
+  // tested on an instance of its own (tests/api/send-limits.test.ts).
   NUXT_LIMITS_SEND_RATE: '100000',
   NUXT_LIMITS_SEND_BURST: '100000',
   NUXT_LIMITS_SIGNUPS_PER_IP: '1000000',

@@ -16,6 +16,7 @@ function unset(value: unknown): unknown {
   return value === '' || value === null ? undefined : value
 }
 const positive = (fallback: number) => z.preprocess(unset, z.coerce.number().int().positive().default(fallback))
+const positiveFraction = (fallback: number) => z.preprocess(unset, z.coerce.number().positive().default(fallback))
 const text = (fallback = '') => z.preprocess(value => unset(value) === undefined ? undefined : String(value), z.string().default(fallback))
 
 const runtimeSchema = z.object({
@@ -40,8 +41,8 @@ const runtimeSchema = z.object({
     signupsPerIp: positive(500),
     mailsPerIp: positive(1000),
     mailResendSeconds: positive(60),
-    /** Messages per second per user, HTTP and WebSocket together. */
-    sendRate: positive(10),
+    /** Messages per second per user, HTTP and WebSocket together; a fraction is a slower rate (0.5: one every 2 s). */
+    sendRate: positiveFraction(10),
     sendBurst: positive(30),
   })),
   timings: z.preprocess(value => value ?? {}, z.object({

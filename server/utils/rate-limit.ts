@@ -106,18 +106,26 @@ export function createLimiter({ name, points, durationSeconds, blockSeconds }: L
 
 /**
  * A steady rate with bursts: `perSecond` points each second, and up to `burst` at once
- * (the extra `burst - perSecond` refill over `burstWindowSeconds`). The per-user send
- * bucket (10/s, bursts of 30) is `createBurstLimiter({ name: 'send', perSecond: 10, burst: 30 })`.
+ * (the extra `burst - perSecond` refill over `burstWindowSeconds`, or over the time the
+ * steady rate takes to earn them when that is longer). The per-user send bucket (10/s,
+ * bursts of 30) is `createBurstLimiter({ name: 'send', perSecond: 10, burst: 30 })`.
+ * A rate under one per second is one point per `1 / perSecond` seconds: a test that must
+ * see the bucket run dry, whatever the machine's speed, sets one so slow (0.001) that
+ * nothing refills while it runs (tests/api/send-limits.test.ts).
  */
 export function createBurstLimiter({ name, perSecond, burst, burstWindowSeconds = 3 }: { name: string, perSecond: number, burst: number, burstWindowSeconds?: number }): Limiter {
-  const steady = storeLimiter({ keyPrefix: `rl:${name}`, points: perSecond, duration: 1 })
-  const extra = storeLimiter({ keyPrefix: `rl:${name}:burst`, points: Math.max(1, burst - perSecond), duration: burstWindowSeconds })
+  const steadyPoints = Math.max(1, Math.floor(perSecond))
+  const steadySeconds = perSecond >= 1 ? 1 : Math.round(1 / perSecond)
+  const extraPoints = Math.max(1, burst - steadyPoints)
+  const extraSeconds = Math.max(burstWindowSeconds, Math.ceil(extraPoints / perSecond))
+  const steady = storeLimiter({ keyPrefix: `rl:${name}`, points: steadyPoints, duration: steadySeconds })
+  const extra = storeLimiter({ keyPrefix: `rl:${name}:burst`, points: extraPoints, duration: extraSeconds })
   const limiter = new BurstyRateLimiter(steady, extra)
   return {
     consume: (key, amount = 1) => consumeWith(limiter, key, amount),
     async check(key) {
       const [a, b] = await Promise.all([steady.get(key), extra.get(key)])
-      const allowed = !a || a.consumedPoints < perSecond || !b || b.consumedPoints < burst - perSecond
+      const allowed = !a || a.consumedPoints < steadyPoints || !b || b.consumedPoints < extraPoints
       return toResult(allowed ? null : b, allowed)
     },
     async block(key, seconds) {

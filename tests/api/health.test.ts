@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFerretdb } from '../../scripts/lib/ferretdb.mjs'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
+import { call, eventually } from '../harness/api-client'
 
 describe('GET /api/health', () => {
   it('reports the database up and the local bus', async () => {
@@ -41,12 +42,10 @@ describe('GET /api/health', () => {
   })
 })
 
+/** The health answer once it has `status` (the database's state changes on its own time). */
 async function pollHealth(baseUrl: string, status: number) {
-  const deadline = Date.now() + 25_000
-  for (;;) {
-    const response = await fetch(`${baseUrl}/api/health`)
-    const body = await response.json()
-    if (response.status === status || Date.now() > deadline) return { status: response.status, body }
-    await new Promise(resolve => setTimeout(resolve, 250))
-  }
+  return eventually(async () => {
+    const answer = await call(baseUrl, '/api/health')
+    return answer.status === status ? answer : null
+  }, 25_000, `health ${status}`)
 }

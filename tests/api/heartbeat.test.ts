@@ -5,11 +5,19 @@ import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { signUp } from '../harness/api-client'
 import { TestSocket } from '../harness/ws-client'
 
-// The heartbeat, on an instance whose intervals are shortened (30 s / 60 s in production).
+// A socket's timers, on an instance whose intervals are shortened (30 s, 60 s and 10 s in
+// production). A socket that answers must survive twice the silence limit: the limit is
+// ten pings long, so a test process the machine's load stalls for up to 1.8 s still
+// answers in time; what these tests wait for is an outcome, never a deadline.
+const PING_MS = 200
+const SILENCE_MS = 2_000
 let server: RunningServer
 
 beforeAll(async () => {
-  server = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_TIMINGS_WS_PING_MS: '300', NUXT_TIMINGS_WS_SILENCE_MS: '1500' } })
+  server = await startServer({
+    mongoUri: inject('mongoUri'),
+    env: { NUXT_TIMINGS_WS_PING_MS: String(PING_MS), NUXT_TIMINGS_WS_SILENCE_MS: String(SILENCE_MS), NUXT_TIMINGS_WS_AUTH_TIMEOUT_MS: '300' },
+  })
 }, 120_000)
 afterAll(async () => {
   await server?.stop()
@@ -63,14 +71,14 @@ function silentPeer(port: number, token: string): Promise<{ socket: Socket, gotP
   })
 }
 
-describe('heartbeat', () => {
+describe('socket timers: heartbeat and authentication deadline', () => {
   it('pings sockets and keeps those that answer', async () => {
     const user = await signUp(server.baseUrl, 'beat')
     const socket = await TestSocket.connect(server.baseUrl, { token: user.token })
-    // Ten pings span twice the silence limit: a socket that answers them stays.
+    // These pings span twice the silence limit: a socket that answers them stays.
     await new Promise<void>((resolve) => {
       let pings = 0
-      socket.ws.on('ping', () => ++pings === 10 && resolve())
+      socket.ws.on('ping', () => ++pings === (2 * SILENCE_MS) / PING_MS && resolve())
     })
     expect(socket.isOpen).toBe(true)
     await socket.close()
@@ -82,5 +90,10 @@ describe('heartbeat', () => {
     await peer.gotPing
     await peer.ended
     expect(peer.socket.destroyed).toBe(true)
+  })
+
+  it('closes a socket that does not authenticate in time with 4401', async () => {
+    const socket = await TestSocket.connect(server.baseUrl)
+    expect((await socket.closed).code).toBe(4401)
   })
 })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
-import { call, loginUser, signUp, uniqueName } from '../harness/api-client'
+import { call, eventually, loginUser, signUp, uniqueName } from '../harness/api-client'
 
 const baseUrl = () => inject('baseUrl')
 
@@ -46,13 +46,16 @@ describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
   })
 })
 
-describe('the lockout ends (an instance with a 3-second window)', () => {
+describe('the lockout ends (an instance with a 10-second window)', () => {
+  const WINDOW_SECONDS = 10
   let database: RunningDatabase
   let server: RunningServer
 
   beforeAll(async () => {
     database = await startDatabase()
-    server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_LOGIN_WINDOW_SECONDS: '3', NUXT_LIMITS_MAILS_PER_IP: '3' } })
+    // The window opens with the first failure: six logins (argon2 each) must fit in it even
+    // on a loaded machine before the lockout can be seen, so it is 10 s, not 3.
+    server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS), NUXT_LIMITS_MAILS_PER_IP: '3' } })
   }, 120_000)
 
   afterAll(async () => {
@@ -63,14 +66,10 @@ describe('the lockout ends (an instance with a 3-second window)', () => {
   it('lets the right password in again once the window has passed', async () => {
     const account = await signUp(server.baseUrl)
     await failLogins(server.baseUrl, account.username, 5)
-    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(429)
-    const deadline = Date.now() + 30_000
-    let status = 429
-    while (status === 429 && Date.now() < deadline) {
-      await new Promise(resolve => setTimeout(resolve, 500))
-      status = (await loginUser(server.baseUrl, account.username, account.password)).status
-    }
-    expect(status).toBe(200)
+    const locked = await loginUser(server.baseUrl, account.username, account.password)
+    expect(locked.status).toBe(429)
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(WINDOW_SECONDS)
+    await eventually(async () => (await loginUser(server.baseUrl, account.username, account.password)).status === 200, 25_000, 'the lockout to end')
   })
 
   it('caps mails per IP (here 3): a registration still succeeds, a reset request gets 429', async () => {

@@ -15,13 +15,13 @@ describe('graceful shutdown with open WebSockets', () => {
         TestSocket.connect(server.baseUrl, { token: bob.token }),
       ])
 
-      const signalledAt = Date.now()
       server.process.kill('SIGTERM')
       const closes = await Promise.all(sockets.map(socket => socket.closed))
       for (const close of closes) expect(close.code).toBe(1001)
 
+      // Exit code 0: the clean path, not the hard limit (9.5 s, exit 1). Timing the exit
+      // from here would measure the machine's load as well.
       expect(await server.exited).toEqual({ code: 0, signal: null })
-      expect(Date.now() - signalledAt).toBeLessThan(10_000)
       expect(server.logs()).toContain('"msg":"stopped"')
     }
     finally {

@@ -134,7 +134,6 @@ describe('graceful shutdown', () => {
       const { req, response, accepted } = openSlowRequest(`${server.baseUrl}/api/health`)
       await accepted
       req.write('{"partial":')
-      const signalledAt = Date.now()
       server.process.kill('SIGTERM')
       await waitForLogLine(server, entry => entry.msg === 'shutting down')
       req.end('true}')
@@ -144,8 +143,9 @@ describe('graceful shutdown', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ data: { code: 'not_found' } })
 
       const exit = await server.exited
+      // Exit code 0: the clean path, not the hard limit (9.5 s, exit 1). Timing the exit
+      // from here would measure the machine's load as well.
       expect(exit).toEqual({ code: 0, signal: null })
-      expect(Date.now() - signalledAt).toBeLessThan(10_000)
       await expect(fetch(`${server.baseUrl}/api/health`)).rejects.toThrow()
       expect(server.logs()).toContain('"msg":"stopped"')
     }

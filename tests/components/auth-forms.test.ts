@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mountSuspended } from '@nuxt/test-utils/runtime'
 import LoginForm from '~~/components/auth/LoginForm.vue'
 import GuestForm from '~~/components/auth/GuestForm.vue'
@@ -34,8 +34,9 @@ describe('auth forms', () => {
     await inputs[0]!.setValue('x')
     await inputs[2]!.setValue('short')
     await wrapper.find('form').trigger('submit')
-    await new Promise(resolve => setTimeout(resolve, 50))
-    expect(wrapper.text()).toContain('Use 3 to 32 letters')
-    expect(wrapper.text()).toContain('Use 8 to 256 characters')
+    await vi.waitFor(() => {
+      expect(wrapper.text()).toContain('Use 3 to 32 letters')
+      expect(wrapper.text()).toContain('Use 8 to 256 characters')
+    })
   })
 })

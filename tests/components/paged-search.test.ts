@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import type { Page } from '#shared/types/api'
 import { usePagedSearch } from '~~/composables/usePagedSearch'
@@ -18,7 +19,8 @@ describe('a searchable directory list', () => {
     expect(search.loading.value).toBe(false)
     // The first page of the unfiltered list comes back last: it must not replace the search.
     requests[0]!.resolve({ items: ['ana', 'ben', 'cy'], nextCursor: 'next' })
-    await new Promise(resolve => setTimeout(resolve, 20))
+    // The stale answer settles in promise callbacks; flushPromises runs them all.
+    await flushPromises()
     expect(search.items.value).toEqual(['ben'])
     expect(search.nextCursor.value).toBeNull()
   })
