@@ -1,12 +1,6 @@
 import { defineStore } from 'pinia'
-import type { Chat, ChatDetail, Member, MemberRole, Message, Page, PublicChat, User } from '#shared/types/api'
+import type { Chat, ChatDetail, Member, MemberRole, Message, Page, User } from '#shared/types/api'
 import type { CreateChatInput } from '#shared/schemas/chats'
-
-/** The display name of a chat: the other person for a direct chat. */
-export function chatTitle(chat: Pick<Chat, 'type' | 'name' | 'peer'>): string {
-  if (chat.type === 'direct') return chat.peer?.displayName ?? 'Deleted user'
-  return chat.name ?? 'Untitled'
-}
 
 /** The viewer's chats, their members and read receipts, kept live by useRealtime. */
 export const useChatsStore = defineStore('chats', () => {
@@ -75,18 +69,24 @@ export const useChatsStore = defineStore('chats', () => {
     readSeqs.value = omitKey(readSeqs.value, chatId)
   }
 
-  /** Loads every chat of the viewer (pages of 100), replacing what was held. */
+  /** Every item of a cursor-paged list, in pages of 100. */
+  async function allPages<T>(path: string): Promise<T[]> {
+    const all: T[] = []
+    let cursor: string | null = null
+    do {
+      const page: Page<T> = await api<Page<T>>(path, { query: { limit: 100, ...(cursor ? { cursor } : {}) } })
+      all.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor)
+    return all
+  }
+
+  /** Loads every chat of the viewer, replacing what was held. */
   async function load() {
     loading.value = true
     const startedAt = clock
     try {
-      const fresh: Record<string, Chat> = {}
-      let cursor: string | null = null
-      do {
-        const page: Page<Chat> = await api<Page<Chat>>('/api/chats', { query: { limit: 100, ...(cursor ? { cursor } : {}) } })
-        for (const chat of page.items) fresh[chat.id] = chat
-        cursor = page.nextCursor
-      } while (cursor)
+      const fresh = Object.fromEntries((await allPages<Chat>('/api/chats')).map(chat => [chat.id, chat]))
       // A chat that arrived or went away live while the list was on its way stays so.
       for (const id of Object.keys(byId.value)) if (!fresh[id] && !changedSince(id, startedAt)) forget(id)
       for (const chat of Object.values(fresh)) if (byId.value[chat.id] || !changedSince(chat.id, startedAt)) upsert(chat, startedAt)
@@ -113,13 +113,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   async function loadMembers(chatId: string) {
     const epoch = touchMembers(chatId)
-    const all: Member[] = []
-    let cursor: string | null = null
-    do {
-      const page: Page<Member> = await api<Page<Member>>(`/api/chats/${chatId}/members`, { query: { limit: 100, ...(cursor ? { cursor } : {}) } })
-      all.push(...page.items)
-      cursor = page.nextCursor
-    } while (cursor)
+    const all = await allPages<Member>(`/api/chats/${chatId}/members`)
     // Read positions give "Seen" before any live receipt (and after a reload). They only
     // move forward, so even an answer older than the list held is safe to take them from.
     for (const member of all) applyRead(chatId, member.user.id, member.lastReadSeq)
@@ -253,10 +247,6 @@ export const useChatsStore = defineStore('chats', () => {
     }, () => api(`/api/chats/${chatId}/members/${userId}`, { method: 'PATCH', body: { role } }))
   }
 
-  async function loadDirectory(q: string, cursor?: string | null) {
-    return api<Page<PublicChat>>('/api/chats/public', { query: { ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } })
-  }
-
   /** Highest seq already sent per chat, so scrolling does not repeat the same request. */
   const readSent: Record<string, number> = {}
 
@@ -273,17 +263,18 @@ export const useChatsStore = defineStore('chats', () => {
     const chat = byId.value[chatId]
     if (!chat?.membership || seq <= chat.membership.lastReadSeq || seq <= (readSent[chatId] ?? 0)) return
     readSent[chatId] = seq
-    const before = { ...chat.membership }
-    chat.membership.lastReadSeq = seq
-    chat.membership.unreadCount = seq >= chat.lastSeq ? 0 : unreadAfter(chatId, seq, chat.membership.unreadCount)
-    try {
-      await api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })
-    }
-    catch {
+    const membership = chat.membership
+    await withRollback(() => {
+      const before = { ...membership }
+      membership.lastReadSeq = seq
+      membership.unreadCount = seq >= chat.lastSeq ? 0 : unreadAfter(chatId, seq, membership.unreadCount)
+      return () => {
+        if (membership.lastReadSeq === seq) Object.assign(membership, before)
+      }
+    }, () => api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })).catch(() => {
       // Reading is retried by the next scroll or message; a lost receipt is no error for the user.
       readSent[chatId] = 0
-      if (chat.membership.lastReadSeq === seq) Object.assign(chat.membership, before)
-    }
+    })
   }
 
   /** Who has read up to `seq` in a chat (other people only). */
@@ -304,6 +295,6 @@ export const useChatsStore = defineStore('chats', () => {
   return {
     byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread,
     upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, markRead,
-    create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, loadDirectory, seenBy, reset,
+    create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
   }
 })

@@ -1,3 +1,5 @@
+import type { Chat } from '#shared/types/api'
+
 /** "14:05" in the viewer's locale. */
 export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
@@ -40,4 +42,10 @@ export function avatarColor(id: string): string {
   let hash = 0
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
   return palette[hash % palette.length]!
+}
+
+/** The display name of a chat: the other person for a direct chat. */
+export function chatTitle(chat: Pick<Chat, 'type' | 'name' | 'peer'>): string {
+  if (chat.type === 'direct') return chat.peer?.displayName ?? 'Deleted user'
+  return chat.name ?? 'Untitled'
 }
