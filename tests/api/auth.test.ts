@@ -1,5 +1,5 @@
 import { describe, expect, it, inject } from 'vitest'
-import type { AuthResult, Me, Session } from '../../shared/types/api'
+import type { AuthResult, Me, Session } from '#shared/types/api'
 import { call, cookieHeader, loginUser, signUp, setCookies, uniqueName } from '../harness/api-client'
 
 const baseUrl = () => inject('baseUrl')

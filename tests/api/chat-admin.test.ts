@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Message } from '../../shared/types/api'
+import type { Message } from '#shared/types/api'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 import { TestSocket } from '../harness/ws-client'

@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Me } from '../../shared/types/api'
+import type { Me } from '#shared/types/api'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { startSmtpSink, type SmtpSink } from '../../scripts/lib/smtp-sink.mjs'
 import { call, loginUser, signUp, uniqueName } from '../harness/api-client'

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Message } from '../../shared/types/api'
+import type { Message } from '#shared/types/api'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 
 const baseUrl = () => inject('baseUrl')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Message } from '../../shared/types/api'
+import type { Message } from '#shared/types/api'
 import type { RunningServer } from '../../scripts/lib/stack.mjs'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 import { startJoinedInstances, type JoinedInstances } from '../harness/redis'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Message } from '../../shared/types/api'
-import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '../../shared/limits'
+import type { Message } from '#shared/types/api'
+import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 import { TestSocket, type Frame } from '../harness/ws-client'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
-import type { RefreshResult, Session } from '../../shared/types/api'
+import type { RefreshResult, Session } from '#shared/types/api'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { call, cookieHeader, loginUser, signUp, setCookies } from '../harness/api-client'
 

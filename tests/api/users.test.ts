@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
-import type { AdminUser, AuthResult, Me, Page, User } from '../../shared/types/api'
+import type { AdminUser, AuthResult, Me, Page, User } from '#shared/types/api'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { call, loginUser, signUp, uniqueName, type TestUser } from '../harness/api-client'
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Message, ServerFrame } from '../../shared/types/api'
+import type { Message, ServerFrame } from '#shared/types/api'
 import { createChat } from '../../server/services/chats'
 import { messagesBySeq, sendMessage } from '../../server/services/messages'
 import { Message as MessageModel, messageIdFor } from '../../server/models/message'

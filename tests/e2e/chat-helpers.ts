@@ -1,5 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
-import type { Chat } from '../../shared/types/api'
+import type { Chat } from '#shared/types/api'
 import { signUp, uniqueName } from '../harness/api-client'
 
 export interface Person {

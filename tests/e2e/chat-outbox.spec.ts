@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import type { Message } from '../../shared/types/api'
+import type { Message } from '#shared/types/api'
 import { closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {

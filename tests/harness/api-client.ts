@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { AuthResult } from '../../shared/types/api'
+import type { AuthResult } from '#shared/types/api'
 
 // The tests' one HTTP client (`call`), one sign-up (`signUp`, for API tests and, through
 // a Playwright request context, for browser tests) and the polling helper.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { markdownToPlainText, parseMarkdown, type RichNode } from '../../shared/markdown'
+import { markdownToPlainText, parseMarkdown, type RichNode } from '#shared/markdown'
 
 const paragraph = (...children: RichNode[]): RichNode => ({ kind: 'element', tag: 'p', children })
 const text = (value: string): RichNode => ({ kind: 'text', text: value })
