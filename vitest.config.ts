@@ -28,7 +28,9 @@ export default defineConfig({
         },
       },
       await defineVitestProject({
-        test: { name: 'nuxt', include: ['tests/components/**/*.test.ts'], environment: 'nuxt' },
+        // Booting the Nuxt environment took over vitest's default 10 s on a loaded machine:
+        // a net for the machine's speed, as the server project's hookTimeout is.
+        test: { name: 'nuxt', include: ['tests/components/**/*.test.ts'], environment: 'nuxt', hookTimeout: 120_000 },
       }),
     ],
   },
