@@ -27,6 +27,22 @@ export default defineConfig({
           retry: 1,
         },
       },
+      // Fault tests (npm run test:faults, also run by .ci/run): real processes broken on purpose.
+      ...(process.env.PARLEY_FAULTS === '1'
+        ? [{
+            resolve: { alias },
+            test: {
+              name: 'faults',
+              include: ['tests/faults/**/*.test.ts'],
+              environment: 'node',
+              globalSetup: ['tests/harness/faults-setup.ts'],
+              testTimeout: 180_000,
+              hookTimeout: 120_000,
+              // One fault at a time: each test stalls or kills processes and counts what survived.
+              fileParallelism: false,
+            },
+          }]
+        : []),
       await defineVitestProject({
         // Booting the Nuxt environment took over vitest's default 10 s on a loaded machine:
         // a net for the machine's speed, as the server project's hookTimeout is.

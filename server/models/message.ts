@@ -40,6 +40,8 @@ export const MessageChange = (mongoose.models.MessageChange as mongoose.Model<In
 const clientIdKeySchema = new Schema({
   _id: { type: String, required: true },
   messageId: { type: Schema.Types.ObjectId, required: true },
+  /** When the send claimed it: a key whose message is still missing a lease later was left by a dead writer. */
+  claimedAt: { type: Date, default: null },
 }, { versionKey: false })
 
 /** `<chatId>:<senderId>:<clientId>` → the message; its insert makes a send idempotent everywhere. */

@@ -5,6 +5,8 @@ import { Chat, Membership, membershipId } from '../models/chat'
 import { ClientIdKey, Message, MessageChange, changeKeyId, clientIdKeyId, messageIdFor } from '../models/message'
 import { apiError, isDuplicateKeyError } from '../utils/errors'
 import { withLock } from '../utils/lock'
+import { logger } from '../utils/logger'
+import { faultPoint, resilienceSettings, withDeadline } from '../utils/resilience'
 import { findChat, findMembership, isChatManager, requireMember, requireVisibleChat, type Actor, type StoredChat } from './access'
 import { userChatIds } from './chats'
 import { decodeCursor, encodeCursor } from './cursor'
@@ -53,24 +55,59 @@ export interface SendInput {
   replyToId?: string | null
 }
 
-/** An idempotent replay waits for the original to be stored (it may be in flight on another instance). */
-async function originalFor(key: string): Promise<StoredMessage | null> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const ref = await ClientIdKey.findById(key).lean().exec()
-    if (!ref) return null
+type OwnedMessage = StoredMessage & { senderId: string, clientId: string | null }
+
+function isOwn(message: StoredMessage | null, senderId: string, clientId: string): message is OwnedMessage {
+  return !!message && message.senderId === senderId && message.clientId === clientId
+}
+
+interface ClientKeyRef { _id: string, messageId: Types.ObjectId, claimedAt?: Date | null }
+
+/** What a clientId key says: the sender's stored original, nothing (claim it), or a key left by a dead writer. */
+type KeyState = { original: StoredMessage } | { claim: true } | { stale: ClientKeyRef }
+
+const REPLAY_WAIT_MS = 2_000
+
+/**
+ * Resolves a clientId key. An ack names the sender's own stored message or does not happen:
+ * the message the key points at must carry this sender and clientId. A key whose message is
+ * missing or someone else's is either in flight (its writer is storing it or moving it to
+ * the next seq: wait briefly) or left by a writer that died between the two writes (older
+ * than the lease: `stale`, the caller claims again). In between: 503, the client retries.
+ */
+async function resolveClientKey(key: string, senderId: string, clientId: string, waitMs = REPLAY_WAIT_MS): Promise<KeyState> {
+  const deadline = Date.now() + waitMs
+  for (;;) {
+    const ref = await ClientIdKey.findById(key).lean<ClientKeyRef>().exec()
+    if (!ref) return { claim: true }
     const message = await findMessage(ref.messageId)
-    if (message && message._id.equals(ref.messageId)) return message
+    if (isOwn(message, senderId, clientId)) return { original: message }
+    const age = Date.now() - (ref.claimedAt ? new Date(ref.claimedAt).getTime() : 0)
+    if (age > resilienceSettings().clientKeyLeaseMs) {
+      logger.warn('repairing a clientId key left by a failed send', { chatId: key.split(':')[0], age })
+      return { stale: ref }
+    }
+    if (Date.now() >= deadline) throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
     await new Promise(resolve => setTimeout(resolve, 100))
   }
-  throw apiError('conflict', 'The original message is still being stored; try again.')
+}
+
+/** Removes a key left by a dead writer (only that claim: a fresh one by another instance stays). */
+async function dropStaleKey(ref: ClientKeyRef): Promise<void> {
+  await ClientIdKey.deleteOne({ _id: ref._id, messageId: ref.messageId, ...(ref.claimedAt ? { claimedAt: ref.claimedAt } : {}) }).exec()
 }
 
 export async function sendMessage(actor: Actor, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
+  return withDeadline(() => storeMessage(actor, chatId, input))
+}
+
+async function storeMessage(actor: Actor, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
   await requireMember(actor, chatId)
-  const key = input.clientId ? clientIdKeyId(chatId, actor.userId, input.clientId) : null
-  if (key) {
-    const original = await originalFor(key)
-    if (original) return { message: await toMessageDto(original), created: false }
+  const clientId = input.clientId
+  const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
+  if (key && clientId) {
+    const state = await resolveClientKey(key, actor.userId, clientId)
+    if ('original' in state) return { message: await toMessageDto(state.original), created: false }
   }
   await consumeSend(actor.userId)
   let replyToId: Types.ObjectId | null = null
@@ -82,59 +119,75 @@ export async function sendMessage(actor: Actor, chatId: string, input: SendInput
     replyToId = target._id
   }
 
-  return withLock(`chat:${chatId}`, async () => {
-    if (key) {
-      const original = await originalFor(key)
-      if (original) return { message: await toMessageDto(original), created: false }
+  return withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean }> => {
+    if (key && clientId) {
+      const state = await resolveClientKey(key, actor.userId, clientId)
+      if ('original' in state) return { message: await toMessageDto(state.original), created: false }
+      if ('stale' in state) await dropStaleKey(state.stale)
     }
     const chat = await findChat(chatId)
     if (!chat) throw apiError('not_found')
     let seq = chat.lastSeq + 1
     let messageId = messageIdFor(chatId, seq)
-    if (key) {
+    const claimedAt = new Date()
+    if (key && clientId) {
       try {
-        await ClientIdKey.create({ _id: key, messageId })
+        await ClientIdKey.create({ _id: key, messageId, claimedAt })
       }
       catch (error) {
         if (!isDuplicateKeyError(error)) throw error
-        const original = await originalFor(key)
-        if (original) return { message: await toMessageDto(original), created: false }
-        throw error
+        // Another instance claimed it this instant: its message is about to be stored.
+        const state = await resolveClientKey(key, actor.userId, clientId)
+        if ('original' in state) return { message: await toMessageDto(state.original), created: false }
+        throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
       }
+      faultPoint('send.after-client-key', clientId)
     }
+    const leaseMs = resilienceSettings().clientKeyLeaseMs
     const now = new Date()
     let stored = false
     let changeSeq = 0
     try {
       changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
+        // Past half the lease a retry may already be repairing this key: storing now could store twice.
+        if (key && Date.now() - claimedAt.getTime() > leaseMs / 2) throw apiError('unavailable', 'Storing took too long; try again.', { retryAfter: 2 })
         try {
           await Message.create({
             _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
-            clientId: input.clientId ?? null, replyToId, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
+            clientId: clientId ?? null, replyToId, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
           })
           stored = true
         }
         catch (error) {
           if (!isDuplicateKeyError(error)) throw error
+          if (clientId) {
+            // A retry on another instance repaired our key and stored this very send: it is the original.
+            const occupant = await findMessage(messageId)
+            if (isOwn(occupant, actor.userId, clientId)) return { message: await toMessageDto(occupant), created: false }
+          }
           // Another instance took this seq: take the next one, and repoint the keys at it.
           seq++
           messageId = messageIdFor(chatId, seq)
           await MessageChange.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
-          if (key) await ClientIdKey.updateOne({ _id: key }, { $set: { messageId } }).exec()
+          if (key) await ClientIdKey.updateOne({ _id: key, claimedAt }, { $set: { messageId } }).exec()
         }
       }
     }
     finally {
-      // A send that did not store must not leave its clientId pointing at nothing: a retry has to work.
-      if (!stored && key) await ClientIdKey.deleteOne({ _id: key }).exec().catch(() => {})
+      // A send that did not store must not leave its clientId pointing at nothing: a retry has to
+      // work. Past half the lease a retry may have claimed the key again: leave that claim alone.
+      if (!stored && key && Date.now() - claimedAt.getTime() <= leaseMs / 2) {
+        await ClientIdKey.deleteOne({ _id: key, claimedAt }).exec().catch(() => {})
+      }
     }
     if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
     await bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
     await rememberOwnMessage(chatId, actor.userId, seq)
     const message = await toMessageDto((await findMessage(messageId))!)
-    // Published inside the lock: this instance announces a chat's messages in seq order.
-    await publishToChat(chatId, { type: 'message.created', chatId, message })
+    // Announced in the lock's order but not awaited: local sockets get it at once, and a
+    // stalled Redis never holds up the chat or the ack (the bus gives up after its deadline).
+    void publishToChat(chatId, { type: 'message.created', chatId, message })
     return { message, created: true }
   })
 }
@@ -180,7 +233,7 @@ async function changeMessage(
   eventType: 'message.updated' | 'message.deleted',
   extraChatUpdate?: (current: StoredMessage, chat: StoredChat) => Record<string, unknown> | undefined,
 ): Promise<MessageDto> {
-  return withLock(`chat:${chatId}`, async () => {
+  return withDeadline(() => withLock(`chat:${chatId}`, async () => {
     const current = await findMessage(messageId)
     if (!current) throw apiError('not_found')
     const set = decide(current)
@@ -193,9 +246,9 @@ async function changeMessage(
     const chatUpdate = extraChatUpdate?.(current, chat)
     if (chatUpdate) await Chat.updateOne({ _id: chatId }, chatUpdate).exec()
     const message = await toMessageDto((await findMessage(messageId))!)
-    await publishToChat(chatId, { type: eventType, chatId, message })
+    void publishToChat(chatId, { type: eventType, chatId, message })
     return message
-  })
+  }))
 }
 
 export async function editMessage(actor: Actor, messageId: string, content: string): Promise<MessageDto> {
