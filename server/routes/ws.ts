@@ -28,7 +28,14 @@ export default defineWebSocketHandler({
       context.auth = null // in-band: the first frame must be { type: "auth", token } within 10 s
       return
     }
-    const auth = await authenticateAccessToken(found.token).catch(() => null)
+    let auth: AuthContext | null
+    try {
+      auth = await authenticateAccessToken(found.token)
+    }
+    catch {
+      // The database did not answer: that says nothing about the token (a 401 would sign the person out).
+      throw errorResponse(apiError('unavailable', 'The server cannot reach its database; reconnect shortly.', { retryAfter: 2 }))
+    }
     if (!auth) throw errorResponse(apiError('unauthorized'))
     if (!holdSocketPlace(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }))
     context.auth = auth

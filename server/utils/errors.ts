@@ -48,6 +48,10 @@ export function validationError(error: ZodError): H3Error {
  * Unknown errors become a bare 500: no stack, driver or mongoose text ever leaves.
  */
 export function toApiError(error: unknown): { body: ApiErrorBody, retryAfter?: number } {
+  // A driver failure reaches here wrapped by h3 (as its cause) or bare.
+  if (isDatabaseUnavailable(error) || (error instanceof H3Error && !(error.data as { code?: string } | undefined)?.code && isDatabaseUnavailable(error.cause))) {
+    return { body: { statusCode: 503, message: 'The database is not answering; try again shortly.', data: { code: 'unavailable' } }, retryAfter: 2 }
+  }
   const cause = error instanceof H3Error ? error.cause : undefined
   const zodError = [error, cause, (error as H3Error | undefined)?.data].find(e => e instanceof ZodError)
   if (zodError instanceof ZodError) {
@@ -73,7 +77,10 @@ export function toApiError(error: unknown): { body: ApiErrorBody, retryAfter?: n
 /** Answers an API request with the contract's error body (the Nitro error handler, server/error.ts). */
 export function sendApiError(event: H3Event, error: H3Error): Promise<void> {
   const { body, retryAfter } = toApiError(error)
-  if (body.statusCode >= 500) {
+  if (body.data.code === 'unavailable') {
+    logger.warn('request answered unavailable', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
+  }
+  else if (body.statusCode >= 500) {
     logger.error('request failed', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
   }
   setResponseStatus(event, body.statusCode)
@@ -95,6 +102,23 @@ export function errorResponse(error: unknown): Response {
 export function errorFrame(id: string | undefined, error: unknown): ErrorFrame {
   const { data: { code }, message } = isApiErrorBody(error) ? error : toApiError(error).body
   return id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message }
+}
+
+const UNAVAILABLE_DRIVER_ERRORS = new Set([
+  'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongooseServerSelectionError',
+  'MongoTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'PoolClearedError', 'PoolClearedOnNetworkError',
+  'MongoPoolClearedError', 'MongoWaitQueueTimeoutError',
+])
+
+/** A stalled, dead or unreachable database (the driver's deadlines fired): 503 `unavailable`, not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false
+  const { name, message, code } = error as { name?: string, message?: string, code?: unknown }
+  if (name && UNAVAILABLE_DRIVER_ERRORS.has(name)) return true
+  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true
+  if (name?.startsWith('Mongo') && /connection|socket|topology|server selection/i.test(message ?? '')) return true
+  // mongoose's buffering gave up (no connection), or the server cancelled on maxTimeMS (code 50).
+  return (name === 'MongooseError' && /buffering timed out/i.test(message ?? '')) || code === 50
 }
 
 function codeForStatus(statusCode: number): ErrorCode {
