@@ -1,9 +1,8 @@
 import { pingDatabase } from '../utils/database'
-import { busKind } from '../services/realtime/bus'
+import { busStatus } from '../services/realtime/bus'
 
 export default defineEventHandler(async (event) => {
-  const dbUp = await pingDatabase()
-  const bus = busKind()
+  const [dbUp, bus] = await Promise.all([pingDatabase(), busStatus()])
   setResponseHeader(event, 'cache-control', 'no-store')
   if (!dbUp) {
     setResponseStatus(event, 503)

@@ -6,7 +6,7 @@ import { messagesBySeq } from '../services/messages'
 import { persistLastSeen } from '../services/people'
 import { configurePresence, requestPresenceSync } from '../services/presence'
 import { publishControl, startBus, stopBus, userTopic } from '../services/realtime/bus'
-import { startHub } from '../services/realtime/hub'
+import { closeAll, startHub } from '../services/realtime/hub'
 import { closeAllSockets, heartbeat } from '../services/realtime/socket'
 import { serverConfig } from '../utils/config'
 import { onDomainEvent } from '../utils/domain-events'
@@ -16,7 +16,9 @@ import { onShutdown } from '../utils/shutdown'
 // The realtime core: the bus (in-process or Redis), the hub of this instance's sockets,
 // presence, the heartbeat, revoked sessions and the graceful close on shutdown.
 export default defineNitroPlugin((nitroApp) => {
-  startBus()
+  // After a Redis outage every local socket reconnects, and its client catches up through
+  // `/changes`: events other instances published meanwhile never reached this one.
+  startBus(() => closeAll(WS_CLOSE.serviceRestart, 'catching up after a bus outage'))
   startHub(messagesBySeq)
   configurePresence({ chatIdsOf: userChatIds, persistLastSeen })
   requestPresenceSync()

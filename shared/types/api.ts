@@ -194,5 +194,9 @@ export const WS_CLOSE = {
   unsupportedData: 1003,
   policyViolation: 1008,
   messageTooBig: 1009,
+  /** The bus came back after an outage: reconnect and catch up through `/changes`. */
+  serviceRestart: 1012,
+  /** The socket let too much pile up unread: reconnect and catch up. */
+  tryAgainLater: 1013,
   unauthorized: 4401,
 } as const

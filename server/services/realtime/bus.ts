@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import type { ServerEvent } from '#shared/types/api'
 import { serverConfig } from '../../utils/config'
 import { errorName, logger } from '../../utils/logger'
+import { resilienceSettings } from '../../utils/resilience'
 
 // The event bus between the services (which store, then publish) and the sockets of every
 // instance. Without NUXT_REDIS_URL it is in-process; with it, every envelope goes through
@@ -25,6 +26,8 @@ export interface Envelope {
   event: ServerEvent | ControlEvent
   /** Sockets of this user do not get it (typing is not echoed to the typist). */
   exceptUserId?: string
+  /** The instance that published it (over Redis): it delivered it to its own sockets already. */
+  origin?: string
 }
 
 type Listener = (envelope: Envelope) => void
@@ -35,6 +38,10 @@ const listeners = new Set<Listener>()
 
 let redisPublisher: Redis | null = null
 let redisSubscriber: Redis | null = null
+/** Whether Redis answers: false from a failed publish or a lost subscription until both work again. */
+let redisHealthy = true
+/** Called when the subscription comes back after an outage (the hub makes its sockets catch up). */
+let onResubscribed: () => void = () => {}
 
 function deliver(envelope: Envelope) {
   for (const listener of listeners) {
@@ -51,22 +58,66 @@ function redisUrl(): string {
   return serverConfig().redisUrl
 }
 
-export function busKind(): 'redis' | 'local' {
-  return redisUrl() ? 'redis' : 'local'
+/** `redis` when Redis carries events between instances, `degraded` while it does not answer, `local` without it. */
+export function busKind(): 'redis' | 'local' | 'degraded' {
+  if (!redisUrl()) return 'local'
+  return redisHealthy && redisSubscriber?.status === 'ready' ? 'redis' : 'degraded'
+}
+
+/** busKind, with a PING (under the command deadline) so a stalled Redis shows at once. */
+export async function busStatus(): Promise<'redis' | 'local' | 'degraded'> {
+  ensureRedis()
+  if (!redisPublisher) return 'local'
+  try {
+    await redisPublisher.ping()
+  }
+  catch {
+    return 'degraded'
+  }
+  return busKind()
 }
 
 function ensureRedis() {
   if (redisPublisher || !redisUrl()) return
-  const options = { maxRetriesPerRequest: 3, lazyConnect: false }
+  // Every command has a deadline and nothing waits in an offline queue: a stalled or dead
+  // Redis costs a publish one deadline, never a send, and local sockets do not need it.
+  const options = {
+    commandTimeout: resilienceSettings().redisCommandTimeoutMs,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: false,
+    retryStrategy: (times: number) => Math.min(200 * times, 2_000),
+  }
   redisPublisher = new Redis(redisUrl(), options)
-  redisSubscriber = new Redis(redisUrl(), options)
+  // The subscriber needs its offline queue for the SUBSCRIBE it replays on each reconnect.
+  redisSubscriber = new Redis(redisUrl(), { ...options, commandTimeout: undefined, enableOfflineQueue: true })
   for (const client of [redisPublisher, redisSubscriber]) {
     client.on('error', (error: unknown) => logger.warn('redis error', { error: errorName(error) }))
   }
-  redisSubscriber.subscribe(CHANNEL).catch((error: unknown) => logger.error('redis subscribe failed', { error: errorName(error) }))
-  redisSubscriber.on('message', (_channel: string, text: string) => {
+  const subscriber = redisSubscriber
+  let subscribedOnce = false
+  let lost = false
+  subscriber.on('close', () => {
+    if (subscribedOnce) lost = true
+    redisHealthy = false
+  })
+  subscriber.on('ready', () => {
+    // ioredis re-subscribes by itself (autoResubscribe); the first time we subscribe here.
+    if (!subscribedOnce) {
+      subscribedOnce = true
+      subscriber.subscribe(CHANNEL).catch((error: unknown) => logger.error('redis subscribe failed', { error: errorName(error) }))
+    }
+    redisHealthy = true
+    if (lost) {
+      lost = false
+      logger.warn('redis is back: local sockets catch up')
+      onResubscribed()
+    }
+  })
+  subscriber.on('message', (_channel: string, text: string) => {
     try {
-      deliver(JSON.parse(text) as Envelope)
+      const envelope = JSON.parse(text) as Envelope
+      if (envelope.origin !== instanceId) deliver(envelope)
     }
     catch (error) {
       logger.warn('bad bus envelope', { error: errorName(error) })
@@ -82,24 +133,35 @@ export async function stopBus(): Promise<void> {
   await Promise.allSettled(clients.map(client => client?.quit()))
 }
 
-/** Starts the bus early, so an instance is subscribed before its first socket opens. */
-export function startBus(): void {
+/** Starts the bus early, so an instance is subscribed before its first socket opens; `resubscribed` runs after a Redis outage. */
+export function startBus(resubscribed: () => void = () => {}): void {
+  onResubscribed = resubscribed
   ensureRedis()
 }
 
-/** Publishes after the store. A lost event is healed by the client through `/changes`. */
-export async function publish(envelope: Envelope): Promise<void> {
+/**
+ * Publishes after the store: this instance's sockets get the envelope at once, the other
+ * instances through Redis. Never waits for Redis and never throws; an envelope Redis lost
+ * is healed by the clients through `/changes` (docs/guarantees.md).
+ */
+export function publish(envelope: Envelope): Promise<void> {
   ensureRedis()
-  if (!redisPublisher) {
-    deliver(envelope)
-    return
+  deliver(envelope)
+  const publisher = redisPublisher
+  if (!publisher) return Promise.resolve()
+  if (publisher.status !== 'ready') {
+    redisHealthy = false
+    return Promise.resolve()
   }
-  try {
-    await redisPublisher.publish(CHANNEL, JSON.stringify(envelope))
-  }
-  catch (error) {
-    logger.warn('event publish failed', { error: errorName(error) })
-  }
+  publisher.publish(CHANNEL, JSON.stringify({ ...envelope, origin: instanceId }))
+    .then(() => {
+      if (!redisHealthy && redisSubscriber?.status === 'ready') redisHealthy = true
+    })
+    .catch((error: unknown) => {
+      redisHealthy = false
+      logger.warn('event publish failed', { error: errorName(error) })
+    })
+  return Promise.resolve()
 }
 
 export function onEnvelope(listener: Listener): () => void {
