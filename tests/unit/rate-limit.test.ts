@@ -34,6 +34,25 @@ describe('rate limiters (in memory)', () => {
     expect((await limiter.check('user')).allowed).toBe(false)
   })
 
+  it('is a token bucket: 30 at once, then exactly the steady rate (clock injected)', async () => {
+    let now = 1_000_000
+    const limiter = createBurstLimiter({ name: 'unit-bucket', perSecond: 10, burst: 30, now: () => now })
+    const allowedIn = async (count: number) => (await Promise.all(Array.from({ length: count }, () => limiter.consume('user')))).filter(result => result.allowed).length
+    expect(await allowedIn(40)).toBe(30)
+    now += 100
+    expect(await allowedIn(5)).toBe(1)
+    // Ten seconds of flooding get exactly 10/s through: no extra windowed allowance on top.
+    let through = 0
+    for (let tick = 0; tick < 100; tick++) {
+      now += 100
+      through += await allowedIn(5)
+    }
+    expect(through).toBe(100)
+    // A quiet user refills to the burst, never beyond it.
+    now += 60_000
+    expect(await allowedIn(40)).toBe(30)
+  })
+
   it('enforceLimit throws the contract 429 with Retry-After', async () => {
     const limiter = createLimiter({ name: 'unit-enforce', points: 1, durationSeconds: 30 })
     await enforceLimit(limiter, 'k')

@@ -6,8 +6,9 @@ import { toMe } from '../../dto/users'
 import { UserModel, type UserRecord } from '../../models/user'
 import { authenticateAccessToken, type AuthContext } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
-import { apiError, errorFrame, toApiError } from '../../utils/errors'
+import { apiError, errorFrame, isDatabaseUnavailable, toApiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
+import { resilienceSettings, withDeadline } from '../../utils/resilience'
 import { isShuttingDown } from '../../utils/shutdown'
 import { requireMember } from '../access'
 import { markRead, readyChats } from '../chats'
@@ -43,16 +44,25 @@ const sockets = new Map<WebSocket, SocketSession>()
 /** `<userId>:<chatId>` → when its last typing event went out (throttled per user and chat). */
 const typingSentAt = new Map<string, number>()
 
-/** A socket that lets this much pile up unread is dropped (it heals through `/changes` on reconnect). */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+/** How long a slow consumer's close handshake may take before its connection is cut. */
+const SLOW_CONSUMER_CLOSE_MS = 1_000
 
+/**
+ * Sends a frame, unless the socket already holds more unsent bytes than the cap (4 MiB by
+ * default, NUXT_WS_MAX_QUEUED_BYTES): a client that does not read is closed with 1013 and
+ * cut a moment later (it reads nothing, so its close handshake would never end), and its
+ * queue is freed. It catches up through `/changes` when it reconnects.
+ */
 function sendFrame(ws: WebSocket, frame: ServerFrame): void {
   if (ws.readyState !== ws.OPEN) return
-  if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-    ws.terminate()
+  const text = JSON.stringify(frame)
+  if (ws.bufferedAmount + Buffer.byteLength(text) > resilienceSettings().socketQueueBytes) {
+    logger.warn('slow consumer dropped', { queuedBytes: ws.bufferedAmount })
+    ws.close(WS_CLOSE.tryAgainLater, 'too slow: reconnect and catch up')
+    setTimeout(() => ws.terminate(), SLOW_CONSUMER_CLOSE_MS).unref()
     return
   }
-  ws.send(JSON.stringify(frame))
+  ws.send(text)
 }
 
 function closeSocket(ws: WebSocket, code: number, reason: string): void {
@@ -195,7 +205,9 @@ function parseFrame(text: string): { frame: ClientFrame } | { id?: string, messa
 }
 
 async function handleFrame(ws: WebSocket, session: SocketSession, text: string): Promise<void> {
-  if (session.closed || isShuttingDown()) return
+  // Frames queued behind a close (flooding, 4401, shutdown) are not handled: nothing is
+  // stored that could not be acked.
+  if (session.closed || ws.readyState !== ws.OPEN || isShuttingDown()) return
   const parsed = parseFrame(text)
   if (!session.auth) {
     // Before authentication only an `auth` frame is understood.
@@ -203,7 +215,15 @@ async function handleFrame(ws: WebSocket, session: SocketSession, text: string):
       closeSocket(ws, WS_CLOSE.unauthorized, 'authenticate first')
       return
     }
-    const auth = await authenticateAccessToken(parsed.frame.token).catch(() => null)
+    let auth: AuthContext | null
+    try {
+      auth = await authenticateAccessToken(parsed.frame.token)
+    }
+    catch (error) {
+      // The database did not answer: that says nothing about the token. Try again later.
+      closeSocket(ws, WS_CLOSE.tryAgainLater, isDatabaseUnavailable(error) ? 'database unavailable' : 'server error')
+      return
+    }
     if (!auth) {
       closeSocket(ws, WS_CLOSE.unauthorized, 'invalid token')
       return
@@ -221,12 +241,14 @@ async function handleFrame(ws: WebSocket, session: SocketSession, text: string):
   }
   const { frame } = parsed
   try {
-    const answer = await dispatch(session, frame)
+    // A stalled database answers `unavailable` within the deadline instead of never.
+    const answer = await withDeadline(() => dispatch(session, frame))
     if (answer) sendFrame(ws, answer)
   }
   catch (error) {
     const { body } = toApiError(error)
-    if (body.statusCode >= 500) logger.error('frame failed', { type: frame.type, error: errorName(error) })
+    if (body.data.code === 'unavailable') logger.warn('frame answered unavailable', { type: frame.type, error: errorName(error) })
+    else if (body.statusCode >= 500) logger.error('frame failed', { type: frame.type, error: errorName(error) })
     sendFrame(ws, errorFrame(frame.id, body))
     if (body.data.code === 'rate_limited' && isFlooding(session)) {
       closeSocket(ws, WS_CLOSE.policyViolation, 'flooding')
