@@ -29,6 +29,7 @@ export const TEST_SERVER_ENV = {
   NUXT_LIMITS_SIGNUPS_PER_IP: '1000000',
   NUXT_LIMITS_LOGIN_FAILURES_PER_IP: '1000000',
   NUXT_LIMITS_MAILS_PER_IP: '1000000',
+  NUXT_MAX_CONNECTIONS_PER_IP: '100000',
 }
 
 export function build({ log = console.log } = {}) {

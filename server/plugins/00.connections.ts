@@ -1,0 +1,54 @@
+import { Server } from 'node:http'
+import type { Socket } from 'node:net'
+import { trustedProxyHops } from '../utils/client-ip'
+import { logger } from '../utils/logger'
+import { resilienceSettings } from '../utils/resilience'
+
+// Slow and greedy clients (docs/guarantees.md, "Slowloris"). Node holds a request whose
+// headers trickle in for up to 60 s, checked every 30 s (88 s seen); here a request must
+// have its headers within NUXT_HEADERS_TIMEOUT_MS (10 s) and be whole within
+// NUXT_REQUEST_TIMEOUT_MS (15 s), checked every second. And one address may hold at most
+// NUXT_MAX_CONNECTIONS_PER_IP connections (WebSockets included); more are cut at once.
+// Behind a reverse proxy (NUXT_TRUST_PROXY) every connection comes from the proxy, so
+// the per-address cap is the proxy's job there and is not applied.
+//
+// Nitro's node-server entry creates its http.Server after the plugins ran and calls
+// listen() at once; the settings are applied to it at that listen(), the only place
+// a plugin can reach the server.
+const CHECK_INTERVAL_MS = 1_000
+
+export default defineNitroPlugin(() => {
+  if (import.meta.dev) return
+  const listen = Server.prototype.listen
+  Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+    Server.prototype.listen = listen
+    harden(this)
+    return listen.apply(this, args as Parameters<typeof listen>)
+  } as typeof listen
+})
+
+function harden(server: Server): void {
+  const settings = resilienceSettings()
+  server.headersTimeout = settings.headersTimeoutMs
+  server.requestTimeout = settings.requestTimeoutMs
+  // Read by Node when the server starts listening.
+  ;(server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CHECK_INTERVAL_MS
+  if (trustedProxyHops() > 0) return
+  const open = new Map<string, number>()
+  let refused = 0
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown'
+    const count = (open.get(address) ?? 0) + 1
+    if (count > settings.connectionsPerIp) {
+      if (refused++ % 100 === 0) logger.warn('too many connections from one address; refusing', { limit: settings.connectionsPerIp })
+      socket.destroy()
+      return
+    }
+    open.set(address, count)
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1
+      if (left > 0) open.set(address, left)
+      else open.delete(address)
+    })
+  })
+}
