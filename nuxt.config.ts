@@ -45,6 +45,10 @@ export default defineNuxtConfig({
       /** Messages per second per user (HTTP and WebSocket together), and the burst allowed. */
       sendRate: 10,
       sendBurst: 30,
+      /** Bytes of unsent frames after which a WebSocket is closed with 1013 (4 MiB). */
+      wsMaxQueuedBytes: 4 * 1024 * 1024,
+      /** Open connections per client address (not applied behind NUXT_TRUST_PROXY). */
+      connectionsPerIp: 256,
     },
     // Timings in milliseconds, NUXT_TIMINGS_<NAME> (tests shorten the ones they wait on).
     timings: {
@@ -54,6 +58,13 @@ export default defineNuxtConfig({
       wsPingMs: 30_000,
       wsSilenceMs: 60_000,
       instanceAliveMs: 30_000,
+      // Faults (docs/guarantees.md): deadlines for the database, Redis, requests and slow clients.
+      requestDeadlineMs: 5_000,
+      clientKeyLeaseMs: 30_000,
+      dbOperationTimeoutMs: 5_000,
+      redisCommandTimeoutMs: 1_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 15_000,
     },
     public: {
       appUrl: 'http://localhost:3000',

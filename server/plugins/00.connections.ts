@@ -1,14 +1,14 @@
 import { Server } from 'node:http'
 import type { Socket } from 'node:net'
-import { trustedProxyHops } from '../utils/client-ip'
+import { serverConfig } from '../utils/config'
 import { logger } from '../utils/logger'
 import { resilienceSettings } from '../utils/resilience'
 
 // Slow and greedy clients (docs/guarantees.md, "Slowloris"). Node holds a request whose
 // headers trickle in for up to 60 s, checked every 30 s (88 s seen); here a request must
-// have its headers within NUXT_HEADERS_TIMEOUT_MS (10 s) and be whole within
-// NUXT_REQUEST_TIMEOUT_MS (15 s), checked every second. And one address may hold at most
-// NUXT_MAX_CONNECTIONS_PER_IP connections (WebSockets included); more are cut at once.
+// have its headers within NUXT_TIMINGS_HEADERS_TIMEOUT_MS (10 s) and be whole within
+// NUXT_TIMINGS_REQUEST_TIMEOUT_MS (15 s), checked every second. And one address may hold at most
+// NUXT_LIMITS_CONNECTIONS_PER_IP connections (WebSockets included); more are cut at once.
 // Behind a reverse proxy (NUXT_TRUST_PROXY) every connection comes from the proxy, so
 // the per-address cap is the proxy's job there and is not applied.
 //
@@ -33,7 +33,7 @@ function harden(server: Server): void {
   server.requestTimeout = settings.requestTimeoutMs
   // Read by Node when the server starts listening.
   ;(server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CHECK_INTERVAL_MS
-  if (trustedProxyHops() > 0) return
+  if (serverConfig().trustProxyHops > 0) return
   const open = new Map<string, number>()
   let refused = 0
   server.on('connection', (socket: Socket) => {

@@ -44,6 +44,10 @@ const runtimeSchema = z.object({
     /** Messages per second per user, HTTP and WebSocket together; a fraction is a slower rate (0.5: one every 2 s). */
     sendRate: positiveFraction(10),
     sendBurst: positive(30),
+    /** A WebSocket whose unsent frames pass this many bytes is closed with 1013 (docs/guarantees.md). */
+    wsMaxQueuedBytes: positive(4 * 1024 * 1024),
+    /** Open connections (WebSockets included) per client address; not applied behind NUXT_TRUST_PROXY. */
+    connectionsPerIp: positive(256),
   })),
   timings: z.preprocess(value => value ?? {}, z.object({
     /** How long a rotated refresh token still answers (two tabs refreshing at once). */
@@ -57,6 +61,17 @@ const runtimeSchema = z.object({
     wsSilenceMs: positive(60_000),
     /** How often an instance tells the others it is alive; silent for three times this, it is gone. */
     instanceAliveMs: positive(30_000),
+    /** A write request (send, edit, react, read) answers 503 `unavailable` after this long. */
+    requestDeadlineMs: positive(5_000),
+    /** A clientId key whose message is still missing after this long was left by a send that died. */
+    clientKeyLeaseMs: positive(30_000),
+    /** Driver deadlines: a stalled database fails an operation instead of hanging it. */
+    dbOperationTimeoutMs: positive(5_000),
+    /** Every Redis command fails after this long (ioredis `commandTimeout`). */
+    redisCommandTimeoutMs: positive(1_000),
+    /** A request's headers must arrive within this long, the whole request within requestTimeoutMs. */
+    headersTimeoutMs: positive(10_000),
+    requestTimeoutMs: positive(15_000),
   })),
   public: z.preprocess(value => value ?? {}, z.object({
     appUrl: text('http://localhost:3000'),
@@ -87,6 +102,11 @@ export interface ServerConfig {
   log: { format: 'json' | 'text', level: 'debug' | 'info' | 'warn' | 'error' }
   limits: ServerLimits
   timings: ServerTimings
+  /**
+   * Test-only fault point (utils/resilience.ts faultPoint): honoured only when the server
+   * runs under vitest (VITEST is set), never in a deployment, whatever the variables say.
+   */
+  faultPoint: { stopAt: string, clientIdPrefix: string } | null
 }
 
 /** The runtime config's shape as far as the server reads it; every key optional. */
@@ -120,6 +140,9 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     log: { format: parsed.log.format ?? (production ? 'json' : 'text'), level: parsed.log.level },
     limits: parsed.limits,
     timings: parsed.timings,
+    faultPoint: process.env.VITEST && process.env.PARLEY_TEST_STOP_AT && process.env.PARLEY_TEST_STOP_CLIENT_ID
+      ? { stopAt: process.env.PARLEY_TEST_STOP_AT, clientIdPrefix: process.env.PARLEY_TEST_STOP_CLIENT_ID }
+      : null,
   }
   return current
 }

@@ -5,7 +5,7 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true)
   // Driver text never reaches a response. A stalled or dead database fails operations
   // within seconds instead of hanging them (docs/guarantees.md): no server within 5 s, a
-  // silent socket after NUXT_DB_OPERATION_TIMEOUT_MS, no command buffered longer than that.
+  // silent socket after NUXT_TIMINGS_DB_OPERATION_TIMEOUT_MS, no command buffered longer than that.
   const timeoutMs = resilienceSettings().dbOperationTimeoutMs
   mongoose.set('bufferTimeoutMS', timeoutMs)
   return mongoose.connect(uri, {

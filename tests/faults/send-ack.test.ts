@@ -8,7 +8,7 @@ import { waitForLogLine } from '../harness/shutdown'
 // Defect 1 of issue 17: an instance that dies between claiming a send's clientId key and
 // storing the message. The ack must name the sender's own stored message, or not happen.
 // The lease after which a key whose message never came is repaired is shortened to 3 s.
-const LEASE_ENV = { NUXT_CLIENT_KEY_LEASE_MS: '3000' }
+const LEASE_ENV = { NUXT_TIMINGS_CLIENT_KEY_LEASE_MS: '3000' }
 
 let database: FaultDatabase
 let redis: FaultRedis

@@ -49,7 +49,7 @@ const SLOW_CONSUMER_CLOSE_MS = 1_000
 
 /**
  * Sends a frame, unless the socket already holds more unsent bytes than the cap (4 MiB by
- * default, NUXT_WS_MAX_QUEUED_BYTES): a client that does not read is closed with 1013 and
+ * default, NUXT_LIMITS_WS_MAX_QUEUED_BYTES): a client that does not read is closed with 1013 and
  * cut a moment later (it reads nothing, so its close handshake would never end), and its
  * queue is freed. It catches up through `/changes` when it reconnects.
  */
