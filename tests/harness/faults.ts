@@ -131,7 +131,7 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]!
 }
 
-interface OutboxItem { clientId: string, content: string, sentAt: number, ack: Message | null }
+interface OutboxItem { clientId: string, content: string, sentAt: number, ackedAt: number, ack: Message | null }
 
 /**
  * A person's client as the app behaves: an outbox of sends (each with its clientId),
@@ -144,6 +144,8 @@ export class OutboxClient {
   readonly latencies: number[] = []
   readonly errors = new Map<string, number>()
   readonly view = new Map<number, string>()
+  /** When each seq first reached this client live (not through a catch-up). */
+  readonly liveAt = new Map<number, number>()
   socket: TestSocket | null = null
   private inFlight = new Set<string>()
   private stopped = false
@@ -159,7 +161,10 @@ export class OutboxClient {
         this.inFlight.clear()
         socket.ws.on('message', (data) => {
           const frame = JSON.parse(data.toString()) as { type: string, chatId?: string, message?: Message }
-          if (frame.type === 'message.created' && frame.chatId === this.chatId && frame.message) this.view.set(frame.message.seq, frame.message.id)
+          if (frame.type === 'message.created' && frame.chatId === this.chatId && frame.message) {
+            this.view.set(frame.message.seq, frame.message.id)
+            if (!this.liveAt.has(frame.message.seq)) this.liveAt.set(frame.message.seq, Date.now())
+          }
         })
         void socket.closed.then(() => {
           if (this.socket === socket && !this.stopped) {
@@ -185,8 +190,9 @@ export class OutboxClient {
     for (const message of stored) this.view.set(message.seq, message.id)
   }
 
-  enqueue(count: number, prefix: string): void {
-    for (let i = 0; i < count; i++) this.items.push({ clientId: `${prefix}-${i}`, content: `${prefix} message ${i}`, sentAt: 0, ack: null })
+  /** Adds `count` sends; `length` pads each content to that many characters. */
+  enqueue(count: number, prefix: string, length = 0): void {
+    for (let i = 0; i < count; i++) this.items.push({ clientId: `${prefix}-${i}`, content: `${prefix} message ${i}`.padEnd(length, '.'), sentAt: 0, ackedAt: 0, ack: null })
     this.pump()
   }
 
@@ -210,6 +216,7 @@ export class OutboxClient {
         .then(async (answer) => {
           if (answer.type === 'ack') {
             item.ack = answer.message as Message
+            item.ackedAt = Date.now()
             this.latencies.push(Date.now() - item.sentAt)
             this.inFlight.delete(item.clientId)
             this.pump()
