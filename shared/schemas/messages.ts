@@ -3,12 +3,12 @@ import { MESSAGE_LIST_LIMIT } from '../limits'
 import { codePointLength, codePoints, listQuerySchema, objectIdSchema } from './common'
 
 /** A NUL, or half of a surrogate pair (not valid Unicode text: storage would change it). */
-const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** 1-4000 code points of valid text (no NUL, no lone surrogate) and not only whitespace. */
 export const messageContentSchema = codePoints(1, 4000)
   .refine(text => text.trim().length > 0, { message: 'A message cannot be blank' })
-  .refine(text => !NOT_TEXT.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
+  .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
 export const clientIdSchema = codePoints(1, 64)
 /** 1-16 code points without whitespace. */
 export const emojiSchema = z.string().refine(text => codePointLength(text) >= 1 && codePointLength(text) <= 16 && !/\s/u.test(text), {
