@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
-import type { Message } from '../../shared/types/api'
+import type { Message } from '#shared/types/api'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
 import { checkChat, OutboxClient, percentile, printFigures, startFaultDatabase, startFaultRedis, storedMessages, type FaultDatabase, type FaultRedis } from '../harness/faults'
 import { waitForLogLine } from '../harness/shutdown'

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { freePort, startFerretdb } from '../../scripts/lib/ferretdb.mjs'
 import { startDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
-import type { Message } from '../../shared/types/api'
+import type { Message } from '#shared/types/api'
 import { api, type TestUser } from './api-client'
 import { TestSocket } from './ws-client'
 
