@@ -3,6 +3,7 @@ import type { Peer } from 'crossws'
 import { authenticateAccessToken, isOriginAllowed, readAccessToken, type AuthContext } from '../utils/auth'
 import { acceptSocket, holdSocketPlace } from '../services/realtime/socket'
 import { apiError, errorResponse } from '../utils/errors'
+import { withDeadline } from '../utils/resilience'
 import { isShuttingDown } from '../utils/shutdown'
 import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 
@@ -30,10 +31,10 @@ export default defineWebSocketHandler({
     }
     let auth: AuthContext | null
     try {
-      auth = await authenticateAccessToken(found.token)
+      auth = await withDeadline(() => authenticateAccessToken(found.token))
     }
     catch {
-      // The database did not answer: that says nothing about the token (a 401 would sign the person out).
+      // The database did not answer (in time): that says nothing about the token (a 401 would sign the person out).
       throw errorResponse(apiError('unavailable', 'The server cannot reach its database; reconnect shortly.', { retryAfter: 2 }))
     }
     if (!auth) throw errorResponse(apiError('unauthorized'))

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
+import { TestSocket } from '../harness/ws-client'
 import { checkChat, OutboxClient, percentile, printFigures, startFaultDatabase, storedMessages, type FaultDatabase } from '../harness/faults'
 
 // Defect 3 of issue 17: a database that stalls (SIGSTOP) or dies (SIGKILL, then restarted
@@ -76,7 +77,11 @@ describe('a database that stalls or dies under steady sends', () => {
     database.stall()
     const stalledAt = Date.now()
     // A send over HTTP during the stall: an explicit 503 within the deadline, not silence.
-    const during = await httpSend(traffic.users[0]!, traffic.chatId, 'probe-stall')
+    // An upgrade during the stall: 503, not a 401 that would sign the person out.
+    const [during, upgradeDuring] = await Promise.all([
+      httpSend(traffic.users[0]!, traffic.chatId, 'probe-stall'),
+      TestSocket.upgradeStatus(server.baseUrl, { token: traffic.users[1]!.token }),
+    ])
     await eventually(() => traffic.group.some(client => (client.errors.get('unavailable') ?? 0) > 0), 20_000).catch(() => null)
     const unavailableFrames = traffic.group.reduce((sum, client) => sum + (client.errors.get('unavailable') ?? 0), 0)
     await new Promise(resolve => setTimeout(resolve, Math.max(0, 10_000 - (Date.now() - stalledAt))))
@@ -88,11 +93,12 @@ describe('a database that stalls or dies under steady sends', () => {
       return answer.status < 300 ? answer : null
     }, 60_000)
     await finish('database SIGSTOP 10 s', traffic, {
-      httpDuringStall: during.status, httpSecondsDuringStall: during.seconds.toFixed(1), unavailableFrames,
+      httpDuringStall: during.status, httpSecondsDuringStall: during.seconds.toFixed(1), upgradeDuringStall: upgradeDuring, unavailableFrames,
       recoverySeconds: ((Date.now() - resumedAt) / 1000).toFixed(1), probeAfter: retried.status,
     })
     expect(during.status).toBe(503)
     expect(during.body).toMatchObject({ data: { code: 'unavailable' } })
+    expect(upgradeDuring).toBe(503)
     expect(unavailableFrames).toBeGreaterThan(0)
   })
 

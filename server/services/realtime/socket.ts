@@ -215,13 +215,14 @@ async function handleFrame(ws: WebSocket, session: SocketSession, text: string):
       closeSocket(ws, WS_CLOSE.unauthorized, 'authenticate first')
       return
     }
+    const { token } = parsed.frame
     let auth: AuthContext | null
     try {
-      auth = await authenticateAccessToken(parsed.frame.token)
+      auth = await withDeadline(() => authenticateAccessToken(token))
     }
     catch (error) {
       // The database did not answer: that says nothing about the token. Try again later.
-      closeSocket(ws, WS_CLOSE.tryAgainLater, isDatabaseUnavailable(error) ? 'database unavailable' : 'server error')
+      closeSocket(ws, WS_CLOSE.tryAgainLater, isDatabaseUnavailable(error) || toApiError(error).body.data.code === 'unavailable' ? 'database unavailable' : 'server error')
       return
     }
     if (!auth) {
