@@ -24,6 +24,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
 
   const state = ref<'loading' | 'ready' | 'missing'>('loading')
   const unreadAfterSeq = ref<number | null>(null)
+  /** "Jump to next mention" looks after this seq (null: no unread mention when the chat opened). */
+  const mentionCursor = ref<number | null>(null)
   const focusSeq = ref<number | null>(null)
   const replyTo = ref<Message | null>(null)
   const editing = ref<Message | null>(null)
@@ -63,6 +65,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
       if (chatId !== source.chatId) return
       const membership = detail.membership
       unreadAfterSeq.value = membership && membership.unreadCount > 0 ? membership.lastReadSeq : null
+      mentionCursor.value = membership && membership.mentionCount > 0 ? membership.lastReadSeq : null
       // Roles, presence and read positions of the people here (a channel's may be many).
       if (detail.type !== 'channel') void chats.loadMembers(chatId).catch(() => {})
       // A held history is live already; a search result or a first visit loads a page.
@@ -98,6 +101,20 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     await nextTick()
     list.value?.scrollToSeq(seq)
   })
+
+  /** The next held message that mentions the viewer, after the last one jumped to. */
+  const nextMention = computed(() => {
+    const after = mentionCursor.value
+    if (after === null) return null
+    return held.value.find(message => message.seq > after && chats.mentionsViewer(message)) ?? null
+  })
+
+  function jumpToNextMention() {
+    const message = nextMention.value
+    if (!message) return
+    mentionCursor.value = message.seq
+    void jumpTo(message.seq)
+  }
 
   const { run: jumpToLatest } = useAction(async () => {
     focusSeq.value = null
@@ -144,6 +161,6 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   return {
     state, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq,
     replyTo, editing, nameOf, seenLabel, onRead, jumpTo, jumpToLatest, send, save, react, joining, join,
-    startReply, startEdit, cancelCompose,
+    startReply, startEdit, cancelCompose, nextMention, jumpToNextMention,
   }
 }

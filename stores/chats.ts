@@ -19,6 +19,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   /** The viewer's chats, most recent activity first (a channel only looked at is not one). */
   const list = computed(() => Object.values(byId.value).filter(chat => chat.membership !== null).sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt)))
+  const totalMentions = computed(() => list.value.reduce((sum, chat) => sum + (chat.membership?.mentionCount ?? 0), 0))
   const totalUnread = computed(() => list.value.reduce((sum, chat) => sum + (chat.membership?.unreadCount ?? 0), 0))
 
   /**
@@ -136,6 +137,7 @@ export const useChatsStore = defineStore('chats', () => {
       chat.lastActivityAt = message.createdAt > chat.lastActivityAt ? message.createdAt : chat.lastActivityAt
       if (chat.membership && message.sender.id !== auth.user?.id && !message.deletedAt && message.seq > chat.membership.lastReadSeq) {
         chat.membership.unreadCount += 1
+        if (mentionsViewer(message)) chat.membership.mentionCount += 1
       }
     }
     else if (chat.lastMessage?.id === message.id) {
@@ -153,7 +155,7 @@ export const useChatsStore = defineStore('chats', () => {
     const chat = byId.value[chatId]
     if (!chat?.membership || seq <= chat.membership.lastReadSeq) return
     chat.membership.lastReadSeq = seq
-    if (seq >= chat.lastSeq) chat.membership.unreadCount = 0
+    if (seq >= chat.lastSeq) Object.assign(chat.membership, { unreadCount: 0, mentionCount: 0 })
     else void fetchChat(chatId).catch(() => {})
   }
 
@@ -258,6 +260,20 @@ export const useChatsStore = defineStore('chats', () => {
     return messages.messagesOf(chatId).filter(message => message.seq > seq && message.sender.id !== auth.user?.id && !message.deletedAt).length
   }
 
+  /** The message names the viewer, or addresses the whole chat (never their own). */
+  function mentionsViewer(message: Message): boolean {
+    const viewerId = auth.user?.id
+    return !!viewerId && message.sender.id !== viewerId && !message.deletedAt && (message.mentionsAll || message.mentions.includes(viewerId))
+  }
+
+  /** Mentions of the viewer after `seq`, counted from the held messages when they reach the end. */
+  function mentionsAfter(chatId: string, seq: number, fallback: number): number {
+    const messages = useMessagesStore()
+    const window = messages.windows[chatId]
+    if (!window || window.hasMoreAfter) return fallback
+    return messages.messagesOf(chatId).filter(message => message.seq > seq && mentionsViewer(message)).length
+  }
+
   /** Marks the viewer's chat read up to `seq` (optimistically; the server caps and confirms). */
   async function markRead(chatId: string, seq: number) {
     const chat = byId.value[chatId]
@@ -268,6 +284,7 @@ export const useChatsStore = defineStore('chats', () => {
       const before = { ...membership }
       membership.lastReadSeq = seq
       membership.unreadCount = seq >= chat.lastSeq ? 0 : unreadAfter(chatId, seq, membership.unreadCount)
+      membership.mentionCount = seq >= chat.lastSeq ? 0 : mentionsAfter(chatId, seq, membership.mentionCount)
       return () => {
         if (membership.lastReadSeq === seq) Object.assign(membership, before)
       }
@@ -293,7 +310,7 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   return {
-    byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread,
+    byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer,
     upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, markRead,
     create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
   }

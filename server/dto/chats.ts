@@ -4,6 +4,7 @@ import { Message, messageIdFor } from '../models/message'
 import type { StoredChat } from '../services/access'
 import { findMembership } from '../services/access'
 import { deletedUser, loadPeople, toPublicUser, type PersonRecord } from '../services/people'
+import { mentionCount } from '../services/mentions'
 import { toMessages, type StoredMessage } from './messages'
 
 /**
@@ -25,6 +26,7 @@ export function toMembership(chat: StoredChat, membership: MembershipDoc): Membe
     role: membership.role as MemberRole,
     lastReadSeq: membership.lastReadSeq,
     unreadCount: unreadCount(chat, membership),
+    mentionCount: mentionCount(chat, membership),
     joinedAt: membership.joinedAt.toISOString(),
   }
 }

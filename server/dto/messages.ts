@@ -27,6 +27,8 @@ export function toMessage(doc: StoredMessage, sender: PersonRecord | null | unde
     content: deleted ? '' : doc.content,
     clientId: doc.clientId ?? null,
     replyTo: toReply(reply),
+    mentions: deleted ? [] : [...(doc.mentions ?? [])],
+    mentionsAll: deleted ? false : !!doc.mentionsAll,
     reactions: deleted ? [] : doc.reactions.filter(r => r.userIds.length > 0).map(r => ({ emoji: r.emoji, count: r.userIds.length, userIds: [...r.userIds] })),
     createdAt: doc.createdAt.toISOString(),
     editedAt: doc.editedAt ? doc.editedAt.toISOString() : null,

@@ -21,6 +21,8 @@ const chatSchema = new Schema({
   lastActivityAt: { type: Date, required: true },
   /** The latest deletions of others' messages (seq, sender), to derive unread counts at read time. */
   recentDeletions: { type: [deletionSchema], default: [] },
+  /** The latest `@all`/`@here` mentions (seq, sender), to derive mention counts at read time. */
+  recentChatWideMentions: { type: [deletionSchema], default: [] },
 }, { timestamps: true })
 // The channel directory lists channels by name; real MongoDB answers it from this index.
 chatSchema.index({ type: 1, nameKey: 1 })
@@ -36,6 +38,8 @@ const membershipSchema = new Schema({
   lastReadSeq: { type: Number, default: 0 },
   /** Seqs of the member's own messages above lastReadSeq (they never count as unread). */
   ownSeqsAfterRead: { type: [Number], default: [] },
+  /** Seqs of messages that name this member, kept above lastReadSeq (docs/messages.md, "Mentions"). */
+  mentionSeqs: { type: [Number], default: [] },
   joinedAt: { type: Date, required: true },
 }, { versionKey: false })
 // The `_id` already makes (chat, user) unique; these serve the member list and hand-over on MongoDB.

@@ -15,6 +15,9 @@ const messageSchema = new Schema({
   content: { type: String, default: '' },
   clientId: { type: String, default: null },
   replyToId: { type: Schema.Types.ObjectId, default: null },
+  /** Ids of the members the text named when it was sent, and whether it addressed the whole chat. */
+  mentions: { type: [String], default: [] },
+  mentionsAll: { type: Boolean, default: false },
   reactions: { type: [reactionSchema], default: [] },
   editedAt: { type: Date, default: null },
   deletedAt: { type: Date, default: null },

@@ -11,6 +11,7 @@ import { findChat, findMembership, isChatManager, requireMember, requireVisibleC
 import { userChatIds } from './chats'
 import { decodeCursor, encodeCursor } from './cursor'
 import { publishToChat } from './realtime/bus'
+import { recordMentions, resolveMentions } from './mentions'
 import { consumeSend } from './send-rate'
 
 // Messages: one service for REST and WebSocket. Each change in a chat takes the next
@@ -102,7 +103,7 @@ export async function sendMessage(actor: Actor, chatId: string, input: SendInput
 }
 
 async function storeMessage(actor: Actor, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
-  await requireMember(actor, chatId)
+  const access = await requireMember(actor, chatId)
   const clientId = input.clientId
   const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
   if (key && clientId) {
@@ -118,6 +119,7 @@ async function storeMessage(actor: Actor, chatId: string, input: SendInput): Pro
     }
     replyToId = target._id
   }
+  const mentions = await resolveMentions(input.content, access.chat, access.membership)
 
   return withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean }> => {
     if (key && clientId) {
@@ -155,7 +157,8 @@ async function storeMessage(actor: Actor, chatId: string, input: SendInput): Pro
         try {
           await Message.create({
             _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
-            clientId: clientId ?? null, replyToId, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
+            clientId: clientId ?? null, replyToId, mentions: mentions.userIds, mentionsAll: mentions.chatWide,
+            reactions: [], editedAt: null, deletedAt: null, createdAt: now,
           })
           stored = true
         }
@@ -184,6 +187,7 @@ async function storeMessage(actor: Actor, chatId: string, input: SendInput): Pro
     if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
     await bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
     await rememberOwnMessage(chatId, actor.userId, seq)
+    await recordMentions(chat, seq, actor.userId, mentions)
     const message = await toMessageDto((await findMessage(messageId))!)
     // Announced in the lock's order but not awaited: local sockets get it at once, and a
     // stalled Redis never holds up the chat or the ack (the bus gives up after its deadline).

@@ -82,6 +82,10 @@ export interface Message {
   content: string
   clientId: string | null
   replyTo: ReplyExcerpt | null
+  /** Ids of the members the text named when it was sent (those who can read the chat). */
+  mentions: Id[]
+  /** The text addressed the whole chat (`@all` or `@here`, where the sender may). */
+  mentionsAll: boolean
   reactions: Reaction[]
   createdAt: IsoTime
   editedAt: IsoTime | null
@@ -92,6 +96,8 @@ export interface Membership {
   role: MemberRole
   lastReadSeq: number
   unreadCount: number
+  /** Unread messages that mention the viewer (by name, `@all` or `@here`). */
+  mentionCount: number
   joinedAt: IsoTime
 }
 

@@ -18,7 +18,7 @@ describe('messages over HTTP', () => {
     const first = await send(ana, { content: 'hello', clientId: 'h-1' })
     expect(first.status).toBe(201)
     expect(first.body).toMatchObject({
-      id: expect.stringMatching(/^[0-9a-f]{24}$/), chatId, content: 'hello', clientId: 'h-1', replyTo: null, reactions: [],
+      id: expect.stringMatching(/^[0-9a-f]{24}$/), chatId, content: 'hello', clientId: 'h-1', replyTo: null, mentions: [], mentionsAll: false, reactions: [],
       sender: { id: ana.id, username: ana.username, displayName: ana.username }, editedAt: null, deletedAt: null,
     })
     const second = await send(bob, { content: 'hi', replyToId: first.body.id })

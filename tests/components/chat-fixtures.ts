@@ -18,6 +18,8 @@ export function message(seq: number, overrides: Partial<Message> = {}): Message 
     content: `message ${seq}`,
     clientId: null,
     replyTo: null,
+    mentions: [],
+    mentionsAll: false,
     reactions: [],
     createdAt: new Date(Date.UTC(2026, 10, 20, 12, 0, seq)).toISOString(),
     editedAt: null,

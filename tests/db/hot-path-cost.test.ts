@@ -52,6 +52,9 @@ async function measure({ messages, chats, extraMembers }: Scenario): Promise<Rec
   }
   await record('membership check', () => requireMember(ana, chat.id))
   await record('send', () => sendMessage(ana, chat.id, { content: 'hello', clientId: `c-${messages}` }))
+  // A named person costs one membership write; `@all` one chat write, whatever the chat's size.
+  await record('send mentioning a member', () => sendMessage(ana, chat.id, { content: `hi @${bob.username}` }))
+  await record('send mentioning @all', () => sendMessage(ana, chat.id, { content: '@all hello' }))
   await record('send replay', () => sendMessage(ana, chat.id, { content: 'hello', clientId: `c-${messages}` }))
   await record('edit', () => editMessage(ana, sent.message.id, 'edited'))
   await record('react', () => setReaction(bob, sent.message.id, '🎉', true))

@@ -1,0 +1,104 @@
+import { refDebounced } from '@vueuse/core'
+import type { Page, User } from '#shared/types/api'
+
+export interface MentionOption {
+  username: string
+  label: string
+}
+
+const TYPED_MENTION = /(?<![\w@.-])@([A-Za-z0-9_.-]{0,32})$/
+const MAX_OPTIONS = 8
+const CHAT_WIDE: MentionOption[] = [
+  { username: 'here', label: 'Everyone here now' },
+  { username: 'all', label: 'Everyone in this chat' },
+]
+
+/**
+ * Completion for `@` in the composer: the chat's members (direct chats and groups, held
+ * in the chats store) or a prefix search of people (channels, whose members may be
+ * thousands), plus `@here` and `@all`. Arrow keys move, Enter or Tab picks, Escape closes.
+ */
+export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
+  const chats = useChatsStore()
+  const auth = useAuthStore()
+  const api = useApi()
+  /** The typed name after `@` at the caret, or null when the caret is not in a mention. */
+  const query = ref<string | null>(null)
+  const active = ref(0)
+  const dismissed = ref(false)
+  const searched = ref<User[]>([])
+  const debouncedQuery = refDebounced(query, 150)
+
+  const chat = computed(() => chats.byId[chatId()])
+
+  watch(debouncedQuery, async (typed) => {
+    if (typed === null || chat.value?.type !== 'channel') return
+    try {
+      const page = await api<Page<User>>('/api/users', { query: { q: typed || undefined, limit: MAX_OPTIONS } })
+      if (query.value === typed) searched.value = page.items
+    }
+    catch {
+      searched.value = []
+    }
+  })
+
+  const options = computed<MentionOption[]>(() => {
+    const typed = query.value
+    if (typed === null || dismissed.value) return []
+    const lower = typed.toLowerCase()
+    const people = chat.value?.type === 'channel'
+      ? searched.value
+      : (chats.members[chatId()] ?? []).map(member => member.user)
+    const matches = people
+      .filter(user => user.id !== auth.user?.id && user.username !== 'deleted')
+      .filter(user => user.username.toLowerCase().startsWith(lower) || user.displayName.toLowerCase().startsWith(lower))
+      .slice(0, MAX_OPTIONS)
+      .map(user => ({ username: user.username, label: user.displayName }))
+    const wide = chat.value?.type === 'direct' ? [] : CHAT_WIDE.filter(option => option.username.startsWith(lower))
+    return [...matches, ...wide]
+  })
+
+  watch(options, () => {
+    active.value = 0
+  })
+
+  /** Reads the word at the caret after each input or caret move. */
+  function update(textarea: HTMLTextAreaElement) {
+    const before = textarea.value.slice(0, textarea.selectionStart)
+    const match = textarea.selectionStart === textarea.selectionEnd ? TYPED_MENTION.exec(before) : null
+    const next = match ? match[1]! : null
+    if (next !== query.value) dismissed.value = false
+    query.value = next
+    if (next !== null && chat.value && chat.value.type !== 'channel' && !chats.members[chatId()]) {
+      void chats.loadMembers(chatId()).catch(() => {})
+    }
+  }
+
+  function pick(textarea: HTMLTextAreaElement, option: MentionOption) {
+    const caret = textarea.selectionStart
+    const before = textarea.value.slice(0, caret).replace(TYPED_MENTION, `@${option.username} `)
+    text.value = before + textarea.value.slice(caret)
+    query.value = null
+    void nextTick(() => {
+      textarea.focus()
+      textarea.setSelectionRange(before.length, before.length)
+    })
+  }
+
+  /** Handles the keys of an open list; true when the key was used. */
+  function onKeydown(event: KeyboardEvent, textarea: HTMLTextAreaElement): boolean {
+    const list = options.value
+    if (list.length === 0 || event.isComposing) return false
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const step = event.key === 'ArrowDown' ? 1 : -1
+      active.value = (active.value + step + list.length) % list.length
+    }
+    else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') pick(textarea, list[active.value]!)
+    else if (event.key === 'Escape') dismissed.value = true
+    else return false
+    event.preventDefault()
+    return true
+  }
+
+  return { options, active, update, pick, onKeydown }
+}

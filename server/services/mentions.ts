@@ -1,0 +1,67 @@
+import { findMentions } from '#shared/mentions'
+import { Chat, Membership, membershipId, type MembershipDoc } from '../models/chat'
+import { withLock } from '../utils/lock'
+import { findMembership, isChatManager, type StoredChat } from './access'
+import { findPersonByUsername } from './people'
+
+// Mentions are resolved when a message is stored and counted at read time, like unread
+// counts (docs/messages.md, "Mentions"): a named person costs one write to their own
+// membership (at most MAX_MENTIONS_PER_MESSAGE per message); `@all`/`@here` cost one
+// write to the chat whatever its size, and each member's count is derived from it.
+
+/** Above this many members, only owners and admins of a channel may address all of it. */
+export const CHAT_WIDE_MENTION_MEMBER_LIMIT = 50
+const MAX_MENTION_SEQS_KEPT = 200
+const MAX_CHAT_WIDE_KEPT = 200
+
+export interface ResolvedMentions {
+  /** Ids of the named people who can read the chat (never the sender). */
+  userIds: string[]
+  chatWide: boolean
+}
+
+/** Who a message's text mentions: named members (by `_id` lookups) and, if allowed, the whole chat. */
+export async function resolveMentions(content: string, chat: StoredChat, sender: MembershipDoc): Promise<ResolvedMentions> {
+  const found = findMentions(content)
+  const chatId = chat._id.toHexString()
+  const people = await Promise.all(found.usernames.map(name => findPersonByUsername(name)))
+  const candidates = [...new Set(people.map(person => person?._id.toHexString()).filter((id): id is string => !!id && id !== sender.userId))]
+  const memberships = await Promise.all(candidates.map(id => findMembership(chatId, id)))
+  const userIds = candidates.filter((_, index) => memberships[index] !== null)
+  const chatWide = found.chatWide && (chat.type !== 'channel' || chat.memberCount <= CHAT_WIDE_MENTION_MEMBER_LIMIT || isChatManager(sender))
+  return { userIds, chatWide }
+}
+
+/** Records a stored message's mentions; called under the chat's lock, after the message is stored. */
+export async function recordMentions(chat: StoredChat, seq: number, senderId: string, mentions: ResolvedMentions): Promise<void> {
+  const chatId = chat._id.toHexString()
+  await Promise.all(mentions.userIds.map(userId => withLock(`member:${chatId}:${userId}`, async () => {
+    const membership = await findMembership(chatId, userId)
+    if (!membership) return
+    const seqs = [...(membership.mentionSeqs ?? []).filter(mentioned => mentioned > membership.lastReadSeq), seq].slice(-MAX_MENTION_SEQS_KEPT)
+    await Membership.updateOne({ _id: membershipId(chatId, userId) }, { $set: { mentionSeqs: seqs } }).exec()
+  })))
+  if (mentions.chatWide) {
+    // The caller holds the chat's lock and read `chat` under it: this read-modify-write is safe.
+    const kept = [...(chat.recentChatWideMentions ?? []), { seq, senderId }].slice(-MAX_CHAT_WIDE_KEPT)
+    await Chat.updateOne({ _id: chatId }, { $set: { recentChatWideMentions: kept } }).exec()
+  }
+}
+
+type MentionChat = Pick<StoredChat, 'lastSeq' | 'recentDeletions' | 'recentChatWideMentions'>
+type MentionMembership = Pick<MembershipDoc, 'userId' | 'lastReadSeq' | 'mentionSeqs' | 'joinedAt'>
+
+/**
+ * Unread mentions: the member's own mention seqs above lastReadSeq, plus the chat-wide
+ * mentions above it by someone else, minus deleted messages; derived, never counted up.
+ */
+export function mentionCount(chat: MentionChat, membership: MentionMembership): number {
+  const readUpTo = membership.lastReadSeq
+  if (chat.lastSeq <= readUpTo) return 0
+  const seqs = new Set((membership.mentionSeqs ?? []).filter(seq => seq > readUpTo && seq <= chat.lastSeq))
+  for (const mention of chat.recentChatWideMentions ?? []) {
+    if (mention.seq > readUpTo && mention.senderId !== membership.userId) seqs.add(mention.seq)
+  }
+  for (const deletion of chat.recentDeletions) seqs.delete(deletion.seq)
+  return seqs.size
+}

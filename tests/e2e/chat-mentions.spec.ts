@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test'
+import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUp } from './chat-helpers'
+
+test('an @ completion mentions a member, who sees the highlight, the @ badge and the jump to the mention', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const cy = await signUp(browser, baseURL, 'Cy')
+  const group = await createGroupChat(ana, 'Planning', [ben, cy])
+  await openApp(ana, `/chats/${group.id}`)
+  // Ben has another chat open.
+  const direct = await createDirectChat(cy, ben)
+  await openApp(ben, `/chats/${direct.id}`)
+
+  // Ana types "@" and the first letters of Ben's name; the list offers Ben, the keyboard picks him.
+  await composer(ana.page).click()
+  await composer(ana.page).pressSequentially(`see @${ben.username.slice(0, 4)}`)
+  const options = ana.page.getByRole('listbox', { name: 'People to mention' })
+  await expect(options.getByRole('option').first()).toContainText(`@${ben.username}`)
+  await expect(composer(ana.page)).toHaveAttribute('aria-expanded', 'true')
+  await composer(ana.page).press('ArrowDown')
+  await composer(ana.page).press('ArrowUp')
+  await composer(ana.page).press('Enter')
+  await expect(options).toBeHidden()
+  await expect(composer(ana.page)).toHaveValue(`see @${ben.username} `)
+  await composer(ana.page).pressSequentially('the plan')
+  await composer(ana.page).press('Enter')
+
+  // Ben, on another page, sees the chat with an @ badge and a label that says so.
+  const item = chatList(ben.page).locator(`[data-chat-id="${group.id}"]`)
+  await expect(item.getByTestId('mention-badge')).toBeVisible()
+  await expect(item).toHaveAttribute('aria-label', /1 mention/)
+
+  // In the chat, his name stands out, and the message is marked as mentioning him.
+  await item.click()
+  const mention = messageLog(ben.page).locator(`.mention[data-mention="${ben.username.toLowerCase()}"]`)
+  await expect(mention).toHaveText(`@${ben.username}`)
+  await expect(mention).toHaveClass(/mention--me/)
+  await expect(messageLog(ben.page).locator('[data-mentions-me]')).toHaveCount(1)
+  // Read: the badge goes.
+  await expect(item.getByTestId('mention-badge')).toHaveCount(0)
+
+  // Cy sees the same mention, highlighted less (not his name), and no badge.
+  await openApp(cy, `/chats/${group.id}`)
+  const seen = messageLog(cy.page).locator('.mention').first()
+  await expect(seen).toBeVisible()
+  await expect(seen).not.toHaveClass(/mention--me/)
+  await expect(chatList(cy.page).locator(`[data-chat-id="${group.id}"]`).getByTestId('mention-badge')).toHaveCount(0)
+  expect(ana.dialogs.concat(ben.dialogs, cy.dialogs)).toEqual([])
+  await closeAll(ana, ben, cy)
+})
+
+test('"Jump to next mention" brings an older unread mention into view', async ({ browser, baseURL }) => {
+  const ana = await signUp(browser, baseURL, 'Ana')
+  const ben = await signUp(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ana, 'Long talk', [ben])
+  await postMessage(ana, group.id, `@${ben.username} this one is for you`)
+  for (let index = 0; index < 40; index++) await postMessage(ana, group.id, `filler line ${index}`)
+  await openApp(ben, `/chats/${group.id}`)
+  const target = messageLog(ben.page).locator('[data-mentions-me]')
+  await ben.page.getByTestId('next-mention').click()
+  await expect(target).toBeInViewport()
+  await closeAll(ana, ben)
+})
