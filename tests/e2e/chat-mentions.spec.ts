@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUp } from './chat-helpers'
+import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 test('an @ completion mentions a member, who sees the highlight, the @ badge and the jump to the mention', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
-  const cy = await signUp(browser, baseURL, 'Cy')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cy = await signUpPerson(browser, baseURL, 'Cy')
   const group = await createGroupChat(ana, 'Planning', [ben, cy])
   await openApp(ana, `/chats/${group.id}`)
   // Ben has another chat open.
@@ -50,8 +50,8 @@ test('an @ completion mentions a member, who sees the highlight, the @ badge and
 })
 
 test('"Jump to next mention" brings an older unread mention into view', async ({ browser, baseURL }) => {
-  const ana = await signUp(browser, baseURL, 'Ana')
-  const ben = await signUp(browser, baseURL, 'Ben')
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
   const group = await createGroupChat(ana, 'Long talk', [ben])
   await postMessage(ana, group.id, `@${ben.username} this one is for you`)
   for (let index = 0; index < 40; index++) await postMessage(ana, group.id, `filler line ${index}`)
