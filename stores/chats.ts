@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia'
 import type { Chat, ChatDetail, Member, MemberRole, Message, Page, User } from '#shared/types/api'
-import type { CreateChatInput } from '#shared/schemas/chats'
+import type { CreateChatInput, NotificationSettingsInput } from '#shared/schemas/chats'
+
+/** Muted: set to notify of nothing, or muted for a while that has not ended (`now` for tests). */
+export function isMuted(chat: Pick<Chat, 'membership'>, now = Date.now()): boolean {
+  const membership = chat.membership
+  if (!membership) return false
+  return membership.notify === 'none' || (membership.mutedUntil !== null && Date.parse(membership.mutedUntil) > now)
+}
 
 /** The viewer's chats, their members and read receipts, kept live by useRealtime. */
 export const useChatsStore = defineStore('chats', () => {
@@ -20,7 +27,8 @@ export const useChatsStore = defineStore('chats', () => {
   /** The viewer's chats, most recent activity first (a channel only looked at is not one). */
   const list = computed(() => Object.values(byId.value).filter(chat => chat.membership !== null).sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt)))
   const totalMentions = computed(() => list.value.reduce((sum, chat) => sum + (chat.membership?.mentionCount ?? 0), 0))
-  const totalUnread = computed(() => list.value.reduce((sum, chat) => sum + (chat.membership?.unreadCount ?? 0), 0))
+  // A muted chat's unread messages do not count in the title's total.
+  const totalUnread = computed(() => list.value.reduce((sum, chat) => sum + (isMuted(chat) ? 0 : chat.membership?.unreadCount ?? 0), 0))
 
   /**
    * Live events and fetches race: a chat or list fetched before an event can be answered
@@ -260,6 +268,11 @@ export const useChatsStore = defineStore('chats', () => {
     return messages.messagesOf(chatId).filter(message => message.seq > seq && message.sender.id !== auth.user?.id && !message.deletedAt).length
   }
 
+  /** Changes what the chat notifies the viewer of; the answer (and the event, in other tabs) applies it. */
+  async function setNotifications(chatId: string, settings: NotificationSettingsInput) {
+    upsert(await api<Chat>(`/api/chats/${chatId}/notifications`, { method: 'PUT', body: settings }))
+  }
+
   /** The message names the viewer, or addresses the whole chat (never their own). */
   function mentionsViewer(message: Message): boolean {
     const viewerId = auth.user?.id
@@ -310,7 +323,7 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   return {
-    byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer,
+    byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer, setNotifications,
     upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, markRead,
     create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
   }

@@ -1,4 +1,4 @@
-import type { Chat as ChatDto, Member, MemberRole, Membership as MembershipDto, Message as MessageDto, User } from '#shared/types/api'
+import type { Chat as ChatDto, Member, MemberRole, Membership as MembershipDto, NotificationLevel, Message as MessageDto, User } from '#shared/types/api'
 import type { MembershipDoc } from '../models/chat'
 import { Message, messageIdFor } from '../models/message'
 import type { StoredChat } from '../services/access'
@@ -21,12 +21,19 @@ export function unreadCount(chat: Pick<StoredChat, 'lastSeq' | 'recentDeletions'
   return Math.max(0, chat.lastSeq - readUpTo - own - deleted)
 }
 
+/** Direct chats and groups notify on every message, channels on mentions only. */
+export function defaultNotificationLevel(chat: Pick<StoredChat, 'type'>): NotificationLevel {
+  return chat.type === 'channel' ? 'mentions' : 'all'
+}
+
 export function toMembership(chat: StoredChat, membership: MembershipDoc): MembershipDto {
   return {
     role: membership.role as MemberRole,
     lastReadSeq: membership.lastReadSeq,
     unreadCount: unreadCount(chat, membership),
     mentionCount: mentionCount(chat, membership),
+    notify: (membership.notify as NotificationLevel | null | undefined) ?? defaultNotificationLevel(chat),
+    mutedUntil: membership.mutedUntil && membership.mutedUntil.getTime() > Date.now() ? membership.mutedUntil.toISOString() : null,
     joinedAt: membership.joinedAt.toISOString(),
   }
 }

@@ -40,6 +40,10 @@ const membershipSchema = new Schema({
   ownSeqsAfterRead: { type: [Number], default: [] },
   /** Seqs of messages that name this member, kept above lastReadSeq (docs/messages.md, "Mentions"). */
   mentionSeqs: { type: [Number], default: [] },
+  /** What notifies: 'all', 'mentions' or 'none' (muted); null is the chat type's default. */
+  notify: { type: String, enum: ['all', 'mentions', 'none', null], default: null },
+  /** Muted for a while (1 or 8 hours): no notification before this time. */
+  mutedUntil: { type: Date, default: null },
   joinedAt: { type: Date, required: true },
 }, { versionKey: false })
 // The `_id` already makes (chat, user) unique; these serve the member list and hand-over on MongoDB.

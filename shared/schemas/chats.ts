@@ -26,6 +26,14 @@ export const memberParamsSchema = z.object({ id: objectIdSchema, userId: objectI
 
 export const addMembersSchema = z.strictObject({ userIds: z.array(objectIdSchema).min(1).max(MAX_GROUP_MEMBERS) })
 export const memberRoleSchema = z.strictObject({ role: z.enum(['admin', 'member']) })
+export const notificationLevelSchema = z.enum(['all', 'mentions', 'none'])
+/** `notify` sets the level ('none' mutes until turned back on); `muteHours` mutes for 1 or 8 hours, null ends it. */
+export const notificationSettingsSchema = z.strictObject({
+  notify: notificationLevelSchema.optional(),
+  muteHours: z.union([z.literal(1), z.literal(8)]).nullable().optional(),
+}).refine(input => input.notify !== undefined || input.muteHours !== undefined, { message: 'Give notify or muteHours' })
+export type NotificationSettingsInput = z.infer<typeof notificationSettingsSchema>
+
 export const markReadSchema = z.strictObject({ seq: z.number().int().min(0) })
 
 export const chatListQuerySchema = listQuerySchema()

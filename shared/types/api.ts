@@ -92,12 +92,18 @@ export interface Message {
   deletedAt: IsoTime | null
 }
 
+export type NotificationLevel = 'all' | 'mentions' | 'none'
+
 export interface Membership {
   role: MemberRole
   lastReadSeq: number
   unreadCount: number
   /** Unread messages that mention the viewer (by name, `@all` or `@here`). */
   mentionCount: number
+  /** What notifies: every message, mentions only, or nothing (muted until turned back on). */
+  notify: NotificationLevel
+  /** Muted for a while until this time (null: not muted for a while). */
+  mutedUntil: IsoTime | null
   joinedAt: IsoTime
 }
 

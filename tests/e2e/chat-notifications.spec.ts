@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, createDirectChat, createGroupChat, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, createDirectChat, createGroupChat, menuItem, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 interface Shown { title: string, body: string | undefined }
 
@@ -74,5 +74,40 @@ test('a new message notifies while the tab is hidden, once turned on, and never 
   await postMessage(ben, direct.id, 'Good, you are back')
   await expect(chatList(ana.page).getByText('Good, you are back')).toBeVisible()
   expect(await notifications.shown()).toHaveLength(2)
+  await closeAll(ana, ben)
+})
+
+test('a muted chat shows no notification while a mention in a "mentions only" chat does', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const quiet = await createGroupChat(ben, 'Quiet room', [ana])
+  const busy = await createGroupChat(ben, 'Busy room', [ana])
+  const direct = await createDirectChat(ben, ana)
+  const notifications = await watchNotifications(ana, baseURL!)
+  await ana.page.addInitScript(() => localStorage.setItem('parley:notifications', 'true'))
+
+  // Ana mutes one group and sets the other to mentions only, from each chat's menu.
+  await openApp(ana, `/chats/${quiet.id}`)
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Mute until I turn it back on').click()
+  await expect(chatList(ana.page).locator(`[data-chat-id="${quiet.id}"]`)).toHaveAttribute('aria-label', /muted/)
+  await chatList(ana.page).locator(`[data-chat-id="${busy.id}"]`).click()
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Notify me of mentions only').click()
+  await expect(ana.page.getByRole('button', { name: 'Chat options' })).toBeVisible()
+  await chatList(ana.page).locator(`[data-chat-id="${direct.id}"]`).click()
+  await expect(ana.page).toHaveURL(new RegExp(direct.id))
+
+  await notifications.setHidden(true)
+  await postMessage(ben, quiet.id, 'Nobody hears this')
+  await postMessage(ben, busy.id, 'Chatter without a name')
+  await postMessage(ben, busy.id, `**@${ana.username}** can you look?`)
+  await expect.poll(notifications.shown).toEqual([{ title: 'Ben in Busy room', body: `@${ana.username} can you look?` }])
+
+  // The muted chat's badge is dimmed and left out of the title's total (only Busy room's 2).
+  const quietItem = chatList(ana.page).locator(`[data-chat-id="${quiet.id}"]`)
+  await expect(quietItem.getByTestId('unread-badge')).toHaveAttribute('data-muted', 'true')
+  await expect(ana.page).toHaveTitle(/^\(2\) /)
+  expect(await notifications.shown()).toHaveLength(1)
   await closeAll(ana, ben)
 })
