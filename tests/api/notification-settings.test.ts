@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Chat } from '../../shared/types/api'
 import { api, signUp, type TestUser } from '../harness/api-client'
+import { TestSocket } from '../harness/ws-client'
 
 const baseUrl = () => inject('baseUrl')
 let ana: TestUser, bob: TestUser, eve: TestUser
@@ -46,5 +47,21 @@ describe('notification settings', () => {
       expect(response.body.data.code).toBe('validation_failed')
     }
     expect((await put(eve, groupId, { notify: 'all' })).status).toBe(404)
+  })
+
+  it('reach every tab of the person at once, and no one else', async () => {
+    const [bobTab, anaTab] = await Promise.all([TestSocket.connect(baseUrl(), { token: bob.token }), TestSocket.connect(baseUrl(), { token: ana.token })])
+    try {
+      await put(bob, groupId, { notify: 'all', muteHours: 1 })
+      const event = await bobTab.waitFor(frame => frame.type === 'chat.updated' && (frame.chat as Chat).id === groupId)
+      expect((event.chat as Chat).membership).toMatchObject({ notify: 'all', mutedUntil: expect.any(String) })
+      // Ana's socket hears nothing of Bob's settings (a ping proves her socket is caught up).
+      anaTab.send({ type: 'ping', id: 'after-settings' })
+      await anaTab.waitFor(frame => frame.type === 'pong' && frame.id === 'after-settings')
+      expect(anaTab.frames.filter(frame => frame.type === 'chat.updated')).toEqual([])
+    }
+    finally {
+      await Promise.all([bobTab.close(), anaTab.close()])
+    }
   })
 })
