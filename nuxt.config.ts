@@ -12,8 +12,14 @@ export default defineNuxtConfig({
       meta: [
         { name: 'viewport', content: 'width=device-width, initial-scale=1' },
         { name: 'description', content: 'Parley: self-hosted, real-time chat' },
+        // Installable (public/manifest.webmanifest): the browser's bar and the app window take the brand colour.
+        { name: 'theme-color', content: '#3949AB' },
       ],
-      link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+      link: [
+        { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' },
+        { rel: 'manifest', href: '/manifest.webmanifest' },
+        { rel: 'apple-touch-icon', href: '/icons/icon-192.png' },
+      ],
     },
   },
   css: ['@mdi/font/css/materialdesignicons.css', '~/assets/main.css'],
