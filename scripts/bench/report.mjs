@@ -1,0 +1,101 @@
+// Writes the measured part of docs/benchmarks.md (between the two `bench:results`
+// markers; the rest of the file is written by hand) from one full run's results.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+
+const START = '<!-- bench:results:start (written by npm run bench; do not edit by hand) -->'
+const END = '<!-- bench:results:end -->'
+
+const ms = value => (value === null || value === undefined ? 'n/a' : `${value} ms`)
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : 'n/a')
+const verdict = ok => (ok === null ? 'not measured' : ok ? '**met**' : '**missed**')
+
+/** Every target of issue 16 with its figure and whether this run met it. */
+export function targets(r) {
+  const rows = []
+  const s = r.smallChats
+  const b = r.bigChat
+  rows.push(['M1 small chats', s ? `p99 ${ms(s.parley.deliver.p99)} vs baseline ${ms(s.baseline.deliver.p99)} (+50 ms allowed); delivery ${s.parley.deliveryRatio}` : 'n/a',
+    s ? s.parley.deliver.p99 <= s.baseline.deliver.p99 + 50 && s.parley.deliveryRatio === 1 : null])
+  rows.push(['M1 big chat', b ? `p99 ${ms(b.parley.deliver.p99)} vs 2 x baseline ${ms(b.baseline.deliver.p99)} + 50 ms; delivery ${b.parley.deliveryRatio}` : 'n/a',
+    b ? b.parley.deliver.p99 <= 2 * b.baseline.deliver.p99 + 50 && b.parley.deliveryRatio === 1 : null])
+  const c = r.capacity
+  rows.push(['M2 sustained rate', c ? `${c.parley.sustained} msg/s (baseline ${c.baseline.sustained}${c.baseline.sustained === 5_000 ? '+, the ladder\'s top' : ''}); target >= 1,000` : 'n/a', c ? c.parley.sustained >= 1_000 : null])
+  rows.push(['M3 send to ack', s ? `p99 ${ms(s.parley.ack.p99)} at M1's small-chat load; target <= 50 ms` : 'n/a', s ? s.parley.ack.p99 <= 50 : null])
+  const m = r.memory?.filter(f => f.target === 'parley')
+  rows.push(['M4 idle sockets per GiB', m ? m.map(f => `${f.socketsPerGiB.toLocaleString('en')} at ${f.sockets.toLocaleString('en')}`).join(', ') + '; target >= 22,000' : 'n/a', m ? m.every(f => f.socketsPerGiB >= 22_000) : null])
+  rows.push(['M5 reconnect storm', 'not measured by the harness yet', null])
+  const d = r.dataSize
+  if (d) {
+    const [small, large] = d.messages
+    const worst = Math.max(...['page', 'deepPage', 'around', 'changes', 'send'].map(key => large[key] / small[key]))
+    const [few, many] = d.chatList
+    rows.push(['M6 data size', `worst large/small ${worst.toFixed(2)}x over page, deep page, around, changes, send (findById ${ratio(large.findById, small.findById)}); chat list ${ratio(many.chatList, few.chatList)} at ${many.chats} vs ${few.chats} chats`, worst <= 1.5 && many.chatList / few.chatList <= 1.5])
+  }
+  else {
+    rows.push(['M6 data size', 'n/a', null])
+  }
+  const l = r.logins
+  rows.push(['M7 logins', l ? `${l.logins.perSecond.toFixed(1)}/s vs ${l.rawVerifiesPerSecond.toFixed(1)} raw verifies/s (${Math.round(100 * l.logins.perSecond / l.rawVerifiesPerSecond)}%); p99 ${ms(l.during.deliver.p99)} during vs ${ms(l.quiet.deliver.p99)} quiet` : 'n/a',
+    l ? l.logins.perSecond >= 0.7 * l.rawVerifiesPerSecond && l.during.deliver.p99 <= 2 * l.quiet.deliver.p99 + 20 : null])
+  rows.push(['M8 two instances over Redis', 'not measured by the harness yet', null])
+  return rows
+}
+
+function latencyTable(name, pairResult) {
+  const row = (target, x) => `| ${target} | ${x.achievedRate?.toFixed(0)} | ${ms(x.deliver.p50)} | ${ms(x.deliver.p99)} | ${ms(x.deliver.p999)} | ${ms(x.deliver.max)} | ${ms(x.ack.p50)} | ${ms(x.ack.p99)} | ${x.deliveryRatio} | ${x.lost} / ${x.duplicated} |`
+  const { parley: p, baseline: b } = pairResult
+  return [
+    `**${name}** (${pairResult.opened.parley.opened} sockets, ${pairResult.rate} msg/s offered, ${pairResult.durationMs / 1000} s, medians of ${p.runs} runs)`,
+    '',
+    '| server | msg/s | deliver p50 | p99 | p99.9 | max | ack p50 | ack p99 | delivery | lost / dup |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    row('Parley', p),
+    row('raw `ws`', b),
+    `| Parley / raw | | ${ratio(p.deliver.p50, b.deliver.p50)} | ${ratio(p.deliver.p99, b.deliver.p99)} | ${ratio(p.deliver.p999, b.deliver.p999)} | ${ratio(p.deliver.max, b.deliver.max)} | ${ratio(p.ack.p50, b.ack.p50)} | ${ratio(p.ack.p99, b.ack.p99)} | | |`,
+    '',
+    `Sockets opened: Parley ${pairResult.opened.parley.perSecond.toFixed(0)}/s, raw \`ws\` ${pairResult.opened.baseline.perSecond.toFixed(0)}/s.`,
+    '',
+  ].join('\n')
+}
+
+export function renderResults(r) {
+  const lines = [START, '', `Run ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit \`${r.commit}\`${r.dirty ? ' (with local changes)' : ''}; ${r.machine.cpu}, ${r.machine.cores} cores, ${(r.machine.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${r.machine.node}; ${r.pinned ? 'server side pinned to core 0, load generator to the other core' : 'not pinned'}. Load average before/after: ${r.machine.loadAverage?.join(' ')} / ${r.machine.loadAverageAfter?.join(' ')} (the machine is shared: absolute figures move with the others' work, the ratios to the baseline of the same run are what count). ${r.quick ? 'This is a `--quick` run: a smaller load than the targets name, one run per pair, so the verdicts are indicative only.' : 'Raw figures: `docs/benchmarks.json`.'}`, '']
+  lines.push('| target | this run | verdict |', '|---|---|---|')
+  for (const [name, figure, ok] of targets(r)) lines.push(`| ${name} | ${figure} | ${verdict(ok)} |`)
+  lines.push('')
+  if (r.smallChats) lines.push(latencyTable('M1/M3, small chats', r.smallChats))
+  if (r.bigChat) lines.push(latencyTable('M1, one big chat', r.bigChat))
+  if (r.capacity) {
+    lines.push('**M2, the ladder** (each step 30 s on Parley, 10 s on the baseline; a step passes with p99 <= 100 ms, everything acked and delivered, and the rate achieved)', '')
+    lines.push('| server | step: msg/s, p99, delivery |', '|---|---|')
+    for (const [target, found] of Object.entries(r.capacity)) lines.push(`| ${target} | ${found.steps.map(step => `${step.rate}: ${ms(step.p99)}, ${step.deliveryRatio.toFixed(3)}${step.ok ? '' : ' (over)'}`).join('; ')} |`)
+    lines.push('')
+  }
+  if (r.memory) {
+    lines.push('**M4, idle authenticated sockets** (server resident memory before and 3 s after opening them)', '', '| server | sockets | KiB per socket | sockets per GiB | opened per second |', '|---|---|---|---|---|')
+    for (const f of r.memory) lines.push(`| ${f.target} | ${f.sockets} | ${(f.bytesPerSocket / 1024).toFixed(1)} | ${f.socketsPerGiB.toLocaleString('en')} | ${f.opensPerSecond.toFixed(0)} |`)
+    lines.push('')
+  }
+  if (r.dataSize) {
+    lines.push('**M6, data size** (median of 30 sequential requests over HTTP; the engine\'s own `findById` from the harness)', '', '| messages in one chat | findById | first page (50) | deep page | around= | /changes (50) | send |', '|---|---|---|---|---|---|---|')
+    for (const x of r.dataSize.messages) lines.push(`| ${x.messages.toLocaleString('en')} | ${ms(x.findById)} | ${ms(x.page)} | ${ms(x.deepPage)} | ${ms(x.around)} | ${ms(x.changes)} | ${ms(x.send)} |`)
+    lines.push('', '| chats of the person | chat list (first page of 30) |', '|---|---|')
+    for (const x of r.dataSize.chatList) lines.push(`| ${x.chats} | ${ms(x.chatList)} |`)
+    lines.push('')
+  }
+  if (r.logins) {
+    const l = r.logins
+    lines.push(`**M7, logins**: ${l.logins.perSecond.toFixed(1)} logins/s over 8 connections for 10 s (latency p50 ${l.logins.latency.p50} ms, p99 ${l.logins.latency.p99} ms; status codes ${JSON.stringify(l.logins.statusCodes)}) against ${l.rawVerifiesPerSecond.toFixed(1)} raw argon2id verifies/s on the server's core. Delivery of 20 msg/s among 200 sockets: p99 ${ms(l.quiet.deliver.p99)} quiet, ${ms(l.during.deliver.p99)} during the storm.`, '')
+  }
+  if (r.failures.length) lines.push('Correctness failures in this run:', '', ...r.failures.map(f => `- ${f}`), '')
+  lines.push(END)
+  return lines.join('\n')
+}
+
+export function writeReport(results, file) {
+  const section = renderResults(results)
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`
+  if (!text.includes(START)) text += `\n${START}\n${END}\n`
+  text = text.slice(0, text.indexOf(START)) + section + text.slice(text.indexOf(END) + END.length)
+  writeFileSync(file, text)
+}
