@@ -15,14 +15,14 @@ export const usernameSchema = z.string()
 export const passwordSchema = z.string().refine(
   password => codePointLength(password) >= PASSWORD_MIN && codePointLength(password) <= PASSWORD_MAX,
   { message: `Use ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` },
-)
+).meta({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
 
 export const emailSchema = z.string().trim().max(254, 'At most 254 characters').pipe(z.email('Enter a valid email address'))
 
 export const displayNameSchema = z.string().trim().refine(
   name => codePointLength(name) >= 1 && codePointLength(name) <= 64,
   { message: 'Use 1 to 64 characters' },
-)
+).meta({ minLength: 1, maxLength: 64 })
 
 export const registerSchema = z.strictObject({
   username: usernameSchema,

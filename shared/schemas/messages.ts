@@ -13,7 +13,7 @@ export const clientIdSchema = codePoints(1, 64)
 /** 1-16 code points without whitespace. */
 export const emojiSchema = z.string().refine(text => codePointLength(text) >= 1 && codePointLength(text) <= 16 && !/\s/u.test(text), {
   message: 'An emoji is 1 to 16 characters without spaces',
-})
+}).meta({ minLength: 1, maxLength: 16, pattern: '^\\S+$' })
 
 export const sendMessageSchema = z.strictObject({
   content: messageContentSchema,

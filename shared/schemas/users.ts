@@ -8,6 +8,7 @@ function optionalText(max: number) {
   // null (or an empty string) clears the field.
   return z.string().trim()
     .refine(text => codePointLength(text) <= max, { message: `At most ${max} characters` })
+    .meta({ maxLength: max })
     .transform(text => (text === '' ? null : text))
     .nullable()
     .optional()

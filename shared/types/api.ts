@@ -1,176 +1,49 @@
-// Wire types of the API (docs/api.md, Objects), used by server and client.
-// Ids are 24-hex strings; times are ISO-8601 UTC strings.
+import type { z } from 'zod'
+import type * as dto from '../schemas/dto'
+import type { notificationLevelSchema } from '../schemas/chats'
+
+// Wire types of the API (docs/api.md, Objects), used by server and client. The objects are
+// defined once, as zod schemas in shared/schemas/dto.ts (they also describe the responses in
+// GET /api/openapi.json). Ids are 24-hex strings; times are ISO-8601 UTC strings.
 
 export type Id = string
 export type IsoTime = string
 
-export type UserRole = 'user' | 'admin' | 'guest'
-export type ChatType = 'direct' | 'group' | 'channel'
-export type MemberRole = 'owner' | 'admin' | 'member'
+export type UserRole = z.infer<typeof dto.userRoleSchema>
+export type ChatType = z.infer<typeof dto.chatTypeSchema>
+export type MemberRole = z.infer<typeof dto.memberRoleValueSchema>
+export type NotificationLevel = z.infer<typeof notificationLevelSchema>
 
-export interface User {
-  id: Id
-  username: string
-  displayName: string
-  role: UserRole
-  createdAt: IsoTime
-  online: boolean
-  lastSeenAt: IsoTime | null
-}
-
+export type User = z.infer<typeof dto.userDto>
 /** A user as its owner (and admins) see it: with personal data. */
-export interface Me extends User {
-  email: string | null
-  emailVerified: boolean
-  country: string | null
-  age: number | null
-  bio: string | null
-}
-
-export interface AdminUser extends Me {
-  banned: boolean
-}
-
-export interface Session {
-  id: Id
-  createdAt: IsoTime
-  lastUsedAt: IsoTime
-  expiresAt: IsoTime
-  userAgent: string | null
-  current: boolean
-}
-
-export interface AuthResult {
-  user: Me
-  sessionId: Id
-  accessToken: string
-  accessTokenExpiresAt: IsoTime
-}
-
-export interface RefreshResult {
-  accessToken: string
-  accessTokenExpiresAt: IsoTime
-  sessionId: Id
-}
-
-export interface MessageSender {
-  id: Id
-  username: string
-  displayName: string
-}
-
-export interface Reaction {
-  emoji: string
-  count: number
-  userIds: Id[]
-}
-
-export interface ReplyExcerpt {
-  id: Id
-  seq: number
-  senderId: Id
-  /** The first 200 characters of the original. */
-  content: string
-}
-
-export interface Message {
-  id: Id
-  chatId: Id
-  seq: number
-  changeSeq: number
-  sender: MessageSender
-  content: string
-  clientId: string | null
-  replyTo: ReplyExcerpt | null
-  /** Ids of the members the text named when it was sent (those who can read the chat). */
-  mentions: Id[]
-  /** The text addressed the whole chat (`@all` or `@here`, where the sender may). */
-  mentionsAll: boolean
-  reactions: Reaction[]
-  createdAt: IsoTime
-  editedAt: IsoTime | null
-  deletedAt: IsoTime | null
-}
-
-export type NotificationLevel = 'all' | 'mentions' | 'none'
-
-export interface Membership {
-  role: MemberRole
-  lastReadSeq: number
-  unreadCount: number
-  /** Unread messages that mention the viewer (by name, `@all` or `@here`). */
-  mentionCount: number
-  /** What notifies: every message, mentions only, or nothing (muted until turned back on). */
-  notify: NotificationLevel
-  /** Muted for a while until this time (null: not muted for a while). */
-  mutedUntil: IsoTime | null
-  joinedAt: IsoTime
-}
-
-export interface Chat {
-  id: Id
-  type: ChatType
-  name: string | null
-  topic: string | null
-  createdAt: IsoTime
-  createdBy: Id
-  memberCount: number
-  lastSeq: number
-  lastChangeSeq: number
-  lastMessage: Message | null
-  lastActivityAt: IsoTime
-  /** Direct chats only: the other person. */
-  peer: User | null
-  membership: Membership | null
-}
-
-export interface ChatDetail extends Chat {
-  /** Present for direct and group chats. */
-  members?: User[]
-}
-
-export interface PublicChat extends Chat {
-  joined: boolean
-}
-
-export interface Member {
-  user: User
-  role: MemberRole
-  joinedAt: IsoTime
-  /** How far this member has read (an addition to the contract: "Seen" after a reload). */
-  lastReadSeq: number
-}
+export type Me = z.infer<typeof dto.meDto>
+export type AdminUser = z.infer<typeof dto.adminUserDto>
+export type Session = z.infer<typeof dto.sessionDto>
+export type AuthResult = z.infer<typeof dto.authResultDto>
+export type RefreshResult = z.infer<typeof dto.refreshResultDto>
+export type MessageSender = z.infer<typeof dto.messageSenderDto>
+export type Reaction = z.infer<typeof dto.reactionDto>
+export type ReplyExcerpt = z.infer<typeof dto.replyExcerptDto>
+export type Message = z.infer<typeof dto.messageDto>
+export type Membership = z.infer<typeof dto.membershipDto>
+export type Chat = z.infer<typeof dto.chatDto>
+/** A chat with its members (direct and group chats). */
+export type ChatDetail = z.infer<typeof dto.chatDetailDto>
+export type PublicChat = z.infer<typeof dto.publicChatDto>
+export type Member = z.infer<typeof dto.memberDto>
 
 export interface Page<T> {
   items: T[]
   nextCursor: string | null
 }
 
-export interface MessageHistory {
-  items: Message[]
-  hasMoreBefore: boolean
-  hasMoreAfter: boolean
-}
-
-export interface ChangesPage {
-  items: Message[]
-  lastChangeSeq: number
-  hasMore: boolean
-}
-
-export interface Health {
-  status: 'ok' | 'degraded'
-  db: 'up' | 'down'
-  bus: 'redis' | 'local'
-}
+export type MessageHistory = z.infer<typeof dto.messageHistoryDto>
+export type ChangesPage = z.infer<typeof dto.changesPageDto>
+export type Health = z.infer<typeof dto.healthDto>
 
 // WebSocket frames (/ws)
 
-export interface ReadyChat {
-  id: Id
-  lastSeq: number
-  lastChangeSeq: number
-}
+export type ReadyChat = z.infer<typeof dto.readyChatDto>
 
 export type ServerEvent
   = | { type: 'ready', user: Me, sessionId: Id, chats: ReadyChat[] }

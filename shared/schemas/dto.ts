@@ -1,0 +1,158 @@
+import { z } from 'zod'
+import { notificationLevelSchema } from './chats'
+
+// The objects the server answers (docs/api.md, Objects), as zod schemas: shared/types/api.ts
+// derives the wire types from them and the OpenAPI document describes the responses with
+// them, so both say the same thing. Nothing parses responses with these at run time.
+
+const id = z.string().meta({ pattern: '^[0-9a-f]{24}$', description: 'A 24-hex id' })
+const time = z.string().meta({ format: 'date-time', description: 'An ISO-8601 UTC time' })
+
+export const userRoleSchema = z.enum(['user', 'admin', 'guest'])
+export const chatTypeSchema = z.enum(['direct', 'group', 'channel'])
+export const memberRoleValueSchema = z.enum(['owner', 'admin', 'member'])
+
+export const userDto = z.object({
+  id,
+  username: z.string(),
+  displayName: z.string(),
+  role: userRoleSchema,
+  createdAt: time,
+  online: z.boolean(),
+  lastSeenAt: time.nullable(),
+})
+
+/** A user as its owner (and admins) see it: with personal data. */
+export const meDto = userDto.extend({
+  email: z.string().nullable(),
+  emailVerified: z.boolean(),
+  country: z.string().nullable(),
+  age: z.number().int().nullable(),
+  bio: z.string().nullable(),
+})
+
+export const adminUserDto = meDto.extend({ banned: z.boolean() })
+
+export const sessionDto = z.object({
+  id,
+  createdAt: time,
+  lastUsedAt: time,
+  expiresAt: time,
+  userAgent: z.string().nullable(),
+  current: z.boolean(),
+})
+
+export const authResultDto = z.object({
+  user: meDto,
+  sessionId: id,
+  accessToken: z.string(),
+  accessTokenExpiresAt: time,
+})
+
+export const refreshResultDto = z.object({
+  accessToken: z.string(),
+  accessTokenExpiresAt: time,
+  sessionId: id,
+})
+
+export const meResultDto = z.object({ user: meDto, session: sessionDto })
+export const sessionListDto = z.object({ items: z.array(sessionDto) })
+
+export const messageSenderDto = z.object({ id, username: z.string(), displayName: z.string() })
+
+export const reactionDto = z.object({ emoji: z.string(), count: z.number().int(), userIds: z.array(id) })
+
+export const replyExcerptDto = z.object({
+  id,
+  seq: z.number().int(),
+  senderId: id,
+  content: z.string().meta({ description: 'The first 200 characters of the original' }),
+})
+
+export const messageDto = z.object({
+  id,
+  chatId: id,
+  seq: z.number().int(),
+  changeSeq: z.number().int(),
+  sender: messageSenderDto,
+  content: z.string(),
+  clientId: z.string().nullable(),
+  replyTo: replyExcerptDto.nullable(),
+  mentions: z.array(id).meta({ description: 'Ids of the members the text named when it was sent (those who can read the chat)' }),
+  mentionsAll: z.boolean().meta({ description: 'The text addressed the whole chat (@all or @here, where the sender may)' }),
+  reactions: z.array(reactionDto),
+  createdAt: time,
+  editedAt: time.nullable(),
+  deletedAt: time.nullable(),
+})
+
+export const membershipDto = z.object({
+  role: memberRoleValueSchema,
+  lastReadSeq: z.number().int(),
+  unreadCount: z.number().int(),
+  mentionCount: z.number().int().meta({ description: 'Unread messages that mention the viewer (by name, @all or @here)' }),
+  notify: notificationLevelSchema.meta({ description: 'What notifies: every message, mentions only, or nothing (muted until turned back on)' }),
+  mutedUntil: time.nullable().meta({ description: 'Muted for a while until this time (null: not muted for a while)' }),
+  joinedAt: time,
+})
+
+export const chatDto = z.object({
+  id,
+  type: chatTypeSchema,
+  name: z.string().nullable(),
+  topic: z.string().nullable(),
+  createdAt: time,
+  createdBy: id,
+  memberCount: z.number().int(),
+  lastSeq: z.number().int(),
+  lastChangeSeq: z.number().int(),
+  lastMessage: messageDto.nullable(),
+  lastActivityAt: time,
+  peer: userDto.nullable().meta({ description: 'Direct chats only: the other person' }),
+  membership: membershipDto.nullable(),
+})
+
+export const chatDetailDto = chatDto.extend({
+  members: z.array(userDto).optional().meta({ description: 'Present for direct and group chats' }),
+})
+
+export const publicChatDto = chatDto.extend({ joined: z.boolean() })
+
+export const memberDto = z.object({
+  user: userDto,
+  role: memberRoleValueSchema,
+  joinedAt: time,
+  lastReadSeq: z.number().int().meta({ description: 'How far this member has read (an addition to the contract: "Seen" after a reload)' }),
+})
+
+/** `{ items, nextCursor }` of every list. */
+export function pageDto<Item extends z.ZodType>(item: Item) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() })
+}
+
+export const userPageDto = pageDto(userDto)
+export const adminUserPageDto = pageDto(adminUserDto)
+export const chatPageDto = pageDto(chatDto)
+export const publicChatPageDto = pageDto(publicChatDto)
+export const memberPageDto = pageDto(memberDto)
+export const messagePageDto = pageDto(messageDto)
+
+export const messageHistoryDto = z.object({
+  items: z.array(messageDto),
+  hasMoreBefore: z.boolean(),
+  hasMoreAfter: z.boolean(),
+})
+
+export const changesPageDto = z.object({
+  items: z.array(messageDto),
+  lastChangeSeq: z.number().int(),
+  hasMore: z.boolean(),
+})
+
+export const healthDto = z.object({
+  status: z.enum(['ok', 'degraded']),
+  db: z.enum(['up', 'down']),
+  bus: z.enum(['redis', 'local', 'degraded']).meta({ description: 'degraded: Redis does not answer; events still reach this instance' }),
+})
+
+export const readyChatDto = z.object({ id, lastSeq: z.number().int(), lastChangeSeq: z.number().int() })
