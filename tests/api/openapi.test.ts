@@ -87,6 +87,7 @@ describe('GET /api/openapi.json', () => {
     const response = await fetch(`${baseUrl()}/api/openapi.json`)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('application/json')
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300')
     document = await response.json()
   })
 
