@@ -9,7 +9,7 @@ import * as authSchemas from '../../shared/schemas/auth'
 import * as chatSchemas from '../../shared/schemas/chats'
 import * as messageSchemas from '../../shared/schemas/messages'
 import * as userSchemas from '../../shared/schemas/users'
-import { api, signUp } from '../harness/api-client'
+import { api, signUp, uniqueName } from '../harness/api-client'
 
 // GET /api/openapi.json against the route files themselves: the document can never drift
 // from server/api/ (docs/api.md, "The OpenAPI document").
@@ -186,15 +186,8 @@ describe('GET /api/openapi.json', () => {
     }
 
     it('for the objects a person meets in a first session', async () => {
-      const register = await fetch(`${baseUrl()}/api/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: `oa${Date.now().toString(36)}`, password: 'correct horse battery', email: `oa${Date.now()}@example.com` }),
-      })
-      expect(register.status).toBe(201)
-      expectShape('AuthResult', await register.json())
-
-      const ann = await signUp(baseUrl(), 'oa')
+      const ann = await signUp(baseUrl(), { username: uniqueName('oa'), email: `${uniqueName('oa')}@example.com` })
+      expectShape('AuthResult', ann.auth)
       const ben = await signUp(baseUrl(), 'ob')
       expectShape('MeResult', (await api(baseUrl(), ann, 'GET', '/api/auth/me')).body)
       expectShape('SessionList', (await api(baseUrl(), ann, 'GET', '/api/auth/sessions')).body)
