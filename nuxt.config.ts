@@ -83,6 +83,12 @@ export default defineNuxtConfig({
     experimental: { websocket: true },
     // The embedded dev database's data, and anything else kept between runs.
     ignore: ['.data/**'],
+    // The emoji picker's data, served by Parley itself (components/emoji/Picker.vue).
+    publicAssets: [{
+      dir: fileURLToPath(new URL('./node_modules/emoji-picker-element-data/en/emojibase', import.meta.url)),
+      baseURL: '/emoji',
+      maxAge: 60 * 60 * 24,
+    }],
   },
   vite: {
     plugins: [vuetify({ autoImport: true })],

@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test'
+import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
+
+test('the emoji picker inserts into the composer and reacts, with its data from Parley itself', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await postMessage(ben, chat.id, 'pick something')
+  const foreign: string[] = []
+  ana.page.on('request', (request) => {
+    if (!request.url().startsWith(baseURL!)) foreign.push(request.url())
+  })
+  await openApp(ana, `/chats/${chat.id}`)
+
+  // The composer: type, open the picker, search, pick.
+  await composer(ana.page).fill('party ')
+  await ana.page.getByRole('button', { name: 'Insert emoji' }).click()
+  const picker = ana.page.getByTestId('emoji-picker')
+  await picker.getByPlaceholder('Search').fill('party popper')
+  await picker.getByRole('option', { name: /party popper/i }).first().click()
+  await expect(composer(ana.page)).toHaveValue('party 🎉')
+
+  // A reaction from the full picker.
+  const row = messageRows(ana.page, 'pick something')
+  await row.hover()
+  await row.getByRole('button', { name: 'Add reaction' }).click()
+  await ana.page.getByRole('button', { name: 'More emoji' }).click()
+  await picker.getByPlaceholder('Search').fill('avocado')
+  await picker.getByRole('option', { name: /avocado/i }).first().click()
+  await expect(messageLog(ana.page).getByText('🥑 1')).toBeVisible()
+  expect(foreign).toEqual([])
+  await closeAll(ana, ben)
+})
