@@ -1,11 +1,8 @@
-import type { Chat as ChatDto, Member, MemberRole, Membership as MembershipDto, NotificationLevel, Message as MessageDto, User } from '#shared/types/api'
-import type { MembershipDoc } from '../models/chat'
-import { Message, messageIdFor } from '../models/message'
-import type { StoredChat } from '../services/access'
-import { findMembership } from '../services/access'
-import { deletedUser, loadPeople, toPublicUser, type PersonRecord } from '../services/people'
-import { mentionCount } from '../services/mentions'
-import { toMessages, type StoredMessage } from './messages'
+import type { Chat as ChatDto, Member, MemberRole, Membership as MembershipDto, Message as MessageDto, NotificationLevel, User } from '#shared/types/api'
+import type { ChatRecord, MembershipRecord } from '../models'
+
+// Chats and memberships become wire objects here, from documents already loaded
+// (server/services/chats/render.ts loads what a chat shows).
 
 /**
  * Unread = messages from others above lastReadSeq that are not deleted, derived at read
@@ -13,7 +10,7 @@ import { toMessages, type StoredMessage } from './messages'
  * lastReadSeq, minus the reader's own (kept on the membership), minus deleted ones of
  * others (kept on the chat). See docs/api-realtime.md, "Unread counts".
  */
-export function unreadCount(chat: Pick<StoredChat, 'lastSeq' | 'recentDeletions'>, membership: Pick<MembershipDoc, 'userId' | 'lastReadSeq' | 'ownSeqsAfterRead'>): number {
+export function unreadCount(chat: Pick<ChatRecord, 'lastSeq' | 'recentDeletions'>, membership: Pick<MembershipRecord, 'userId' | 'lastReadSeq' | 'ownSeqsAfterRead'>): number {
   const readUpTo = membership.lastReadSeq
   if (chat.lastSeq <= readUpTo) return 0
   const own = membership.ownSeqsAfterRead.filter(seq => seq > readUpTo && seq <= chat.lastSeq).length
@@ -21,12 +18,30 @@ export function unreadCount(chat: Pick<StoredChat, 'lastSeq' | 'recentDeletions'
   return Math.max(0, chat.lastSeq - readUpTo - own - deleted)
 }
 
+type MentionChat = Pick<ChatRecord, 'lastSeq' | 'recentDeletions' | 'recentChatWideMentions'>
+type MentionMembership = Pick<MembershipRecord, 'userId' | 'lastReadSeq' | 'mentionSeqs' | 'joinedAt'>
+
+/**
+ * Unread mentions: the member's own mention seqs above lastReadSeq, plus the chat-wide
+ * mentions above it by someone else, minus deleted messages; derived, never counted up.
+ */
+export function mentionCount(chat: MentionChat, membership: MentionMembership): number {
+  const readUpTo = membership.lastReadSeq
+  if (chat.lastSeq <= readUpTo) return 0
+  const seqs = new Set((membership.mentionSeqs ?? []).filter(seq => seq > readUpTo && seq <= chat.lastSeq))
+  for (const mention of chat.recentChatWideMentions ?? []) {
+    if (mention.seq > readUpTo && mention.senderId !== membership.userId) seqs.add(mention.seq)
+  }
+  for (const deletion of chat.recentDeletions) seqs.delete(deletion.seq)
+  return seqs.size
+}
+
 /** Direct chats and groups notify on every message, channels on mentions only. */
-export function defaultNotificationLevel(chat: Pick<StoredChat, 'type'>): NotificationLevel {
+export function defaultNotificationLevel(chat: Pick<ChatRecord, 'type'>): NotificationLevel {
   return chat.type === 'channel' ? 'mentions' : 'all'
 }
 
-export function toMembership(chat: StoredChat, membership: MembershipDoc): MembershipDto {
+export function toMembership(chat: ChatRecord, membership: MembershipRecord): MembershipDto {
   return {
     role: membership.role as MemberRole,
     lastReadSeq: membership.lastReadSeq,
@@ -39,12 +54,12 @@ export function toMembership(chat: StoredChat, membership: MembershipDoc): Membe
 }
 
 export interface ChatParts {
-  membership: MembershipDoc | null
+  membership: MembershipRecord | null
   lastMessage: MessageDto | null
   peer: User | null
 }
 
-export function toChat(chat: StoredChat, parts: ChatParts): ChatDto {
+export function toChat(chat: ChatRecord, parts: ChatParts): ChatDto {
   return {
     id: chat._id.toHexString(),
     type: chat.type as ChatDto['type'],
@@ -62,52 +77,15 @@ export function toChat(chat: StoredChat, parts: ChatParts): ChatDto {
   }
 }
 
-export function peerIdOf(chat: StoredChat, viewerId: string): string | null {
+/** The other person of a direct chat (null for groups and channels). */
+export function peerIdOf(chat: ChatRecord, viewerId: string): string | null {
   if (chat.type !== 'direct') return null
   return chat.memberIds?.find(id => id !== viewerId) ?? chat.memberIds?.[0] ?? null
 }
 
-export function toUserOrDeleted(id: string, person: PersonRecord | null | undefined): User {
-  return person ? toPublicUser(person) : deletedUser(id)
-}
-
-/**
- * Renders chats for one viewer. Per chat: its membership, its last message and (direct
- * chats) the peer, each read by `_id`, all in parallel; no query depends on chat size.
- * `memberships` may pass already-known memberships (null = not a member).
- */
-export async function toChatsFor(viewerId: string, chats: StoredChat[], memberships?: Map<string, MembershipDoc | null>): Promise<ChatDto[]> {
-  if (chats.length === 0) return []
-  const [loadedMemberships, lastMessages, people] = await Promise.all([
-    Promise.all(chats.map(chat => memberships?.has(chat._id.toHexString())
-      ? memberships.get(chat._id.toHexString()) ?? null
-      : findMembership(chat._id.toHexString(), viewerId))),
-    Promise.all(chats.map(chat => chat.lastSeq > 0
-      ? Message.findById(messageIdFor(chat._id.toHexString(), chat.lastSeq)).lean<StoredMessage>().exec()
-      : null)),
-    loadPeople(chats.map(chat => peerIdOf(chat, viewerId)).filter((id): id is string => !!id)),
-  ])
-  const present = lastMessages.filter((message): message is StoredMessage => !!message)
-  const rendered = new Map((await toMessages(present)).map(message => [message.id, message]))
-  return chats.map((chat, index) => {
-    const peerId = peerIdOf(chat, viewerId)
-    const last = lastMessages[index]
-    return toChat(chat, {
-      membership: loadedMemberships[index] ?? null,
-      lastMessage: last ? rendered.get(last._id.toHexString()) ?? null : null,
-      peer: peerId ? toUserOrDeleted(peerId, people.get(peerId)) : null,
-    })
-  })
-}
-
-export async function toChatFor(viewerId: string, chat: StoredChat, membership?: MembershipDoc | null): Promise<ChatDto> {
-  const known = membership === undefined ? undefined : new Map([[chat._id.toHexString(), membership]])
-  return (await toChatsFor(viewerId, [chat], known))[0]!
-}
-
-export function toMember(membership: MembershipDoc, person: PersonRecord | null | undefined): Member {
+export function toMember(membership: MembershipRecord, user: User): Member {
   return {
-    user: toUserOrDeleted(membership.userId, person),
+    user,
     role: membership.role as MemberRole,
     joinedAt: membership.joinedAt.toISOString(),
     lastReadSeq: membership.lastReadSeq,

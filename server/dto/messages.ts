@@ -1,9 +1,9 @@
-import type { Types } from 'mongoose'
 import type { Message as MessageDto, ReplyExcerpt } from '#shared/types/api'
-import { Message, type MessageDoc } from '../models/message'
-import { loadPeople, toSender, type PersonRecord } from '../services/people'
+import type { MessageRecord, UserRecord } from '../models'
+import { toSender } from './users'
 
-export type StoredMessage = MessageDoc & { _id: Types.ObjectId }
+// Messages become wire objects here, from documents already loaded
+// (server/services/messages/render.ts loads senders and reply targets).
 
 const REPLY_EXCERPT_LENGTH = 200
 
@@ -11,12 +11,12 @@ function excerpt(text: string): string {
   return Array.from(text).slice(0, REPLY_EXCERPT_LENGTH).join('')
 }
 
-function toReply(reply: StoredMessage | null | undefined): ReplyExcerpt | null {
+function toReply(reply: MessageRecord | null | undefined): ReplyExcerpt | null {
   if (!reply) return null
   return { id: reply._id.toHexString(), seq: reply.seq, senderId: reply.senderId, content: reply.deletedAt ? '' : excerpt(reply.content) }
 }
 
-export function toMessage(doc: StoredMessage, sender: PersonRecord | null | undefined, reply: StoredMessage | null | undefined): MessageDto {
+export function toMessage(doc: MessageRecord, sender: UserRecord | null | undefined, reply: MessageRecord | null | undefined): MessageDto {
   const deleted = !!doc.deletedAt
   return {
     id: doc._id.toHexString(),
@@ -34,20 +34,4 @@ export function toMessage(doc: StoredMessage, sender: PersonRecord | null | unde
     editedAt: doc.editedAt ? doc.editedAt.toISOString() : null,
     deletedAt: doc.deletedAt ? doc.deletedAt.toISOString() : null,
   }
-}
-
-/** Renders stored messages: their senders and reply targets are loaded by `_id`, in parallel. */
-export async function toMessages(docs: StoredMessage[]): Promise<MessageDto[]> {
-  if (docs.length === 0) return []
-  const replyIds = [...new Set(docs.flatMap(doc => (doc.replyToId ? [doc.replyToId.toHexString()] : [])))]
-  const [people, replies] = await Promise.all([
-    loadPeople(docs.map(doc => doc.senderId)),
-    Promise.all(replyIds.map(id => Message.findById(id).lean<StoredMessage>().exec())),
-  ])
-  const replyById = new Map(replyIds.map((id, index) => [id, replies[index]]))
-  return docs.map(doc => toMessage(doc, people.get(doc.senderId), doc.replyToId ? replyById.get(doc.replyToId.toHexString()) : null))
-}
-
-export async function toMessageDto(doc: StoredMessage): Promise<MessageDto> {
-  return (await toMessages([doc]))[0]!
 }

@@ -1,18 +1,21 @@
 import type { AdminUser, Me, MessageSender, Session, User, UserRole } from '#shared/types/api'
-import { UserModel, type SessionRecord, type UserRecord } from '../models'
-import { getPresence } from '../services/presence'
+import type { SessionRecord, UserRecord } from '../models'
 
-// Users and sessions become wire objects here, and only here.
+// Users and sessions become wire objects here, and only here, from documents already
+// loaded; presence comes from the realtime core (services/realtime/presence.ts).
 
 /** The fields a User DTO reads: a lean user document (or a hydrated one). */
 export type UserLike = Pick<UserRecord, '_id' | 'username' | 'displayName' | 'role' | 'createdAt' | 'lastSeenAt'>
   & Partial<Pick<UserRecord, 'email' | 'emailVerified' | 'country' | 'age' | 'bio' | 'banned'>>
 
-export function toUser(user: UserLike): User {
-  const id = String(user._id)
-  const presence = getPresence(id, user.lastSeenAt ?? null)
+export interface Presence {
+  online: boolean
+  lastSeenAt: Date | null
+}
+
+export function toUser(user: UserLike, presence: Presence): User {
   return {
-    id,
+    id: String(user._id),
     username: user.username,
     displayName: user.displayName || user.username,
     role: user.role as UserRole,
@@ -22,9 +25,9 @@ export function toUser(user: UserLike): User {
   }
 }
 
-export function toMe(user: UserLike): Me {
+export function toMe(user: UserLike, presence: Presence): Me {
   return {
-    ...toUser(user),
+    ...toUser(user, presence),
     email: user.email ?? null,
     emailVerified: !!user.emailVerified,
     country: user.country ?? null,
@@ -33,18 +36,19 @@ export function toMe(user: UserLike): Me {
   }
 }
 
-export function toAdminUser(user: UserLike): AdminUser {
-  return { ...toMe(user), banned: !!user.banned }
+export function toAdminUser(user: UserLike, presence: Presence): AdminUser {
+  return { ...toMe(user, presence), banned: !!user.banned }
+}
+
+/** A stand-in for a deleted account where a whole User is expected. */
+export function deletedUser(id: string): User {
+  return { id, username: 'deleted', displayName: 'Deleted user', role: 'user', createdAt: new Date(0).toISOString(), online: false, lastSeenAt: null }
 }
 
 /** What a message shows for its sender; a deleted account (no document) is "deleted". */
 export function toSender(userId: string, user: Pick<UserRecord, 'username' | 'displayName'> | null | undefined): MessageSender {
-  if (!user) return deletedSender(userId)
+  if (!user) return { id: userId, username: 'deleted', displayName: 'Deleted user' }
   return { id: userId, username: user.username, displayName: user.displayName || user.username }
-}
-
-export function deletedSender(userId: string): MessageSender {
-  return { id: userId, username: 'deleted', displayName: 'Deleted user' }
 }
 
 export function toSession(session: Pick<SessionRecord, '_id' | 'createdAt' | 'lastUsedAt' | 'expiresAt' | 'userAgent'>, currentSessionId: string): Session {
@@ -57,25 +61,4 @@ export function toSession(session: Pick<SessionRecord, '_id' | 'createdAt' | 'la
     userAgent: session.userAgent ?? null,
     current: id === currentSessionId,
   }
-}
-
-const LOAD_CONCURRENCY = 32
-const isObjectIdString = (id: string) => /^[0-9a-f]{24}$/i.test(id)
-
-/**
- * Loads users by id with parallel `findById` (the embedded engine only indexes `_id`
- * equality; `$in` would scan), at most LOAD_CONCURRENCY at a time. Missing ids (deleted
- * accounts) are absent from the map.
- */
-export async function loadUsersByIds(ids: Iterable<string>): Promise<Map<string, UserRecord>> {
-  const unique = [...new Set([...ids].map(String))].filter(isObjectIdString)
-  const found = new Map<string, UserRecord>()
-  for (let start = 0; start < unique.length; start += LOAD_CONCURRENCY) {
-    const batch = unique.slice(start, start + LOAD_CONCURRENCY)
-    const users = await Promise.all(batch.map(id => UserModel.findById(id).lean<UserRecord>()))
-    users.forEach((user, index) => {
-      if (user) found.set(batch[index]!, user)
-    })
-  }
-  return found
 }

@@ -27,8 +27,8 @@ const chatSchema = new Schema({
 // The channel directory lists channels by name; real MongoDB answers it from this index.
 chatSchema.index({ type: 1, nameKey: 1 })
 
-export type ChatDoc = InferSchemaType<typeof chatSchema> & { _id: mongoose.Types.ObjectId }
-export const Chat = (mongoose.models.Chat as mongoose.Model<ChatDoc>) || mongoose.model('Chat', chatSchema)
+export type ChatRecord = InferSchemaType<typeof chatSchema> & { _id: mongoose.Types.ObjectId }
+export const ChatModel = (mongoose.models.Chat as mongoose.Model<ChatRecord>) || mongoose.model('Chat', chatSchema)
 
 const membershipSchema = new Schema({
   _id: { type: String, required: true },
@@ -50,8 +50,8 @@ const membershipSchema = new Schema({
 membershipSchema.index({ chatId: 1, userId: 1 }, { unique: true })
 membershipSchema.index({ chatId: 1, joinedAt: 1 })
 
-export type MembershipDoc = InferSchemaType<typeof membershipSchema>
-export const Membership = (mongoose.models.Membership as mongoose.Model<MembershipDoc>) || mongoose.model('Membership', membershipSchema)
+export type MembershipRecord = InferSchemaType<typeof membershipSchema>
+export const MembershipModel = (mongoose.models.Membership as mongoose.Model<MembershipRecord>) || mongoose.model('Membership', membershipSchema)
 
 export function membershipId(chatId: string, userId: string): string {
   return `${chatId}:${userId}`
@@ -69,9 +69,9 @@ const userChatsSchema = new Schema({
   through: { type: Number, default: 0 },
 }, { versionKey: false })
 
-export type UserChatsDoc = InferSchemaType<typeof userChatsSchema>
+export type UserChatsRecord = InferSchemaType<typeof userChatsSchema>
 /** The folded snapshot of one user's chat list, fetched by `_id` = user id (the chat list and `ready`). */
-export const UserChats = (mongoose.models.UserChats as mongoose.Model<UserChatsDoc>) || mongoose.model('UserChats', userChatsSchema, 'userchats')
+export const UserChatsModel = (mongoose.models.UserChats as mongoose.Model<UserChatsRecord>) || mongoose.model('UserChats', userChatsSchema, 'userchats')
 
 const userChatEntrySchema = new Schema({
   _id: { type: String, required: true },
@@ -80,9 +80,9 @@ const userChatEntrySchema = new Schema({
   at: { type: Date, required: true },
 }, { versionKey: false })
 
-export type UserChatEntryDoc = InferSchemaType<typeof userChatEntrySchema>
+export type UserChatEntryRecord = InferSchemaType<typeof userChatEntrySchema>
 /** `<userId>:<n>`: the n-th change of a user's chat list; only ever read by `_id`, so no other index. */
-export const UserChatEntry = (mongoose.models.UserChatEntry as mongoose.Model<UserChatEntryDoc>) || mongoose.model('UserChatEntry', userChatEntrySchema, 'userchatentries')
+export const UserChatEntryModel = (mongoose.models.UserChatEntry as mongoose.Model<UserChatEntryRecord>) || mongoose.model('UserChatEntry', userChatEntrySchema, 'userchatentries')
 
 export function userChatEntryId(userId: string, n: number): string {
   return `${userId}:${n}`
@@ -97,4 +97,4 @@ const chatKeySchema = new Schema({
  * Uniqueness arbiters whose insert wins or fails on both engines and across instances:
  * `channel:<lower-case name>` and `direct:<smaller user id>:<larger user id>`.
  */
-export const ChatKey = (mongoose.models.ChatKey as mongoose.Model<InferSchemaType<typeof chatKeySchema>>) || mongoose.model('ChatKey', chatKeySchema, 'chatkeys')
+export const ChatKeyModel = (mongoose.models.ChatKey as mongoose.Model<InferSchemaType<typeof chatKeySchema>>) || mongoose.model('ChatKey', chatKeySchema, 'chatkeys')

@@ -1,4 +1,20 @@
-// Every model, imported once so that ensureIndexes() at start knows them all.
-export * from './user'
-export * from './session'
+import { AccountTokenModel } from './account-token'
+import { ChatKeyModel, ChatModel, MembershipModel, UserChatEntryModel, UserChatsModel } from './chat'
+import { ClientIdKeyModel, MessageChangeModel, MessageModel } from './message'
+import { RefreshTokenModel, SessionModel } from './session'
+import { UserKeyModel, UserModel } from './user'
+
+// Every model of the server, imported from here (never from its file): one naming
+// convention (`<Name>Model` for a model, `<Name>Record` for a lean document, `<Name>Fields`
+// for a schema's fields) and one list that the database plugin builds indexes for.
 export * from './account-token'
+export * from './chat'
+export * from './message'
+export * from './session'
+export * from './user'
+
+export const ALL_MODELS = [
+  UserModel, UserKeyModel, SessionModel, RefreshTokenModel, AccountTokenModel,
+  ChatModel, MembershipModel, UserChatsModel, UserChatEntryModel, ChatKeyModel,
+  MessageModel, MessageChangeModel, ClientIdKeyModel,
+]

@@ -29,8 +29,9 @@ messageSchema.index({ chatId: 1, seq: 1 }, { unique: true })
 messageSchema.index({ chatId: 1, changeSeq: 1 })
 messageSchema.index({ chatId: 1, createdAt: -1 })
 
-export type MessageDoc = InferSchemaType<typeof messageSchema>
-export const Message = (mongoose.models.Message as mongoose.Model<MessageDoc>) || mongoose.model('Message', messageSchema)
+export type MessageFields = InferSchemaType<typeof messageSchema>
+export type MessageRecord = MessageFields & { _id: Types.ObjectId }
+export const MessageModel = (mongoose.models.Message as mongoose.Model<MessageFields>) || mongoose.model('Message', messageSchema)
 
 const changeKeySchema = new Schema({
   _id: { type: String, required: true },
@@ -38,7 +39,7 @@ const changeKeySchema = new Schema({
 }, { versionKey: false })
 
 /** `<chatId>:<changeSeq>` → the message that change touched; its insert arbitrates the changeSeq. */
-export const MessageChange = (mongoose.models.MessageChange as mongoose.Model<InferSchemaType<typeof changeKeySchema>>) || mongoose.model('MessageChange', changeKeySchema, 'messagechanges')
+export const MessageChangeModel = (mongoose.models.MessageChange as mongoose.Model<InferSchemaType<typeof changeKeySchema>>) || mongoose.model('MessageChange', changeKeySchema, 'messagechanges')
 
 const clientIdKeySchema = new Schema({
   _id: { type: String, required: true },
@@ -48,7 +49,7 @@ const clientIdKeySchema = new Schema({
 }, { versionKey: false })
 
 /** `<chatId>:<senderId>:<clientId>` → the message; its insert makes a send idempotent everywhere. */
-export const ClientIdKey = (mongoose.models.ClientIdKey as mongoose.Model<InferSchemaType<typeof clientIdKeySchema>>) || mongoose.model('ClientIdKey', clientIdKeySchema, 'clientidkeys')
+export const ClientIdKeyModel = (mongoose.models.ClientIdKey as mongoose.Model<InferSchemaType<typeof clientIdKeySchema>>) || mongoose.model('ClientIdKey', clientIdKeySchema, 'clientidkeys')
 
 export function changeKeyId(chatId: string, changeSeq: number): string {
   return `${chatId}:${changeSeq}`

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import { ALL_MODELS } from '../models'
 import { serverConfig } from '../utils/config'
 import { connectDatabase, ensureIndexes } from '../utils/database'
 import { errorName, logger } from '../utils/logger'
@@ -11,7 +12,7 @@ export default defineNitroPlugin((nitroApp) => {
   }
   // Queries issued before the connection is up wait for it (mongoose buffering).
   connectDatabase(uri)
-    .then(() => ensureIndexes())
+    .then(() => ensureIndexes(ALL_MODELS))
     .catch((error: unknown) => logger.error('database connection failed', { error: errorName(error) }))
 
   nitroApp.hooks.hook('close', async () => {

@@ -1,6 +1,5 @@
-import '../models'
-import { sweepAccountTokens } from '../services/accounts'
-import { sweepSessions } from '../services/sessions'
+import { sweepAccountTokens } from '../services/accounts/mail-tokens'
+import { sweepSessions } from '../services/accounts/sessions'
 import { errorName, logger } from '../utils/logger'
 import { onShutdown } from '../utils/shutdown'
 

@@ -1,4 +1,4 @@
-import { DEFAULT_ERROR_MESSAGES } from '../../shared/errors'
+import { DEFAULT_ERROR_MESSAGES } from '#shared/errors'
 import { logger } from '../utils/logger'
 import { resilienceSettings } from '../utils/resilience'
 

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws'
 import type { Peer } from 'crossws'
-import { authenticateAccessToken, isOriginAllowed, readAccessToken, type AuthContext } from '../utils/auth'
+import { type Actor, authenticateAccessToken, isOriginAllowed, readAccessToken } from '../utils/auth'
 import { acceptSocket, holdSocketPlace } from '../services/realtime/socket'
 import { apiError, errorResponse } from '../utils/errors'
 import { withDeadline } from '../utils/resilience'
@@ -11,7 +11,7 @@ import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 // foreign Origin whatever the authentication, 401 for a bad token, 429 with Retry-After over 20 sockets);
 // everything after the 101 lives in server/services/realtime/socket.ts.
 
-interface UpgradeContext { auth?: AuthContext | null }
+interface UpgradeContext { auth?: Actor | null }
 
 /** crossws keeps the ws socket on the peer; frames are read from it to see binary ones. */
 function rawSocket(peer: Peer): WebSocket {
@@ -29,7 +29,7 @@ export default defineWebSocketHandler({
       context.auth = null // in-band: the first frame must be { type: "auth", token } within 10 s
       return
     }
-    let auth: AuthContext | null
+    let auth: Actor | null
     try {
       auth = await withDeadline(() => authenticateAccessToken(found.token))
     }

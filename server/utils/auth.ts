@@ -9,7 +9,11 @@ import { apiError } from './errors'
 import { originOf, serverConfig } from './config'
 import { verifyAccessToken } from './tokens'
 
-export interface AuthContext {
+/**
+ * Who is acting: the authenticated user behind a request or a socket. Services that only
+ * need the identity take `Pick<Actor, 'userId' | 'role'>`.
+ */
+export interface Actor {
   userId: string
   sessionId: string
   role: UserRole
@@ -48,7 +52,7 @@ export async function loadLiveSession(userId: string, sessionId: string): Promis
  * and its user not banned. For HTTP (via requireUser), the WebSocket upgrade and the
  * in-band `auth` frame.
  */
-export async function authenticateAccessToken(token: string): Promise<AuthContext | null> {
+export async function authenticateAccessToken(token: string): Promise<Actor | null> {
   const claims = await verifyAccessToken(token)
   if (!claims) return null
   const live = await loadLiveSession(claims.userId, claims.sessionId)
@@ -118,8 +122,8 @@ export function assertTrustedOrigin(headers: HeaderBag): void {
 }
 
 /** The one authentication of HTTP routes: 401 `unauthorized` without a live session. */
-export async function requireUser(event: H3Event): Promise<AuthContext> {
-  const cached = event.context.auth as AuthContext | undefined
+export async function requireUser(event: H3Event): Promise<Actor> {
+  const cached = event.context.auth as Actor | undefined
   if (cached) return cached
   const headers = event.node.req.headers
   const found = readAccessToken(headers)
@@ -132,7 +136,7 @@ export async function requireUser(event: H3Event): Promise<AuthContext> {
 }
 
 /** Admin-only routes: 401 when signed out, 403 `forbidden` for everyone else. */
-export async function requireAdmin(event: H3Event): Promise<AuthContext> {
+export async function requireAdmin(event: H3Event): Promise<Actor> {
   const auth = await requireUser(event)
   if (auth.role !== 'admin') throw apiError('forbidden')
   return auth

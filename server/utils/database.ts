@@ -39,7 +39,7 @@ export async function pingDatabase(timeoutMs = 2_000): Promise<boolean> {
   }
 }
 
-/** Builds every declared index of every registered model (no TTL: see docs/database.md). */
-export async function ensureIndexes(): Promise<void> {
-  await Promise.all(Object.values(mongoose.models).map(model => model.createIndexes()))
+/** Builds every declared index of the given models (no TTL: see docs/database.md). */
+export async function ensureIndexes(models: readonly Pick<mongoose.Model<unknown>, 'createIndexes'>[]): Promise<void> {
+  await Promise.all(models.map(model => model.createIndexes()))
 }

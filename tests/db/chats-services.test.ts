@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { H3Error } from 'h3'
-import { createChat, getChat, joinChat, leaveChat, listChats, markRead, removeMember, addMembers } from '../../server/services/chats'
-import { changes, deleteMessage, editMessage, history, searchMessages, sendMessage, setReaction } from '../../server/services/messages'
-import { Chat } from '../../server/models/chat'
+import { createChat, getChat, listChats } from '../../server/services/chats/chats'
+import { addMembers, joinChat, leaveChat, markRead, removeMember } from '../../server/services/chats/memberships'
+import { changes, history, searchMessages } from '../../server/services/messages/history'
+import { deleteMessage, editMessage, setReaction } from '../../server/services/messages/changes'
+import { sendMessage } from '../../server/services/messages/send'
+import { ChatModel } from '../../server/models/chat'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
 beforeAll(async () => {
@@ -126,10 +129,10 @@ describe('chat and message services on the embedded engine', () => {
     const [ana, bob] = await Promise.all([createTestUser(), createTestUser()])
     const { chat } = await createChat(ana, { type: 'direct', userId: bob.userId })
     for (let i = 0; i < 4; i++) await sendMessage(ana, chat.id, { content: `n${i}` })
-    await Chat.updateOne({ _id: chat.id }, { $set: { lastSeq: 2, lastChangeSeq: 2 } })
+    await ChatModel.updateOne({ _id: chat.id }, { $set: { lastSeq: 2, lastChangeSeq: 2 } })
     const page = await history(bob, chat.id, { limit: 50 })
     expect(page.items.map(m => m.seq)).toEqual([1, 2, 3, 4])
-    expect(await Chat.findById(chat.id).lean()).toMatchObject({ lastSeq: 4, lastChangeSeq: 4 })
+    expect(await ChatModel.findById(chat.id).lean()).toMatchObject({ lastSeq: 4, lastChangeSeq: 4 })
     const next = await sendMessage(bob, chat.id, { content: 'after' })
     expect(next.message.seq).toBe(5)
   })

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Types } from 'mongoose'
-import { createChat, getChat, listChats, listMembers, markRead, readyChats } from '../../server/services/chats'
-import { Message, MessageChange, changeKeyId, messageIdFor } from '../../server/models/message'
-import { Chat } from '../../server/models/chat'
-import { changes, deleteMessage, editMessage, history, sendMessage, setReaction } from '../../server/services/messages'
-import { requireMember } from '../../server/services/access'
+import { createChat, getChat, listChats } from '../../server/services/chats/chats'
+import { listMembers, markRead } from '../../server/services/chats/memberships'
+import { readyChats } from '../../server/services/chats/chat-list'
+import { changeKeyId, MessageChangeModel, messageIdFor, MessageModel } from '../../server/models/message'
+import { ChatModel } from '../../server/models/chat'
+import { changes, history } from '../../server/services/messages/history'
+import { deleteMessage, editMessage, setReaction } from '../../server/services/messages/changes'
+import { sendMessage } from '../../server/services/messages/send'
+import { requireMember } from '../../server/services/chats/access'
 import { connectServices, createTestUser, disconnectServices, isIdLookup, recordCommands, type CommandRecord } from '../harness/services'
 
 // Every hot path reads and writes by `_id` only, a number of times that does not depend
@@ -22,13 +26,13 @@ async function fillChat(chatId: string, senderId: string, count: number) {
   const now = new Date()
   for (let start = 1; start <= count; start += 500) {
     const seqs = Array.from({ length: Math.min(500, count - start + 1) }, (_, i) => start + i)
-    await Message.insertMany(seqs.map(seq => ({
+    await MessageModel.insertMany(seqs.map(seq => ({
       _id: messageIdFor(chatId, seq), chatId, seq, changeSeq: seq, senderId, content: `message ${seq}`,
       clientId: null, replyToId: null, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
     })))
-    await MessageChange.insertMany(seqs.map(seq => ({ _id: changeKeyId(chatId, seq), messageId: messageIdFor(chatId, seq) })))
+    await MessageChangeModel.insertMany(seqs.map(seq => ({ _id: changeKeyId(chatId, seq), messageId: messageIdFor(chatId, seq) })))
   }
-  await Chat.updateOne({ _id: chatId }, { $set: { lastSeq: count, lastChangeSeq: count, lastActivityAt: now } })
+  await ChatModel.updateOne({ _id: chatId }, { $set: { lastSeq: count, lastChangeSeq: count, lastActivityAt: now } })
 }
 
 function isIn(filter: unknown): boolean {
@@ -132,7 +136,7 @@ describe('hot paths on the embedded engine', () => {
   })
 
   it('looks messages up by `_id` through the index', async () => {
-    const plan = JSON.stringify(await Message.find({ _id: new Types.ObjectId(messageIdFor(new Types.ObjectId().toHexString(), 1)) }).explain())
+    const plan = JSON.stringify(await MessageModel.find({ _id: new Types.ObjectId(messageIdFor(new Types.ObjectId().toHexString(), 1)) }).explain())
     expect(plan).toContain('USING INDEX')
   })
 })

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createChat, forgetDeletedUser, leaveChat, listChats, readyChats, userChatIds } from '../../server/services/chats'
-import { UserChatEntry, UserChats, userChatEntryId } from '../../server/models/chat'
+import { createChat, listChats } from '../../server/services/chats/chats'
+import { forgetDeletedUser, leaveChat } from '../../server/services/chats/memberships'
+import { readyChats, userChatIds } from '../../server/services/chats/chat-list'
+import { userChatEntryId, UserChatEntryModel, UserChatsModel } from '../../server/models/chat'
 import { eventually } from '../harness/api-client'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
@@ -16,7 +18,7 @@ afterAll(async () => {
 })
 
 async function snapshotOf(userId: string) {
-  return UserChats.findById(userId).lean().exec()
+  return UserChatsModel.findById(userId).lean().exec()
 }
 
 describe('the per-user chat list on the embedded engine', () => {
@@ -27,7 +29,7 @@ describe('the per-user chat list on the embedded engine', () => {
     await leaveChat(bob, first)
     expect(await snapshotOf(bob.userId)).toMatchObject({ chatIds: [second], through: 3 })
     expect(await snapshotOf(ana.userId)).toMatchObject({ chatIds: [first, second], through: 2 })
-    expect(await UserChatEntry.findById(userChatEntryId(bob.userId, 3)).lean().exec()).toMatchObject({ op: 'remove', chatId: first })
+    expect(await UserChatEntryModel.findById(userChatEntryId(bob.userId, 3)).lean().exec()).toMatchObject({ op: 'remove', chatId: first })
   })
 
   it('folds the entries a snapshot overwritten by an older one misses, and refreshes it', async () => {
@@ -35,7 +37,7 @@ describe('the per-user chat list on the embedded engine', () => {
     const ids = []
     for (const name of ['A', 'B', 'C']) ids.push((await createChat(ana, { type: 'group', name, memberIds: [] })).chat.id)
     // Another instance's slower write put back the snapshot as it was after the first chat.
-    await UserChats.updateOne({ _id: ana.userId }, { $set: { chatIds: [ids[0]], through: 1 } }).exec()
+    await UserChatsModel.updateOne({ _id: ana.userId }, { $set: { chatIds: [ids[0]], through: 1 } }).exec()
     expect((await readyChats(ana.userId)).map(chat => chat.id)).toEqual(ids)
     expect((await listChats(ana, { limit: 10 })).items.map(chat => chat.id).sort()).toEqual([...ids].sort())
     await eventually(async () => (await snapshotOf(ana.userId))?.through === 3, 10_000, 'the snapshot refresh')
@@ -47,9 +49,9 @@ describe('the per-user chat list on the embedded engine', () => {
     const mine = (await createChat(ana, { type: 'group', name: 'Mine', memberIds: [] })).chat.id
     // Another instance appended entry 2 (a chat it added) and has not written the snapshot yet.
     const theirs = '0123456789abcdef01234567'
-    await UserChatEntry.create({ _id: userChatEntryId(ana.userId, 2), op: 'add', chatId: theirs, at: new Date() })
+    await UserChatEntryModel.create({ _id: userChatEntryId(ana.userId, 2), op: 'add', chatId: theirs, at: new Date() })
     const next = (await createChat(ana, { type: 'group', name: 'Next', memberIds: [] })).chat.id
-    expect(await UserChatEntry.findById(userChatEntryId(ana.userId, 3)).lean().exec()).toMatchObject({ op: 'add', chatId: next })
+    expect(await UserChatEntryModel.findById(userChatEntryId(ana.userId, 3)).lean().exec()).toMatchObject({ op: 'add', chatId: next })
     expect(await userChatIds(ana.userId)).toEqual([mine, theirs, next])
     expect(await snapshotOf(ana.userId)).toMatchObject({ chatIds: [mine, theirs, next], through: 3 })
   })
@@ -59,8 +61,8 @@ describe('the per-user chat list on the embedded engine', () => {
     await createChat(ana, { type: 'group', name: 'Gone', memberIds: [bob.userId] })
     await forgetDeletedUser(bob.userId)
     expect(await snapshotOf(bob.userId)).toBeNull()
-    expect(await UserChatEntry.findById(userChatEntryId(bob.userId, 1)).lean().exec()).toBeNull()
-    expect(await UserChatEntry.findById(userChatEntryId(ana.userId, 1)).lean().exec()).not.toBeNull()
+    expect(await UserChatEntryModel.findById(userChatEntryId(bob.userId, 1)).lean().exec()).toBeNull()
+    expect(await UserChatEntryModel.findById(userChatEntryId(ana.userId, 1)).lean().exec()).not.toBeNull()
     expect(await userChatIds(bob.userId)).toEqual([])
   })
 })

@@ -3,7 +3,7 @@ import { inject } from 'vitest'
 import { uniqueName } from './api-client'
 import { connectDefaultDatabase, freshDatabaseUri } from './db'
 import { UserKeyModel, UserModel, usernameKey } from '../../server/models/user'
-import type { Actor } from '../../server/services/access'
+import type { Actor } from '../../server/utils/auth'
 import { loadServerConfig, type RuntimeConfigInput } from '../../server/utils/config'
 
 // Service-level tests run the real services on the default mongoose connection, pointed
@@ -17,21 +17,20 @@ export interface CommandRecord { name: string, collection: string, filter: unkno
 export async function connectServices(prefix: string, options: { monitorCommands?: boolean, config?: RuntimeConfigInput } = {}): Promise<typeof mongoose> {
   loadServerConfig(options.config ?? TEST_SERVER_CONFIG)
   await connectDefaultDatabase(freshDatabaseUri(inject('mongoUri'), prefix), options)
-  const chats = await import('../../server/models/chat')
-  const messages = await import('../../server/models/message')
-  await Promise.all([chats.Chat, chats.Membership, chats.UserChats, chats.ChatKey, messages.Message, messages.MessageChange, messages.ClientIdKey].map(model => model.createIndexes()))
+  const { ALL_MODELS } = await import('../../server/models')
+  await Promise.all(ALL_MODELS.map(model => model.createIndexes()))
   return mongoose
 }
 
 export async function disconnectServices(): Promise<void> {
-  const { settleCleanups } = await import('../../server/services/chats')
+  const { settleCleanups } = await import('../../server/services/chats/chats')
   await settleCleanups()
   await mongoose.connection.dropDatabase().catch(() => {})
   await mongoose.disconnect()
 }
 
 /** A user stored directly (service tests run without a server, so without sign-up). */
-export async function createTestUser(role: Actor['role'] = 'user'): Promise<Actor & { username: string }> {
+export async function createTestUser(role: Actor['role'] = 'user'): Promise<Pick<Actor, 'userId' | 'role'> & { username: string }> {
   const username = uniqueName()
   const user = await UserModel.create({ _id: new Types.ObjectId(), username, usernameLower: username.toLowerCase(), displayName: username, role })
   await UserKeyModel.create({ _id: usernameKey(username), userId: user._id })

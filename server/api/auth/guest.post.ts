@@ -1,5 +1,5 @@
 import { guestSchema } from '#shared/schemas/auth'
-import { signInAsGuest } from '../../services/accounts'
+import { signInAsGuest } from '../../services/accounts/accounts'
 import { setAuthCookies } from '../../utils/auth-cookies'
 import { requestOrigin } from '../../utils/auth'
 

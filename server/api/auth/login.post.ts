@@ -1,5 +1,5 @@
 import { loginSchema } from '#shared/schemas/auth'
-import { login } from '../../services/accounts'
+import { login } from '../../services/accounts/accounts'
 import { setAuthCookies } from '../../utils/auth-cookies'
 import { requestOrigin } from '../../utils/auth'
 

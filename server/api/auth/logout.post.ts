@@ -1,4 +1,4 @@
-import { revokeSession } from '../../services/sessions'
+import { revokeSession } from '../../services/accounts/sessions'
 import { clearAuthCookies } from '../../utils/auth-cookies'
 import { requireUser } from '../../utils/auth'
 

@@ -1,8 +1,9 @@
 import { toMe, toSession } from '../../dto/users'
+import { presenceOf } from '../../services/realtime/presence'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {
   const auth = await requireUser(event)
   setResponseHeader(event, 'cache-control', 'no-store')
-  return { user: toMe(auth.user), session: toSession(auth.session, auth.sessionId) }
+  return { user: toMe(auth.user, presenceOf(auth.user)), session: toSession(auth.session, auth.sessionId) }
 })

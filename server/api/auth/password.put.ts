@@ -1,5 +1,5 @@
 import { changePasswordSchema } from '#shared/schemas/auth'
-import { changePassword } from '../../services/accounts'
+import { changePassword } from '../../services/accounts/profile'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

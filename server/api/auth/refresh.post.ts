@@ -1,5 +1,5 @@
 import { H3Error } from 'h3'
-import { refreshSession } from '../../services/sessions'
+import { refreshSession } from '../../services/accounts/sessions'
 import { clearAuthCookies, REFRESH_COOKIE, setAuthCookies } from '../../utils/auth-cookies'
 import { assertTrustedOrigin } from '../../utils/auth'
 

@@ -1,5 +1,5 @@
 import { registerSchema } from '#shared/schemas/auth'
-import { register } from '../../services/accounts'
+import { register } from '../../services/accounts/accounts'
 import { setAuthCookies } from '../../utils/auth-cookies'
 import { requestOrigin } from '../../utils/auth'
 

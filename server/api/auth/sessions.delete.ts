@@ -1,4 +1,4 @@
-import { revokeAllSessions } from '../../services/sessions'
+import { revokeAllSessions } from '../../services/accounts/sessions'
 import { requireUser } from '../../utils/auth'
 
 // Signs out everywhere else: every session but the current one.

@@ -1,5 +1,5 @@
 import { toSession } from '../../dto/users'
-import { listLiveSessions } from '../../services/sessions'
+import { listLiveSessions } from '../../services/accounts/sessions'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { chatListQuerySchema } from '#shared/schemas/chats'
-import { listChats } from '../../services/chats'
+import { listChats } from '../../services/chats/chats'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { createChatSchema } from '#shared/schemas/chats'
-import { createChat } from '../../services/chats'
+import { createChat } from '../../services/chats/chats'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { publicChatsQuerySchema } from '#shared/schemas/chats'
-import { listPublicChats } from '../../services/chats'
+import { listPublicChats } from '../../services/chats/chats'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

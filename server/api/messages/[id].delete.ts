@@ -1,5 +1,5 @@
 import { messageIdParamsSchema } from '#shared/schemas/messages'
-import { deleteMessage } from '../../services/messages'
+import { deleteMessage } from '../../services/messages/changes'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { editMessageSchema, messageIdParamsSchema } from '#shared/schemas/messages'
-import { editMessage } from '../../services/messages'
+import { editMessage } from '../../services/messages/changes'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { searchQuerySchema } from '#shared/schemas/messages'
-import { searchMessages } from '../../services/messages'
+import { searchMessages } from '../../services/messages/history'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

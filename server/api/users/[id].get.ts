@@ -1,5 +1,5 @@
 import { userIdParamsSchema } from '#shared/schemas/users'
-import { getUser } from '../../services/users'
+import { getUser } from '../../services/accounts/users'
 import { requireUser } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
 

@@ -1,5 +1,5 @@
 import { userDirectoryQuerySchema } from '#shared/schemas/users'
-import { listUsers } from '../../services/users'
+import { listUsers } from '../../services/accounts/directory'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

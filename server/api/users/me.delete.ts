@@ -1,5 +1,5 @@
 import { deleteAccountSchema } from '#shared/schemas/users'
-import { deleteAccount } from '../../services/users'
+import { deleteAccount } from '../../services/accounts/profile'
 import { clearAuthCookies } from '../../utils/auth-cookies'
 import { requireUser } from '../../utils/auth'
 

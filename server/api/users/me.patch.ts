@@ -1,5 +1,5 @@
 import { updateProfileSchema } from '#shared/schemas/users'
-import { updateProfile } from '../../services/users'
+import { updateProfile } from '../../services/accounts/profile'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

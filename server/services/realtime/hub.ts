@@ -1,7 +1,7 @@
 import type { Message, ReadyChat, ServerFrame } from '#shared/types/api'
 import { WS_CLOSE } from '#shared/types/api'
 import { errorName, logger } from '../../utils/logger'
-import { onRemotePresence } from '../presence'
+import { onRemotePresence } from './presence'
 import { chatTopic, onEnvelope, userTopic, type Envelope } from './bus'
 
 // The sockets of this instance and their topics. Envelopes from the bus reach every

@@ -3,17 +3,19 @@ import type { WebSocket } from 'ws'
 import { clientFrameSchema, CLIENT_FRAME_TYPES, type ClientFrame } from '#shared/schemas/ws'
 import { WS_CLOSE, type ServerFrame } from '#shared/types/api'
 import { toMe } from '../../dto/users'
-import { UserModel, type UserRecord } from '../../models/user'
-import { authenticateAccessToken, type AuthContext } from '../../utils/auth'
+import { UserModel, type UserRecord } from '../../models'
+import { type Actor, authenticateAccessToken } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { apiError, errorFrame, isDatabaseUnavailable, toApiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
 import { resilienceSettings, withDeadline } from '../../utils/resilience'
 import { isShuttingDown } from '../../utils/shutdown'
-import { requireMember } from '../access'
-import { markRead, readyChats } from '../chats'
-import { deleteMessage, editMessage, sendMessage, setReaction } from '../messages'
-import { socketClosed, socketOpened, socketsEverywhere } from '../presence'
+import { requireMember } from '../chats/access'
+import { markRead } from '../chats/memberships'
+import { readyChats } from '../chats/chat-list'
+import { deleteMessage, editMessage, setReaction } from '../messages/changes'
+import { sendMessage } from '../messages/send'
+import { presenceOf, socketClosed, socketOpened, socketsEverywhere } from './presence'
 import { publishToChat } from './bus'
 import { isSubscribed, markReady, register, subscribeChats, unregister, type Connection } from './hub'
 
@@ -32,7 +34,7 @@ export const FLOOD_WINDOW_MS = 10_000
 
 export interface SocketSession {
   connection: Connection | null
-  auth: AuthContext | null
+  auth: Actor | null
   lastHeard: number
   authTimer: NodeJS.Timeout | null
   rejections: number[]
@@ -70,7 +72,7 @@ function closeSocket(ws: WebSocket, code: number, reason: string): void {
 }
 
 /** Starts serving a socket whose upgrade was accepted; `auth` is null for in-band authentication. */
-export function acceptSocket(ws: WebSocket, auth: AuthContext | null): void {
+export function acceptSocket(ws: WebSocket, auth: Actor | null): void {
   const session: SocketSession = {
     connection: null, auth: null, lastHeard: Date.now(), authTimer: null,
     rejections: [], queue: Promise.resolve(), closed: false,
@@ -110,7 +112,7 @@ export function acceptSocket(ws: WebSocket, auth: AuthContext | null): void {
   }
 }
 
-async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext): Promise<void> {
+async function activate(ws: WebSocket, session: SocketSession, auth: Actor): Promise<void> {
   if (session.authTimer) clearTimeout(session.authTimer)
   session.authTimer = null
   session.auth = auth
@@ -125,7 +127,7 @@ async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext
     refreshUser: () => {
       UserModel.findById(auth.userId).lean<UserRecord>().exec()
         .then((user) => {
-          if (user && session.auth) session.auth = { ...session.auth, role: user.role as AuthContext['role'], user }
+          if (user && session.auth) session.auth = { ...session.auth, role: user.role as Actor['role'], user }
         })
         .catch(error => logger.warn('socket user refresh failed', { error: errorName(error) }))
     },
@@ -138,7 +140,7 @@ async function activate(ws: WebSocket, session: SocketSession, auth: AuthContext
     const chats = await readyChats(auth.userId)
     if (session.closed) return
     subscribeChats(connection, chats)
-    markReady(connection, { type: 'ready', user: toMe(auth.user), sessionId: auth.sessionId, chats })
+    markReady(connection, { type: 'ready', user: toMe(auth.user, presenceOf(auth.user)), sessionId: auth.sessionId, chats })
   }
   catch (error) {
     logger.error('socket ready failed', { error: errorName(error) })
@@ -216,7 +218,7 @@ async function handleFrame(ws: WebSocket, session: SocketSession, text: string):
       return
     }
     const { token } = parsed.frame
-    let auth: AuthContext | null
+    let auth: Actor | null
     try {
       auth = await withDeadline(() => authenticateAccessToken(token))
     }

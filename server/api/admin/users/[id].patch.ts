@@ -1,5 +1,5 @@
 import { adminUpdateUserSchema, userIdParamsSchema } from '#shared/schemas/users'
-import { adminUpdateUser } from '../../../services/users'
+import { adminUpdateUser } from '../../../services/accounts/directory'
 import { requireAdmin } from '../../../utils/auth'
 import { apiError } from '../../../utils/errors'
 

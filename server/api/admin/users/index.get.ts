@@ -1,5 +1,5 @@
 import { userDirectoryQuerySchema } from '#shared/schemas/users'
-import { listUsersForAdmin } from '../../../services/users'
+import { listUsersForAdmin } from '../../../services/accounts/directory'
 import { requireAdmin } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

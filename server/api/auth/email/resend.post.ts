@@ -1,4 +1,4 @@
-import { resendVerification } from '../../../services/accounts'
+import { resendVerification } from '../../../services/accounts/mail-tokens'
 import { requestOrigin, requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

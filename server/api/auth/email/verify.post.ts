@@ -1,5 +1,5 @@
 import { verifyEmailSchema } from '#shared/schemas/auth'
-import { verifyEmail } from '../../../services/accounts'
+import { verifyEmail } from '../../../services/accounts/mail-tokens'
 
 export default defineEventHandler(async (event) => {
   const { token } = await readValidatedBody(event, verifyEmailSchema.parse)

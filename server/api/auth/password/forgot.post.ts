@@ -1,5 +1,5 @@
 import { forgotPasswordSchema } from '#shared/schemas/auth'
-import { forgotPassword } from '../../../services/accounts'
+import { forgotPassword } from '../../../services/accounts/mail-tokens'
 import { requestOrigin } from '../../../utils/auth'
 
 // Always 202 for a well-formed body: whether the address has an account stays unknown.

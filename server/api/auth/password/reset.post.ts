@@ -1,5 +1,5 @@
 import { resetPasswordSchema } from '#shared/schemas/auth'
-import { resetPassword } from '../../../services/accounts'
+import { resetPassword } from '../../../services/accounts/mail-tokens'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidatedBody(event, resetPasswordSchema.parse)

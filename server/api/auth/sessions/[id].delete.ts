@@ -1,5 +1,5 @@
 import { sessionIdParamsSchema } from '#shared/schemas/users'
-import { revokeSession } from '../../../services/sessions'
+import { revokeSession } from '../../../services/accounts/sessions'
 import { clearAuthCookies } from '../../../utils/auth-cookies'
 import { requireUser } from '../../../utils/auth'
 import { apiError } from '../../../utils/errors'

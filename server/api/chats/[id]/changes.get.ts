@@ -1,6 +1,6 @@
 import { chatIdParamsSchema } from '#shared/schemas/chats'
 import { changesQuerySchema } from '#shared/schemas/messages'
-import { changes } from '../../../services/messages'
+import { changes } from '../../../services/messages/history'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { chatIdParamsSchema } from '#shared/schemas/chats'
-import { getChat } from '../../../services/chats'
+import { getChat } from '../../../services/chats/chats'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

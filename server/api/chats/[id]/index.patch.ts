@@ -1,5 +1,5 @@
 import { chatIdParamsSchema, updateChatSchema } from '#shared/schemas/chats'
-import { updateChat } from '../../../services/chats'
+import { updateChat } from '../../../services/chats/chats'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { chatIdParamsSchema } from '#shared/schemas/chats'
-import { joinChat } from '../../../services/chats'
+import { joinChat } from '../../../services/chats/memberships'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

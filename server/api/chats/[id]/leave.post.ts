@@ -1,5 +1,5 @@
 import { chatIdParamsSchema } from '#shared/schemas/chats'
-import { leaveChat } from '../../../services/chats'
+import { leaveChat } from '../../../services/chats/memberships'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { chatIdParamsSchema } from '#shared/schemas/chats'
 import { historyQuerySchema } from '#shared/schemas/messages'
-import { history } from '../../../services/messages'
+import { history } from '../../../services/messages/history'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { chatIdParamsSchema } from '#shared/schemas/chats'
 import { sendMessageSchema } from '#shared/schemas/messages'
-import { sendMessage } from '../../../services/messages'
+import { sendMessage } from '../../../services/messages/send'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { chatIdParamsSchema, notificationSettingsSchema } from '#shared/schemas/chats'
-import { updateNotificationSettings } from '../../../services/notification-settings'
+import { updateNotificationSettings } from '../../../services/chats/notification-settings'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

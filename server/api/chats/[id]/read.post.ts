@@ -1,5 +1,5 @@
 import { chatIdParamsSchema, markReadSchema } from '#shared/schemas/chats'
-import { markRead } from '../../../services/chats'
+import { markRead } from '../../../services/chats/memberships'
 import { requireUser } from '../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { memberParamsSchema } from '#shared/schemas/chats'
-import { removeMember } from '../../../../services/chats'
+import { removeMember } from '../../../../services/chats/memberships'
 import { requireUser } from '../../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { memberParamsSchema, memberRoleSchema } from '#shared/schemas/chats'
-import { setMemberRole } from '../../../../services/chats'
+import { setMemberRole } from '../../../../services/chats/memberships'
 import { requireUser } from '../../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { chatIdParamsSchema, chatListQuerySchema } from '#shared/schemas/chats'
-import { listMembers } from '../../../../services/chats'
+import { listMembers } from '../../../../services/chats/memberships'
 import { requireUser } from '../../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

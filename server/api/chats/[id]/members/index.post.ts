@@ -1,5 +1,5 @@
 import { addMembersSchema, chatIdParamsSchema } from '#shared/schemas/chats'
-import { addMembers } from '../../../../services/chats'
+import { addMembers } from '../../../../services/chats/memberships'
 import { requireUser } from '../../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

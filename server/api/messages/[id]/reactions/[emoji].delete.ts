@@ -1,5 +1,5 @@
 import { reactionParamsSchema } from '#shared/schemas/messages'
-import { setReaction } from '../../../../services/messages'
+import { setReaction } from '../../../../services/messages/changes'
 import { requireUser } from '../../../../utils/auth'
 
 export default defineEventHandler(async (event) => {

@@ -1,13 +1,14 @@
 import { findMentions } from '#shared/mentions'
-import { Chat, Membership, membershipId, type MembershipDoc } from '../models/chat'
-import { withLock } from '../utils/lock'
-import { findMembership, isChatManager, type StoredChat } from './access'
-import { findPersonByUsername } from './people'
+import { ChatModel, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
+import { withLock } from '../../utils/lock'
+import { findUserByUsername } from '../accounts/users'
+import { findMembership, isChatManager } from '../chats/access'
 
 // Mentions are resolved when a message is stored and counted at read time, like unread
 // counts (docs/messages.md, "Mentions"): a named person costs one write to their own
 // membership (at most MAX_MENTIONS_PER_MESSAGE per message); `@all`/`@here` cost one
-// write to the chat whatever its size, and each member's count is derived from it.
+// write to the chat whatever its size, and each member's count is derived from it
+// (mentionCount in server/dto/chats.ts).
 
 /** Above this many members, only owners and admins of a channel may address all of it. */
 export const CHAT_WIDE_MENTION_MEMBER_LIMIT = 50
@@ -21,10 +22,10 @@ export interface ResolvedMentions {
 }
 
 /** Who a message's text mentions: named members (by `_id` lookups) and, if allowed, the whole chat. */
-export async function resolveMentions(content: string, chat: StoredChat, sender: MembershipDoc): Promise<ResolvedMentions> {
+export async function resolveMentions(content: string, chat: ChatRecord, sender: MembershipRecord): Promise<ResolvedMentions> {
   const found = findMentions(content)
   const chatId = chat._id.toHexString()
-  const people = await Promise.all(found.usernames.map(name => findPersonByUsername(name)))
+  const people = await Promise.all(found.usernames.map(name => findUserByUsername(name)))
   const candidates = [...new Set(people.map(person => person?._id.toHexString()).filter((id): id is string => !!id && id !== sender.userId))]
   const memberships = await Promise.all(candidates.map(id => findMembership(chatId, id)))
   const userIds = candidates.filter((_, index) => memberships[index] !== null)
@@ -33,35 +34,17 @@ export async function resolveMentions(content: string, chat: StoredChat, sender:
 }
 
 /** Records a stored message's mentions; called under the chat's lock, after the message is stored. */
-export async function recordMentions(chat: StoredChat, seq: number, senderId: string, mentions: ResolvedMentions): Promise<void> {
+export async function recordMentions(chat: ChatRecord, seq: number, senderId: string, mentions: ResolvedMentions): Promise<void> {
   const chatId = chat._id.toHexString()
   await Promise.all(mentions.userIds.map(userId => withLock(`member:${chatId}:${userId}`, async () => {
     const membership = await findMembership(chatId, userId)
     if (!membership) return
     const seqs = [...(membership.mentionSeqs ?? []).filter(mentioned => mentioned > membership.lastReadSeq), seq].slice(-MAX_MENTION_SEQS_KEPT)
-    await Membership.updateOne({ _id: membershipId(chatId, userId) }, { $set: { mentionSeqs: seqs } }).exec()
+    await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $set: { mentionSeqs: seqs } }).exec()
   })))
   if (mentions.chatWide) {
     // The caller holds the chat's lock and read `chat` under it: this read-modify-write is safe.
     const kept = [...(chat.recentChatWideMentions ?? []), { seq, senderId }].slice(-MAX_CHAT_WIDE_KEPT)
-    await Chat.updateOne({ _id: chatId }, { $set: { recentChatWideMentions: kept } }).exec()
+    await ChatModel.updateOne({ _id: chatId }, { $set: { recentChatWideMentions: kept } }).exec()
   }
-}
-
-type MentionChat = Pick<StoredChat, 'lastSeq' | 'recentDeletions' | 'recentChatWideMentions'>
-type MentionMembership = Pick<MembershipDoc, 'userId' | 'lastReadSeq' | 'mentionSeqs' | 'joinedAt'>
-
-/**
- * Unread mentions: the member's own mention seqs above lastReadSeq, plus the chat-wide
- * mentions above it by someone else, minus deleted messages; derived, never counted up.
- */
-export function mentionCount(chat: MentionChat, membership: MentionMembership): number {
-  const readUpTo = membership.lastReadSeq
-  if (chat.lastSeq <= readUpTo) return 0
-  const seqs = new Set((membership.mentionSeqs ?? []).filter(seq => seq > readUpTo && seq <= chat.lastSeq))
-  for (const mention of chat.recentChatWideMentions ?? []) {
-    if (mention.seq > readUpTo && mention.senderId !== membership.userId) seqs.add(mention.seq)
-  }
-  for (const deletion of chat.recentDeletions) seqs.delete(deletion.seq)
-  return seqs.size
 }

@@ -1,5 +1,5 @@
-import { serverConfig } from '../utils/config'
-import { createBurstLimiter, enforceLimit, type Limiter } from '../utils/rate-limit'
+import { serverConfig } from '../../utils/config'
+import { createBurstLimiter, enforceLimit, type Limiter } from '../../utils/rate-limit'
 
 // One bucket per user for every send, HTTP or WebSocket: 10 messages/s with bursts of 30,
 // shared by every instance through Redis when NUXT_REDIS_URL is set.

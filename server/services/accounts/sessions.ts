@@ -1,11 +1,12 @@
 import type { Types } from 'mongoose'
 import type { AuthResult, RefreshResult } from '#shared/types/api'
-import { toMe } from '../dto/users'
-import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../models'
-import { serverConfig } from '../utils/config'
-import { emitDomainEvent } from '../utils/domain-events'
-import { apiError } from '../utils/errors'
-import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../utils/tokens'
+import { toMe } from '../../dto/users'
+import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
+import { serverConfig } from '../../utils/config'
+import { presenceOf } from '../realtime/presence'
+import { emitDomainEvent } from '../../utils/domain-events'
+import { apiError } from '../../utils/errors'
+import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../../utils/tokens'
 
 export interface IssuedTokens {
   accessToken: string
@@ -30,7 +31,7 @@ export async function createSession(userId: Types.ObjectId | string, userAgent: 
 
 export function authResult(user: UserRecord, session: SessionRecord, tokens: IssuedTokens): AuthResult {
   return {
-    user: toMe(user),
+    user: toMe(user, presenceOf(user)),
     sessionId: String(session._id),
     accessToken: tokens.accessToken,
     accessTokenExpiresAt: tokens.accessTokenExpiresAt.toISOString(),

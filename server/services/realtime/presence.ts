@@ -1,17 +1,13 @@
-import { serverConfig } from '../utils/config'
-import { errorName, logger } from '../utils/logger'
-import { chatTopic, instanceId, publish, publishControl, userTopic } from './realtime/bus'
+import type { Presence } from '../../dto/users'
+import { serverConfig } from '../../utils/config'
+import { errorName, logger } from '../../utils/logger'
+import { chatTopic, instanceId, publish, publishControl, userTopic } from './bus'
 
 // Presence: a user is online while at least one of their sockets is open, on any
 // instance. Each instance counts its own sockets and tells the others (over the bus)
 // each time a user's count changes there, and when the user goes offline there; the
 // counts also enforce the per-user socket cap across instances. Nothing is written per
 // keystroke or per socket: only `lastSeenAt`, once, when the user's last socket closes.
-
-export interface Presence {
-  online: boolean
-  lastSeenAt: Date | null
-}
 
 /** How long after the last socket closes the user is announced offline (a reload reconnects within it). */
 export const OFFLINE_GRACE_MS = 2_000
@@ -72,6 +68,11 @@ export function socketsEverywhere(userId: string): number {
 /** Tells the other instances how many sockets the user has here (`online` stays true through the grace). */
 function shareSocketCount(userId: string, sockets: number, online = true): void {
   void publishControl({ type: '$presence', userId, instanceId, online, sockets })
+}
+
+/** A stored user's presence (the DTOs take it as an argument). */
+export function presenceOf(user: { _id: unknown, lastSeenAt?: Date | null }): Presence {
+  return getPresence(String(user._id), user.lastSeenAt ?? null)
 }
 
 export function getPresence(userId: string, storedLastSeenAt: Date | null = null): Presence {

@@ -1,0 +1,88 @@
+import type { AdminUser, Page, User } from '#shared/types/api'
+import type { AdminUpdateUserInput } from '#shared/schemas/users'
+import { toAdminUser, toUser } from '../../dto/users'
+import { UserModel, type UserRecord } from '../../models'
+import type { Actor } from '../../utils/auth'
+import { emitDomainEvent } from '../../utils/domain-events'
+import { apiError } from '../../utils/errors'
+import { withLock } from '../../utils/lock'
+import { escapeRegex } from '../../utils/regex'
+import { presenceOf } from '../realtime/presence'
+import { revokeAllSessions } from './sessions'
+import { findUser } from './users'
+
+// The user directory (everyone's search) and the admin's view and changes of users.
+
+function encodeCursor(usernameLower: string): string {
+  return Buffer.from(usernameLower, 'utf8').toString('base64url')
+}
+
+function decodeCursor(cursor: string | undefined): string | null {
+  if (!cursor) return null
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8')
+  if (!decoded || decoded.length > 64) throw apiError('validation_failed', 'The cursor is not valid.')
+  return decoded
+}
+
+/**
+ * The user directory: a prefix match on username or display name (case-insensitive,
+ * the query escaped), in username order, paged by the last username seen. A scan on the
+ * embedded engine, which a directory search may be.
+ */
+async function searchUsers(query: { q?: string, limit: number, cursor?: string }, includeEmail: boolean): Promise<{ users: UserRecord[], nextCursor: string | null }> {
+  const after = decodeCursor(query.cursor)
+  const conditions: Record<string, unknown>[] = []
+  if (query.q) {
+    const prefix = `^${escapeRegex(query.q)}`
+    const matches: Record<string, unknown>[] = [
+      { usernameLower: { $regex: `^${escapeRegex(query.q.toLowerCase())}` } },
+      { displayName: { $regex: prefix, $options: 'i' } },
+    ]
+    if (includeEmail) matches.push({ emailLower: { $regex: `^${escapeRegex(query.q.toLowerCase())}` } })
+    conditions.push({ $or: matches })
+  }
+  if (after) conditions.push({ usernameLower: { $gt: after } })
+  const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0]! : { $and: conditions }
+  const users = await UserModel.find(filter).sort({ usernameLower: 1 }).limit(query.limit + 1).lean<UserRecord[]>()
+  const page = users.slice(0, query.limit)
+  const nextCursor = users.length > query.limit ? encodeCursor(page.at(-1)!.usernameLower) : null
+  return { users: page, nextCursor }
+}
+
+export async function listUsers(query: { q?: string, limit: number, cursor?: string }): Promise<Page<User>> {
+  const { users, nextCursor } = await searchUsers(query, false)
+  return { items: users.map(user => toUser(user, presenceOf(user))), nextCursor }
+}
+
+export async function listUsersForAdmin(query: { q?: string, limit: number, cursor?: string }): Promise<Page<AdminUser>> {
+  const { users, nextCursor } = await searchUsers(query, true)
+  return { items: users.map(user => toAdminUser(user, presenceOf(user))), nextCursor }
+}
+
+/**
+ * An admin changes a role or bans. Banning revokes every session of the user (their
+ * sockets close); role changes apply on the user's next request.
+ */
+export async function adminUpdateUser(admin: Actor, targetId: string, input: AdminUpdateUserInput): Promise<AdminUser> {
+  if (targetId === admin.userId && (input.banned === true || input.role === 'user')) {
+    throw apiError('conflict', 'You cannot ban yourself or remove your own admin role.')
+  }
+  const { user, banned, roleChanged } = await withLock(`user:${targetId}`, async () => {
+    const current = await findUser(targetId)
+    if (!current) throw apiError('not_found')
+    if (input.role !== undefined && current.role === 'guest') {
+      throw apiError('conflict', 'Guest accounts cannot change role.')
+    }
+    const set: Record<string, unknown> = {}
+    if (input.role !== undefined && input.role !== current.role) set.role = input.role
+    if (input.banned !== undefined && input.banned !== current.banned) set.banned = input.banned
+    const updated = Object.keys(set).length > 0
+      ? await UserModel.findByIdAndUpdate(targetId, { $set: set }, { new: true }).lean<UserRecord>()
+      : current
+    if (!updated) throw apiError('not_found')
+    return { user: updated, banned: set.banned === true, roleChanged: set.role !== undefined }
+  })
+  if (banned) await revokeAllSessions(targetId, 'banned')
+  if (roleChanged) emitDomainEvent('user.changed', { userId: targetId })
+  return toAdminUser(user, presenceOf(user))
+}

@@ -1,0 +1,34 @@
+import { serverConfig } from '../../utils/config'
+import { apiError } from '../../utils/errors'
+import { createLimiter, type Limiter } from '../../utils/rate-limit'
+
+// The brute-force limits of accounts (NUXT_LIMITS_*): failed logins per account and per
+// IP, sign-ups and mails per IP, and one mail per account at a time.
+
+interface AccountLimiters {
+  accountFailures: Limiter
+  ipFailures: Limiter
+  signups: Limiter
+  mails: Limiter
+  resends: Limiter
+}
+
+let limiters: AccountLimiters | undefined
+
+export function accountLimiters(): AccountLimiters {
+  if (limiters) return limiters
+  const limits = serverConfig().limits
+  limiters = {
+    accountFailures: createLimiter({ name: 'login-account', points: limits.loginFailuresPerAccount, durationSeconds: limits.loginWindowSeconds }),
+    ipFailures: createLimiter({ name: 'login-ip', points: limits.loginFailuresPerIp, durationSeconds: limits.loginWindowSeconds }),
+    signups: createLimiter({ name: 'signup-ip', points: limits.signupsPerIp, durationSeconds: 3600 }),
+    mails: createLimiter({ name: 'mail-ip', points: limits.mailsPerIp, durationSeconds: 3600 }),
+    resends: createLimiter({ name: 'mail-resend', points: 1, durationSeconds: limits.mailResendSeconds }),
+  }
+  return limiters
+}
+
+export async function throwIfLimited(limiter: Limiter, key: string, consume: boolean): Promise<void> {
+  const result = consume ? await limiter.consume(key) : await limiter.check(key)
+  if (!result.allowed) throw apiError('rate_limited', undefined, { retryAfter: result.retryAfterSeconds })
+}

@@ -1,0 +1,101 @@
+import type { Me } from '#shared/types/api'
+import type { ChangePasswordInput } from '#shared/schemas/auth'
+import type { UpdateProfileInput } from '#shared/schemas/users'
+import { toMe } from '../../dto/users'
+import { AccountTokenModel, emailKey, RefreshTokenModel, SessionModel, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
+import type { Actor } from '../../utils/auth'
+import { emitDomainEvent } from '../../utils/domain-events'
+import { apiError, isDuplicateKeyError } from '../../utils/errors'
+import { withLock } from '../../utils/lock'
+import { hashPassword, verifyPassword } from '../../utils/passwords'
+import { presenceOf } from '../realtime/presence'
+import { sendVerificationMail } from './mail-tokens'
+import { revokeAllSessions } from './sessions'
+import { findUser } from './users'
+
+// A person's own account: profile, password, deletion.
+
+/**
+ * Updates the caller's profile. A new email is claimed through its key document (409
+ * `email_taken` if someone has it), starts unverified and is sent a verification link.
+ */
+export async function updateProfile(auth: Actor, input: UpdateProfileInput): Promise<Me> {
+  const userId = auth.userId
+  const { user, emailChanged, displayNameChanged } = await withLock(`user:${userId}`, async () => {
+    const current = await findUser(userId)
+    if (!current) throw apiError('unauthorized')
+    const set: Record<string, unknown> = {}
+    if (input.displayName !== undefined) set.displayName = input.displayName
+    if (input.country !== undefined) set.country = input.country
+    if (input.age !== undefined) set.age = input.age
+    if (input.bio !== undefined) set.bio = input.bio
+
+    let emailChanged = false
+    if (input.email !== undefined) {
+      const nextLower = input.email?.toLowerCase() ?? null
+      if (nextLower !== current.emailLower) {
+        if (nextLower) {
+          try {
+            await UserKeyModel.create({ _id: emailKey(nextLower), userId: current._id })
+          }
+          catch (error) {
+            if (isDuplicateKeyError(error)) throw apiError('email_taken')
+            throw error
+          }
+        }
+        if (current.emailLower) await UserKeyModel.deleteOne({ _id: emailKey(current.emailLower), userId: current._id })
+        Object.assign(set, { email: input.email ?? null, emailLower: nextLower, emailVerified: false })
+        emailChanged = !!nextLower
+      }
+      else if (input.email && input.email !== current.email) {
+        set.email = input.email // same address, other letter case
+      }
+    }
+    const updated = Object.keys(set).length > 0
+      ? await UserModel.findByIdAndUpdate(userId, { $set: set }, { new: true }).lean<UserRecord>()
+      : current
+    if (!updated) throw apiError('unauthorized')
+    return { user: updated, emailChanged, displayNameChanged: set.displayName !== undefined && set.displayName !== current.displayName }
+  })
+  if (emailChanged) void sendVerificationMail(user)
+  if (displayNameChanged) emitDomainEvent('user.changed', { userId })
+  return toMe(user, presenceOf(user))
+}
+
+/**
+ * Deletes the account: its sessions (sockets closed), key documents, mail tokens and the
+ * user document. Messages stay; a sender without a user document shows as deleted.
+ */
+export async function deleteAccount(auth: Actor, password: string | undefined): Promise<void> {
+  // Guests have no password; everyone else confirms with theirs.
+  if (auth.user.passwordHash) {
+    if (password === undefined) {
+      throw apiError('validation_failed', 'Enter your password to delete the account.', { issues: [{ path: ['password'], message: 'Enter your password', code: 'invalid_type' }] })
+    }
+    if (!(await verifyPassword(auth.user.passwordHash, password))) throw apiError('invalid_credentials', undefined, { statusCode: 403 })
+  }
+  const userId = auth.userId
+  await revokeAllSessions(userId, 'account_deleted')
+  await withLock(`user:${userId}`, async () => {
+    const user = await findUser(userId)
+    if (!user) return
+    await UserModel.deleteOne({ _id: user._id })
+    const sessionIds = (await SessionModel.find({ userId: user._id }, { _id: 1 }).lean()).map(session => session._id)
+    await Promise.all([
+      UserKeyModel.deleteOne({ _id: usernameKey(user.username), userId: user._id }),
+      user.emailLower ? UserKeyModel.deleteOne({ _id: emailKey(user.emailLower), userId: user._id }) : null,
+      SessionModel.deleteMany({ userId: user._id }),
+      RefreshTokenModel.deleteMany({ sessionId: { $in: sessionIds } }),
+      AccountTokenModel.deleteMany({ userId: user._id }),
+    ])
+  })
+  emitDomainEvent('user.changed', { userId, deleted: true })
+}
+
+export async function changePassword(auth: Actor, input: ChangePasswordInput): Promise<void> {
+  const valid = await verifyPassword(auth.user.passwordHash, input.currentPassword)
+  if (!valid) throw apiError('invalid_credentials', undefined, { statusCode: 403 })
+  const passwordHash = await hashPassword(input.newPassword)
+  await UserModel.updateOne({ _id: auth.user._id }, { $set: { passwordHash } })
+  await revokeAllSessions(auth.userId, 'password_changed', auth.sessionId)
+}

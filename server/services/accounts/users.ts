@@ -1,0 +1,64 @@
+import { isValidObjectId } from 'mongoose'
+import type { User } from '#shared/types/api'
+import { deletedUser, toUser } from '../../dto/users'
+import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
+import { apiError } from '../../utils/errors'
+import { presenceOf } from '../realtime/presence'
+
+// Users as every other domain reads them: by `_id` (a missing user is a deleted account),
+// by a username or email key, and rendered as others see them (with presence).
+
+const LOAD_CONCURRENCY = 32
+
+export async function findUser(id: string): Promise<UserRecord | null> {
+  if (!isValidObjectId(id)) return null
+  return UserModel.findById(id).lean<UserRecord>().exec()
+}
+
+/**
+ * Users by id with parallel `findById` (the embedded engine only indexes `_id`
+ * equality), at most LOAD_CONCURRENCY at a time. Every id is in the map; a deleted
+ * account (or an id that is none) maps to null.
+ */
+export async function loadUsers(ids: Iterable<string>): Promise<Map<string, UserRecord | null>> {
+  const unique = [...new Set([...ids].map(String))]
+  const found = new Map<string, UserRecord | null>()
+  for (let start = 0; start < unique.length; start += LOAD_CONCURRENCY) {
+    const batch = unique.slice(start, start + LOAD_CONCURRENCY)
+    const users = await Promise.all(batch.map(id => findUser(id)))
+    users.forEach((user, index) => found.set(batch[index]!, user))
+  }
+  return found
+}
+
+/** By a username or email key document: one `_id` lookup of the key, then the user. */
+async function findUserByKey(key: string): Promise<UserRecord | null> {
+  const entry = await UserKeyModel.findById(key).lean().exec()
+  return entry ? findUser(String(entry.userId)) : null
+}
+
+/** By name, case-insensitively. */
+export function findUserByUsername(username: string): Promise<UserRecord | null> {
+  return findUserByKey(usernameKey(username))
+}
+
+/** By what a person types to log in: an email address or a username. */
+export function findUserByLogin(login: string): Promise<UserRecord | null> {
+  return findUserByKey(login.includes('@') ? emailKey(login) : usernameKey(login))
+}
+
+/** A user as others see it, with presence; the stand-in when the account is gone. */
+export function publicUser(id: string, user: UserRecord | null | undefined): User {
+  return user ? toUser(user, presenceOf(user)) : deletedUser(id)
+}
+
+export async function getUser(id: string): Promise<User> {
+  const user = await findUser(id)
+  if (!user) throw apiError('not_found')
+  return publicUser(id, user)
+}
+
+/** When the user's last socket closed (presence writes it once, not per socket). */
+export async function persistLastSeen(userId: string, at: Date): Promise<void> {
+  await UserModel.updateOne({ _id: userId }, { $set: { lastSeenAt: at } }).exec()
+}

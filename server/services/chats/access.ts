@@ -1,0 +1,40 @@
+import { ChatModel, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
+import type { Actor } from '../../utils/auth'
+import { apiError } from '../../utils/errors'
+
+// Who may see and act in a chat: every chat and message service starts here.
+
+export async function findChat(chatId: string): Promise<ChatRecord | null> {
+  return ChatModel.findById(chatId).lean<ChatRecord>().exec()
+}
+
+export async function findMembership(chatId: string, userId: string): Promise<MembershipRecord | null> {
+  return MembershipModel.findById(membershipId(chatId, userId)).lean<MembershipRecord>().exec()
+}
+
+export interface ChatAccess {
+  chat: ChatRecord
+  membership: MembershipRecord | null
+}
+
+/**
+ * The chat as the actor may see it: channels are public, groups and direct chats exist
+ * only for their members (404 otherwise, like a chat that does not exist). Two reads by `_id`.
+ */
+export async function requireVisibleChat(actor: Pick<Actor, 'userId'>, chatId: string): Promise<ChatAccess> {
+  const [chat, membership] = await Promise.all([findChat(chatId), findMembership(chatId, actor.userId)])
+  if (!chat) throw apiError('not_found')
+  if (chat.type !== 'channel' && !membership) throw apiError('not_found')
+  return { chat, membership }
+}
+
+/** Like requireVisibleChat, and the actor must be a member (a channel not joined: 403). */
+export async function requireMember(actor: Pick<Actor, 'userId'>, chatId: string): Promise<ChatAccess & { membership: MembershipRecord }> {
+  const access = await requireVisibleChat(actor, chatId)
+  if (!access.membership) throw apiError('forbidden', 'Join this channel first.')
+  return access as ChatAccess & { membership: MembershipRecord }
+}
+
+export function isChatManager(membership: MembershipRecord | null): boolean {
+  return membership?.role === 'owner' || membership?.role === 'admin'
+}

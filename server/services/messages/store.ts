@@ -1,0 +1,34 @@
+import type { Types } from 'mongoose'
+import { ChatModel, MessageChangeModel, MessageModel, changeKeyId, type MessageRecord } from '../../models'
+import { apiError, isDuplicateKeyError } from '../../utils/errors'
+
+// Messages: one service for REST and WebSocket. Each change in a chat takes the next
+// value of the chat's change counter; a new message also takes the next seq. Inside one
+// instance the chat's keyed lock serializes them; between instances the `_id` of the
+// message (derived from chat and seq) and of the change key arbitrate, with a bounded
+// retry. Everything is read and written by `_id` (docs/api-realtime.md).
+
+export const MAX_CLAIM_ATTEMPTS = 50
+
+export function findMessage(id: string | Types.ObjectId): Promise<MessageRecord | null> {
+  return MessageModel.findById(id).lean<MessageRecord>().exec()
+}
+
+/** Claims the next free changeSeq at or above `from` by inserting its key (bounded retry). */
+export async function claimChangeSeq(chatId: string, from: number, messageId: Types.ObjectId): Promise<number> {
+  for (let changeSeq = from, attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++, changeSeq++) {
+    try {
+      await MessageChangeModel.create({ _id: changeKeyId(chatId, changeSeq), messageId })
+      return changeSeq
+    }
+    catch (error) {
+      if (!isDuplicateKeyError(error)) throw error
+    }
+  }
+  throw apiError('conflict', 'The chat is too busy; try again.')
+}
+
+export async function bumpChatCounters(chatId: string, counters: { lastSeq?: number, lastChangeSeq: number, lastActivityAt?: Date }): Promise<void> {
+  // $max: a slower instance writing an older value never moves a counter back on MongoDB.
+  await ChatModel.updateOne({ _id: chatId }, { $max: counters }).exec()
+}
