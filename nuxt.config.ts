@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import vuetify, { transformAssetUrls } from 'vite-plugin-vuetify'
+import { EARLY_ACTIONS_GUARD } from './utils/early-input'
 
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
@@ -20,6 +21,9 @@ export default defineNuxtConfig({
         { rel: 'manifest', href: '/manifest.webmanifest' },
         { rel: 'apple-touch-icon', href: '/icons/icon-192.png' },
       ],
+      // Holds presses and submits made before the app is interactive (utils/early-input.ts);
+      // first in <head>, so it runs before any button or field exists.
+      script: [{ innerHTML: EARLY_ACTIONS_GUARD, tagPriority: 'critical' }],
     },
   },
   css: ['@mdi/font/css/materialdesignicons.css', '~/assets/main.css'],

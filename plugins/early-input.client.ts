@@ -1,0 +1,27 @@
+import { EARLY_ACTIONS_RELEASE, keepEarlyInput, type EarlyAction } from '~~/utils/early-input'
+
+/**
+ * Keeps what the person typed, filled, toggled, pressed or submitted before the page was
+ * interactive (utils/early-input.ts). The fields are noted right before Vue hydrates and
+ * fed back after each hydration pass: the synchronous one (`app:mounted`) and the end of
+ * the async components (`app:suspense:resolve`); after both, the held actions replay.
+ */
+export default defineNuxtPlugin({
+  name: 'early-input',
+  setup(nuxtApp) {
+    if (!nuxtApp.isHydrating) return
+    const release = () => {
+      const guard = (window as unknown as Record<string, (() => EarlyAction[]) | undefined>)[EARLY_ACTIONS_RELEASE]
+      return guard ? guard() : []
+    }
+    const early = keepEarlyInput(document.getElementById('__nuxt') ?? document.body, release)
+    let passes = 0
+    const afterPass = () => {
+      if (++passes === 2) early.finish()
+      else early.restore()
+    }
+    nuxtApp.hooks.hookOnce('app:beforeMount', () => early.snapshot())
+    nuxtApp.hooks.hookOnce('app:mounted', afterPass)
+    nuxtApp.hooks.hookOnce('app:suspense:resolve', afterPass)
+  },
+})
