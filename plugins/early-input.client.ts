@@ -17,7 +17,7 @@ export default defineNuxtPlugin({
     const early = keepEarlyInput(document.getElementById('__nuxt') ?? document.body, release)
     let passes = 0
     const afterPass = () => {
-      if (++passes === 2) early.finish()
+      if (++passes === 2) void early.finish()
       else early.restore()
     }
     nuxtApp.hooks.hookOnce('app:beforeMount', () => early.snapshot())

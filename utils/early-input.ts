@@ -18,6 +18,8 @@
  *   held presses and submits.
  */
 
+import { nextTick } from 'vue'
+
 /** Where the guard hands over what it held, once the app can act on it. */
 export const EARLY_ACTIONS_RELEASE = '__parleyReleaseEarlyActions'
 
@@ -121,7 +123,7 @@ export interface EarlyInput {
   /** Gives each noted field its value back through its own events (call after each hydration pass). */
   restore: () => void
   /** Last restore: focus and caret back, held presses and submits replayed, listeners gone. */
-  finish: () => void
+  finish: () => Promise<void>
 }
 
 /**
@@ -185,7 +187,7 @@ export function keepEarlyInput(root: ParentNode, release: () => EarlyAction[] = 
     }
   }
 
-  function finish() {
+  async function finish() {
     restore()
     document.removeEventListener('input', onInput, true)
     document.removeEventListener('change', onInput, true)
@@ -204,7 +206,11 @@ export function keepEarlyInput(root: ParentNode, release: () => EarlyAction[] = 
       focused.dispatchEvent(new FocusEvent('focusin', { bubbles: true }))
     }
     kept.clear()
-    for (const action of release()) {
+    // A model set by an input event reaches its field's props (and the field's rules) only
+    // when the parent renders again: the form submits what the person sees after that.
+    const actions = release()
+    await nextTick()
+    for (const action of actions) {
       if (!action.target.isConnected) continue
       if (action.kind === 'press') action.target.click()
       else action.target.requestSubmit(isSubmitterOf(action.target, action.submitter) ? action.submitter : undefined)

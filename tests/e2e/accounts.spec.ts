@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { signUp, uniqueName } from '../harness/api-client'
 import { linkIn, waitForMail } from '../harness/mailbox'
-import { openPage as open } from './open-page'
+import { openPage as open } from '../harness/open-page'
 
 // The shared test server mails through a real SMTP sink on loopback; its mails are in
 // the file PARLEY_TEST_MAILBOX (see scripts/lib/stack.mjs).

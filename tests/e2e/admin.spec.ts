@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { call, signUp, uniqueName } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
-import { openPage as open } from './open-page'
+import { openPage as open } from '../harness/open-page'
 
 // The first account of the shared test database is whoever signed up first, so this test
 // promotes its own admin directly in the database (PARLEY_TEST_MONGO_URI).

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { openPage } from './open-page'
+import { openPage } from '../harness/open-page'
 
 // On a slow device the "is it on screen yet" callback behind autofocus comes late. Here it
 // is made to come half a second late, after the person already moved to another field.

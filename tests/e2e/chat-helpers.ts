@@ -1,6 +1,7 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import type { Chat } from '#shared/types/api'
 import { signUp, uniqueName } from '../harness/api-client'
+import { openPage } from '../harness/open-page'
 
 export interface Person {
   id: string
@@ -50,13 +51,11 @@ export const messageLog = (page: Page) => page.getByRole('log', { name: 'Message
 export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' })
 
 /**
- * Opens the app and waits until it is live: hydrated (a click before that is lost, as
- * server-rendered buttons have no handlers yet), the socket's `ready` applied, and the
- * chat list or the conversation shown.
+ * Opens the app as a person does (`openPage`) and waits for what they look for: the chat
+ * list or the conversation on screen.
  */
 export async function openApp(person: Person, path = '/') {
-  await person.page.goto(path)
-  await expect(person.page.locator('[data-connection="open"]')).toBeAttached({ timeout: 20_000 })
+  await openPage(person.page, path)
   await expect(chatList(person.page).or(messageLog(person.page)).first()).toBeVisible({ timeout: 20_000 })
 }
 

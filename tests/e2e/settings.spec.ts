@@ -1,19 +1,11 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
+import { openPage } from '../harness/open-page'
 import { closeAll, signUpPerson } from './chat-helpers'
-
-/** Opens /settings and waits until Vue has hydrated it (typing earlier would be lost). */
-async function openSettings(page: Page) {
-  await page.goto('/settings')
-  await page.waitForFunction(() => {
-    const app = (document.querySelector('#__nuxt') as { __vue_app__?: { $nuxt?: { isHydrating?: boolean } } } | null)?.__vue_app__
-    return app?.$nuxt?.isHydrating === false
-  })
-}
 
 test('the profile and the password are saved from /settings, and stay saved after a reload', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const { page } = ana
-  await openSettings(page)
+  await openPage(page, '/settings')
 
   await page.getByLabel('Display name').fill('Ana Settings')
   await page.getByLabel('Country').fill('Portugal')
@@ -29,7 +21,7 @@ test('the profile and the password are saved from /settings, and stay saved afte
   await page.getByRole('button', { name: 'Change password' }).click()
   await expect(page.getByText('Password changed. Your other sessions were signed out.')).toBeVisible()
 
-  await openSettings(page)
+  await openPage(page, '/settings')
   await expect(page.getByLabel('Display name')).toHaveValue('Ana Settings')
   await expect(page.getByLabel('Country')).toHaveValue('Portugal')
   const login = await page.request.post('/api/auth/login', { data: { login: ana.username, password: 'a brand new passphrase' } })
@@ -40,7 +32,7 @@ test('the profile and the password are saved from /settings, and stay saved afte
 test('deleting the account asks for the password in a dialog, then signs out', async ({ browser, baseURL }) => {
   const ben = await signUpPerson(browser, baseURL, 'Ben')
   const { page } = ben
-  await openSettings(page)
+  await openPage(page, '/settings')
 
   await page.getByRole('button', { name: 'Delete account' }).click()
   const dialog = page.getByRole('dialog')
