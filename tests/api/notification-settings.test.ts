@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Chat } from '../../shared/types/api'
+import type { Chat } from '#shared/types/api'
 import { api, signUp, type TestUser } from '../harness/api-client'
 import { TestSocket } from '../harness/ws-client'
 

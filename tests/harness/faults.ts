@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createConnection } from 'node:net'
 import { freePort, startFerretdb } from '../../scripts/lib/ferretdb.mjs'
 import { startDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import type { Message } from '#shared/types/api'
 import { api, type TestUser } from './api-client'
+import { waitForPort } from './redis'
 import { TestSocket } from './ws-client'
 
 // Fault tests break real processes on purpose: the embedded database (FerretDB), a
@@ -19,22 +19,6 @@ function childrenOf(pid: number): number[] {
   }
   catch {
     return []
-  }
-}
-
-async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
-        socket.end()
-        resolve(true)
-      })
-      socket.on('error', () => resolve(false))
-    })
-    if (up) return
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
   }
 }
 

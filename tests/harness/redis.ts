@@ -9,19 +9,7 @@ export interface RunningRedis { url: string, stop: () => Promise<void> }
 export async function startRedis(): Promise<RunningRedis> {
   const port = await freePort()
   const child: ChildProcess = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
-        socket.end()
-        resolve(true)
-      })
-      socket.on('error', () => resolve(false))
-    })
-    if (up) break
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('redis-server did not start')
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
+  await waitForPort(port, { timeoutMs: 10_000, child })
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
@@ -30,6 +18,23 @@ export async function startRedis(): Promise<RunningRedis> {
       child.kill('SIGTERM')
       await exited
     },
+  }
+}
+
+/** Resolves once something accepts connections on the port (fails if `child` exits first). */
+export async function waitForPort(port: number, { timeoutMs = 15_000, child }: { timeoutMs?: number, child?: ChildProcess } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+        socket.end()
+        resolve(true)
+      })
+      socket.on('error', () => resolve(false))
+    })
+    if (up) return
+    if (Date.now() > deadline || (child && child.exitCode !== null)) throw new Error(`nothing listens on ${port}`)
+    await new Promise(resolve => setTimeout(resolve, 100))
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findMentions, MAX_MENTIONS_PER_MESSAGE, splitMentions } from '../../shared/mentions'
+import { findMentions, MAX_MENTIONS_PER_MESSAGE, splitMentions } from '#shared/mentions'
 
 describe('splitMentions', () => {
   it('finds @names, not addresses, and drops sentence punctuation', () => {
