@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { getRequestHeader, type H3Event } from 'h3'
 import { MAX_BODY_BYTES } from '#shared/limits'
 import { apiError } from '../utils/errors'
@@ -6,7 +7,11 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 // h3 reads a body that was already read from this symbol instead of the socket.
 const rawBodyKey = Symbol.for('h3RawBody')
 
-/** Refuses bodies over 64 KiB with 413, whether they announce their length or not. */
+/**
+ * Refuses bodies over 64 KiB with 413, whether they announce their length or not, and bodies
+ * that are not UTF-8 with 400: h3 would decode them with replacement characters, and the
+ * person's text would be stored other than it was sent.
+ */
 export default defineEventHandler(async (event) => {
   if (!BODY_METHODS.has(event.method) || !event.path.startsWith('/api/')) return
   const declared = Number.parseInt(getRequestHeader(event, 'content-length') ?? '', 10)
@@ -14,6 +19,7 @@ export default defineEventHandler(async (event) => {
   const chunked = /\bchunked\b/i.test(getRequestHeader(event, 'transfer-encoding') ?? '')
   if (chunked || declared > 0) {
     const body = await readLimitedBody(event)
+    if (!isUtf8(body)) throw apiError('validation_failed', 'The request body is not valid UTF-8.')
     ;(event.node.req as unknown as Record<symbol, unknown>)[rawBodyKey] = Promise.resolve(body)
   }
 })
