@@ -1,7 +1,6 @@
 import type { WebSocket } from 'ws'
-import type { Peer } from 'crossws'
 import { type Actor, authenticateAccessToken, isOriginAllowed, readAccessToken } from '../utils/auth'
-import { acceptSocket, holdSocketPlace } from '../services/realtime/socket'
+import { realtime } from '../services/realtime'
 import { apiError, errorResponse } from '../utils/errors'
 import { withDeadline } from '../utils/resilience'
 import { isShuttingDown } from '../utils/shutdown'
@@ -9,14 +8,10 @@ import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
 // foreign Origin whatever the authentication, 401 for a bad token, 429 with Retry-After over 20 sockets);
-// everything after the 101 lives in server/services/realtime/socket.ts.
+// everything after the 101 lives in server/services/realtime/ (socket.ts, the socket's
+// lifecycle, and frames/, where each frame is parsed and routed to its handler).
 
 interface UpgradeContext { auth?: Actor | null }
-
-/** crossws keeps the ws socket on the peer; frames are read from it to see binary ones. */
-function rawSocket(peer: Peer): WebSocket {
-  return (peer as unknown as { _internal: { ws: WebSocket } })._internal.ws
-}
 
 export default defineWebSocketHandler({
   async upgrade(request) {
@@ -38,11 +33,13 @@ export default defineWebSocketHandler({
       throw errorResponse(apiError('unavailable', 'The server cannot reach its database; reconnect shortly.', { retryAfter: 2 }))
     }
     if (!auth) throw errorResponse(apiError('unauthorized'))
-    if (!holdSocketPlace(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }))
+    if (!realtime().cap.hold(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }))
     context.auth = auth
   },
   open(peer) {
     const auth = (peer.context as UpgradeContext).auth ?? null
-    acceptSocket(rawSocket(peer), auth)
+    // crossws's public Peer API: on Node, `peer.websocket` is the `ws` socket, whose
+    // `message` event tells binary frames apart and which answers pings.
+    realtime().sockets.accept(peer.websocket as unknown as WebSocket, auth)
   },
 })

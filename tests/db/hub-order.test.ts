@@ -6,7 +6,7 @@ import { messagesBySeq } from '../../server/services/messages/history'
 import { sendMessage } from '../../server/services/messages/send'
 import { messageIdFor, MessageModel } from '../../server/models/message'
 import { publishToChat } from '../../server/services/realtime/bus'
-import { register, startHub, subscribeChats, unregister, type Connection } from '../../server/services/realtime/hub'
+import { createHub, type Connection } from '../../server/services/realtime/hub'
 import { eventually } from '../harness/api-client'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
@@ -15,13 +15,16 @@ import { connectServices, createTestUser, disconnectServices } from '../harness/
 // socket gets them by seq, and a gap is filled from the database.
 
 const opened: Connection[] = []
+const hub = createHub({ loadMessages: messagesBySeq, onPresence: () => {} })
+let stopHub = () => {}
 
 beforeAll(async () => {
   await connectServices('hub')
-  startHub(messagesBySeq)
+  stopHub = hub.start()
 })
 afterAll(async () => {
-  for (const connection of opened) unregister(connection)
+  for (const connection of opened) hub.unregister(connection)
+  stopHub()
   await disconnectServices()
 })
 
@@ -33,7 +36,7 @@ function openSocket(userId: string): FakeSocket {
     id: randomUUID(), userId, sessionId: randomUUID(), topics: new Set(), backlog: null,
     send: frame => frames.push(frame), close: () => {}, refreshUser: () => {},
   }
-  register(connection)
+  hub.register(connection)
   opened.push(connection)
   return { connection, frames }
 }
@@ -58,7 +61,7 @@ describe('one message order per chat on an instance', () => {
   it('holds seq 2 of a fresh chat until seq 1 arrives, for a socket that knows lastSeq 0', async () => {
     const { chatId, ana } = await groupOf()
     const socket = openSocket(ana.userId)
-    subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
+    hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
     await publishCreated(chatId, 2)
     expect(createdSeqs(socket.frames)).toEqual([])
     await publishCreated(chatId, 1)
@@ -79,7 +82,7 @@ describe('one message order per chat on an instance', () => {
   it('reads a predecessor that was stored but never published from the database, and delivers it first', async () => {
     const { chatId, ana } = await groupOf()
     const socket = openSocket(ana.userId)
-    subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
+    hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
     // Seq 1 is stored behind the hub's back (its event lost); the next send takes seq 2.
     await MessageModel.create({
       _id: messageIdFor(chatId, 1), chatId, seq: 1, changeSeq: 1, senderId: ana.userId, content: 'stored only',
@@ -96,7 +99,7 @@ describe('one message order per chat on an instance', () => {
   it('skips only a seq the database does not have, and never delivers an older seq after a newer one', async () => {
     const { chatId, ana } = await groupOf()
     const socket = openSocket(ana.userId)
-    subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
+    hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
     await publishCreated(chatId, 2)
     await eventually(() => createdSeqs(socket.frames).length === 1, 10_000, 'seq 2 after the gap is given up')
     await publishCreated(chatId, 1) // too late: seq 2 went out already
@@ -107,15 +110,15 @@ describe('one message order per chat on an instance', () => {
   it('starts a chat\'s order after the seq its first subscriber knows, and forgets it with the last one', async () => {
     const { chatId, ana } = await groupOf()
     const first = openSocket(ana.userId)
-    subscribeChats(first.connection, [{ id: chatId, lastSeq: 5 }])
+    hub.subscribeChats(first.connection, [{ id: chatId, lastSeq: 5 }])
     await publishCreated(chatId, 7)
     await publishCreated(chatId, 6)
     expect(createdSeqs(first.frames)).toEqual([6, 7])
-    unregister(first.connection)
+    hub.unregister(first.connection)
     // Seq 8 passes while nobody here listens; a new socket that knows 8 starts after it.
     await publishCreated(chatId, 8)
     const second = openSocket(ana.userId)
-    subscribeChats(second.connection, [{ id: chatId, lastSeq: 8 }])
+    hub.subscribeChats(second.connection, [{ id: chatId, lastSeq: 8 }])
     await publishCreated(chatId, 9)
     expect(createdSeqs(second.frames)).toEqual([9])
   })

@@ -1,5 +1,5 @@
 import { toMe, toSession } from '../../dto/users'
-import { presenceOf } from '../../services/realtime/presence'
+import { presenceOf } from '../../services/realtime'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {

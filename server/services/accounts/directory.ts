@@ -3,11 +3,10 @@ import type { AdminUpdateUserInput } from '#shared/schemas/users'
 import { toAdminUser, toUser } from '../../dto/users'
 import { UserModel, type UserRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
-import { emitDomainEvent } from '../../utils/domain-events'
 import { apiError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { escapeRegex } from '../../utils/regex'
-import { presenceOf } from '../realtime/presence'
+import { announceUserChanged, presenceOf } from '../realtime'
 import { revokeAllSessions } from './sessions'
 import { findUser } from './users'
 
@@ -83,6 +82,6 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
     return { user: updated, banned: set.banned === true, roleChanged: set.role !== undefined }
   })
   if (banned) await revokeAllSessions(targetId, 'banned')
-  if (roleChanged) emitDomainEvent('user.changed', { userId: targetId })
+  if (roleChanged) announceUserChanged(targetId)
   return toAdminUser(user, presenceOf(user))
 }

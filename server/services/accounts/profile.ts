@@ -4,11 +4,12 @@ import type { UpdateProfileInput } from '#shared/schemas/users'
 import { toMe } from '../../dto/users'
 import { AccountTokenModel, emailKey, RefreshTokenModel, SessionModel, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
-import { emitDomainEvent } from '../../utils/domain-events'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
+import { errorName, logger } from '../../utils/logger'
 import { hashPassword, verifyPassword } from '../../utils/passwords'
-import { presenceOf } from '../realtime/presence'
+import { forgetDeletedUser } from '../chats/memberships'
+import { announceUserChanged, presenceOf } from '../realtime'
 import { sendVerificationMail } from './mail-tokens'
 import { revokeAllSessions } from './sessions'
 import { findUser } from './users'
@@ -58,7 +59,7 @@ export async function updateProfile(auth: Actor, input: UpdateProfileInput): Pro
     return { user: updated, emailChanged, displayNameChanged: set.displayName !== undefined && set.displayName !== current.displayName }
   })
   if (emailChanged) void sendVerificationMail(user)
-  if (displayNameChanged) emitDomainEvent('user.changed', { userId })
+  if (displayNameChanged) announceUserChanged(userId)
   return toMe(user, presenceOf(user))
 }
 
@@ -89,7 +90,8 @@ export async function deleteAccount(auth: Actor, password: string | undefined): 
       AccountTokenModel.deleteMany({ userId: user._id }),
     ])
   })
-  emitDomainEvent('user.changed', { userId, deleted: true })
+  // It leaves its groups and channels; its direct chats stay for the other person.
+  forgetDeletedUser(userId).catch((error: unknown) => logger.warn('leaving chats of a deleted account failed', { error: errorName(error) }))
 }
 
 export async function changePassword(auth: Actor, input: ChangePasswordInput): Promise<void> {

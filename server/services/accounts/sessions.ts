@@ -3,9 +3,8 @@ import type { AuthResult, RefreshResult } from '#shared/types/api'
 import { toMe } from '../../dto/users'
 import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
 import { serverConfig } from '../../utils/config'
-import { presenceOf } from '../realtime/presence'
-import { emitDomainEvent } from '../../utils/domain-events'
 import { apiError } from '../../utils/errors'
+import { announceSessionsRevoked, presenceOf } from '../realtime'
 import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../../utils/tokens'
 
 export interface IssuedTokens {
@@ -71,7 +70,7 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
     await revokeSessionDocument(session._id, 'token_reused')
-    emitDomainEvent('sessions.revoked', { userId, sessionIds: [sessionId] })
+    announceSessionsRevoked(userId, [sessionId])
     throw apiError('token_reused')
   }
   const [nextSecret, access] = await Promise.all([
@@ -99,7 +98,7 @@ export async function revokeSession(userId: string, sessionId: string, reason = 
   const session = await SessionModel.findById(sessionId).lean<SessionRecord>()
   if (!session || String(session.userId) !== userId || session.revokedAt) return false
   await revokeSessionDocument(sessionId, reason)
-  emitDomainEvent('sessions.revoked', { userId, sessionIds: [sessionId] })
+  announceSessionsRevoked(userId, [sessionId])
   return true
 }
 
@@ -115,7 +114,7 @@ export async function revokeAllSessions(userId: string, reason: string, keepSess
   const sessions = await SessionModel.find({ userId, revokedAt: null }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()
   const revoked = sessions.map(session => String(session._id)).filter(id => id !== keepSessionId)
   await Promise.all(revoked.map(id => revokeSessionDocument(id, reason)))
-  if (revoked.length > 0) emitDomainEvent('sessions.revoked', { userId, sessionIds: revoked })
+  if (revoked.length > 0) announceSessionsRevoked(userId, revoked)
   return revoked
 }
 

@@ -3,7 +3,7 @@ import type { User } from '#shared/types/api'
 import { deletedUser, toUser } from '../../dto/users'
 import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { apiError } from '../../utils/errors'
-import { presenceOf } from '../realtime/presence'
+import { presenceOf } from '../realtime'
 
 // Users as every other domain reads them: by `_id` (a missing user is a deleted account),
 // by a username or email key, and rendered as others see them (with presence).

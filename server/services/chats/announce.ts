@@ -1,5 +1,5 @@
 import type { ChatRecord } from '../../models'
-import { publishControl, publishToUsers, userTopic } from '../realtime/bus'
+import { publishControl, publishToUsers, userTopic } from '../realtime'
 import { renderChatFor } from './render'
 
 // Who hears of a chat: every socket of a member listens to the chat's topic, and each

@@ -3,7 +3,7 @@ import type { Chat as ChatDto } from '#shared/types/api'
 import { MembershipModel, membershipId } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { withLock } from '../../utils/lock'
-import { publishToUsers } from '../realtime/bus'
+import { publishToUsers } from '../realtime'
 import { findMembership, requireMember } from './access'
 import { renderChatFor } from './render'
 

@@ -6,7 +6,7 @@ import { apiError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { withDeadline } from '../../utils/resilience'
 import { findChat, type findMembership, isChatManager, requireVisibleChat } from '../chats/access'
-import { publishToChat } from '../realtime/bus'
+import { publishToChat } from '../realtime'
 import { renderMessage } from './render'
 import { bumpChatCounters, claimChangeSeq, findMessage } from './store'
 

@@ -1,8 +1,8 @@
 import type { Message, ReadyChat, ServerFrame } from '#shared/types/api'
 import { WS_CLOSE } from '#shared/types/api'
 import { errorName, logger } from '../../utils/logger'
-import { onRemotePresence } from './presence'
 import { chatTopic, onEnvelope, userTopic, type Envelope } from './bus'
+import type { PresenceEvent } from './presence'
 
 // The sockets of this instance and their topics. Envelopes from the bus reach every
 // socket subscribed to one of their topics, once. Subscription changes, revocations and
@@ -21,249 +21,260 @@ export interface Connection {
   refreshUser: () => void
 }
 
-const connections = new Set<Connection>()
-const byTopic = new Map<string, Set<Connection>>()
-
-function addTopic(connection: Connection, topic: string) {
-  connection.topics.add(topic)
-  let set = byTopic.get(topic)
-  if (!set) byTopic.set(topic, (set = new Set()))
-  set.add(connection)
-}
-
-function removeTopic(connection: Connection, topic: string) {
-  connection.topics.delete(topic)
-  const set = byTopic.get(topic)
-  if (!set) return
-  set.delete(connection)
-  if (set.size > 0) return
-  byTopic.delete(topic)
-  if (isChatTopic(topic)) stopChatOrder(chatIdOf(topic))
-}
-
-function isChatTopic(topic: string): boolean {
-  return topic.startsWith(chatTopic(''))
-}
-
-function chatIdOf(topic: string): string {
-  return topic.slice(chatTopic('').length)
-}
-
-/**
- * Subscribes a socket to a chat whose messages it knows up to `lastSeq` (from `ready`, or
- * from the `$subscribe` that made it a member). The chat's first local subscriber starts
- * the chat's order after that seq.
- */
-function subscribeChat(connection: Connection, chatId: string, lastSeq: number) {
-  if (!byTopic.has(chatTopic(chatId))) startChatOrder(chatId, lastSeq)
-  addTopic(connection, chatTopic(chatId))
-}
-
-export function deliverTo(connection: Connection, frame: ServerFrame): void {
-  if (connection.backlog) connection.backlog.push(frame)
-  else connection.send(frame)
-}
-
-/** Registers a socket under its user's topic (so subscription changes reach it at once). */
-export function register(connection: Connection): void {
-  connections.add(connection)
-  addTopic(connection, userTopic(connection.userId))
-}
-
-/** Subscribes a registered socket to the chats of its `ready` frame. */
-export function subscribeChats(connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]): void {
-  if (!connections.has(connection)) return
-  for (const chat of chats) subscribeChat(connection, chat.id, chat.lastSeq)
-}
-
-/** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */
-export function markReady(connection: Connection, first: ServerFrame): void {
-  const backlog = connection.backlog ?? []
-  connection.backlog = null
-  connection.send(first)
-  for (const frame of backlog) connection.send(frame)
-}
-
-export function unregister(connection: Connection): void {
-  connections.delete(connection)
-  for (const topic of [...connection.topics]) removeTopic(connection, topic)
-}
-
-export function isSubscribed(connection: Connection, chatId: string): boolean {
-  return connection.topics.has(chatTopic(chatId))
-}
-
-export function closeAll(code: number, reason: string): void {
-  for (const connection of [...connections]) connection.close(code, reason)
-}
-
-function recipients(envelope: Envelope): Set<Connection> {
-  const found = new Set<Connection>()
-  for (const topic of envelope.topics) {
-    for (const connection of byTopic.get(topic) ?? []) {
-      if (connection.userId !== envelope.exceptUserId) found.add(connection)
-    }
-  }
-  return found
-}
-
-function deliverEvent(envelope: Envelope) {
-  for (const connection of recipients(envelope)) deliverTo(connection, envelope.event as ServerFrame)
-}
-
-// --- one order per chat ---
-//
-// Instances publish a chat's messages in seq order, but two instances' messages can cross
-// Redis in the opposite order. So each instance delivers a chat's `message.created` events
-// strictly by seq, from the seq after the one its subscribers already know. A missing seq
-// is waited for briefly, then read from the database: seqs are contiguous and a message is
-// published only once stored, so a later seq proves the earlier one is stored (unless its
-// chat is gone). Only a seq the database does not have is skipped.
-
 /** How long a gap may last before the missing messages are read from the database. */
 export const GAP_WAIT_MS = 250
 /** Messages read from the database per round while filling one gap. */
 const MAX_GAP_FILL = 50
 
-interface ChatOrder {
-  chatId: string
-  /** The next seq to deliver; everything below it was delivered (or is not stored). */
-  next: number
-  /** Later seqs waiting for their turn; null marks a seq the database does not have. */
-  pending: Map<number, Envelope | null>
-  timer: NodeJS.Timeout | null
-  filling: boolean
+export interface HubDeps {
+  /** Reads stored messages of a chat by seq, the missing ones left out (the gap fill). */
+  loadMessages: (chatId: string, from: number, to: number) => Promise<Message[]>
+  /** Another instance's presence news. */
+  onPresence: (event: PresenceEvent) => void
 }
 
-/** Chats with a local subscriber: kept exactly as long as the chat's topic has one. */
-const chatOrders = new Map<string, ChatOrder>()
-
-/** Reads stored messages of a chat by seq (the missing ones are left out); set by startHub. */
-type LoadMessages = (chatId: string, from: number, to: number) => Promise<Message[]>
-let loadMessages: LoadMessages = async () => []
-
-function startChatOrder(chatId: string, lastSeq: number) {
-  if (chatOrders.has(chatId)) return
-  chatOrders.set(chatId, { chatId, next: lastSeq + 1, pending: new Map(), timer: null, filling: false })
+export interface Hub {
+  /** Registers a socket under its user's topic (so subscription changes reach it at once). */
+  register: (connection: Connection) => void
+  unregister: (connection: Connection) => void
+  /** Subscribes a registered socket to the chats of its `ready` frame. */
+  subscribeChats: (connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]) => void
+  /** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */
+  markReady: (connection: Connection, first: ServerFrame) => void
+  isSubscribed: (connection: Connection, chatId: string) => boolean
+  /** Starts delivering the bus's envelopes to this instance's sockets; the returned function stops it. */
+  start: () => () => void
 }
 
-function stopChatOrder(chatId: string) {
-  const order = chatOrders.get(chatId)
-  if (order?.timer) clearTimeout(order.timer)
-  chatOrders.delete(chatId)
-}
+/** The hub of this instance (server/services/realtime/index.ts builds the one the server uses). */
+export function createHub(deps: HubDeps): Hub {
+  const connections = new Set<Connection>()
+  const byTopic = new Map<string, Set<Connection>>()
 
-function isCurrent(order: ChatOrder): boolean {
-  return chatOrders.get(order.chatId) === order
-}
-
-function flushInOrder(order: ChatOrder) {
-  while (order.pending.has(order.next)) {
-    const envelope = order.pending.get(order.next)
-    order.pending.delete(order.next)
-    order.next++
-    if (envelope) deliverEvent(envelope)
+  function addTopic(connection: Connection, topic: string) {
+    connection.topics.add(topic)
+    let set = byTopic.get(topic)
+    if (!set) byTopic.set(topic, (set = new Set()))
+    set.add(connection)
   }
-}
 
-function orderMessage(chatId: string, seq: number, envelope: Envelope) {
-  const order = chatOrders.get(chatId)
-  // No local subscriber: nobody here to tell. Below `next`: already delivered from the database.
-  if (!order || seq < order.next) return
-  order.pending.set(seq, envelope)
-  flushInOrder(order)
-  watchGap(order)
-}
-
-/** While a later seq waits for an earlier one, fill the gap from the database after a short wait. */
-function watchGap(order: ChatOrder, waitMs = GAP_WAIT_MS) {
-  if (order.pending.size === 0 || order.timer || order.filling) return
-  order.timer = setTimeout(() => {
-    order.timer = null
-    void fillGap(order)
-  }, waitMs)
-  order.timer.unref?.()
-}
-
-async function fillGap(order: ChatOrder): Promise<void> {
-  if (!isCurrent(order) || order.pending.size === 0) return
-  order.filling = true
-  const from = order.next
-  const to = Math.min(Math.min(...order.pending.keys()) - 1, from + MAX_GAP_FILL - 1)
-  let progressed = false
-  try {
-    const stored = new Map((await loadMessages(order.chatId, from, to)).map(message => [message.seq, message]))
-    if (!isCurrent(order)) return
-    for (let seq = Math.max(from, order.next); seq <= to; seq++) {
-      if (order.pending.has(seq)) continue // its event arrived meanwhile
-      const message = stored.get(seq)
-      order.pending.set(seq, message ? { topics: [chatTopic(order.chatId)], event: { type: 'message.created', chatId: order.chatId, message } } : null)
-    }
-    const before = order.next
-    flushInOrder(order)
-    progressed = order.next > before
+  function removeTopic(connection: Connection, topic: string) {
+    connection.topics.delete(topic)
+    const set = byTopic.get(topic)
+    if (!set) return
+    set.delete(connection)
+    if (set.size > 0) return
+    byTopic.delete(topic)
+    if (isChatTopic(topic)) stopChatOrder(chatIdOf(topic))
   }
-  catch (error) {
-    logger.warn('filling a message gap failed', { chatId: order.chatId, error: errorName(error) })
-  }
-  finally {
-    order.filling = false
-  }
-  // A gap wider than one round continues at once; a failed read is retried after the wait.
-  watchGap(order, progressed ? 0 : GAP_WAIT_MS)
-}
 
-function handleEnvelope(envelope: Envelope) {
-  const event = envelope.event
-  switch (event.type) {
-    case '$subscribe':
-      for (const connection of byTopic.get(userTopic(event.userId)) ?? []) subscribeChat(connection, event.chatId, event.lastSeq)
-      return
-    case '$unsubscribe':
-      for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
-      return
-    case '$drop-chat':
-      for (const connection of [...(byTopic.get(chatTopic(event.chatId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
-      return
-    case '$revoke': {
-      const revoked = new Set(event.sessionIds)
-      for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) {
-        if (!revoked.has(connection.sessionId)) continue
-        connection.backlog = null
-        connection.send({ type: 'session.revoked' })
-        connection.close(WS_CLOSE.unauthorized, 'session revoked')
+  function isChatTopic(topic: string): boolean {
+    return topic.startsWith(chatTopic(''))
+  }
+
+  function chatIdOf(topic: string): string {
+    return topic.slice(chatTopic('').length)
+  }
+
+  /**
+   * Subscribes a socket to a chat whose messages it knows up to `lastSeq` (from `ready`, or
+   * from the `$subscribe` that made it a member). The chat's first local subscriber starts
+   * the chat's order after that seq.
+   */
+  function subscribeChat(connection: Connection, chatId: string, lastSeq: number) {
+    if (!byTopic.has(chatTopic(chatId))) startChatOrder(chatId, lastSeq)
+    addTopic(connection, chatTopic(chatId))
+  }
+
+  function deliverTo(connection: Connection, frame: ServerFrame): void {
+    if (connection.backlog) connection.backlog.push(frame)
+    else connection.send(frame)
+  }
+
+  /** Registers a socket under its user's topic (so subscription changes reach it at once). */
+  function register(connection: Connection): void {
+    connections.add(connection)
+    addTopic(connection, userTopic(connection.userId))
+  }
+
+  /** Subscribes a registered socket to the chats of its `ready` frame. */
+  function subscribeChats(connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]): void {
+    if (!connections.has(connection)) return
+    for (const chat of chats) subscribeChat(connection, chat.id, chat.lastSeq)
+  }
+
+  /** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */
+  function markReady(connection: Connection, first: ServerFrame): void {
+    const backlog = connection.backlog ?? []
+    connection.backlog = null
+    connection.send(first)
+    for (const frame of backlog) connection.send(frame)
+  }
+
+  function unregister(connection: Connection): void {
+    connections.delete(connection)
+    for (const topic of [...connection.topics]) removeTopic(connection, topic)
+  }
+
+  function isSubscribed(connection: Connection, chatId: string): boolean {
+    return connection.topics.has(chatTopic(chatId))
+  }
+
+  function recipients(envelope: Envelope): Set<Connection> {
+    const found = new Set<Connection>()
+    for (const topic of envelope.topics) {
+      for (const connection of byTopic.get(topic) ?? []) {
+        if (connection.userId !== envelope.exceptUserId) found.add(connection)
       }
-      return
     }
-    case '$user-changed':
-      for (const connection of byTopic.get(userTopic(event.userId)) ?? []) connection.refreshUser()
-      return
-    case '$presence':
-    case '$presence-sync':
-    case '$alive':
-      onRemotePresence(event)
-      return
-    case 'message.created':
-      orderMessage(event.chatId, event.message.seq, envelope)
-      return
-    default:
-      deliverEvent(envelope)
+    return found
   }
-}
 
-let started = false
+  function deliverEvent(envelope: Envelope) {
+    for (const connection of recipients(envelope)) deliverTo(connection, envelope.event as ServerFrame)
+  }
 
-/** Starts delivering the bus's envelopes to this instance's sockets; `load` reads stored messages by seq. */
-export function startHub(load: LoadMessages): void {
-  loadMessages = load
-  if (started) return
-  started = true
-  onEnvelope((envelope) => {
+  // --- one order per chat ---
+  //
+  // Instances publish a chat's messages in seq order, but two instances' messages can cross
+  // Redis in the opposite order. So each instance delivers a chat's `message.created` events
+  // strictly by seq, from the seq after the one its subscribers already know. A missing seq
+  // is waited for briefly, then read from the database: seqs are contiguous and a message is
+  // published only once stored, so a later seq proves the earlier one is stored (unless its
+  // chat is gone). Only a seq the database does not have is skipped.
+
+  interface ChatOrder {
+    chatId: string
+    /** The next seq to deliver; everything below it was delivered (or is not stored). */
+    next: number
+    /** Later seqs waiting for their turn; null marks a seq the database does not have. */
+    pending: Map<number, Envelope | null>
+    timer: NodeJS.Timeout | null
+    filling: boolean
+  }
+
+  /** Chats with a local subscriber: kept exactly as long as the chat's topic has one. */
+  const chatOrders = new Map<string, ChatOrder>()
+
+  function startChatOrder(chatId: string, lastSeq: number) {
+    if (chatOrders.has(chatId)) return
+    chatOrders.set(chatId, { chatId, next: lastSeq + 1, pending: new Map(), timer: null, filling: false })
+  }
+
+  function stopChatOrder(chatId: string) {
+    const order = chatOrders.get(chatId)
+    if (order?.timer) clearTimeout(order.timer)
+    chatOrders.delete(chatId)
+  }
+
+  function isCurrent(order: ChatOrder): boolean {
+    return chatOrders.get(order.chatId) === order
+  }
+
+  function flushInOrder(order: ChatOrder) {
+    while (order.pending.has(order.next)) {
+      const envelope = order.pending.get(order.next)
+      order.pending.delete(order.next)
+      order.next++
+      if (envelope) deliverEvent(envelope)
+    }
+  }
+
+  function orderMessage(chatId: string, seq: number, envelope: Envelope) {
+    const order = chatOrders.get(chatId)
+    // No local subscriber: nobody here to tell. Below `next`: already delivered from the database.
+    if (!order || seq < order.next) return
+    order.pending.set(seq, envelope)
+    flushInOrder(order)
+    watchGap(order)
+  }
+
+  /** While a later seq waits for an earlier one, fill the gap from the database after a short wait. */
+  function watchGap(order: ChatOrder, waitMs = GAP_WAIT_MS) {
+    if (order.pending.size === 0 || order.timer || order.filling) return
+    order.timer = setTimeout(() => {
+      order.timer = null
+      void fillGap(order)
+    }, waitMs)
+    order.timer.unref?.()
+  }
+
+  async function fillGap(order: ChatOrder): Promise<void> {
+    if (!isCurrent(order) || order.pending.size === 0) return
+    order.filling = true
+    const from = order.next
+    const to = Math.min(Math.min(...order.pending.keys()) - 1, from + MAX_GAP_FILL - 1)
+    let progressed = false
     try {
-      handleEnvelope(envelope)
+      const stored = new Map((await deps.loadMessages(order.chatId, from, to)).map(message => [message.seq, message]))
+      if (!isCurrent(order)) return
+      for (let seq = Math.max(from, order.next); seq <= to; seq++) {
+        if (order.pending.has(seq)) continue // its event arrived meanwhile
+        const message = stored.get(seq)
+        order.pending.set(seq, message ? { topics: [chatTopic(order.chatId)], event: { type: 'message.created', chatId: order.chatId, message } } : null)
+      }
+      const before = order.next
+      flushInOrder(order)
+      progressed = order.next > before
     }
     catch (error) {
-      logger.error('event delivery failed', { error: errorName(error) })
+      logger.warn('filling a message gap failed', { chatId: order.chatId, error: errorName(error) })
     }
-  })
+    finally {
+      order.filling = false
+    }
+    // A gap wider than one round continues at once; a failed read is retried after the wait.
+    watchGap(order, progressed ? 0 : GAP_WAIT_MS)
+  }
+
+  function handleEnvelope(envelope: Envelope) {
+    const event = envelope.event
+    switch (event.type) {
+      case '$subscribe':
+        for (const connection of byTopic.get(userTopic(event.userId)) ?? []) subscribeChat(connection, event.chatId, event.lastSeq)
+        return
+      case '$unsubscribe':
+        for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
+        return
+      case '$drop-chat':
+        for (const connection of [...(byTopic.get(chatTopic(event.chatId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
+        return
+      case '$revoke': {
+        const revoked = new Set(event.sessionIds)
+        for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) {
+          if (!revoked.has(connection.sessionId)) continue
+          connection.backlog = null
+          connection.send({ type: 'session.revoked' })
+          connection.close(WS_CLOSE.unauthorized, 'session revoked')
+        }
+        return
+      }
+      case '$user-changed':
+        for (const connection of byTopic.get(userTopic(event.userId)) ?? []) connection.refreshUser()
+        return
+      case '$presence':
+      case '$presence-sync':
+      case '$alive':
+        deps.onPresence(event)
+        return
+      case 'message.created':
+        orderMessage(event.chatId, event.message.seq, envelope)
+        return
+      default:
+        deliverEvent(envelope)
+    }
+  }
+
+  function start(): () => void {
+    return onEnvelope((envelope) => {
+      try {
+        handleEnvelope(envelope)
+      }
+      catch (error) {
+        logger.error('event delivery failed', { error: errorName(error) })
+      }
+    })
+  }
+
+  return { register, unregister, subscribeChats, markReady, isSubscribed, start }
 }

@@ -1,0 +1,103 @@
+import { WS_CLOSE, type Message, type ReadyChat } from '#shared/types/api'
+import type { Presence } from '../../dto/users'
+import { serverConfig } from '../../utils/config'
+import { publishControl, startBus, stopBus, userTopic } from './bus'
+import type { FrameHandlers } from './frames/router'
+import { createHub, type Hub } from './hub'
+import { createPresence, type PresenceTracker } from './presence'
+import { createSocketCap, type SocketCap } from './socket-cap'
+import { createSockets, type Sockets } from './socket'
+
+// The composition root of the real-time core: the one place that builds the hub, presence,
+// the socket cap and the sockets, each from its dependencies, and starts and stops them with
+// the bus. The domain's parts (reading messages and chat lists, storing lastSeenAt, the frame
+// handlers of ./frames/) come in as arguments from server/plugins/03.realtime.ts, so nothing
+// here imports a domain service, and the domain services reach the core only through the
+// facade at the bottom of this file.
+
+export interface RealtimeDeps {
+  /** Stored messages of a chat by seq (the hub fills delivery gaps with them). */
+  loadMessages: (chatId: string, from: number, to: number) => Promise<Message[]>
+  /** The chats of a user (who hears of its presence). */
+  chatIdsOf: (userId: string) => Promise<string[]>
+  /** `ready.chats` of a socket. */
+  readyChats: (userId: string) => Promise<ReadyChat[]>
+  persistLastSeen: (userId: string, at: Date) => Promise<void>
+  frames: FrameHandlers
+}
+
+export interface Realtime {
+  hub: Hub
+  presence: PresenceTracker
+  cap: SocketCap
+  sockets: Sockets
+  /** Stops the heartbeat and closes every socket with `code` (the shutdown, while the server still listens). */
+  closeSockets: (code: number, reason: string) => Promise<void>
+  /** Stops delivering and closes the Redis connections (after the last request). */
+  stop: () => Promise<void>
+}
+
+let core: Realtime | null = null
+
+/** Builds and starts the real-time core of this instance (once). */
+export function startRealtime(deps: RealtimeDeps): Realtime {
+  if (core) return core
+  const presence = createPresence({ chatIdsOf: deps.chatIdsOf, persistLastSeen: deps.persistLastSeen })
+  const hub = createHub({ loadMessages: deps.loadMessages, onPresence: event => presence.onRemote(event) })
+  const cap = createSocketCap(presence)
+  const sockets = createSockets({ hub, presence, cap, frames: deps.frames, readyChats: deps.readyChats })
+  // The bus starts now, so this instance is subscribed before its first socket opens. After a
+  // Redis outage every local socket reconnects, and its client catches up through `/changes`:
+  // events other instances published meanwhile never reached this one.
+  startBus(() => sockets.closeAuthenticated(WS_CLOSE.serviceRestart, 'catching up after a bus outage'))
+  const stopHub = hub.start()
+  const stopPresence = presence.start()
+  const heartbeat = setInterval(() => {
+    cap.forgetExpired()
+    sockets.heartbeat()
+  }, serverConfig().timings.wsPingMs)
+  heartbeat.unref()
+  core = {
+    hub,
+    presence,
+    cap,
+    sockets,
+    async closeSockets(code, reason) {
+      clearInterval(heartbeat)
+      await sockets.closeAll(code, reason)
+    },
+    async stop() {
+      clearInterval(heartbeat)
+      stopPresence()
+      stopHub()
+      core = null
+      await stopBus()
+    },
+  }
+  return core
+}
+
+/** The running core (the /ws route); it starts with the server (server/plugins/03.realtime.ts). */
+export function realtime(): Realtime {
+  if (!core) throw new Error('the real-time core has not been started')
+  return core
+}
+
+// --- the facade the domain services use ---
+
+export { chatTopic, publishControl, publishToChat, publishToUsers, userTopic } from './bus'
+
+/** A stored user's presence as this instance knows it; before the core starts (service tests), offline. */
+export function presenceOf(user: { _id: unknown, lastSeenAt?: Date | null }): Presence {
+  return core ? core.presence.of(user) : { online: false, lastSeenAt: user.lastSeenAt ?? null }
+}
+
+/** Sessions that stop working now: every instance closes its sockets of them (with `session.revoked`). */
+export function announceSessionsRevoked(userId: string, sessionIds: string[]): void {
+  void publishControl({ type: '$revoke', userId, sessionIds }, [userTopic(userId)])
+}
+
+/** A new role or name applies to the user's open sockets at their next frame, on every instance. */
+export function announceUserChanged(userId: string): void {
+  void publishControl({ type: '$user-changed', userId }, [userTopic(userId)])
+}
