@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import type { Chat, ChatDetail, Member, MemberRole, Message, Page, User } from '#shared/types/api'
+import { useChatReads } from './chat-reads'
 import type { CreateChatInput, NotificationSettingsInput } from '#shared/schemas/chats'
 
 /** Muted: set to notify of nothing, or muted for a while that has not ended (`now` for tests). */
@@ -17,12 +18,12 @@ export const useChatsStore = defineStore('chats', () => {
 
   const byId = ref<Record<string, Chat>>({})
   const members = ref<Record<string, Member[]>>({})
-  /** Other people's read positions: chatId -> userId -> seq (from `read` events). */
-  const readSeqs = ref<Record<string, Record<string, number>>>({})
   const loaded = ref(false)
   const loading = ref(false)
   /** The chat on screen; its new messages are read as they arrive while visible. */
   const activeChatId = ref<string | null>(null)
+  /** Read positions and receipts: stores/chat-reads.ts. */
+  const { readSeqs, mentionsViewer, applyRead, markRead, seenBy } = useChatReads(byId, fetchChat)
 
   /** The viewer's chats, most recent activity first (a channel only looked at is not one). */
   const list = computed(() => Object.values(byId.value).filter(chat => chat.membership !== null).sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt)))
@@ -153,20 +154,6 @@ export const useChatsStore = defineStore('chats', () => {
     }
   }
 
-  /** Records a read position: the viewer's own (any tab) or someone else's receipt. */
-  function applyRead(chatId: string, userId: string, seq: number) {
-    if (userId !== auth.user?.id) {
-      const forChat = (readSeqs.value[chatId] ??= {})
-      forChat[userId] = Math.max(forChat[userId] ?? 0, seq)
-      return
-    }
-    const chat = byId.value[chatId]
-    if (!chat?.membership || seq <= chat.membership.lastReadSeq) return
-    chat.membership.lastReadSeq = seq
-    if (seq >= chat.lastSeq) Object.assign(chat.membership, { unreadCount: 0, mentionCount: 0 })
-    else void fetchChat(chatId).catch(() => {})
-  }
-
   function applyMemberAdded(chatId: string, user: User, role: MemberRole) {
     presence.seed(user)
     touchMembers(chatId)
@@ -257,60 +244,9 @@ export const useChatsStore = defineStore('chats', () => {
     }, () => api(`/api/chats/${chatId}/members/${userId}`, { method: 'PATCH', body: { role } }))
   }
 
-  /** Highest seq already sent per chat, so scrolling does not repeat the same request. */
-  const readSent: Record<string, number> = {}
-
-  /** Unread messages after `seq`, counted from the held history when it reaches the end. */
-  function unreadAfter(chatId: string, seq: number, fallback: number): number {
-    const messages = useMessagesStore()
-    const window = messages.windows[chatId]
-    if (!window || window.hasMoreAfter) return fallback
-    return messages.messagesOf(chatId).filter(message => message.seq > seq && message.sender.id !== auth.user?.id && !message.deletedAt).length
-  }
-
   /** Changes what the chat notifies the viewer of; the answer (and the event, in other tabs) applies it. */
   async function setNotifications(chatId: string, settings: NotificationSettingsInput) {
     upsert(await api<Chat>(`/api/chats/${chatId}/notifications`, { method: 'PUT', body: settings }))
-  }
-
-  /** The message names the viewer, or addresses the whole chat (never their own). */
-  function mentionsViewer(message: Message): boolean {
-    const viewerId = auth.user?.id
-    return !!viewerId && message.sender.id !== viewerId && !message.deletedAt && (message.mentionsAll || message.mentions.includes(viewerId))
-  }
-
-  /** Mentions of the viewer after `seq`, counted from the held messages when they reach the end. */
-  function mentionsAfter(chatId: string, seq: number, fallback: number): number {
-    const messages = useMessagesStore()
-    const window = messages.windows[chatId]
-    if (!window || window.hasMoreAfter) return fallback
-    return messages.messagesOf(chatId).filter(message => message.seq > seq && mentionsViewer(message)).length
-  }
-
-  /** Marks the viewer's chat read up to `seq` (optimistically; the server caps and confirms). */
-  async function markRead(chatId: string, seq: number) {
-    const chat = byId.value[chatId]
-    if (!chat?.membership || seq <= chat.membership.lastReadSeq || seq <= (readSent[chatId] ?? 0)) return
-    readSent[chatId] = seq
-    const membership = chat.membership
-    await withRollback(() => {
-      const before = { ...membership }
-      membership.lastReadSeq = seq
-      membership.unreadCount = seq >= chat.lastSeq ? 0 : unreadAfter(chatId, seq, membership.unreadCount)
-      membership.mentionCount = seq >= chat.lastSeq ? 0 : mentionsAfter(chatId, seq, membership.mentionCount)
-      return () => {
-        if (membership.lastReadSeq === seq) Object.assign(membership, before)
-      }
-    }, () => api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })).catch(() => {
-      // Reading is retried by the next scroll or message; a lost receipt is no error for the user.
-      readSent[chatId] = 0
-    })
-  }
-
-  /** Who has read up to `seq` in a chat (other people only). */
-  function seenBy(chatId: string, seq: number): string[] {
-    const forChat = readSeqs.value[chatId] ?? {}
-    return Object.entries(forChat).filter(([, read]) => read >= seq).map(([userId]) => userId)
   }
 
   function reset() {

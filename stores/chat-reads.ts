@@ -1,0 +1,74 @@
+import type { Chat, Message } from '#shared/types/api'
+
+/**
+ * Read positions, a part of the chats store (stores/chats.ts builds it with the chats it
+ * holds): the viewer's own (unread and mention counts, the receipts sent) and other
+ * people's (read receipts for "Seen").
+ */
+export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId: string) => Promise<unknown>) {
+  const api = useApi()
+  const auth = useAuthStore()
+
+  /** Other people's read positions: chatId -> userId -> seq (from `read` events). */
+  const readSeqs = ref<Record<string, Record<string, number>>>({})
+  /** Highest seq already sent per chat, so scrolling does not repeat the same request. */
+  const readSent: Record<string, number> = {}
+
+  /** The message names the viewer, or addresses the whole chat (never their own). */
+  function mentionsViewer(message: Message): boolean {
+    const viewerId = auth.user?.id
+    return !!viewerId && message.sender.id !== viewerId && !message.deletedAt && (message.mentionsAll || message.mentions.includes(viewerId))
+  }
+
+  /** Held messages after `seq` that `counts`, when the held history reaches the end; else `fallback`. */
+  function countHeldAfter(chatId: string, seq: number, fallback: number, counts: (message: Message) => boolean): number {
+    const messages = useMessagesStore()
+    const window = messages.windows[chatId]
+    if (!window || window.hasMoreAfter) return fallback
+    return messages.messagesOf(chatId).filter(message => message.seq > seq && counts(message)).length
+  }
+
+  const isUnread = (message: Message) => message.sender.id !== auth.user?.id && !message.deletedAt
+
+  /** Records a read position: the viewer's own (any tab) or someone else's receipt. */
+  function applyRead(chatId: string, userId: string, seq: number) {
+    if (userId !== auth.user?.id) {
+      const forChat = (readSeqs.value[chatId] ??= {})
+      forChat[userId] = Math.max(forChat[userId] ?? 0, seq)
+      return
+    }
+    const chat = byId.value[chatId]
+    if (!chat?.membership || seq <= chat.membership.lastReadSeq) return
+    chat.membership.lastReadSeq = seq
+    if (seq >= chat.lastSeq) Object.assign(chat.membership, { unreadCount: 0, mentionCount: 0 })
+    else void fetchChat(chatId).catch(() => {})
+  }
+
+  /** Marks the viewer's chat read up to `seq` (optimistically; the server caps and confirms). */
+  async function markRead(chatId: string, seq: number) {
+    const chat = byId.value[chatId]
+    if (!chat?.membership || seq <= chat.membership.lastReadSeq || seq <= (readSent[chatId] ?? 0)) return
+    readSent[chatId] = seq
+    const membership = chat.membership
+    await withRollback(() => {
+      const before = { ...membership }
+      membership.lastReadSeq = seq
+      membership.unreadCount = seq >= chat.lastSeq ? 0 : countHeldAfter(chatId, seq, membership.unreadCount, isUnread)
+      membership.mentionCount = seq >= chat.lastSeq ? 0 : countHeldAfter(chatId, seq, membership.mentionCount, mentionsViewer)
+      return () => {
+        if (membership.lastReadSeq === seq) Object.assign(membership, before)
+      }
+    }, () => api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })).catch(() => {
+      // Reading is retried by the next scroll or message; a lost receipt is no error for the user.
+      readSent[chatId] = 0
+    })
+  }
+
+  /** Who has read up to `seq` in a chat (other people only). */
+  function seenBy(chatId: string, seq: number): string[] {
+    const forChat = readSeqs.value[chatId] ?? {}
+    return Object.entries(forChat).filter(([, read]) => read >= seq).map(([userId]) => userId)
+  }
+
+  return { readSeqs, mentionsViewer, applyRead, markRead, seenBy }
+}
