@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto'
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, posix, resolve } from 'node:path'
+import { commandOf, dockerignoreFilter, parseAssignments, parseDockerfile, stagesOf, substitute, takeFlags } from './lib/dockerfile.mjs'
 import { freePort } from './lib/ferretdb.mjs'
 import { ROOT, startDatabase } from './lib/stack.mjs'
 
@@ -26,104 +27,7 @@ const STEP_TIMEOUT_MS = 8 * 60_000
 const HEALTHY_WITHIN_MS = 60_000
 const STOP_WITHIN_MS = 10_000
 
-// ── Dockerfile ─────────────────────────────────────────────────────────────────────────
-
-/** Instructions of a Dockerfile: continuation lines joined, comments and blanks dropped. */
-export function parseDockerfile(text) {
-  const instructions = []
-  let pending = ''
-  for (const raw of text.split('\n')) {
-    const line = raw.trimEnd()
-    if (!pending && /^\s*#/.test(line)) continue
-    if (line.endsWith('\\')) {
-      pending += `${line.slice(0, -1)} `
-      continue
-    }
-    const full = (pending + line).trim()
-    pending = ''
-    if (!full) continue
-    const [, keyword, rest] = full.match(/^(\w+)\s*(.*)$/s)
-    instructions.push({ keyword: keyword.toUpperCase(), args: rest.trim() })
-  }
-  return instructions
-}
-
-/** Splits the instructions into stages; ARGs before the first FROM are global. */
-export function stagesOf(instructions) {
-  const globalArgs = {}
-  const stages = []
-  for (const instruction of instructions) {
-    if (instruction.keyword === 'FROM') {
-      const [image, as, name] = instruction.args.split(/\s+/)
-      stages.push({ image: substitute(image, globalArgs), name: as?.toUpperCase() === 'AS' ? name : String(stages.length), steps: [] })
-    }
-    else if (stages.length === 0) {
-      if (instruction.keyword !== 'ARG') throw new Error(`${instruction.keyword} before FROM`)
-      Object.assign(globalArgs, parseAssignments(instruction.args))
-    }
-    else {
-      stages.at(-1).steps.push(instruction)
-    }
-  }
-  return stages
-}
-
-function substitute(text, variables) {
-  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (match, braced, bare) => variables[braced ?? bare] ?? '')
-}
-
-/** `A=1 B="two words"` (or the legacy `A 1`) as an object. */
-function parseAssignments(args, variables = {}) {
-  if (!args.includes('=')) {
-    const [key, ...value] = args.split(/\s+/)
-    return { [key]: substitute(value.join(' '), variables) }
-  }
-  const result = {}
-  for (const [, key, quoted, plain] of args.matchAll(/(\w+)=(?:"([^"]*)"|(\S*))/g)) {
-    result[key] = substitute(quoted ?? plain, variables)
-  }
-  return result
-}
-
-/** Splits `--flag=value` options off an instruction's arguments. */
-function takeFlags(args) {
-  const flags = {}
-  let rest = args
-  for (;;) {
-    const match = rest.match(/^--([\w-]+)(?:=(\S+))?\s+/)
-    if (!match) return { flags, rest }
-    flags[match[1]] = match[2] ?? true
-    rest = rest.slice(match[0].length)
-  }
-}
-
-/** Exec form (`["node", "x"]`) as an argv; shell form as `sh -c`. */
-function commandOf(args) {
-  return args.startsWith('[') ? JSON.parse(args) : ['sh', '-c', args]
-}
-
 // ── Build context ──────────────────────────────────────────────────────────────────────
-
-/** A .dockerignore file as a predicate on relative paths (last matching rule wins). */
-export function dockerignoreFilter(text) {
-  const rules = text.split('\n').map(line => line.trim()).filter(line => line && !line.startsWith('#')).map((line) => {
-    const negate = line.startsWith('!')
-    const pattern = posix.normalize((negate ? line.slice(1) : line).replace(/^\/+/, '')).replace(/\/+$/, '')
-    const source = pattern.split('/').map(part => part === '**'
-      ? '.*'
-      : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('/')
-    return { negate, regex: new RegExp(`^${source.replace(/\.\*\//g, '(?:.*/)?')}$`) }
-  })
-  return (path) => {
-    // A rule naming a directory excludes everything under it.
-    const prefixes = path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))
-    let ignored = false
-    for (const rule of rules) {
-      if (prefixes.some(prefix => rule.regex.test(prefix))) ignored = !rule.negate
-    }
-    return ignored
-  }
-}
 
 /** The repository's files as Docker would receive them: no ignored, local or secret files. */
 function contextFiles() {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { dockerignoreFilter, parseDockerfile, stagesOf } from '../../scripts/docker-steps.mjs'
+import { dockerignoreFilter, parseDockerfile, stagesOf } from '../../scripts/lib/dockerfile.mjs'
 
 const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
 
