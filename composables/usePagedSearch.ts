@@ -4,6 +4,11 @@ import type { Page } from '#shared/types/api'
 /** Fetches one page of results for a search; `cursor` is null for the first page. */
 export type PageLoader<T> = (query: string, cursor: string | null) => Promise<Page<T>>
 
+/** The query string of a search page request: `q` and `cursor` only when they are set. */
+export function pageQuery(q: string, cursor: string | null): { q?: string, cursor?: string } {
+  return { ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }
+}
+
 /**
  * A searchable, cursor-paged list (the channel and people directories): the query is
  * debounced so typing does not send a request per key, a new query starts again from

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -37,11 +37,7 @@ test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
 })
 
 test('typing shows for the other person and then goes away', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   await expect(composer(ben.page)).toBeVisible()
 
   await composer(ben.page).pressSequentially('I am writi')
@@ -82,11 +78,7 @@ test('the unread badge rises with new messages and clears when the chat is opene
 })
 
 test('markup in a message is shown as text and never runs', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   const hostile = '<img src=x onerror=alert(1)>'
   await send(ana.page, hostile)
   await expect(messageRows(ben.page, hostile)).toHaveCount(1)

@@ -1,12 +1,8 @@
 import { expect, test, type Response } from '@playwright/test'
-import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('a link in a message is clickable and opens in a new tab without the opener', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   // The app's own origin: a test never reaches outside the machine.
   const url = `${baseURL}/favicon.svg?from=link`
   await send(ana.page, `the form is at ${url} and **bold** too`)
@@ -92,11 +88,7 @@ test('pasted text keeps its line breaks, and Ctrl+B makes the selection bold', a
 })
 
 test('a script payload stays text and opens no dialog', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   const payloads = [
     '[click me](javascript:alert(1))',
     '<script>alert(2)</script><img src=x onerror=alert(3)>',

@@ -35,6 +35,16 @@ export async function createDirectChat(from: Person, to: Person): Promise<Chat> 
   return await response.json() as Chat
 }
 
+/** Ana and Ben, each in their own browser, both looking at the direct chat Ana started with Ben. */
+export async function anaAndBenInDirectChat(browser: Browser, baseURL: string | undefined): Promise<{ ana: Person, ben: Person, chat: Chat }> {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await openApp(ana, `/chats/${chat.id}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  return { ana, ben, chat }
+}
+
 export async function createGroupChat(owner: Person, name: string, members: Person[]): Promise<Chat> {
   const response = await owner.context.request.post('/api/chats', { data: { type: 'group', name, memberIds: members.map(member => member.id) } })
   expect(response.status(), await response.text()).toBe(201)

@@ -1,12 +1,8 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, composer, createDirectChat, menuItem, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, closeAll, composer, menuItem, messageRows, send } from './chat-helpers'
 
 test('an edit, a reaction and a delete are seen live by the other person', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
 
   await send(ana.page, 'See you at 5')
   const onBen = messageRows(ben.page, 'See you at 5')
@@ -42,11 +38,7 @@ test('an edit, a reaction and a delete are seen live by the other person', async
 })
 
 test('a reply quotes the original, and clicking the quote jumps to it', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   await send(ana.page, 'Which train?')
   const original = messageRows(ben.page, 'Which train?')
   await expect(original).toHaveCount(1)

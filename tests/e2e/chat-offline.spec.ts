@@ -1,12 +1,14 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
+
+/** How many stored messages of the chat say `content`, as `person` reads the history. */
+async function storedCount(person: Person, chatId: string, content: string): Promise<number> {
+  const history = await (await person.context.request.get(`/api/chats/${chatId}/messages`)).json()
+  return history.items.filter((m: { content: string }) => m.content === content).length
+}
 
 test('a message sent while offline waits as pending and is delivered once back online', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
   await expect(composer(ana.page)).toBeVisible()
 
   await ana.context.setOffline(true)
@@ -23,17 +25,12 @@ test('a message sent while offline waits as pending and is delivered once back o
   await expect(ana.page.getByText('Reconnecting...')).toHaveCount(0)
 
   // Exactly once on the server, too.
-  const history = await (await ben.context.request.get(`/api/chats/${chat.id}/messages`)).json()
-  expect(history.items.filter((m: { content: string }) => m.content === 'Written in a tunnel')).toHaveLength(1)
+  expect(await storedCount(ben, chat.id, 'Written in a tunnel')).toBe(1)
   await closeAll(ana, ben)
 })
 
 test('a pending message survives a reload and is delivered once', async ({ browser, baseURL }) => {
-  const ana = await signUpPerson(browser, baseURL, 'Ana')
-  const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const chat = await createDirectChat(ana, ben)
-  await openApp(ana, `/chats/${chat.id}`)
-  await openApp(ben, `/chats/${chat.id}`)
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
   await expect(composer(ana.page)).toBeVisible()
 
   // The send never reaches the server: the message stays in the browser's outbox.
@@ -46,8 +43,7 @@ test('a pending message survives a reload and is delivered once', async ({ brows
   await expect(messageRows(ben.page, 'Before the reload')).toHaveCount(1)
   await expect(messageLog(ana.page).locator('[data-seq]').filter({ hasText: 'Before the reload' })).toHaveCount(1)
   await expect(messageLog(ana.page).locator('[data-client-id]')).toHaveCount(0)
-  const history = await (await ben.context.request.get(`/api/chats/${chat.id}/messages`)).json()
-  expect(history.items.filter((m: { content: string }) => m.content === 'Before the reload')).toHaveLength(1)
+  expect(await storedCount(ben, chat.id, 'Before the reload')).toBe(1)
   await closeAll(ana, ben)
 })
 
