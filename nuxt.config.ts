@@ -60,6 +60,22 @@ export default defineNuxtConfig({
       /** Open connections per client address (not applied behind NUXT_TRUST_PROXY). */
       connectionsPerIp: 256,
     },
+    // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MAX_PIXELS, _STORAGE (database or s3).
+    attachments: {
+      maxBytes: 25 * 1024 * 1024,
+      dailyBytes: 500 * 1024 * 1024,
+      maxPixels: 100_000_000,
+      storage: 'database',
+    },
+    // The S3-compatible bucket of NUXT_ATTACHMENTS_STORAGE=s3: NUXT_S3_ENDPOINT, _BUCKET, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _FORCE_PATH_STYLE.
+    s3: {
+      endpoint: '',
+      bucket: '',
+      region: 'us-east-1',
+      accessKeyId: '',
+      secretAccessKey: '',
+      forcePathStyle: false,
+    },
     // Timings in milliseconds, NUXT_TIMINGS_<NAME> (tests shorten the ones they wait on).
     timings: {
       refreshGraceMs: 10_000,
@@ -75,6 +91,8 @@ export default defineNuxtConfig({
       redisCommandTimeoutMs: 1_000,
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 15_000,
+      attachmentTtlMs: 60 * 60 * 1000,
+      attachmentSweepMs: 5 * 60 * 1000,
     },
     public: {
       appUrl: 'http://localhost:3000',

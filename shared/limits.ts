@@ -12,3 +12,12 @@ export const MESSAGE_LIST_LIMIT = { default: 50, max: 100 } as const
  * this is the back-off it asks for, not a promise.
  */
 export const SOCKET_CAP_RETRY_AFTER_SECONDS = 10
+
+/** Attachments one message may carry (docs/attachments.md). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10
+/** The longest side of an image thumbnail, in pixels (WebP). */
+export const THUMBNAIL_MAX_PX = 640
+/** An attachment's name is cut to this many UTF-8 bytes (most file systems' limit). */
+export const ATTACHMENT_NAME_MAX_BYTES = 255
+/** The Files panel's page size: default and most. */
+export const FILE_LIST_LIMIT = { default: 30, max: 100 } as const

@@ -1,5 +1,6 @@
 import type { Message as MessageDto, ReplyExcerpt } from '#shared/types/api'
-import type { MessageRecord, UserRecord } from '../models'
+import type { AttachmentRecord, MessageRecord, UserRecord } from '../models'
+import { toAttachment } from './attachments'
 import { toSender } from './users'
 
 // Messages become wire objects here, from documents already loaded
@@ -16,7 +17,8 @@ function toReply(reply: MessageRecord | null | undefined): ReplyExcerpt | null {
   return { id: reply._id.toHexString(), seq: reply.seq, senderId: reply.senderId, content: reply.deletedAt ? '' : excerpt(reply.content) }
 }
 
-export function toMessage(doc: MessageRecord, sender: UserRecord | null | undefined, reply: MessageRecord | null | undefined): MessageDto {
+/** `attachments`: the loaded attachment documents by id (those of this message are picked, in order). */
+export function toMessage(doc: MessageRecord, sender: UserRecord | null | undefined, reply: MessageRecord | null | undefined, attachments?: Map<string, AttachmentRecord>): MessageDto {
   const deleted = !!doc.deletedAt
   return {
     id: doc._id.toHexString(),
@@ -30,6 +32,12 @@ export function toMessage(doc: MessageRecord, sender: UserRecord | null | undefi
     mentions: deleted ? [] : [...(doc.mentions ?? [])],
     mentionsAll: deleted ? false : !!doc.mentionsAll,
     reactions: deleted ? [] : doc.reactions.filter(r => r.userIds.length > 0).map(r => ({ emoji: r.emoji, count: r.userIds.length, userIds: [...r.userIds] })),
+    attachments: deleted || !attachments
+      ? []
+      : (doc.attachmentIds ?? []).flatMap((id) => {
+          const found = attachments.get(id.toHexString())
+          return found ? [toAttachment(found)] : []
+        }),
     createdAt: doc.createdAt.toISOString(),
     editedAt: doc.editedAt ? doc.editedAt.toISOString() : null,
     deletedAt: doc.deletedAt ? doc.deletedAt.toISOString() : null,

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer'
 import { getRequestHeader, type H3Event } from 'h3'
 import { MAX_BODY_BYTES } from '#shared/limits'
 import { apiError } from '../utils/errors'
+import { UPLOAD_PATH } from '../utils/upload-body'
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 // h3 reads a body that was already read from this symbol instead of the socket.
@@ -14,6 +15,8 @@ const rawBodyKey = Symbol.for('h3RawBody')
  */
 export default defineEventHandler(async (event) => {
   if (!BODY_METHODS.has(event.method) || !event.path.startsWith('/api/')) return
+  // An upload streams its file to storage under its own limit (docs/attachments.md).
+  if (event.method === 'POST' && UPLOAD_PATH.test(event.path)) return
   const declared = Number.parseInt(getRequestHeader(event, 'content-length') ?? '', 10)
   if (declared > MAX_BODY_BYTES) throw apiError('payload_too_large')
   const chunked = /\bchunked\b/i.test(getRequestHeader(event, 'transfer-encoding') ?? '')

@@ -1,4 +1,5 @@
 import { AccountTokenModel } from './account-token'
+import { AttachmentChunkModel, AttachmentModel, ChatFileCounterModel, ChatFileModel, UploadQuotaModel } from './attachment'
 import { ChatKeyModel, ChatModel, MembershipModel, UserChatEntryModel, UserChatsModel } from './chat'
 import { ClientIdKeyModel, MessageChangeModel, MessageModel } from './message'
 import { RefreshTokenModel, SessionModel } from './session'
@@ -8,6 +9,7 @@ import { UserKeyModel, UserModel } from './user'
 // convention (`<Name>Model` for a model, `<Name>Record` for a lean document, `<Name>Fields`
 // for a schema's fields) and one list that the database plugin builds indexes for.
 export * from './account-token'
+export * from './attachment'
 export * from './chat'
 export * from './message'
 export * from './session'
@@ -17,4 +19,5 @@ export const ALL_MODELS = [
   UserModel, UserKeyModel, SessionModel, RefreshTokenModel, AccountTokenModel,
   ChatModel, MembershipModel, UserChatsModel, UserChatEntryModel, ChatKeyModel,
   MessageModel, MessageChangeModel, ClientIdKeyModel,
+  AttachmentModel, AttachmentChunkModel, ChatFileModel, ChatFileCounterModel, UploadQuotaModel,
 ]

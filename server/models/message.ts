@@ -19,6 +19,8 @@ const messageSchema = new Schema({
   mentions: { type: [String], default: [] },
   mentionsAll: { type: Boolean, default: false },
   reactions: { type: [reactionSchema], default: [] },
+  /** The files sent with it, in order (docs/attachments.md); emptied when it is deleted. */
+  attachmentIds: { type: [Schema.Types.ObjectId], default: [] },
   editedAt: { type: Date, default: null },
   deletedAt: { type: Date, default: null },
   createdAt: { type: Date, required: true },

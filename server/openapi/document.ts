@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors'
+import * as attachmentSchemas from '#shared/schemas/attachments'
 import * as authSchemas from '#shared/schemas/auth'
 import * as chatSchemas from '#shared/schemas/chats'
 import * as dtoSchemas from '#shared/schemas/dto'
@@ -14,7 +15,7 @@ import { ROUTES, type RouteSpec } from './routes'
 
 type JsonSchema = Record<string, unknown>
 
-const SCHEMA_MODULES: Record<string, unknown>[] = [authSchemas, chatSchemas, messageSchemas, userSchemas]
+const SCHEMA_MODULES: Record<string, unknown>[] = [attachmentSchemas, authSchemas, chatSchemas, messageSchemas, userSchemas]
 
 /** Each request schema's export name in shared/schemas/ (the name its route file uses). */
 function schemaExportNames(): Map<z.ZodType, string> {
@@ -166,10 +167,27 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Jso
       components[component] ??= toJsonSchema(route.body)
       operation.requestBody = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${component}` } } } }
     }
+    if (route.upload) {
+      operation.requestBody = {
+        required: true,
+        description: 'The file: a multipart/form-data part named `file`, or the raw bytes with the name in X-File-Name (URI-encoded) or ?name=',
+        content: {
+          'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
+          'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+        },
+      }
+      operation['x-parley-upload'] = true
+    }
     const responses: Record<string, JsonSchema> = {}
     for (const success of route.success) {
       let content: JsonSchema | undefined
-      if (success.schema) {
+      if (success.media === 'file') {
+        content = { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }
+      }
+      else if (success.media === 'none') {
+        content = undefined
+      }
+      else if (success.schema) {
         const component = dto.names.get(success.schema)
         if (!component) throw new Error(`${route.method.toUpperCase()} ${route.path}: its answer's schema is not an export of shared/schemas/dto.ts`)
         content = { 'application/json': { schema: { $ref: `#/components/schemas/${component}` } } }
@@ -198,6 +216,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Jso
       { name: 'users', description: 'Profiles, the directory and administration' },
       { name: 'chats', description: 'Direct chats, groups, channels and their members' },
       { name: 'messages', description: 'History, catch-up, sending, edits, reactions and search' },
+      { name: 'attachments', description: 'Uploading files, reading them, and a chat\'s Files panel' },
       { name: 'operations', description: 'Health and this document' },
     ],
     paths,

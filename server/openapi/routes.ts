@@ -3,7 +3,8 @@ import type { ErrorCode } from '#shared/errors'
 import { changePasswordSchema, forgotPasswordSchema, guestSchema, loginSchema, registerSchema, resetPasswordSchema, verifyEmailSchema } from '#shared/schemas/auth'
 import { addMembersSchema, chatIdParamsSchema, chatListQuerySchema, createChatSchema, memberParamsSchema, memberRoleSchema, markReadSchema, notificationSettingsSchema, publicChatsQuerySchema, updateChatSchema } from '#shared/schemas/chats'
 import { changesQuerySchema, editMessageSchema, historyQuerySchema, messageIdParamsSchema, reactionParamsSchema, searchQuerySchema, sendMessageSchema } from '#shared/schemas/messages'
-import { adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatDetailDto, chatDto, chatPageDto, healthDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
+import { attachmentIdParamsSchema, chatFilesQuerySchema, uploadQuerySchema } from '#shared/schemas/attachments'
+import { adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
 import { adminUpdateUserSchema, deleteAccountSchema, sessionIdParamsSchema, updateProfileSchema, userDirectoryQuerySchema, userIdParamsSchema } from '#shared/schemas/users'
 
 // The route registry behind GET /api/openapi.json: one entry per route file under
@@ -18,6 +19,8 @@ export type RouteAuth = 'public' | 'user' | 'admin' | 'refresh-cookie'
 export interface RouteSuccess {
   status: number
   description: string
+  /** The answer is the bytes of a file (any type), or nothing (`none`), not JSON. */
+  media?: 'file' | 'none'
   /** The answer's schema, an export of shared/schemas/dto.ts (none for 202 and 204). */
   schema?: z.ZodType
 }
@@ -26,7 +29,7 @@ export interface RouteSpec {
   method: HttpMethod
   /** The OpenAPI path, `{name}` for a path parameter (the file's `[name]`). */
   path: string
-  tag: 'accounts' | 'users' | 'chats' | 'messages' | 'operations'
+  tag: 'accounts' | 'users' | 'chats' | 'messages' | 'attachments' | 'operations'
   summary: string
   auth: RouteAuth
   params?: z.ZodType
@@ -43,6 +46,8 @@ export interface RouteSpec {
   statusOf?: Partial<Record<ErrorCode, number>>
   /** Malformed path parameters answer 404 not_found here (the file uses safeParse), not 400. */
   malformedParams?: 'not_found'
+  /** The body is a file, streamed (multipart/form-data or raw), not JSON parsed by a schema. */
+  upload?: true
 }
 
 const ok = (schema: z.ZodType, description: string): RouteSuccess[] => [{ status: 200, description, schema }]
@@ -112,6 +117,24 @@ const messages: RouteSpec[] = [
   { method: 'get', path: '/api/search/messages', tag: 'messages', summary: 'Search the messages of your chats, newest first', auth: 'user', query: searchQuerySchema, success: ok(messagePageDto, 'A page of messages'), errors: [] },
 ]
 
+const fileAnswers: RouteSuccess[] = [
+  { status: 200, description: 'The file; Content-Type is the detected type, Content-Disposition attachment unless a raster image, audio or video', media: 'file' },
+  { status: 206, description: 'The requested Range (one range; Content-Range says which)', media: 'file' },
+  { status: 304, description: 'If-None-Match named its ETag', media: 'none' },
+  { status: 416, description: 'The Range lies outside the file (Content-Range: bytes */size)', media: 'none' },
+]
+
+const attachments: RouteSpec[] = [
+  {
+    method: 'post', path: '/api/chats/{id}/attachments', tag: 'attachments', summary: 'Upload a file to attach to a message (multipart `file` part, or a raw body)', auth: 'user',
+    params: chatIdParamsSchema, query: uploadQuerySchema, upload: true, success: created(uploadResultDto, 'The stored attachment, to name in a send within the hour'),
+    errors: ['forbidden', 'not_found', 'payload_too_large', 'rate_limited'],
+  },
+  { method: 'get', path: '/api/chats/{id}/attachments', tag: 'attachments', summary: 'The chat\'s Files panel, newest first', auth: 'user', params: chatIdParamsSchema, query: chatFilesQuerySchema, success: ok(chatFilePageDto, 'A page of files; continue with before=nextCursor'), errors: ['forbidden', 'not_found'] },
+  { method: 'get', path: '/api/attachments/{id}', tag: 'attachments', summary: 'The file (members of its chat only)', auth: 'user', params: attachmentIdParamsSchema, malformedParams: 'not_found', success: fileAnswers, errors: ['not_found'] },
+  { method: 'get', path: '/api/attachments/{id}/thumbnail', tag: 'attachments', summary: 'An image\'s WebP thumbnail, at most 640 px (members of its chat only)', auth: 'user', params: attachmentIdParamsSchema, malformedParams: 'not_found', success: fileAnswers, errors: ['not_found'] },
+]
+
 const operations: RouteSpec[] = [
   {
     method: 'get', path: '/api/health', tag: 'operations', summary: 'Whether the database answers, and which bus carries events', auth: 'public',
@@ -121,4 +144,4 @@ const operations: RouteSpec[] = [
   { method: 'get', path: '/api/openapi.json', tag: 'operations', summary: 'This document', auth: 'public', success: [{ status: 200, description: 'The OpenAPI 3.1 document' }], errors: [] },
 ]
 
-export const ROUTES: readonly RouteSpec[] = [...accounts, ...users, ...chats, ...messages, ...operations]
+export const ROUTES: readonly RouteSpec[] = [...accounts, ...users, ...chats, ...messages, ...attachments, ...operations]

@@ -12,6 +12,10 @@ export default defineNitroPlugin(() => {
     console.error(`[parley] Refusing to start: ${describeConfigError(error)}`)
     process.exit(1)
   }
+  if (config.attachments.storage === 's3' && !config.s3.bucket) {
+    console.error('[parley] Refusing to start: NUXT_ATTACHMENTS_STORAGE is s3 but NUXT_S3_BUCKET is not set.')
+    process.exit(1)
+  }
   if (import.meta.dev || config.allowInsecureBoot) return
   const missing = [
     !config.jwtSecret && 'NUXT_JWT_SECRET',

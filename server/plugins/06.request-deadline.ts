@@ -1,6 +1,7 @@
 import { DEFAULT_ERROR_MESSAGES } from '#shared/errors'
 import { logger } from '../utils/logger'
 import { resilienceSettings } from '../utils/resilience'
+import { UPLOAD_PATH } from '../utils/upload-body'
 
 // Every API request answers: one the database (or anything else) holds up past its
 // deadline gets 503 `unavailable` with Retry-After instead of silence (docs/guarantees.md).
@@ -10,6 +11,8 @@ import { resilienceSettings } from '../utils/resilience'
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     if (!event.path.startsWith('/api/')) return
+    // An upload takes as long as its bytes take to arrive (bounded by NUXT_TIMINGS_REQUEST_TIMEOUT_MS).
+    if (event.method === 'POST' && UPLOAD_PATH.test(event.path)) return
     const base = resilienceSettings().requestDeadlineMs
     const ms = event.method === 'GET' || event.method === 'HEAD' ? base * 3 : base + 1_000
     const response = event.node.res

@@ -49,6 +49,24 @@ const runtimeSchema = z.object({
     /** Open connections (WebSockets included) per client address; not applied behind NUXT_TRUST_PROXY. */
     connectionsPerIp: positive(256),
   })),
+  attachments: z.preprocess(value => value ?? {}, z.object({
+    /** Bytes one file may have (413 payload_too_large above). */
+    maxBytes: positive(25 * 1024 * 1024),
+    /** Bytes one person may upload per UTC day (429 rate_limited above). */
+    dailyBytes: positive(500 * 1024 * 1024),
+    /** Pixels an image may have (width x height, all frames): a decompression bomb is refused before decoding. */
+    maxPixels: positive(100_000_000),
+    /** `database` (chunk documents, the default) or `s3` (the NUXT_S3_* bucket). */
+    storage: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['database', 's3']).default('database')),
+  })),
+  s3: z.preprocess(value => value ?? {}, z.object({
+    endpoint: text(),
+    bucket: text(),
+    region: text('us-east-1'),
+    accessKeyId: text(),
+    secretAccessKey: text(),
+    forcePathStyle: z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true')]).default(false)),
+  })),
   timings: z.preprocess(value => value ?? {}, z.object({
     /** How long a rotated refresh token still answers (two tabs refreshing at once). */
     refreshGraceMs: positive(10_000),
@@ -72,6 +90,10 @@ const runtimeSchema = z.object({
     /** A request's headers must arrive within this long, the whole request within requestTimeoutMs. */
     headersTimeoutMs: positive(10_000),
     requestTimeoutMs: positive(15_000),
+    /** An attachment not sent this long after its upload is removed by the sweep. */
+    attachmentTtlMs: positive(60 * 60 * 1000),
+    /** How often the sweep of unsent attachments (and spent upload quotas) runs. */
+    attachmentSweepMs: positive(5 * 60 * 1000),
   })),
   public: z.preprocess(value => value ?? {}, z.object({
     appUrl: text('http://localhost:3000'),
@@ -80,6 +102,8 @@ const runtimeSchema = z.object({
 
 export type ServerLimits = z.infer<typeof runtimeSchema>['limits']
 export type ServerTimings = z.infer<typeof runtimeSchema>['timings']
+export type AttachmentSettings = z.infer<typeof runtimeSchema>['attachments']
+export type S3Settings = z.infer<typeof runtimeSchema>['s3']
 
 export interface ServerConfig {
   /** NODE_ENV is `production` (the built server the tests start sets it too). */
@@ -102,6 +126,8 @@ export interface ServerConfig {
   log: { format: 'json' | 'text', level: 'debug' | 'info' | 'warn' | 'error' }
   limits: ServerLimits
   timings: ServerTimings
+  attachments: AttachmentSettings
+  s3: S3Settings
   /**
    * Test-only fault point (utils/resilience.ts faultPoint): honoured only when the server
    * runs under vitest (VITEST is set), never in a deployment, whatever the variables say.
@@ -140,6 +166,8 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     log: { format: parsed.log.format ?? (production ? 'json' : 'text'), level: parsed.log.level },
     limits: parsed.limits,
     timings: parsed.timings,
+    attachments: parsed.attachments,
+    s3: parsed.s3,
     faultPoint: process.env.VITEST && process.env.PARLEY_TEST_STOP_AT && process.env.PARLEY_TEST_STOP_CLIENT_ID
       ? { stopAt: process.env.PARLEY_TEST_STOP_AT, clientIdPrefix: process.env.PARLEY_TEST_STOP_CLIENT_ID }
       : null,

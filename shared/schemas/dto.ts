@@ -69,6 +69,27 @@ export const replyExcerptDto = z.object({
   content: z.string().meta({ description: 'The first 200 characters of the original' }),
 })
 
+export const attachmentKindSchema = z.enum(['image', 'video', 'audio', 'file'])
+
+export const attachmentDto = z.object({
+  id,
+  chatId: id,
+  name: z.string().meta({ description: 'The sanitized file name (at most 255 bytes)' }),
+  size: z.number().int().meta({ description: 'Bytes of what GET url serves (images: the copy without metadata)' }),
+  type: z.string().meta({ description: 'The MIME type detected from the bytes (never the declared one)' }),
+  kind: attachmentKindSchema.meta({ description: 'image: jpeg, png, gif, webp or avif, shown inline; video and audio play inline; file: everything else, a download' }),
+  width: z.number().int().nullable().meta({ description: 'Images: pixels, after EXIF rotation' }),
+  height: z.number().int().nullable(),
+  url: z.string().meta({ description: '/api/attachments/<id>' }),
+  thumbnailUrl: z.string().nullable().meta({ description: 'Images: /api/attachments/<id>/thumbnail (WebP, at most 640 px)' }),
+  createdAt: time,
+})
+
+/** A Files panel entry: the attachment and the message that carried it. */
+export const chatFileDto = attachmentDto.extend({ messageId: id, senderId: id })
+
+export const uploadResultDto = z.object({ attachment: attachmentDto })
+
 export const messageDto = z.object({
   id,
   chatId: id,
@@ -81,6 +102,7 @@ export const messageDto = z.object({
   mentions: z.array(id).meta({ description: 'Ids of the members the text named when it was sent (those who can read the chat)' }),
   mentionsAll: z.boolean().meta({ description: 'The text addressed the whole chat (@all or @here, where the sender may)' }),
   reactions: z.array(reactionDto),
+  attachments: z.array(attachmentDto).meta({ description: 'The files sent with it, in the order sent (empty when none, and once deleted)' }),
   createdAt: time,
   editedAt: time.nullable(),
   deletedAt: time.nullable(),
@@ -136,6 +158,7 @@ export const chatPageDto = pageDto(chatDto)
 export const publicChatPageDto = pageDto(publicChatDto)
 export const memberPageDto = pageDto(memberDto)
 export const messagePageDto = pageDto(messageDto)
+export const chatFilePageDto = pageDto(chatFileDto)
 
 export const messageHistoryDto = z.object({
   items: z.array(messageDto),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MESSAGE_LIST_LIMIT } from '../limits'
+import { attachmentIdsSchema } from './attachments'
 import { codePointLength, codePoints, listQuerySchema, objectIdSchema } from './common'
 
 /** A NUL, or half of a surrogate pair (not valid Unicode text: storage would change it). */
@@ -9,6 +10,14 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const messageContentSchema = codePoints(1, 4000)
   .refine(text => text.trim().length > 0, { message: 'A message cannot be blank' })
   .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
+/** A send's text: as messageContentSchema, but it may be empty (or left out) when files are attached. */
+export const sendContentSchema = codePoints(0, 4000)
+  .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
+/** Text, files, or both: a send with no attachments needs text that is not only whitespace. */
+export function hasTextOrFiles(send: { content: string, attachments?: string[] }): boolean {
+  return send.content.trim().length > 0 || (send.attachments?.length ?? 0) > 0
+}
+export const blankSend = { message: 'A message cannot be blank', path: ['content'] }
 export const clientIdSchema = codePoints(1, 64)
 /** 1-16 code points without whitespace. */
 export const emojiSchema = z.string().refine(text => codePointLength(text) >= 1 && codePointLength(text) <= 16 && !/\s/u.test(text), {
@@ -16,10 +25,11 @@ export const emojiSchema = z.string().refine(text => codePointLength(text) >= 1 
 }).meta({ minLength: 1, maxLength: 16, pattern: '^\\S+$' })
 
 export const sendMessageSchema = z.strictObject({
-  content: messageContentSchema,
+  content: sendContentSchema.default(''),
   clientId: clientIdSchema.optional(),
   replyToId: objectIdSchema.nullish(),
-})
+  attachments: attachmentIdsSchema.optional(),
+}).refine(hasTextOrFiles, blankSend)
 export const editMessageSchema = z.strictObject({ content: messageContentSchema })
 
 export const messageIdParamsSchema = z.object({ id: objectIdSchema })

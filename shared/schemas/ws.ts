@@ -1,13 +1,17 @@
 import { z } from 'zod'
+import { attachmentIdsSchema } from './attachments'
 import { objectIdSchema } from './common'
-import { clientIdSchema, emojiSchema, messageContentSchema } from './messages'
+import { blankSend, clientIdSchema, emojiSchema, hasTextOrFiles, messageContentSchema, sendContentSchema } from './messages'
 
 // Client frames of /ws (docs/api.md, WebSocket). The same field schemas as the REST bodies.
 const frameId = z.string().max(128).optional()
 
 export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('auth'), id: frameId, token: z.string().min(1).max(4096) }),
-  z.strictObject({ type: z.literal('message.send'), id: frameId, chatId: objectIdSchema, content: messageContentSchema, clientId: clientIdSchema, replyToId: objectIdSchema.nullish() }),
+  z.strictObject({
+    type: z.literal('message.send'), id: frameId, chatId: objectIdSchema, content: sendContentSchema.default(''), clientId: clientIdSchema,
+    replyToId: objectIdSchema.nullish(), attachments: attachmentIdsSchema.optional(),
+  }).refine(hasTextOrFiles, blankSend),
   z.strictObject({ type: z.literal('message.edit'), id: frameId, messageId: objectIdSchema, content: messageContentSchema }),
   z.strictObject({ type: z.literal('message.delete'), id: frameId, messageId: objectIdSchema }),
   z.strictObject({ type: z.literal('reaction.add'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),

@@ -25,6 +25,11 @@ export type MessageSender = z.infer<typeof dto.messageSenderDto>
 export type Reaction = z.infer<typeof dto.reactionDto>
 export type ReplyExcerpt = z.infer<typeof dto.replyExcerptDto>
 export type Message = z.infer<typeof dto.messageDto>
+export type AttachmentKind = z.infer<typeof dto.attachmentKindSchema>
+export type Attachment = z.infer<typeof dto.attachmentDto>
+/** A Files panel entry: the attachment, its message and sender. */
+export type ChatFile = z.infer<typeof dto.chatFileDto>
+export type UploadResult = z.infer<typeof dto.uploadResultDto>
 export type Membership = z.infer<typeof dto.membershipDto>
 export type Chat = z.infer<typeof dto.chatDto>
 /** A chat with its members (direct and group chats). */

@@ -21,6 +21,7 @@ export function message(seq: number, overrides: Partial<Message> = {}): Message 
     mentions: [],
     mentionsAll: false,
     reactions: [],
+    attachments: [],
     createdAt: new Date(Date.UTC(2026, 10, 20, 12, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,

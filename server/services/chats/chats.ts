@@ -10,6 +10,7 @@ import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
 import { escapeRegex } from '../../utils/regex'
 import { findUser, findUserByUsername, loadUsers, publicUser } from '../accounts/users'
+import { removeChatAttachments } from '../attachments/lifecycle'
 import { chatTopic, publishControl, publishToChat } from '../realtime'
 import { findChat, isChatManager, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe } from './announce'
@@ -274,6 +275,7 @@ export async function removeChat(chat: ChatRecord): Promise<void> {
     MessageModel.deleteMany({ chatId }).exec(),
     MessageChangeModel.deleteMany({ _id: prefix }).exec(),
     ClientIdKeyModel.deleteMany({ _id: prefix }).exec(),
+    removeChatAttachments(chatId),
   ]).then(() => {}, (error: unknown) => logger.warn('chat cleanup failed', { chatId, error: errorName(error) }))
   cleanups.add(cleanup)
   void cleanup.finally(() => cleanups.delete(cleanup))

@@ -4,7 +4,9 @@ import { ChatModel, MessageModel, type ChatRecord, type MessageRecord } from '..
 import type { Actor } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
+import { errorName, logger } from '../../utils/logger'
 import { withDeadline } from '../../utils/resilience'
+import { removeAttachmentsById } from '../attachments/lifecycle'
 import { findChat, type findMembership, isChatManager, requireVisibleChat } from '../chats/access'
 import { publishToChat } from '../realtime'
 import { renderMessage } from './render'
@@ -71,12 +73,17 @@ export async function deleteMessage(actor: Pick<Actor, 'userId' | 'role'>, messa
     || (chat.type !== 'direct' && isChatManager(membership))
     || actor.role === 'admin'
   if (!allowed) throw apiError('forbidden')
-  return changeMessage(message.chatId, message._id, (current) => {
+  let files: Types.ObjectId[] = []
+  const deleted = await changeMessage(message.chatId, message._id, (current) => {
     if (current.deletedAt) return null
-    return { content: '', reactions: [], deletedAt: new Date() }
+    files = current.attachmentIds ?? []
+    return { content: '', reactions: [], attachmentIds: [], deletedAt: new Date() }
   }, 'message.deleted', (current, chat) => ({
     $set: { recentDeletions: [...chat.recentDeletions, { seq: current.seq, senderId: current.senderId }].slice(-MAX_DELETIONS_KEPT) },
   }))
+  // Its files go with it (docs/attachments.md, "Lifecycle"); one that fails now goes with the chat.
+  await removeAttachmentsById(files).catch((error: unknown) => logger.warn('removing a deleted message\'s files failed', { error: errorName(error) }))
+  return deleted
 }
 
 export async function setReaction(actor: Pick<Actor, 'userId' | 'role'>, messageId: string, emoji: string, present: boolean): Promise<MessageDto> {

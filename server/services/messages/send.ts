@@ -6,6 +6,7 @@ import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { logger } from '../../utils/logger'
 import { faultPoint, resilienceSettings, withDeadline } from '../../utils/resilience'
+import { claimAttachments, resolveSendAttachments, type AttachmentClaim } from '../attachments/sending'
 import { findChat, findMembership, requireMember } from '../chats/access'
 import { publishToChat } from '../realtime'
 import { recordMentions, resolveMentions } from './mentions'
@@ -22,6 +23,8 @@ export interface SendInput {
   content: string
   clientId?: string
   replyToId?: string | null
+  /** Ids of the sender's uploads to this chat (docs/attachments.md). */
+  attachments?: string[]
 }
 
 type OwnedMessage = MessageRecord & { senderId: string, clientId: string | null }
@@ -87,6 +90,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     }
     replyToId = target._id
   }
+  const files = await resolveSendAttachments(actor.userId, chatId, input.attachments)
   const mentions = await resolveMentions(input.content, access.chat, access.membership)
 
   return withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean }> => {
@@ -117,7 +121,9 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     const now = new Date()
     let stored = false
     let changeSeq = 0
+    let claim: AttachmentClaim | undefined
     try {
+      claim = await claimAttachments(chatId, actor.userId, files)
       changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
         // Past half the lease a retry may already be repairing this key: storing now could store twice.
@@ -125,7 +131,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
         try {
           await MessageModel.create({
             _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
-            clientId: clientId ?? null, replyToId, mentions: mentions.userIds, mentionsAll: mentions.chatWide,
+            clientId: clientId ?? null, replyToId, mentions: mentions.userIds, mentionsAll: mentions.chatWide, attachmentIds: files.map(file => file._id),
             reactions: [], editedAt: null, deletedAt: null, createdAt: now,
           })
           stored = true
@@ -146,6 +152,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
       }
     }
     finally {
+      if (!stored) await claim?.release().catch(() => {})
       // A send that did not store must not leave its clientId pointing at nothing: a retry has to
       // work. Past half the lease a retry may have claimed the key again: leave that claim alone.
       if (!stored && key && Date.now() - claimedAt.getTime() <= leaseMs / 2) {
@@ -153,6 +160,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
       }
     }
     if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
+    await claim?.attachTo(messageId)
     await bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
     await rememberOwnMessage(chatId, actor.userId, seq)
     await recordMentions(chat, seq, actor.userId, mentions)

@@ -1,0 +1,22 @@
+import { sweepUnsentAttachments } from '../services/attachments/lifecycle'
+import { sweepUploadQuotas } from '../services/attachments/quota'
+import { serverConfig } from '../utils/config'
+import { errorName, logger } from '../utils/logger'
+import { onShutdown } from '../utils/shutdown'
+
+// Uploads not sent within NUXT_TIMINGS_ATTACHMENT_TTL_MS are removed (bytes and document),
+// and the upload quotas of past days, every NUXT_TIMINGS_ATTACHMENT_SWEEP_MS.
+export default defineNitroPlugin(() => {
+  const sweep = async () => {
+    try {
+      const [attachments, quotas] = await Promise.all([sweepUnsentAttachments(), sweepUploadQuotas()])
+      if (attachments > 0) logger.info('swept unsent attachments', { attachments, quotas })
+    }
+    catch (error) {
+      logger.warn('sweep of unsent attachments failed', { error: errorName(error) })
+    }
+  }
+  const timer = setInterval(sweep, serverConfig().timings.attachmentSweepMs)
+  timer.unref()
+  onShutdown(() => clearInterval(timer))
+})
