@@ -19,18 +19,20 @@ export interface UploadOptions {
 export async function upload(baseUrl: string, user: Pick<TestUser, 'token'>, chatId: string, bytes: Uint8Array, options: UploadOptions = {}): Promise<CallResult<any>> {
   const { name = 'file.bin', type = 'application/octet-stream' } = options
   const headers: Record<string, string> = { authorization: `Bearer ${user.token}` }
+  // A copy on a plain ArrayBuffer, as fetch and Blob take it.
+  const payload = new Uint8Array(bytes)
   let body: BodyInit
   let path = `/api/chats/${chatId}/attachments`
   if (options.multipart) {
     const form = new FormData()
-    form.append('file', new Blob([bytes], { type }), name)
+    form.append('file', new Blob([payload], { type }), name)
     body = form
   }
   else {
     headers['content-type'] = type
     if (options.nameInQuery) path += `?name=${encodeURIComponent(name)}`
     else headers['x-file-name'] = encodeURIComponent(name)
-    body = bytes
+    body = payload
   }
   const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body })
   const text = await response.text()
