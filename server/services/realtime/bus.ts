@@ -59,7 +59,7 @@ function redisUrl(): string {
 }
 
 /** `redis` when Redis carries events between instances, `degraded` while it does not answer, `local` without it. */
-export function busKind(): 'redis' | 'local' | 'degraded' {
+function busKind(): 'redis' | 'local' | 'degraded' {
   if (!redisUrl()) return 'local'
   return redisHealthy && redisSubscriber?.status === 'ready' ? 'redis' : 'degraded'
 }

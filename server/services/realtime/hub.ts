@@ -22,7 +22,7 @@ export interface Connection {
 }
 
 /** How long a gap may last before the missing messages are read from the database. */
-export const GAP_WAIT_MS = 250
+const GAP_WAIT_MS = 250
 /** Messages read from the database per round while filling one gap. */
 const MAX_GAP_FILL = 50
 

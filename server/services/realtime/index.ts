@@ -3,7 +3,7 @@ import type { Presence } from '../../dto/users'
 import { serverConfig } from '../../utils/config'
 import { publishControl, startBus, stopBus, userTopic } from './bus'
 import type { FrameHandlers } from './frames/router'
-import { createHub, type Hub } from './hub'
+import { createHub } from './hub'
 import { createPresence, type PresenceTracker } from './presence'
 import { createSocketCap, type SocketCap } from './socket-cap'
 import { createSockets, type Sockets } from './socket'
@@ -27,7 +27,6 @@ export interface RealtimeDeps {
 }
 
 export interface Realtime {
-  hub: Hub
   presence: PresenceTracker
   cap: SocketCap
   sockets: Sockets
@@ -58,7 +57,6 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   }, serverConfig().timings.wsPingMs)
   heartbeat.unref()
   core = {
-    hub,
     presence,
     cap,
     sockets,

@@ -10,7 +10,7 @@ import { chatTopic, instanceId, publish, publishControl, userTopic, type Control
 // keystroke or per socket: only `lastSeenAt`, once, when the user's last socket closes.
 
 /** How long after the last socket closes the user is announced offline (a reload reconnects within it). */
-export const OFFLINE_GRACE_MS = 2_000
+const OFFLINE_GRACE_MS = 2_000
 
 export interface PresenceDeps {
   /** The chats whose members hear that the user came or went. */

@@ -3,7 +3,7 @@ import type { PresenceTracker } from './presence'
 // The per-user socket cap: at most MAX_SOCKETS_PER_USER open sockets per user, counted on
 // every instance (presence shares the counts), places held for accepted upgrades included.
 
-export const MAX_SOCKETS_PER_USER = 20
+const MAX_SOCKETS_PER_USER = 20
 /** How long an accepted upgrade holds its place before its socket opens (one that never opens lets go). */
 const PLACE_HOLD_MS = 10_000
 

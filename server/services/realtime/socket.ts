@@ -21,8 +21,8 @@ import type { SocketCap } from './socket-cap'
 // docs/api-realtime.md describes the choices.
 
 /** Sends refused for rate within FLOOD_WINDOW_MS before the socket is closed with 1008. */
-export const FLOOD_REJECTIONS = 30
-export const FLOOD_WINDOW_MS = 10_000
+const FLOOD_REJECTIONS = 30
+const FLOOD_WINDOW_MS = 10_000
 /** How long a slow consumer's close handshake may take before its connection is cut. */
 const SLOW_CONSUMER_CLOSE_MS = 1_000
 

@@ -7,7 +7,7 @@ import type { FrameHandler } from './router'
 // relayed at most once per TYPING_THROTTLE_MS per user and chat, with an expiry of
 // NUXT_TIMINGS_TYPING_TTL_MS, to the chat's other members. No answer.
 
-export const TYPING_THROTTLE_MS = 2_000
+const TYPING_THROTTLE_MS = 2_000
 /** `<userId>:<chatId>` → when its last typing event went out. */
 const typingSentAt = new Map<string, number>()
 
