@@ -152,6 +152,30 @@ describe('attachments', () => {
     expect((await api(baseUrl(), ana, 'POST', `/api/chats/${chat}/messages`, { attachments: [fresh.id] })).status).toBe(201)
   })
 
+  it('lets only one of two sends racing for the same file through', async () => {
+    const ana = await signUp(baseUrl(), 'race')
+    const chat = await groupOf(baseUrl(), ana)
+    const file = await uploaded(baseUrl(), ana, chat, PDF)
+    const socket = await TestSocket.connect(baseUrl(), { token: ana.token })
+    try {
+      const [http, ws] = await Promise.all([
+        api(baseUrl(), ana, 'POST', `/api/chats/${chat}/messages`, { content: 'http', clientId: 'race-http', attachments: [file.id] }),
+        socket.request({ type: 'message.send', chatId: chat, clientId: 'race-ws', content: 'ws', attachments: [file.id] }),
+      ])
+      const outcomes = [http.status === 201 ? 'sent' : http.body.data.code, ws.type === 'ack' ? 'sent' : ws.code].sort()
+      expect(outcomes).toEqual(['sent', 'validation_failed'])
+    }
+    finally {
+      socket.close()
+    }
+    const history = await api(baseUrl(), ana, 'GET', `/api/chats/${chat}/messages`)
+    expect(history.body.items).toHaveLength(1)
+    // The winner's retry with its clientId answers the original, not a refusal.
+    const winner = history.body.items[0]
+    const replay = await api(baseUrl(), ana, 'POST', `/api/chats/${chat}/messages`, { content: winner.content, clientId: winner.clientId, attachments: [file.id] })
+    expect([replay.status, replay.body.id]).toEqual([200, winner.id])
+  })
+
   it('lists the Files panel newest first in pages, and a deleted message takes its files', async () => {
     const [ana, ben, eve] = await Promise.all([signUp(baseUrl(), 'pan'), signUp(baseUrl(), 'pan'), signUp(baseUrl(), 'pan')])
     const chat = await groupOf(baseUrl(), ana, [ben])
