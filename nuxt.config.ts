@@ -38,6 +38,8 @@ export default defineNuxtConfig({
     allowedOrigins: '',
     channelCreators: 'users',
     trustProxy: '',
+    // Web Push keys (NUXT_VAPID_PUBLIC_KEY, NUXT_VAPID_PRIVATE_KEY, NUXT_VAPID_SUBJECT); generated under .data/ when unset.
+    vapid: { publicKey: '', privateKey: '', subject: '' },
     /** Boot in production without NUXT_JWT_SECRET / NUXT_MONGODB_URI (never in a real deployment). */
     allowInsecureBoot: false,
     // NUXT_LOG_FORMAT (`json`, `text`; unset: JSON in production), NUXT_LOG_LEVEL (debug, info, warn, error).

@@ -44,15 +44,20 @@ export interface MentionsFound {
   usernames: string[]
   /** `@all` or `@here` was written. */
   chatWide: boolean
+  /** `@all` was written (everyone in the chat; `@here` alone means those online). */
+  everyone: boolean
 }
 
-function collect(nodes: RichNode[], found: Set<string>, state: { chatWide: boolean }) {
+function collect(nodes: RichNode[], found: Set<string>, state: { chatWide: boolean, everyone: boolean }) {
   for (const node of nodes) {
     if (node.kind === 'text') {
       for (const piece of splitMentions(node.text)) {
         if (typeof piece === 'string') continue
         const name = piece.mention.toLowerCase()
-        if ((CHAT_WIDE_MENTIONS as readonly string[]).includes(name)) state.chatWide = true
+        if ((CHAT_WIDE_MENTIONS as readonly string[]).includes(name)) {
+          state.chatWide = true
+          if (name === 'all') state.everyone = true
+        }
         else if (found.size < MAX_MENTIONS_PER_MESSAGE) found.add(name)
       }
     }
@@ -63,9 +68,9 @@ function collect(nodes: RichNode[], found: Set<string>, state: { chatWide: boole
 /** The mentions of a message's text, as the server records them. */
 export function findMentions(content: string): MentionsFound {
   const found = new Set<string>()
-  const state = { chatWide: false }
+  const state = { chatWide: false, everyone: false }
   collect(parseMarkdown(content), found, state)
-  return { usernames: [...found], chatWide: state.chatWide }
+  return { usernames: [...found], ...state }
 }
 
 export function isChatWideMention(name: string): boolean {

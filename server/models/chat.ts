@@ -21,7 +21,7 @@ const chatSchema = new Schema({
   lastActivityAt: { type: Date, required: true },
   /** The latest deletions of others' messages (seq, sender), to derive unread counts at read time. */
   recentDeletions: { type: [deletionSchema], default: [] },
-  /** The latest `@all`/`@here` mentions (seq, sender), to derive mention counts at read time. */
+  /** The latest `@all` mentions (seq, sender), to derive mention counts at read time (`@here` names who was online). */
   recentChatWideMentions: { type: [deletionSchema], default: [] },
 }, { timestamps: true })
 // The channel directory lists channels by name; real MongoDB answers it from this index.

@@ -2,6 +2,7 @@ import { AccountTokenModel } from './account-token'
 import { AttachmentChunkModel, AttachmentModel, ChatFileCounterModel, ChatFileModel, UploadQuotaModel } from './attachment'
 import { ChatKeyModel, ChatModel, MembershipModel, UserChatEntryModel, UserChatsModel } from './chat'
 import { ClientIdKeyModel, MessageChangeModel, MessageModel } from './message'
+import { PushDevicesModel } from './push'
 import { RefreshTokenModel, SessionModel } from './session'
 import { UserKeyModel, UserModel } from './user'
 
@@ -12,12 +13,13 @@ export * from './account-token'
 export * from './attachment'
 export * from './chat'
 export * from './message'
+export * from './push'
 export * from './session'
 export * from './user'
 
 export const ALL_MODELS = [
   UserModel, UserKeyModel, SessionModel, RefreshTokenModel, AccountTokenModel,
   ChatModel, MembershipModel, UserChatsModel, UserChatEntryModel, ChatKeyModel,
-  MessageModel, MessageChangeModel, ClientIdKeyModel,
+  MessageModel, MessageChangeModel, ClientIdKeyModel, PushDevicesModel,
   AttachmentModel, AttachmentChunkModel, ChatFileModel, ChatFileCounterModel, UploadQuotaModel,
 ]

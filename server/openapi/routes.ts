@@ -4,7 +4,8 @@ import { changePasswordSchema, forgotPasswordSchema, guestSchema, loginSchema, r
 import { addMembersSchema, chatIdParamsSchema, chatListQuerySchema, createChatSchema, memberParamsSchema, memberRoleSchema, markReadSchema, notificationSettingsSchema, publicChatsQuerySchema, updateChatSchema } from '#shared/schemas/chats'
 import { changesQuerySchema, editMessageSchema, historyQuerySchema, messageIdParamsSchema, reactionParamsSchema, searchQuerySchema, sendMessageSchema } from '#shared/schemas/messages'
 import { attachmentIdParamsSchema, chatFilesQuerySchema, uploadQuerySchema } from '#shared/schemas/attachments'
-import { adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
+import { adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, pushPublicKeyDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
+import { pushSubscriptionSchema } from '#shared/schemas/push'
 import { adminUpdateUserSchema, deleteAccountSchema, sessionIdParamsSchema, updateProfileSchema, userDirectoryQuerySchema, userIdParamsSchema } from '#shared/schemas/users'
 
 // The route registry behind GET /api/openapi.json: one entry per route file under
@@ -135,6 +136,13 @@ const attachments: RouteSpec[] = [
   { method: 'get', path: '/api/attachments/{id}/thumbnail', tag: 'attachments', summary: 'An image\'s WebP thumbnail, at most 640 px (members of its chat only)', auth: 'user', params: attachmentIdParamsSchema, malformedParams: 'not_found', success: fileAnswers, errors: ['not_found'] },
 ]
 
+// Web Push, per session (docs/messages.md, "Web Push").
+const push: RouteSpec[] = [
+  { method: 'get', path: '/api/push/vapid-public-key', tag: 'accounts', summary: 'The server\'s VAPID public key, for PushManager.subscribe', auth: 'user', success: ok(pushPublicKeyDto, 'The key, base64url'), errors: [] },
+  { method: 'put', path: '/api/push/subscription', tag: 'accounts', summary: 'Push to this session\'s browser (its PushSubscription)', auth: 'user', body: pushSubscriptionSchema, success: noContent, errors: [] },
+  { method: 'delete', path: '/api/push/subscription', tag: 'accounts', summary: 'Stop pushing to this session (idempotent)', auth: 'user', success: noContent, errors: [] },
+]
+
 const operations: RouteSpec[] = [
   {
     method: 'get', path: '/api/health', tag: 'operations', summary: 'Whether the database answers, and which bus carries events', auth: 'public',
@@ -144,4 +152,4 @@ const operations: RouteSpec[] = [
   { method: 'get', path: '/api/openapi.json', tag: 'operations', summary: 'This document', auth: 'public', success: [{ status: 200, description: 'The OpenAPI 3.1 document' }], errors: [] },
 ]
 
-export const ROUTES: readonly RouteSpec[] = [...accounts, ...users, ...chats, ...messages, ...attachments, ...operations]
+export const ROUTES: readonly RouteSpec[] = [...accounts, ...users, ...chats, ...messages, ...attachments, ...push, ...operations]

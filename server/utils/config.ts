@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createECDH, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
@@ -28,6 +28,8 @@ const runtimeSchema = z.object({
   allowedOrigins: text(),
   channelCreators: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['users', 'admins']).default('users')),
   trustProxy: text(),
+  /** Web Push (docs/messages.md, "Web Push"): NUXT_VAPID_PUBLIC_KEY, _PRIVATE_KEY, _SUBJECT. */
+  vapid: z.preprocess(value => value ?? {}, z.object({ publicKey: text(), privateKey: text(), subject: text() })),
   allowInsecureBoot: z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true'), z.literal(1).transform(() => true), z.literal(0).transform(() => false)]).default(false)),
   log: z.preprocess(value => value ?? {}, z.object({
     /** `json` or `text`; unset: JSON in production, text in development. */
@@ -123,6 +125,8 @@ export interface ServerConfig {
   /** Reverse proxies in front that append to `X-Forwarded-For` (NUXT_TRUST_PROXY). */
   trustProxyHops: number
   allowInsecureBoot: boolean
+  /** As configured; empty keys mean "generate once under .data/" (vapidKeys()). */
+  vapid: { publicKey: string, privateKey: string, subject: string }
   log: { format: 'json' | 'text', level: 'debug' | 'info' | 'warn' | 'error' }
   limits: ServerLimits
   timings: ServerTimings
@@ -133,6 +137,11 @@ export interface ServerConfig {
    * runs under vitest (VITEST is set), never in a deployment, whatever the variables say.
    */
   faultPoint: { stopAt: string, clientIdPrefix: string } | null
+  /**
+   * Test-only: push subscriptions may name an http: endpoint (the local push service of
+   * tests/api/push.test.ts). Honoured only under vitest, never in a deployment.
+   */
+  pushHttpEndpoints: boolean
 }
 
 /** The runtime config's shape as far as the server reads it; every key optional. */
@@ -163,6 +172,7 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     channelCreators: parsed.channelCreators,
     trustProxyHops: trustedProxyHops(parsed.trustProxy),
     allowInsecureBoot: parsed.allowInsecureBoot,
+    vapid: parsed.vapid,
     log: { format: parsed.log.format ?? (production ? 'json' : 'text'), level: parsed.log.level },
     limits: parsed.limits,
     timings: parsed.timings,
@@ -171,6 +181,7 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     faultPoint: process.env.VITEST && process.env.PARLEY_TEST_STOP_AT && process.env.PARLEY_TEST_STOP_CLIENT_ID
       ? { stopAt: process.env.PARLEY_TEST_STOP_AT, clientIdPrefix: process.env.PARLEY_TEST_STOP_CLIENT_ID }
       : null,
+    pushHttpEndpoints: !!process.env.VITEST && process.env.PARLEY_TEST_PUSH_HTTP_ENDPOINTS === '1',
   }
   return current
 }
@@ -251,4 +262,40 @@ export function jwtSecret(): Uint8Array {
   }
   secret = new TextEncoder().encode(value)
   return secret
+}
+
+export interface VapidKeys { publicKey: string, privateKey: string, subject: string }
+let vapid: VapidKeys | undefined
+
+/**
+ * The VAPID key pair that signs Web Push requests (P-256, base64url). Production sets
+ * NUXT_VAPID_PUBLIC_KEY and NUXT_VAPID_PRIVATE_KEY (`npx web-push generate-vapid-keys`);
+ * otherwise a pair is generated once and kept in `.data/vapid-keys.json`, like the JWT
+ * secret, so subscriptions survive restarts. The subject (NUXT_VAPID_SUBJECT) tells push
+ * services whom to contact: by default the app's https URL, or the mail sender's address.
+ */
+export function vapidKeys(): VapidKeys {
+  if (vapid) return vapid
+  const config = serverConfig()
+  let { publicKey, privateKey } = config.vapid
+  if (!publicKey || !privateKey) {
+    const file = resolve(process.cwd(), '.data/vapid-keys.json')
+    try {
+      ({ publicKey, privateKey } = JSON.parse(readFileSync(file, 'utf8')) as VapidKeys)
+    }
+    catch {
+      const ecdh = createECDH('prime256v1')
+      ecdh.generateKeys()
+      publicKey = ecdh.getPublicKey().toString('base64url')
+      const key = ecdh.getPrivateKey()
+      // 32 bytes exactly: a key with leading zero bytes comes back shorter.
+      privateKey = Buffer.concat([Buffer.alloc(32 - key.length), key]).toString('base64url')
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, `${JSON.stringify({ publicKey, privateKey })}\n`, { mode: 0o600 })
+    }
+  }
+  const address = /<([^>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom
+  const subject = config.vapid.subject || (config.appUrl.startsWith('https://') ? config.appUrl : `mailto:${address.trim()}`)
+  vapid = { publicKey, privateKey, subject }
+  return vapid
 }

@@ -178,4 +178,6 @@ export const healthDto = z.object({
   bus: z.enum(['redis', 'local', 'degraded']).meta({ description: 'degraded: Redis does not answer; events still reach this instance' }),
 })
 
+export const pushPublicKeyDto = z.object({ publicKey: z.string().meta({ description: 'The VAPID public key (P-256, base64url): PushManager.subscribe\'s applicationServerKey' }) })
+
 export const readyChatDto = z.object({ id, lastSeq: z.number().int(), lastChangeSeq: z.number().int() })

@@ -19,6 +19,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('typing'), id: frameId, chatId: objectIdSchema }),
   z.strictObject({ type: z.literal('read'), id: frameId, chatId: objectIdSchema, seq: z.number().int().min(0) }),
   z.strictObject({ type: z.literal('ping'), id: frameId }),
+  // Whether this tab is shown: Web Push waits while one of the person's tabs is (docs/messages.md, "Web Push").
+  z.strictObject({ type: z.literal('visibility'), id: frameId, visible: z.boolean() }),
 ])
 export type ClientFrame = z.infer<typeof clientFrameSchema>
-export const CLIENT_FRAME_TYPES = ['auth', 'message.send', 'message.edit', 'message.delete', 'reaction.add', 'reaction.remove', 'typing', 'read', 'ping'] as const
+export const CLIENT_FRAME_TYPES = ['auth', 'message.send', 'message.edit', 'message.delete', 'reaction.add', 'reaction.remove', 'typing', 'read', 'ping', 'visibility'] as const

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Chat, Message, Page } from '#shared/types/api'
 import { api, signUp, type TestUser } from '../harness/api-client'
+import { TestSocket } from '../harness/ws-client'
 
 const baseUrl = () => inject('baseUrl')
 let ana: TestUser, bob: TestUser, cy: TestUser, eve: TestUser
@@ -31,17 +32,24 @@ describe('mentions', () => {
     expect(history.body.items.at(-1)!.mentions).toEqual([bob.id])
   })
 
-  it('counts @all and @here for everyone but the sender, and reading clears the count', async () => {
+  it('counts @all for everyone but the sender, @here for the members online, and reading clears the count', async () => {
     const all = await send(ana, '@all meeting now')
     expect(all).toMatchObject({ mentions: [], mentionsAll: true })
-    await send(ana, '@here still on?')
+    // Bob is online (a socket open), Cy is not: `@here` is for Bob only.
+    const bobOnline = await TestSocket.connect(baseUrl(), { token: bob.token })
+    try {
+      expect(await send(ana, '@here still on?')).toMatchObject({ mentions: [], mentionsAll: true })
+    }
+    finally {
+      await bobOnline.close()
+    }
     expect(await membershipOf(bob)).toMatchObject({ unreadCount: 3, mentionCount: 3 })
-    expect(await membershipOf(cy)).toMatchObject({ unreadCount: 3, mentionCount: 2 })
+    expect(await membershipOf(cy)).toMatchObject({ unreadCount: 3, mentionCount: 1 })
     expect(await membershipOf(ana)).toMatchObject({ mentionCount: 0 })
 
     // The chat list carries the count as well.
     const list = await api<Page<Chat>>(baseUrl(), cy, 'GET', '/api/chats')
-    expect(list.body.items.find(chat => chat.id === chatId)!.membership).toMatchObject({ mentionCount: 2 })
+    expect(list.body.items.find(chat => chat.id === chatId)!.membership).toMatchObject({ mentionCount: 1 })
 
     // Reading part of the chat leaves the later mentions; reading all of it clears them.
     await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/read`, { seq: all.seq })
@@ -62,5 +70,27 @@ describe('mentions', () => {
     const message = await send(ana, `@${cy.username} @all`, direct)
     expect(message).toMatchObject({ mentions: [], mentionsAll: true })
     expect(await membershipOf(bob, direct)).toMatchObject({ mentionCount: 1 })
+  })
+
+  it('lets only owners and admins address a channel of more than 50 members', async () => {
+    const channel = (await api<Chat>(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name: `big-${Date.now()}` })).body.id
+    const crowd = await Promise.all(Array.from({ length: 50 }, (_, index) => signUp(baseUrl(), `crowd${index}_`)))
+    for (const person of crowd) expect((await api(baseUrl(), person, 'POST', `/api/chats/${channel}/join`)).status).toBeLessThan(300)
+    expect((await api<Chat>(baseUrl(), ana, 'GET', `/api/chats/${channel}`)).body.memberCount).toBe(51)
+    const [plain, listener] = [crowd[0]!, crowd[1]!]
+
+    const refused = await send(plain, '@all and @here, listen', channel)
+    expect(refused).toMatchObject({ mentions: [], mentionsAll: false })
+    expect(await membershipOf(listener, channel)).toMatchObject({ mentionCount: 0 })
+
+    const owners = await send(ana, '@all listen', channel)
+    expect(owners).toMatchObject({ mentions: [], mentionsAll: true })
+    expect(await membershipOf(listener, channel)).toMatchObject({ mentionCount: 1 })
+    expect(await membershipOf(plain, channel)).toMatchObject({ mentionCount: 1 })
+
+    const admin = crowd[2]!
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${channel}/members/${admin.id}`, { role: 'admin' })).status).toBe(200)
+    expect(await send(admin, '@all from an admin', channel)).toMatchObject({ mentionsAll: true })
+    expect(await membershipOf(listener, channel)).toMatchObject({ mentionCount: 2 })
   })
 })

@@ -9,6 +9,7 @@ import * as attachmentSchemas from '#shared/schemas/attachments'
 import * as authSchemas from '#shared/schemas/auth'
 import * as chatSchemas from '#shared/schemas/chats'
 import * as messageSchemas from '#shared/schemas/messages'
+import * as pushSchemas from '#shared/schemas/push'
 import * as userSchemas from '#shared/schemas/users'
 import { api, signUp, uniqueName } from '../harness/api-client'
 
@@ -20,7 +21,7 @@ type Json = any
 
 const apiDir = fileURLToPath(new URL('../../server/api', import.meta.url))
 const METHOD_SUFFIX = /\.(get|post|put|patch|delete)\.ts$/
-const SCHEMA_EXPORTS: Record<string, unknown> = { ...attachmentSchemas, ...authSchemas, ...chatSchemas, ...messageSchemas, ...userSchemas }
+const SCHEMA_EXPORTS: Record<string, unknown> = { ...attachmentSchemas, ...authSchemas, ...chatSchemas, ...messageSchemas, ...pushSchemas, ...userSchemas }
 
 interface RouteFile {
   file: string

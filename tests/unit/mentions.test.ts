@@ -13,13 +13,13 @@ describe('splitMentions', () => {
 
 describe('findMentions', () => {
   it('collects lower-cased usernames once and notices @all and @here', () => {
-    expect(findMentions('@Ann and @ann, **@ben_c**')).toEqual({ usernames: ['ann', 'ben_c'], chatWide: false })
-    expect(findMentions('@here quick one')).toEqual({ usernames: [], chatWide: true })
-    expect(findMentions('@ALL')).toEqual({ usernames: [], chatWide: true })
+    expect(findMentions('@Ann and @ann, **@ben_c**')).toEqual({ usernames: ['ann', 'ben_c'], chatWide: false, everyone: false })
+    expect(findMentions('@here quick one')).toEqual({ usernames: [], chatWide: true, everyone: false })
+    expect(findMentions('@ALL')).toEqual({ usernames: [], chatWide: true, everyone: true })
   })
 
   it('ignores mentions in code, code blocks and link text', () => {
-    expect(findMentions('`@ann` [@ben](https://example.com)\n```\n@carl @all\n```')).toEqual({ usernames: [], chatWide: false })
+    expect(findMentions('`@ann` [@ben](https://example.com)\n```\n@carl @all\n```')).toEqual({ usernames: [], chatWide: false, everyone: false })
   })
 
   it('caps the people one message can mention', () => {
@@ -28,8 +28,8 @@ describe('findMentions', () => {
   })
 
   it('copes with a 4,000-character message of @ signs', () => {
-    expect(findMentions('@'.repeat(4000))).toEqual({ usernames: [], chatWide: false })
-    expect(findMentions('@abc'.repeat(1000))).toEqual({ usernames: ['abc'], chatWide: false })
+    expect(findMentions('@'.repeat(4000))).toEqual({ usernames: [], chatWide: false, everyone: false })
+    expect(findMentions('@abc'.repeat(1000))).toEqual({ usernames: ['abc'], chatWide: false, everyone: false })
     expect(findMentions(' @abc'.repeat(800)).usernames).toEqual(['abc'])
   })
 })

@@ -9,6 +9,7 @@ import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
 import { hashPassword, verifyPassword } from '../../utils/passwords'
 import { forgetDeletedUser } from '../chats/memberships'
+import { forgetUser } from '../push/subscriptions'
 import { announceUserChanged, presenceOf } from '../realtime'
 import { sendVerificationMail } from './mail-tokens'
 import { revokeAllSessions } from './sessions'
@@ -92,6 +93,7 @@ export async function deleteAccount(auth: Actor, password: string | undefined): 
   })
   // It leaves its groups and channels; its direct chats stay for the other person.
   forgetDeletedUser(userId).catch((error: unknown) => logger.warn('leaving chats of a deleted account failed', { error: errorName(error) }))
+  forgetUser(userId).catch((error: unknown) => logger.warn('ending push subscriptions failed', { error: errorName(error) }))
 }
 
 export async function changePassword(auth: Actor, input: ChangePasswordInput): Promise<void> {

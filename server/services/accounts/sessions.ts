@@ -4,6 +4,8 @@ import { toMe } from '../../dto/users'
 import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
 import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
+import { errorName, logger } from '../../utils/logger'
+import { forgetSessions } from '../push/subscriptions'
 import { announceSessionsRevoked, presenceOf } from '../realtime'
 import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../../utils/tokens'
 
@@ -70,7 +72,7 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
     await revokeSessionDocument(session._id, 'token_reused')
-    announceSessionsRevoked(userId, [sessionId])
+    sessionsEnded(userId, [sessionId])
     throw apiError('token_reused')
   }
   const [nextSecret, access] = await Promise.all([
@@ -86,6 +88,12 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
   }
 }
 
+/** Sessions that stop working now: their sockets close, and their push subscriptions end. */
+function sessionsEnded(userId: string, sessionIds: string[]): void {
+  announceSessionsRevoked(userId, sessionIds)
+  forgetSessions(userId, sessionIds).catch((error: unknown) => logger.warn('ending push subscriptions failed', { error: errorName(error) }))
+}
+
 async function revokeSessionDocument(sessionId: Types.ObjectId | string, reason: string): Promise<void> {
   await SessionModel.updateOne(
     { _id: sessionId },
@@ -98,7 +106,7 @@ export async function revokeSession(userId: string, sessionId: string, reason = 
   const session = await SessionModel.findById(sessionId).lean<SessionRecord>()
   if (!session || String(session.userId) !== userId || session.revokedAt) return false
   await revokeSessionDocument(sessionId, reason)
-  announceSessionsRevoked(userId, [sessionId])
+  sessionsEnded(userId, [sessionId])
   return true
 }
 
@@ -114,7 +122,7 @@ export async function revokeAllSessions(userId: string, reason: string, keepSess
   const sessions = await SessionModel.find({ userId, revokedAt: null }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()
   const revoked = sessions.map(session => String(session._id)).filter(id => id !== keepSessionId)
   await Promise.all(revoked.map(id => revokeSessionDocument(id, reason)))
-  if (revoked.length > 0) announceSessionsRevoked(userId, revoked)
+  if (revoked.length > 0) sessionsEnded(userId, revoked)
   return revoked
 }
 

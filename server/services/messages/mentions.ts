@@ -3,12 +3,15 @@ import { ChatModel, MembershipModel, membershipId, type ChatRecord, type Members
 import { withLock } from '../../utils/lock'
 import { findUserByUsername } from '../accounts/users'
 import { findMembership, isChatManager } from '../chats/access'
+import { onlineUserIds } from '../realtime'
 
 // Mentions are resolved when a message is stored and counted at read time, like unread
 // counts (docs/messages.md, "Mentions"): a named person costs one write to their own
 // membership (at most MAX_MENTIONS_PER_MESSAGE per message); `@all`/`@here` cost one
 // write to the chat whatever its size, and each member's count is derived from it
-// (mentionCount in server/dto/chats.ts).
+// (mentionCount in server/dto/chats.ts). `@here` means the members online when it is
+// sent (presence): they are recorded like named people, so someone who was away gets no
+// mention from it.
 
 /** Above this many members, only owners and admins of a channel may address all of it. */
 export const CHAT_WIDE_MENTION_MEMBER_LIMIT = 50
@@ -18,7 +21,12 @@ const MAX_CHAT_WIDE_KEPT = 200
 export interface ResolvedMentions {
   /** Ids of the named people who can read the chat (never the sender). */
   userIds: string[]
+  /** `@here`: ids of the members online now, besides the named ones (never the sender). */
+  hereUserIds: string[]
+  /** `@all` or `@here`, where the sender may (the message's `mentionsAll`). */
   chatWide: boolean
+  /** `@all`, where the sender may: counted for every member at read time. */
+  everyone: boolean
 }
 
 /** Who a message's text mentions: named members (by `_id` lookups) and, if allowed, the whole chat. */
@@ -30,19 +38,30 @@ export async function resolveMentions(content: string, chat: ChatRecord, sender:
   const memberships = await Promise.all(candidates.map(id => findMembership(chatId, id)))
   const userIds = candidates.filter((_, index) => memberships[index] !== null)
   const chatWide = found.chatWide && (chat.type !== 'channel' || chat.memberCount <= CHAT_WIDE_MENTION_MEMBER_LIMIT || isChatManager(sender))
-  return { userIds, chatWide }
+  const everyone = chatWide && found.everyone
+  const hereUserIds = chatWide && !everyone ? await onlineMembers(chatId, [sender.userId, ...userIds]) : []
+  return { userIds, hereUserIds, chatWide, everyone }
+}
+
+/** The chat's members among the people online: one `$in` by membership `_id`. */
+async function onlineMembers(chatId: string, except: string[]): Promise<string[]> {
+  const skip = new Set(except)
+  const online = onlineUserIds().filter(userId => !skip.has(userId))
+  if (online.length === 0) return []
+  const members = await MembershipModel.find({ _id: { $in: online.map(userId => membershipId(chatId, userId)) } }, { userId: 1 }).lean<{ userId: string }[]>().exec()
+  return members.map(member => member.userId)
 }
 
 /** Records a stored message's mentions; called under the chat's lock, after the message is stored. */
 export async function recordMentions(chat: ChatRecord, seq: number, senderId: string, mentions: ResolvedMentions): Promise<void> {
   const chatId = chat._id.toHexString()
-  await Promise.all(mentions.userIds.map(userId => withLock(`member:${chatId}:${userId}`, async () => {
+  await Promise.all([...mentions.userIds, ...mentions.hereUserIds].map(userId => withLock(`member:${chatId}:${userId}`, async () => {
     const membership = await findMembership(chatId, userId)
     if (!membership) return
     const seqs = [...(membership.mentionSeqs ?? []).filter(mentioned => mentioned > membership.lastReadSeq), seq].slice(-MAX_MENTION_SEQS_KEPT)
     await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $set: { mentionSeqs: seqs } }).exec()
   })))
-  if (mentions.chatWide) {
+  if (mentions.everyone) {
     // The caller holds the chat's lock and read `chat` under it: this read-modify-write is safe.
     const kept = [...(chat.recentChatWideMentions ?? []), { seq, senderId }].slice(-MAX_CHAT_WIDE_KEPT)
     await ChatModel.updateOne({ _id: chatId }, { $set: { recentChatWideMentions: kept } }).exec()

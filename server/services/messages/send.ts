@@ -8,6 +8,7 @@ import { logger } from '../../utils/logger'
 import { faultPoint, resilienceSettings, withDeadline } from '../../utils/resilience'
 import { claimAttachments, resolveSendAttachments, type AttachmentClaim } from '../attachments/sending'
 import { findChat, findMembership, requireMember } from '../chats/access'
+import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
 import { recordMentions, resolveMentions } from './mentions'
 import { renderMessage } from './render'
@@ -168,6 +169,8 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     // Announced in the lock's order but not awaited: local sockets get it at once, and a
     // stalled Redis never holds up the chat or the ack (the bus gives up after its deadline).
     void publishToChat(chatId, { type: 'message.created', chatId, message })
+    // Web Push only queues here: recipients are resolved and pushed after the lock (push/deliver.ts).
+    queuePush({ chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
     return { message, created: true }
   })
 }

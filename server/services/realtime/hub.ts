@@ -257,6 +257,8 @@ export function createHub(deps: HubDeps): Hub {
       case '$alive':
         deps.onPresence(event)
         return
+      case '$visibility':
+        return // ./visibility.ts listens to it
       case 'message.created':
         orderMessage(event.chatId, event.message.seq, envelope)
         return

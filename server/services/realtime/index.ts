@@ -7,6 +7,7 @@ import { createHub } from './hub'
 import { createPresence, type PresenceTracker } from './presence'
 import { createSocketCap, type SocketCap } from './socket-cap'
 import { createSockets, type Sockets } from './socket'
+import { startVisibility } from './visibility'
 
 // The composition root of the real-time core: the one place that builds the hub, presence,
 // the socket cap and the sockets, each from its dependencies, and starts and stops them with
@@ -51,6 +52,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   startBus(() => sockets.closeAuthenticated(WS_CLOSE.serviceRestart, 'catching up after a bus outage'))
   const stopHub = hub.start()
   const stopPresence = presence.start()
+  const stopVisibility = startVisibility(presence)
   const heartbeat = setInterval(() => {
     cap.forgetExpired()
     sockets.heartbeat()
@@ -67,6 +69,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     async stop() {
       clearInterval(heartbeat)
       stopPresence()
+      stopVisibility()
       stopHub()
       core = null
       await stopBus()
@@ -89,6 +92,14 @@ export { chatTopic, publishControl, publishToChat, publishToUsers, userTopic } f
 export function presenceOf(user: { _id: unknown, lastSeenAt?: Date | null }): Presence {
   return core ? core.presence.of(user) : { online: false, lastSeenAt: user.lastSeenAt ?? null }
 }
+
+/** Everyone online now, on any instance (`@here`); before the core starts (service tests), nobody. */
+export function onlineUserIds(): string[] {
+  return core ? core.presence.onlineUserIds() : []
+}
+
+/** Whether a tab of the user has been visible since `since` (performance.now()): Web Push waits then. */
+export { visibleSince } from './visibility'
 
 /** Sessions that stop working now: every instance closes its sockets of them (with `session.revoked`). */
 export function announceSessionsRevoked(userId: string, sessionIds: string[]): void {

@@ -29,6 +29,8 @@ export interface PresenceTracker {
   socketClosed: (userId: string) => void
   /** The user's open sockets on every instance (the per-user cap counts them). */
   socketsEverywhere: (userId: string) => number
+  /** Everyone with an open socket on some instance (whom `@here` addresses). */
+  onlineUserIds: () => string[]
   /** Another instance's news, from the hub. */
   onRemote: (event: PresenceEvent) => void
   /** Asks the other instances who is online, and says every beat that this one is alive; returns the stop. */
@@ -167,6 +169,7 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
     socketOpened,
     socketClosed,
     socketsEverywhere,
+    onlineUserIds: () => [...new Set([...localSockets.keys(), ...remoteSockets.keys()])],
     onRemote,
     start,
   }

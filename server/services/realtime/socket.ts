@@ -13,6 +13,7 @@ import { parseFrame, routeFrame, type FrameHandlers } from './frames/router'
 import type { Connection, Hub } from './hub'
 import type { PresenceTracker } from './presence'
 import type { SocketCap } from './socket-cap'
+import { forgetSocketVisibility } from './visibility'
 
 // One WebSocket's life: authentication (on the upgrade or in-band, within
 // NUXT_TIMINGS_WS_AUTH_TIMEOUT_MS), `ready`, frames one at a time through the router
@@ -113,6 +114,7 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
       if (session.connection) {
         hub.unregister(session.connection)
         presence.socketClosed(session.connection.userId)
+        forgetSocketVisibility(session.connection.userId, session.connection.id)
       }
     })
     ws.on('error', error => logger.debug('socket error', { error: errorName(error) }))

@@ -7,6 +7,7 @@ import { reactionRemove } from './reaction.remove'
 import { read } from './read'
 import type { FrameHandlers } from './router'
 import { typing } from './typing'
+import { visibility } from './visibility'
 
 /** Every client frame type of an authenticated socket and its handler (parsing and routing: ./router.ts). */
 export const frameHandlers: FrameHandlers = {
@@ -18,4 +19,5 @@ export const frameHandlers: FrameHandlers = {
   'reaction.remove': reactionRemove,
   'read': read,
   'typing': typing,
+  'visibility': visibility,
 }

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Chat, Message } from '#shared/types/api'
+import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
+import { api, loginUser, signUp, TEST_PASSWORD, type TestUser } from '../harness/api-client'
+import { startPushService, type PushDevice } from '../harness/push-service'
+import { TestSocket } from '../harness/ws-client'
+
+// Web Push end to end (docs/messages.md, "Web Push"): the built server pushes to a local
+// push service, which decrypts every payload with the device's own keys. "Not pushed" is
+// proven by order, never by waiting: pushes go out one message at a time in the order the
+// messages were sent, so once a later message's push has arrived, an earlier one that was
+// going to come has come.
+
+let server: RunningServer
+let push: Awaited<ReturnType<typeof startPushService>>
+let ana: TestUser, bob: TestUser, cy: TestUser
+let directId: string, groupId: string
+let bobPhone: PushDevice
+
+const url = () => server.baseUrl
+const send = async (user: TestUser, chatId: string, content: string) => {
+  const response = await api<Message>(url(), user, 'POST', `/api/chats/${chatId}/messages`, { content })
+  expect(response.status).toBe(201)
+  return response.body
+}
+const subscribe = async (user: Pick<TestUser, 'token'>, device: PushDevice) => {
+  expect((await api(url(), user, 'PUT', '/api/push/subscription', device.subscription)).status).toBe(204)
+}
+const settings = async (user: TestUser, chatId: string, body: unknown) => {
+  expect((await api<Chat>(url(), user, 'PUT', `/api/chats/${chatId}/notifications`, body)).status).toBe(200)
+}
+/** The next push of `device` is for `message`, and nothing came before it. */
+const expectNextPush = async (device: PushDevice, message: Message) => {
+  const before = device.received.length
+  const payload = await device.nextPush(before)
+  expect(payload.messageId).toBe(message.id)
+  return payload
+}
+
+beforeAll(async () => {
+  server = await startServer({ mongoUri: inject('mongoUri'), env: { PARLEY_TEST_PUSH_HTTP_ENDPOINTS: '1' } })
+  push = await startPushService(async () => (await api<{ publicKey: string }>(url(), ana, 'GET', '/api/push/vapid-public-key')).body.publicKey)
+  ;[ana, bob, cy] = await Promise.all([signUp(url(), { username: `ana${Date.now() % 1e6}`, displayName: 'Ana Lima' }), signUp(url(), 'bob'), signUp(url(), 'cy')])
+  directId = (await api<Chat>(url(), ana, 'POST', '/api/chats', { type: 'direct', userId: bob.id })).body.id
+  groupId = (await api<Chat>(url(), ana, 'POST', '/api/chats', { type: 'group', name: 'Push group', memberIds: [bob.id, cy.id] })).body.id
+  bobPhone = push.device()
+  await subscribe(bob, bobPhone)
+})
+
+afterAll(async () => {
+  expect(push?.failures).toEqual([])
+  await Promise.all([server?.stop(), push?.stop()])
+})
+
+describe('Web Push', () => {
+  it('gives the public key to sign in with, and refuses a bad subscription', async () => {
+    const key = (await api<{ publicKey: string }>(url(), bob, 'GET', '/api/push/vapid-public-key')).body.publicKey
+    expect(Buffer.from(key, 'base64url')).toHaveLength(65)
+    expect((await api(url(), null, 'GET', '/api/push/vapid-public-key')).status).toBe(401)
+    for (const body of [{}, { endpoint: 'not a url', keys: bobPhone.subscription.keys }, { ...bobPhone.subscription, keys: { p256dh: 'AAAA', auth: bobPhone.subscription.keys.auth } }, { endpoint: 'javascript:alert(1)', keys: bobPhone.subscription.keys }]) {
+      const response = await api(url(), bob, 'PUT', '/api/push/subscription', body)
+      expect(response.status).toBe(400)
+      expect(response.body.data.code).toBe('validation_failed')
+    }
+  })
+
+  it('pushes a direct message: sender, chat, the words without Markdown, the chat\'s URL', async () => {
+    const message = await send(ana, directId, '**Lunch** at _noon_? <script>alert(1)</script>')
+    const payload = await expectNextPush(bobPhone, message)
+    expect(payload).toEqual({
+      title: 'Ana Lima', body: 'Lunch at noon? <script>alert(1)</script>', url: `/chats/${directId}`,
+      tag: `parley:${directId}`, chatId: directId, messageId: message.id,
+    })
+    expect(bobPhone.received.at(-1)!.headers.urgency).toBe('high')
+  })
+
+  it('pushes a mention in a group, not its other messages, and never the sender\'s own', async () => {
+    await send(ana, groupId, 'nobody named here')
+    await send(bob, directId, 'my own message')
+    await send(bob, groupId, `@${bob.username} talking to myself`)
+    const mention = await send(ana, groupId, `ping @${bob.username}`)
+    const payload = await expectNextPush(bobPhone, mention)
+    expect(payload).toMatchObject({ title: 'Ana Lima in Push group', body: `ping @${bob.username}`, url: `/chats/${groupId}` })
+  })
+
+  it('follows the chat\'s setting: muted (for good or for a while) never, "mentions only" only mentions', async () => {
+    // Each phase ends with a mention in the group (whose setting stays): its push proves the
+    // direct message before it was handled under the setting of its phase.
+    const groupMention = () => send(ana, groupId, `@${bob.username} marker`)
+    await settings(bob, directId, { notify: 'none' })
+    await send(ana, directId, `muted, even @${bob.username}`)
+    await expectNextPush(bobPhone, await groupMention())
+    await settings(bob, directId, { notify: 'all', muteHours: 1 })
+    await send(ana, directId, 'muted for an hour')
+    await expectNextPush(bobPhone, await groupMention())
+    await settings(bob, directId, { notify: 'mentions', muteHours: null })
+    await send(ana, directId, 'not a mention')
+    const mention = await send(ana, directId, `@${bob.username} this one`)
+    await expectNextPush(bobPhone, mention)
+    await settings(bob, directId, { notify: 'all' })
+  })
+
+  it('waits while one of the person\'s tabs is visible', async () => {
+    const tab = await TestSocket.connect(url(), { token: bob.token })
+    try {
+      tab.send({ type: 'visibility', id: 'shown', visible: true })
+      await tab.waitFor(frame => frame.type === 'ack' && frame.id === 'shown')
+      await send(ana, directId, 'seen in the open tab')
+      tab.send({ type: 'visibility', id: 'hidden', visible: false })
+      await tab.waitFor(frame => frame.type === 'ack' && frame.id === 'hidden')
+      const later = await send(ana, directId, 'the tab is hidden now')
+      await expectNextPush(bobPhone, later)
+    }
+    finally {
+      await tab.close()
+    }
+  })
+
+  it('ends a subscription with its session, and on request', async () => {
+    const laptop = push.device()
+    const login = await loginUser(url(), bob.username, TEST_PASSWORD)
+    const laptopSession = { token: login.body.accessToken }
+    await subscribe(laptopSession, laptop)
+    const both = await send(ana, directId, 'to both devices')
+    await Promise.all([expectNextPush(bobPhone, both), expectNextPush(laptop, both)])
+
+    expect((await api(url(), laptopSession, 'POST', '/api/auth/logout')).status).toBe(204)
+    const afterLogout = await send(ana, directId, 'the laptop signed out')
+    await expectNextPush(bobPhone, afterLogout)
+    expect(laptop.received).toHaveLength(1)
+
+    const tablet = push.device()
+    const other = { token: (await loginUser(url(), bob.username, TEST_PASSWORD)).body.accessToken }
+    await subscribe(other, tablet)
+    expect((await api(url(), other, 'DELETE', '/api/push/subscription')).status).toBe(204)
+    expect((await api(url(), other, 'DELETE', '/api/push/subscription')).status).toBe(204)
+    const afterUnsubscribe = await send(ana, directId, 'the tablet unsubscribed')
+    await expectNextPush(bobPhone, afterUnsubscribe)
+    expect(tablet.received).toHaveLength(0)
+  })
+
+  it('forgets a subscription the push service says is gone (410)', async () => {
+    const old = push.device()
+    old.answer = 410
+    const session = { token: (await loginUser(url(), bob.username, TEST_PASSWORD)).body.accessToken }
+    await subscribe(session, old)
+    const first = await send(ana, directId, 'the old browser is gone')
+    await Promise.all([expectNextPush(bobPhone, first), expectNextPush(old, first)])
+    const second = await send(ana, directId, 'not tried again')
+    await expectNextPush(bobPhone, second)
+    expect(old.received).toHaveLength(1)
+  })
+
+  it('ends every subscription of a deleted account', async () => {
+    const dan = await signUp(url(), 'dan')
+    const danPhone = push.device()
+    await subscribe(dan, danPhone)
+    const direct = (await api<Chat>(url(), ana, 'POST', '/api/chats', { type: 'direct', userId: dan.id })).body.id
+    const hello = await send(ana, direct, 'hello Dan')
+    await expectNextPush(danPhone, hello)
+    expect((await api(url(), dan, 'DELETE', '/api/users/me', { password: TEST_PASSWORD })).status).toBe(204)
+    await send(ana, direct, 'Dan is gone')
+    const marker = await send(ana, directId, 'after Dan left')
+    await expectNextPush(bobPhone, marker)
+    expect(danPhone.received).toHaveLength(1)
+  })
+})
