@@ -28,7 +28,7 @@ export function useChatNotifications() {
   function notify(message: Message, chat: Chat | undefined, open: () => void) {
     if (!supported || !enabled.value || Notification.permission !== 'granted' || document.visibilityState === 'visible') return
     // The chat's own setting: muted chats never notify, "mentions only" ones only for a mention.
-    if (chat && (isMuted(chat) || (chat.membership?.notify === 'mentions' && !useChatsStore().mentionsViewer(message)))) return
+    if (chat && (isMuted(chat, Date.now()) || (chat.membership?.notify === 'mentions' && !useChatsStore().mentionsViewer(message)))) return
     const where = chat && chat.type !== 'direct' ? ` in ${chatTitle(chat)}` : ''
     // The body is the message's words without its Markdown; notifications never interpret HTML.
     const notification = new Notification(`${message.sender.displayName}${where}`, {

@@ -92,6 +92,7 @@ function handle(frame: ServerFrame) {
   const { auth, chats, messages, presence, outbox, notifications, router } = wiring!
   switch (frame.type) {
     case 'ready':
+      sendVisibility()
       void onReady(frame.chats)
       break
     case 'message.created': {
@@ -235,6 +236,11 @@ function onOnline() {
   }
 }
 
+/** Tells the server whether this tab is shown: Web Push waits while one is (docs/messages.md, "Web Push"). */
+function sendVisibility() {
+  send({ type: 'visibility', visible: document.visibilityState === 'visible' })
+}
+
 function onOffline() {
   // The browser knows the link is gone: do not wait for the silence timeout.
   socket?.close(4000, 'offline')
@@ -245,6 +251,7 @@ function start() {
   wanted = true
   window.addEventListener('online', onOnline)
   window.addEventListener('offline', onOffline)
+  document.addEventListener('visibilitychange', sendVisibility)
   void connect()
 }
 
@@ -253,6 +260,7 @@ function stop() {
   clearTimers()
   window.removeEventListener('online', onOnline)
   window.removeEventListener('offline', onOffline)
+  document.removeEventListener('visibilitychange', sendVisibility)
   const current = socket
   socket = null
   current?.close(1000, 'bye')

@@ -3,11 +3,19 @@ import type { Chat, ChatDetail, Member, MemberRole, Message, Page, User } from '
 import { useChatReads } from './chat-reads'
 import type { CreateChatInput, NotificationSettingsInput } from '#shared/schemas/chats'
 
-/** Muted: set to notify of nothing, or muted for a while that has not ended (`now` for tests). */
-export function isMuted(chat: Pick<Chat, 'membership'>, now = Date.now()): boolean {
+/**
+ * Muted: set to notify of nothing, or muted for a while that has not ended. By default
+ * against the mute clock (utils/mute-clock.ts), so a computed that asks updates when
+ * the mute ends; a decision made now (a notification) passes Date.now().
+ */
+export function isMuted(chat: Pick<Chat, 'membership'>, now = muteClockNow()): boolean {
   const membership = chat.membership
   if (!membership) return false
-  return membership.notify === 'none' || (membership.mutedUntil !== null && Date.parse(membership.mutedUntil) > now)
+  if (membership.notify === 'none') return true
+  const until = membership.mutedUntil === null ? 0 : Date.parse(membership.mutedUntil)
+  if (until <= now) return false
+  tickMuteClockAt(until)
+  return true
 }
 
 /** The viewer's chats, their members and read receipts, kept live by useRealtime. */

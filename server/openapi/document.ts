@@ -5,6 +5,7 @@ import * as authSchemas from '#shared/schemas/auth'
 import * as chatSchemas from '#shared/schemas/chats'
 import * as dtoSchemas from '#shared/schemas/dto'
 import * as messageSchemas from '#shared/schemas/messages'
+import * as pushSchemas from '#shared/schemas/push'
 import * as userSchemas from '#shared/schemas/users'
 import { ROUTES, type RouteSpec } from './routes'
 
@@ -15,7 +16,7 @@ import { ROUTES, type RouteSpec } from './routes'
 
 type JsonSchema = Record<string, unknown>
 
-const SCHEMA_MODULES: Record<string, unknown>[] = [attachmentSchemas, authSchemas, chatSchemas, messageSchemas, userSchemas]
+const SCHEMA_MODULES: Record<string, unknown>[] = [attachmentSchemas, authSchemas, chatSchemas, messageSchemas, pushSchemas, userSchemas]
 
 /** Each request schema's export name in shared/schemas/ (the name its route file uses). */
 function schemaExportNames(): Map<z.ZodType, string> {

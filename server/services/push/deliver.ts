@@ -31,9 +31,16 @@ export interface PushPayload {
 
 const queue: PushableMessage[] = []
 let working = false
+let started = false
+
+/** Push is on once the server's push plugin starts it (services run without it in tests/db). */
+export function startPushDelivery(): void {
+  started = true
+}
 
 /** Queues a stored message for Web Push; never waits and never throws. */
 export function queuePush(job: PushableMessage): void {
+  if (!started) return
   if (queue.length >= MAX_QUEUED_MESSAGES) {
     logger.warn('push queue full: a message is not pushed', { chatId: job.message.chatId })
     return

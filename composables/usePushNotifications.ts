@@ -1,0 +1,81 @@
+import type { PushSubscriptionInput } from '#shared/schemas/push'
+
+// Web Push on this device (docs/messages.md, "Web Push"): the browser's subscription,
+// registered with the server for this session (PUT /api/push/subscription).
+
+const subscribed = ref(false)
+const permission = ref<NotificationPermission | 'unsupported'>('default')
+
+function pushSupported(): boolean {
+  return import.meta.client && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window
+}
+
+function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '='))
+  return Uint8Array.from(binary, char => char.charCodeAt(0))
+}
+
+function sameKey(subscription: PushSubscription, key: Uint8Array): boolean {
+  const current = subscription.options.applicationServerKey
+  if (!current) return false
+  const bytes = new Uint8Array(current)
+  return bytes.length === key.length && bytes.every((byte, index) => byte === key[index])
+}
+
+export function usePushNotifications() {
+  const { api } = useApi()
+  const supported = pushSupported()
+  if (supported) permission.value = Notification.permission
+  else permission.value = 'unsupported'
+
+  async function currentSubscription(): Promise<PushSubscription | null> {
+    const registration = await navigator.serviceWorker.ready
+    return registration.pushManager.getSubscription()
+  }
+
+  async function register(subscription: PushSubscription): Promise<void> {
+    await api('/api/push/subscription', { method: 'PUT', body: subscription.toJSON() as PushSubscriptionInput })
+    subscribed.value = true
+  }
+
+  /** Asks for permission, subscribes this browser and tells the server. */
+  async function enable(): Promise<void> {
+    if (!supported) return
+    permission.value = await Notification.requestPermission()
+    if (permission.value !== 'granted') return
+    const { publicKey } = await api<{ publicKey: string }>('/api/push/vapid-public-key')
+    const key = base64UrlBytes(publicKey)
+    const registration = await navigator.serviceWorker.ready
+    let subscription = await registration.pushManager.getSubscription()
+    // Subscribed under other keys (the server's changed): start again.
+    if (subscription && !sameKey(subscription, key)) {
+      await subscription.unsubscribe()
+      subscription = null
+    }
+    subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+    await register(subscription)
+  }
+
+  async function disable(): Promise<void> {
+    if (!supported) return
+    await api('/api/push/subscription', { method: 'DELETE' })
+    subscribed.value = false
+    await (await currentSubscription())?.unsubscribe()
+  }
+
+  /**
+   * After a sign-in (a new session) the browser's subscription belongs to the old one,
+   * which ended with it: the server is told again, for this session.
+   */
+  async function resume(): Promise<void> {
+    if (!supported || Notification.permission !== 'granted') {
+      subscribed.value = false
+      return
+    }
+    const subscription = await currentSubscription()
+    subscribed.value = !!subscription
+    if (subscription) await register(subscription)
+  }
+
+  return { supported, subscribed: readonly(subscribed), permission: readonly(permission), enable, disable, resume }
+}
