@@ -23,7 +23,7 @@ function sameKey(subscription: PushSubscription, key: Uint8Array): boolean {
 }
 
 export function usePushNotifications() {
-  const { api } = useApi()
+  const api = useApi()
   const supported = pushSupported()
   if (supported) permission.value = Notification.permission
   else permission.value = 'unsupported'

@@ -29,11 +29,14 @@ const subscribe = async (user: Pick<TestUser, 'token'>, device: PushDevice) => {
 const settings = async (user: TestUser, chatId: string, body: unknown) => {
   expect((await api<Chat>(url(), user, 'PUT', `/api/chats/${chatId}/notifications`, body)).status).toBe(200)
 }
-/** The next push of `device` is for `message`, and nothing came before it. */
+/** How many pushes of each device a test has checked already. */
+const checked = new Map<string, number>()
+/** The next push of `device` (after the ones checked) is for `message`: nothing came in between. */
 const expectNextPush = async (device: PushDevice, message: Message) => {
-  const before = device.received.length
-  const payload = await device.nextPush(before)
-  expect(payload.messageId).toBe(message.id)
+  const index = checked.get(device.id) ?? 0
+  const payload = await device.nextPush(index)
+  expect(payload.messageId, `push ${index} of the device`).toBe(message.id)
+  checked.set(device.id, index + 1)
   return payload
 }
 
@@ -49,6 +52,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   expect(push?.failures).toEqual([])
+  // Every push Bob's phone got was one a test expected.
+  if (bobPhone) expect(bobPhone.received.map(push => push.payload.messageId)).toHaveLength(checked.get(bobPhone.id) ?? 0)
   await Promise.all([server?.stop(), push?.stop()])
 })
 

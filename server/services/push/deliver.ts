@@ -103,7 +103,7 @@ async function pushTo(device: PushDevice, payload: string): Promise<void> {
   // tests' local push service over http (server/utils/config.ts, pushHttpEndpoints).
   const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-length').map(([name, value]) => [name, String(value)]))
   try {
-    const response = await fetch(request.endpoint, { method: request.method, headers, body: request.body ?? undefined, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS), redirect: 'error' })
+    const response = await fetch(request.endpoint, { method: request.method, headers, body: request.body ? new Uint8Array(request.body) : undefined, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS), redirect: 'error' })
     await response.arrayBuffer().catch(() => {})
     if (response.status === 404 || response.status === 410) await forgetEndpoint(device.userId, device.endpoint)
     else if (!response.ok) logger.warn('push service refused a push', { status: response.status })
