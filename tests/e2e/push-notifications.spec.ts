@@ -1,0 +1,69 @@
+import { expect, test, type Worker } from '@playwright/test'
+import { chatList, closeAll, createDirectChat, messageLog, openApp, postMessage, signUpPerson } from './chat-helpers'
+
+// Web Push in the browser (docs/messages.md, "Web Push"): Parley's service worker shows
+// the pushed notification as text and opens the chat when it is clicked. The push is
+// delivered to the service worker by Chromium itself (DevTools protocol,
+// ServiceWorker.deliverPushMessage), as a push service would deliver it; the server's
+// side, up to the encrypted request, is tests/api/push.test.ts.
+
+interface ShownNotification { title: string, body: string, tag: string, url: string }
+
+test('the service worker shows a pushed message as text, and a click opens its chat', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const direct = await createDirectChat(ben, ana)
+  await postMessage(ben, direct.id, 'Lunch at <b>noon</b>? <img src=x onerror=alert(1)>')
+  await ana.context.grantPermissions(['notifications'], { origin: baseURL! })
+
+  const cdp = await ana.context.newCDPSession(ana.page)
+  const registrations = new Map<string, string>()
+  const running = new Set<string>()
+  cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: updated }) => {
+    for (const registration of updated) if (!registration.isDeleted) registrations.set(registration.registrationId, registration.scopeURL)
+  })
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const version of versions) if (version.status === 'activated') running.add(version.registrationId)
+  })
+  await cdp.send('ServiceWorker.enable')
+  const workerStarted = ana.context.waitForEvent('serviceworker')
+  await openApp(ana, '/settings')
+  const worker: Worker = ana.context.serviceWorkers()[0] ?? await workerStarted
+  expect(new URL(worker.url()).pathname).toBe('/sw.js')
+  // The app registered its worker for the whole origin, and it is active.
+  const activeRegistration = () => [...registrations].find(([id, scope]) => scope === `${baseURL}/` && running.has(id))?.[0]
+  await expect.poll(activeRegistration).toBeTruthy()
+  const registrationId = activeRegistration()!
+
+  // The settings offer push on this device.
+  await expect(ana.page.getByRole('checkbox', { name: 'Push notifications on this device' })).toBeVisible()
+
+  // What the server pushes for Ben's message (server/services/push/deliver.ts pushPayload).
+  const payload = {
+    title: 'Ben', body: 'Lunch at <b>noon</b>? <img src=x onerror=alert(1)>', url: `/chats/${direct.id}`,
+    tag: `parley:${direct.id}`, chatId: direct.id, messageId: 'f'.repeat(24),
+  }
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify(payload) })
+  const shown = () => worker.evaluate(async () => {
+    const sw = self as unknown as ServiceWorkerGlobalScope
+    return (await sw.registration.getNotifications()).map(n => ({ title: n.title, body: n.body, tag: n.tag, url: (n.data as { url: string }).url }))
+  })
+  await expect.poll(shown).toEqual<ShownNotification[]>([{ title: 'Ben', body: payload.body, tag: payload.tag, url: payload.url }])
+
+  // A second message in the chat replaces the first notification instead of piling up.
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify({ ...payload, body: 'Still hungry?' }) })
+  await expect.poll(shown).toEqual<ShownNotification[]>([{ title: 'Ben', body: 'Still hungry?', tag: payload.tag, url: payload.url }])
+
+  // A click (the worker's notificationclick) opens the chat in the open tab.
+  await worker.evaluate(async () => {
+    const sw = self as unknown as ServiceWorkerGlobalScope
+    const [notification] = await sw.registration.getNotifications()
+    sw.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification! }))
+  })
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${direct.id}$`))
+  await expect(messageLog(ana.page).getByText('Lunch at <b>noon</b>?', { exact: false })).toBeVisible()
+  await expect.poll(shown).toEqual([])
+  await expect(chatList(ana.page)).toBeVisible()
+  expect(ana.dialogs).toEqual([])
+  await closeAll(ana, ben)
+})
