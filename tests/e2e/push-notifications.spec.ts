@@ -7,8 +7,6 @@ import { chatList, closeAll, createDirectChat, messageLog, openApp, postMessage,
 // ServiceWorker.deliverPushMessage), as a push service would deliver it; the server's
 // side, up to the encrypted request, is tests/api/push.test.ts.
 
-interface ShownNotification { title: string, body: string, tag: string, url: string }
-
 test('the service worker shows a pushed message as text, and a click opens its chat', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
@@ -44,15 +42,15 @@ test('the service worker shows a pushed message as text, and a click opens its c
     tag: `parley:${direct.id}`, chatId: direct.id, messageId: 'f'.repeat(24),
   }
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify(payload) })
-  const shown = () => worker.evaluate(async () => {
+  const shown = () => worker.evaluate(async (): Promise<Array<{ title: string, body: string, tag: string, url: string }>> => {
     const sw = self as unknown as ServiceWorkerGlobalScope
     return (await sw.registration.getNotifications()).map(n => ({ title: n.title, body: n.body, tag: n.tag, url: (n.data as { url: string }).url }))
   })
-  await expect.poll(shown).toEqual<ShownNotification[]>([{ title: 'Ben', body: payload.body, tag: payload.tag, url: payload.url }])
+  await expect.poll(shown).toEqual([{ title: 'Ben', body: payload.body, tag: payload.tag, url: payload.url }])
 
   // A second message in the chat replaces the first notification instead of piling up.
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify({ ...payload, body: 'Still hungry?' }) })
-  await expect.poll(shown).toEqual<ShownNotification[]>([{ title: 'Ben', body: 'Still hungry?', tag: payload.tag, url: payload.url }])
+  await expect.poll(shown).toEqual([{ title: 'Ben', body: 'Still hungry?', tag: payload.tag, url: payload.url }])
 
   // A click (the worker's notificationclick) opens the chat in the open tab.
   await worker.evaluate(async () => {

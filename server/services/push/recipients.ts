@@ -34,7 +34,7 @@ function wantsPush(chat: PushableMessage['chat'], membership: MembershipRecord, 
 /** The members to push to, with their memberships read by `_id` (one `$in`). */
 export async function pushRecipients(job: PushableMessage, now = Date.now()): Promise<PushRecipient[]> {
   const chatId = job.chat._id.toHexString()
-  const senderId = job.message.senderId
+  const senderId = job.message.sender.id
   const mentioned = new Set(job.mentionedUserIds)
   const candidates = new Set(mentioned)
   let memberships: MembershipRecord[] | null = null
