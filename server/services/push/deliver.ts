@@ -66,12 +66,16 @@ async function work(): Promise<void> {
   }
 }
 
+function filesSent(count: number): string {
+  return count === 1 ? 'Sent a file' : `Sent ${count} files`
+}
+
 export function pushPayload(job: PushableMessage): PushPayload {
   const { chat, message } = job
   const where = chat.type === 'direct' || !chat.name ? '' : ` in ${chat.type === 'channel' ? '#' : ''}${chat.name}`
   return {
     title: `${message.sender.displayName}${where}`,
-    body: markdownToPlainText(message.content, 200),
+    body: markdownToPlainText(message.content, 200) || filesSent(message.attachments.length),
     url: `/chats/${message.chatId}`,
     tag: `parley:${message.chatId}`,
     chatId: message.chatId,
