@@ -1,5 +1,6 @@
 import busboy from 'busboy'
-import { getRequestHeader, type H3Event } from 'h3'
+import type { Readable } from 'node:stream'
+import { getRequestHeader, setResponseHeader, type H3Event } from 'h3'
 import type { IncomingFile } from '../services/attachments/upload'
 import { apiError } from './errors'
 
@@ -24,6 +25,22 @@ function headerFileName(event: H3Event): string | undefined {
   }
 }
 
+/**
+ * The stream's chunks, without destroying it when the reader stops early (413, a false
+ * image): destroying the request would reset the connection before the answer is sent.
+ */
+function keepOpen(stream: Readable): AsyncIterable<Buffer> {
+  return stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>
+}
+
+/** Discards what is left of a refused upload's body, so its answer reaches the client. */
+export function discardUpload(event: H3Event): void {
+  if (event.node.req.readableEnded) return
+  setResponseHeader(event, 'connection', 'close')
+  event.node.req.unpipe()
+  event.node.req.resume()
+}
+
 export function readUploadedFile(event: H3Event, queryName: string | undefined): Promise<IncomingFile> {
   const request = event.node.req
   const contentType = getRequestHeader(event, 'content-type') ?? 'application/octet-stream'
@@ -31,7 +48,7 @@ export function readUploadedFile(event: H3Event, queryName: string | undefined):
   const requestBytes = Number.isFinite(length) ? length : undefined
   const headerName = headerFileName(event)
   if (!/^multipart\/form-data\b/i.test(contentType)) {
-    return Promise.resolve({ name: headerName ?? queryName ?? '', declaredType: contentType, source: request, declaredBytes: requestBytes })
+    return Promise.resolve({ name: headerName ?? queryName ?? '', declaredType: contentType, source: keepOpen(request), declaredBytes: requestBytes })
   }
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy
@@ -48,7 +65,11 @@ export function readUploadedFile(event: H3Event, queryName: string | undefined):
         return
       }
       const declaredBytes = requestBytes === undefined ? undefined : Math.max(0, requestBytes - MULTIPART_OVERHEAD_BYTES)
-      resolve({ name: headerName ?? info.filename ?? queryName ?? '', declaredType: info.mimeType ?? '', source: stream, declaredBytes })
+      // A client that goes away mid-file fails the upload (busboy alone would wait forever).
+      request.once('close', () => {
+        if (!request.complete) stream.destroy(new Error('the upload was aborted'))
+      })
+      resolve({ name: headerName ?? info.filename ?? queryName ?? '', declaredType: info.mimeType ?? '', source: keepOpen(stream), declaredBytes })
     })
     parser.once('error', () => reject(apiError('validation_failed', 'The multipart body is malformed.')))
     parser.once('close', () => reject(apiError('validation_failed', 'The form has no part named file.', { issues: [{ path: ['file'], message: 'Required', code: 'invalid_type' }] })))

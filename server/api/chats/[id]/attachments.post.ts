@@ -2,7 +2,7 @@ import { uploadQuerySchema } from '#shared/schemas/attachments'
 import { chatIdParamsSchema } from '#shared/schemas/chats'
 import { uploadAttachment } from '../../../services/attachments/upload'
 import { requireUser } from '../../../utils/auth'
-import { readUploadedFile } from '../../../utils/upload-body'
+import { discardUpload, readUploadedFile } from '../../../utils/upload-body'
 
 // The body is the file, streamed (docs/attachments.md): multipart with one `file` part, or raw.
 export default defineEventHandler(async (event) => {
@@ -15,8 +15,7 @@ export default defineEventHandler(async (event) => {
     return result
   }
   catch (error) {
-    // Refused before the body was read to its end: close rather than read the rest.
-    if (!event.node.req.readableEnded) setResponseHeader(event, 'connection', 'close')
+    discardUpload(event)
     throw error
   }
 })
