@@ -64,6 +64,19 @@ describe('the database storage', () => {
     expect(await AttachmentChunkModel.countDocuments({ _id: { $in: ['direct-read:0', `direct-read:${chunkCount - 1}`] } })).toBe(0)
   }, 120_000)
 
+  it('sends files with `_id`-keyed commands only: one `$in` read, one claim, their entries in the Files panel', async () => {
+    const ana = await createTestUser()
+    const { chat } = await createChat(ana, { type: 'group', name: 'Keys', memberIds: [] })
+    const files = await Promise.all(['a.pdf', 'b.pdf'].map(async name => (await uploadAttachment(ana, chat.id, { name, declaredType: '', source: Readable.from([PDF]) })).attachment))
+    const { result, commands } = await recordCommands(() => sendMessage(ana, chat.id, { content: 'two files', attachments: files.map(file => file.id) }))
+    expect(result.message.attachments.map(file => file.name)).toEqual(['a.pdf', 'b.pdf'])
+    const onAttachments = commands.filter(command => command.collection === 'attachments')
+    // Resolve, claim, tie to the message, render: each one command whatever the number of files.
+    expect(onAttachments.map(command => command.name)).toEqual(['find', 'update', 'update', 'find'])
+    // Every filter starts from `_id` (equality or `$in`): the embedded engine's index.
+    expect(commands.every(command => command.filter === null || (typeof command.filter === 'object' && '_id' in (command.filter as object)))).toBe(true)
+  })
+
   it('sweeps uploads not sent within the TTL and keeps sent ones; a deleted chat takes its files', async () => {
     const ana = await createTestUser()
     const { chat } = await createChat(ana, { type: 'group', name: 'Sweep', memberIds: [] })
