@@ -7,7 +7,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import S3rver from 's3rver'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
-import { api, signUp } from '../harness/api-client'
+import { api, eventually, signUp } from '../harness/api-client'
 import { download, groupOf, jpegWithLocation, PDF, uploaded } from '../harness/attachments'
 import { connectServices, createTestUser, disconnectServices, isIdLookup, recordCommands } from '../harness/services'
 import { AttachmentChunkModel, AttachmentModel } from '../../server/models'
@@ -143,4 +143,24 @@ describe('the S3 storage (s3rver)', () => {
     expect(await keys()).toEqual([])
     expect((await download(server.baseUrl, ana, big.url)).status).toBe(404)
   }, 120_000)
+})
+
+describe('the sweep on a running instance', () => {
+  let server: RunningServer
+  beforeAll(async () => {
+    // Every upload is past its hour at once; the sweep runs every 100 ms.
+    server = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_TIMINGS_ATTACHMENT_TTL_MS: '1', NUXT_TIMINGS_ATTACHMENT_SWEEP_MS: '100' } })
+  }, 120_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('removes an upload nobody sent (NUXT_TIMINGS_ATTACHMENT_TTL_MS), and a later send of it is refused', async () => {
+    const ana = await signUp(server.baseUrl, 'swp')
+    const chat = await groupOf(server.baseUrl, ana)
+    const file = await uploaded(server.baseUrl, ana, chat, PDF)
+    await eventually(async () => (await download(server.baseUrl, ana, file.url)).status === 404, 15_000, 'the sweep')
+    const late = await api(server.baseUrl, ana, 'POST', `/api/chats/${chat}/messages`, { attachments: [file.id] })
+    expect([late.status, late.body.data.code]).toEqual([400, 'validation_failed'])
+  })
 })
