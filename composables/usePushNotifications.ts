@@ -4,6 +4,8 @@ import type { PushSubscriptionInput } from '#shared/schemas/push'
 // registered with the server for this session (PUT /api/push/subscription).
 
 const subscribed = ref(false)
+/** Whose subscription this browser holds: a subscription is a person's choice, not the browser's. */
+const OWNER_KEY = 'parley:push-user'
 const permission = ref<NotificationPermission | 'unsupported'>('default')
 
 function pushSupported(): boolean {
@@ -54,27 +56,33 @@ export function usePushNotifications() {
     }
     subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
     await register(subscription)
+    localStorage.setItem(OWNER_KEY, useAuthStore().user?.id ?? '')
   }
 
   async function disable(): Promise<void> {
     if (!supported) return
     await api('/api/push/subscription', { method: 'DELETE' })
     subscribed.value = false
+    localStorage.removeItem(OWNER_KEY)
     await (await currentSubscription())?.unsubscribe()
   }
 
   /**
    * After a sign-in (a new session) the browser's subscription belongs to the old one,
-   * which ended with it: the server is told again, for this session.
+   * which ended with it: the server is told again, for this session. Someone else
+   * signing in on this browser does not inherit it: it is dropped, and they opt in
+   * themselves.
    */
-  async function resume(): Promise<void> {
-    if (!supported || Notification.permission !== 'granted') {
-      subscribed.value = false
+  async function resume(userId: string): Promise<void> {
+    subscribed.value = false
+    if (!supported || Notification.permission !== 'granted') return
+    const subscription = await currentSubscription()
+    if (!subscription) return
+    if (localStorage.getItem(OWNER_KEY) !== userId) {
+      await subscription.unsubscribe()
       return
     }
-    const subscription = await currentSubscription()
-    subscribed.value = !!subscription
-    if (subscription) await register(subscription)
+    await register(subscription)
   }
 
   return { supported, subscribed: readonly(subscribed), permission: readonly(permission), enable, disable, resume }

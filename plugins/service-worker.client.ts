@@ -14,6 +14,6 @@ export default defineNuxtPlugin(() => {
   const auth = useAuthStore()
   const push = usePushNotifications()
   watch(() => auth.user?.id, (userId) => {
-    if (userId) push.resume().catch(() => {})
+    if (userId) push.resume(userId).catch(() => {})
   }, { immediate: true })
 })

@@ -65,3 +65,54 @@ test('the service worker shows a pushed message as text, and a click opens its c
   expect(ana.dialogs).toEqual([])
   await closeAll(ana, ben)
 })
+
+test('"Push notifications on this device" subscribes this browser for the session, survives a reload, and turns off', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  await ana.context.grantPermissions(['notifications'], { origin: baseURL! })
+  // The machine has no push service to register with: the browser's PushManager answers
+  // with a subscription of its own making (kept across reloads), as Chrome would with FCM's.
+  await ana.page.addInitScript(() => {
+    const stored = () => JSON.parse(localStorage.getItem('test:push') ?? 'null') as { key: number[] } | null
+    const bytes = (length: number) => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(length)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    const subscription = (key: number[]) => ({
+      endpoint: 'https://push.example.test/send/device-1',
+      options: { applicationServerKey: new Uint8Array(key).buffer, userVisibleOnly: true },
+      toJSON: () => ({ endpoint: 'https://push.example.test/send/device-1', expirationTime: null, keys: { p256dh: bytes(65), auth: bytes(16) } }),
+      unsubscribe: async () => {
+        localStorage.removeItem('test:push')
+        return true
+      },
+    })
+    PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
+      const key = [...new Uint8Array(options!.applicationServerKey as ArrayBuffer)]
+      localStorage.setItem('test:push', JSON.stringify({ key }))
+      return subscription(key) as unknown as PushSubscription
+    }
+    PushManager.prototype.getSubscription = async function () {
+      const current = stored()
+      return current ? subscription(current.key) as unknown as PushSubscription : null
+    }
+  })
+  await openApp(ana, '/settings')
+  const toggle = ana.page.getByRole('checkbox', { name: 'Push notifications on this device' })
+  await expect(toggle).not.toBeChecked()
+
+  const subscribed = ana.page.waitForResponse(response => response.url().endsWith('/api/push/subscription') && response.request().method() === 'PUT')
+  await toggle.click()
+  expect((await subscribed).status()).toBe(204)
+  await expect(toggle).toBeChecked()
+  await expect(ana.page.getByText('On: mentions and direct messages reach this device')).toBeVisible()
+
+  // A reload registers the same subscription for the session again.
+  const again = ana.page.waitForResponse(response => response.url().endsWith('/api/push/subscription') && response.request().method() === 'PUT')
+  await ana.page.reload()
+  expect((await again).status()).toBe(204)
+  await expect(toggle).toBeChecked()
+
+  const removed = ana.page.waitForResponse(response => response.url().endsWith('/api/push/subscription') && response.request().method() === 'DELETE')
+  await toggle.click()
+  expect((await removed).status()).toBe(204)
+  await expect(toggle).not.toBeChecked()
+  expect(await ana.page.evaluate(() => localStorage.getItem('test:push'))).toBeNull()
+  await closeAll(ana)
+})
