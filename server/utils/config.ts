@@ -290,8 +290,13 @@ export function vapidKeys(): VapidKeys {
       const key = ecdh.getPrivateKey()
       // 32 bytes exactly: a key with leading zero bytes comes back shorter.
       privateKey = Buffer.concat([Buffer.alloc(32 - key.length), key]).toString('base64url')
-      mkdirSync(dirname(file), { recursive: true })
-      writeFileSync(file, `${JSON.stringify({ publicKey, privateKey })}\n`, { mode: 0o600 })
+      try {
+        mkdirSync(dirname(file), { recursive: true })
+        writeFileSync(file, `${JSON.stringify({ publicKey, privateKey })}\n`, { mode: 0o600 })
+      }
+      catch {
+        // A read-only directory (the production image): the pair lives as long as this process.
+      }
     }
   }
   const address = /<([^>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom
