@@ -88,6 +88,26 @@ describe('Web Push', () => {
     expect(payload).toMatchObject({ title: 'Ana Lima in Push group', body: `ping @${bob.username}`, url: `/chats/${groupId}` })
   })
 
+  it('pushes @all to a channel\'s members, and @here only to those online', async () => {
+    const channelId = (await api<Chat>(url(), ana, 'POST', '/api/chats', { type: 'channel', name: `push-${Date.now()}` })).body.id
+    expect((await api(url(), bob, 'POST', `/api/chats/${channelId}/join`)).status).toBe(200)
+    await send(ana, channelId, 'plain channel talk')
+    // Bob has no tab open: he is not "here".
+    await send(ana, groupId, '@here anyone?')
+    const all = await send(ana, channelId, '@all the channel moves tomorrow')
+    expect(await expectNextPush(bobPhone, all)).toMatchObject({ title: expect.stringMatching(/ in #push-/), url: `/chats/${channelId}` })
+    // With a tab open (hidden), he is.
+    const tab = await TestSocket.connect(url(), { token: bob.token })
+    try {
+      await tab.request({ type: 'visibility', visible: false })
+      const here = await send(ana, groupId, '@here now?')
+      await expectNextPush(bobPhone, here)
+    }
+    finally {
+      await tab.close()
+    }
+  })
+
   it('follows the chat\'s setting: muted (for good or for a while) never, "mentions only" only mentions', async () => {
     // Each phase ends with a mention in the group (whose setting stays): its push proves the
     // direct message before it was handled under the setting of its phase.

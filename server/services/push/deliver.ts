@@ -2,7 +2,7 @@ import webpush from 'web-push'
 import { markdownToPlainText } from '#shared/markdown'
 import { vapidKeys } from '../../utils/config'
 import { errorName, logger } from '../../utils/logger'
-import { pushRecipients, type PushableMessage } from './recipients'
+import { pushCandidates, pushRecipients, type PushableMessage } from './recipients'
 import { forgetEndpoint, liveDevicesOf, type PushDevice } from './subscriptions'
 
 // Sending Web Push (docs/messages.md, "Web Push"). A send only queues its message here
@@ -84,13 +84,17 @@ export function pushPayload(job: PushableMessage): PushPayload {
 }
 
 async function pushMessage(job: PushableMessage): Promise<void> {
-  const recipients = await pushRecipients(job)
-  if (recipients.length === 0) return
-  const devices = await liveDevicesOf(recipients.map(recipient => recipient.userId))
+  // Devices first: most people have none, and then nothing else is read.
+  const candidates = await pushCandidates(job)
+  if (candidates.userIds.length === 0) return
+  const devices = await liveDevicesOf(candidates.userIds)
   if (devices.length === 0) return
+  const recipients = new Set((await pushRecipients(job, candidates, [...new Set(devices.map(device => device.userId))])).map(recipient => recipient.userId))
+  const targets = devices.filter(device => recipients.has(device.userId))
+  if (targets.length === 0) return
   const payload = JSON.stringify(pushPayload(job))
-  for (let start = 0; start < devices.length; start += PUSH_CONCURRENCY) {
-    await Promise.all(devices.slice(start, start + PUSH_CONCURRENCY).map(device => pushTo(device, payload)))
+  for (let start = 0; start < targets.length; start += PUSH_CONCURRENCY) {
+    await Promise.all(targets.slice(start, start + PUSH_CONCURRENCY).map(device => pushTo(device, payload)))
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Message as MessageDto } from '#shared/types/api'
 import { defaultNotificationLevel } from '../../dto/chats'
 import { MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
-import { visibleSince } from '../realtime/visibility'
+import { visibleSince } from '../realtime'
 
 // Who is pushed a message (docs/messages.md, "Web Push"): the people it mentions and,
 // in a direct chat, the other person; each by their own setting for the chat (muted:
@@ -31,31 +31,44 @@ function wantsPush(chat: PushableMessage['chat'], membership: MembershipRecord, 
   return reason === 'mention' || level === 'all'
 }
 
-/** The members to push to, with their memberships read by `_id` (one `$in`). */
-export async function pushRecipients(job: PushableMessage, now = Date.now()): Promise<PushRecipient[]> {
-  const chatId = job.chat._id.toHexString()
-  const senderId = job.message.sender.id
-  const mentioned = new Set(job.mentionedUserIds)
-  const candidates = new Set(mentioned)
-  let memberships: MembershipRecord[] | null = null
+export interface PushCandidates {
+  /** Who may be pushed: mentioned, or the other person of a direct chat; never the sender, never with a tab shown. */
+  userIds: string[]
+  /** Memberships already read (a channel's `@all`). */
+  memberships: MembershipRecord[]
+}
+
+/** Who might be pushed the message, before their settings are read. */
+export async function pushCandidates(job: PushableMessage): Promise<PushCandidates> {
+  const candidates = new Set(job.mentionedUserIds)
+  let memberships: MembershipRecord[] = []
   if (job.everyone && !job.chat.memberIds) {
     // A channel keeps no member list: read its members (the chat's index on MongoDB), capped.
-    memberships = await MembershipModel.find({ chatId }).limit(CHANNEL_PUSH_FANOUT).lean<MembershipRecord[]>().exec()
+    memberships = await MembershipModel.find({ chatId: job.chat._id.toHexString() }).limit(CHANNEL_PUSH_FANOUT).lean<MembershipRecord[]>().exec()
     for (const membership of memberships) candidates.add(membership.userId)
   }
   if (job.everyone || job.chat.type === 'direct') for (const id of job.chat.memberIds ?? []) candidates.add(id)
-  const everyoneMentioned = job.everyone
-  const wanted = [...candidates].filter(userId => userId !== senderId && !visibleSince(userId, job.sentAt))
-  if (wanted.length === 0) return []
-  const wantedSet = new Set(wanted)
-  const known = (memberships ?? []).filter(membership => wantedSet.has(membership.userId))
+  const senderId = job.message.sender.id
+  return { userIds: [...candidates].filter(userId => userId !== senderId && !visibleSince(userId, job.sentAt)), memberships }
+}
+
+/**
+ * Of these candidates (those with a device), the ones whose setting for the chat wants the
+ * push; their memberships are read by `_id` (one `$in`) unless already read.
+ */
+export async function pushRecipients(job: PushableMessage, candidates: PushCandidates, userIds: string[], now = Date.now()): Promise<PushRecipient[]> {
+  if (userIds.length === 0) return []
+  const chatId = job.chat._id.toHexString()
+  const mentioned = new Set(job.mentionedUserIds)
+  const wanted = new Set(userIds)
+  const known = candidates.memberships.filter(membership => wanted.has(membership.userId))
   const knownIds = new Set(known.map(membership => membership.userId))
-  const missing = wanted.filter(userId => !knownIds.has(userId))
+  const missing = userIds.filter(userId => !knownIds.has(userId))
   const loaded = missing.length === 0
     ? known
     : [...known, ...await MembershipModel.find({ _id: { $in: missing.map(userId => membershipId(chatId, userId)) } }).lean<MembershipRecord[]>().exec()]
   return loaded.flatMap((membership) => {
-    const reason: PushRecipient['reason'] = everyoneMentioned || mentioned.has(membership.userId) ? 'mention' : 'direct'
+    const reason: PushRecipient['reason'] = job.everyone || mentioned.has(membership.userId) ? 'mention' : 'direct'
     if (reason === 'direct' && job.chat.type !== 'direct') return []
     return wantsPush(job.chat, membership, reason, now) ? [{ userId: membership.userId, reason }] : []
   })
