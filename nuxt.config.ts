@@ -61,6 +61,10 @@ export default defineNuxtConfig({
       wsMaxQueuedBytes: 4 * 1024 * 1024,
       /** Open connections per client address (not applied behind NUXT_TRUST_PROXY). */
       connectionsPerIp: 256,
+      /** Passwords hashed or verified at once; 0: one fewer than the cores, at least one (docs/api-accounts.md). */
+      passwordHashConcurrency: 0,
+      /** Password checks that may wait for a hashing slot; past them 429 with Retry-After. */
+      passwordHashQueue: 32,
     },
     // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MAX_PIXELS, _STORAGE (database or s3).
     attachments: {

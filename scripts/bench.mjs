@@ -65,7 +65,7 @@ async function main() {
   const database = await startDatabase()
   const server = await startServer({
     mongoUri: database.uri,
-    env: { NUXT_LIMITS_SEND_RATE: '1000000', NUXT_LIMITS_SEND_BURST: '1000000', NUXT_LIMITS_SIGNUPS_PER_IP: '100000000', NUXT_LOG_LEVEL: 'warn' },
+    env: { NUXT_LIMITS_SEND_RATE: '1000000', NUXT_LIMITS_SEND_BURST: '1000000', NUXT_LIMITS_SIGNUPS_PER_IP: '100000000', NUXT_LIMITS_PASSWORD_HASH_QUEUE: '', NUXT_LOG_LEVEL: 'warn' },
   })
   const baseline = await startBaseline()
   const load = await startLoadGenerator(loadCores).catch(async (error) => {

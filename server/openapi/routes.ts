@@ -66,9 +66,9 @@ const accounts: RouteSpec[] = [
   { method: 'get', path: '/api/auth/sessions', tag: 'accounts', summary: 'The live sessions of the signed-in person', auth: 'user', success: ok(sessionListDto, 'The live sessions'), errors: [] },
   { method: 'delete', path: '/api/auth/sessions', tag: 'accounts', summary: 'Revoke every session but this one', auth: 'user', success: noContent, errors: [] },
   { method: 'delete', path: '/api/auth/sessions/{id}', tag: 'accounts', summary: 'Revoke one of your sessions', auth: 'user', params: sessionIdParamsSchema, malformedParams: 'not_found', success: noContent, errors: ['not_found'] },
-  { method: 'put', path: '/api/auth/password', tag: 'accounts', summary: 'Change the password (revokes every other session)', auth: 'user', body: changePasswordSchema, success: noContent, errors: ['invalid_credentials'], statusOf: { invalid_credentials: 403 } },
+  { method: 'put', path: '/api/auth/password', tag: 'accounts', summary: 'Change the password (revokes every other session)', auth: 'user', body: changePasswordSchema, success: noContent, errors: ['invalid_credentials', 'rate_limited'], statusOf: { invalid_credentials: 403 } },
   { method: 'post', path: '/api/auth/password/forgot', tag: 'accounts', summary: 'Mail a reset link (always 202)', auth: 'public', body: forgotPasswordSchema, success: accepted, errors: ['rate_limited'] },
-  { method: 'post', path: '/api/auth/password/reset', tag: 'accounts', summary: 'Set a new password with a reset token', auth: 'public', body: resetPasswordSchema, success: noContent, errors: ['invalid_token'] },
+  { method: 'post', path: '/api/auth/password/reset', tag: 'accounts', summary: 'Set a new password with a reset token', auth: 'public', body: resetPasswordSchema, success: noContent, errors: ['invalid_token', 'rate_limited'] },
   { method: 'post', path: '/api/auth/email/verify', tag: 'accounts', summary: 'Confirm an email with the mailed token', auth: 'public', body: verifyEmailSchema, success: noContent, errors: ['invalid_token'] },
   { method: 'post', path: '/api/auth/email/resend', tag: 'accounts', summary: 'Mail the verification link again', auth: 'user', success: accepted, errors: ['rate_limited'] },
 ]

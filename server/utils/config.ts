@@ -16,6 +16,7 @@ function unset(value: unknown): unknown {
   return value === '' || value === null ? undefined : value
 }
 const positive = (fallback: number) => z.preprocess(unset, z.coerce.number().int().positive().default(fallback))
+const nonNegative = (fallback: number) => z.preprocess(unset, z.coerce.number().int().nonnegative().default(fallback))
 const positiveFraction = (fallback: number) => z.preprocess(unset, z.coerce.number().positive().default(fallback))
 const text = (fallback = '') => z.preprocess(value => unset(value) === undefined ? undefined : String(value), z.string().default(fallback))
 
@@ -50,6 +51,10 @@ const runtimeSchema = z.object({
     wsMaxQueuedBytes: positive(4 * 1024 * 1024),
     /** Open connections (WebSockets included) per client address; not applied behind NUXT_TRUST_PROXY. */
     connectionsPerIp: positive(256),
+    /** Passwords hashed or verified at once (argon2); 0 picks one fewer than the cores, at least one. */
+    passwordHashConcurrency: nonNegative(0),
+    /** Password checks waiting for a hashing slot; one more is refused with 429 (server/utils/passwords.ts). */
+    passwordHashQueue: nonNegative(32),
   })),
   attachments: z.preprocess(value => value ?? {}, z.object({
     /** Bytes one file may have (413 payload_too_large above). */

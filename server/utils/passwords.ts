@@ -1,11 +1,41 @@
+import { availableParallelism } from 'node:os'
 import { argon2id, hash, verify } from 'argon2'
+import pLimit, { type LimitFunction } from 'p-limit'
+import { serverConfig } from './config'
+import { apiError } from './errors'
 
 // argon2id at OWASP's minimum (19 MiB, t=2, p=1). The whole password is hashed:
 // argon2 has no length cut-off, and the schemas cap input at 256 code points.
 const OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const
 
+// Hashing is bounded (p-limit): argon2 runs on libuv's threads, and without a bound a
+// login storm puts a 19 MiB, CPU-bound hash on every thread at once, starving the event
+// loop that delivers messages (issue 16, M7). At most `passwordHashConcurrency` hashes run
+// (one fewer than the cores: one is left to the event loop) and `passwordHashQueue` wait;
+// one more is refused at once with 429 and Retry-After rather than queued for seconds.
+// tests/api/password-hashing.test.ts proves the refusal; docs/benchmarks.md (M7) the effect.
+let limiter: { run: LimitFunction, queue: number } | undefined
+
+function hashingSlots() {
+  if (!limiter) {
+    const { passwordHashConcurrency, passwordHashQueue } = serverConfig().limits
+    const concurrency = passwordHashConcurrency || Math.max(1, availableParallelism() - 1)
+    limiter = { run: pLimit(concurrency), queue: passwordHashQueue }
+  }
+  return limiter
+}
+
+function bounded<T>(work: () => Promise<T>): Promise<T> {
+  const slots = hashingSlots()
+  if (slots.run.pendingCount >= slots.queue && slots.run.activeCount >= slots.run.concurrency) {
+    return Promise.reject(apiError('rate_limited', 'The server is busy checking passwords; try again in a moment.', { retryAfter: 1 }))
+  }
+  return slots.run(work)
+}
+
+/** Hashes a new password; throws 429 `rate_limited` when the hashing queue is full. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS)
+  return bounded(() => hash(password, OPTIONS))
 }
 
 let dummyHash: Promise<string> | undefined
@@ -13,17 +43,15 @@ let dummyHash: Promise<string> | undefined
 /**
  * Compares a password with a stored hash. With no hash (unknown user, guest) it still
  * runs one verification against a dummy hash, so the answer takes as long either way.
+ * Throws 429 `rate_limited` when the hashing queue is full (before comparing anything,
+ * so a refused attempt never counts as a failed login).
  */
 export async function verifyPassword(storedHash: string | null | undefined, password: string): Promise<boolean> {
   if (!storedHash) {
-    dummyHash ??= hashPassword('parley-dummy-password-for-timing')
-    await verify(await dummyHash, password).catch(() => false)
+    dummyHash ??= hash('parley-dummy-password-for-timing', OPTIONS)
+    const target = await dummyHash
+    await bounded(() => verify(target, password).catch(() => false))
     return false
   }
-  try {
-    return await verify(storedHash, password)
-  }
-  catch {
-    return false
-  }
+  return bounded(() => verify(storedHash, password).catch(() => false))
 }
