@@ -14,20 +14,20 @@ const OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelis
 // (one fewer than the cores: one is left to the event loop) and `passwordHashQueue` wait;
 // one more is refused at once with 429 and Retry-After rather than queued for seconds.
 // tests/api/password-hashing.test.ts proves the refusal; docs/benchmarks.md (M7) the effect.
-let limiter: { run: LimitFunction, queue: number } | undefined
+let limiter: { run: LimitFunction, concurrency: number, queue: number } | undefined
 
 function hashingSlots() {
   if (!limiter) {
     const { passwordHashConcurrency, passwordHashQueue } = serverConfig().limits
     const concurrency = passwordHashConcurrency || Math.max(1, availableParallelism() - 1)
-    limiter = { run: pLimit(concurrency), queue: passwordHashQueue }
+    limiter = { run: pLimit(concurrency), concurrency, queue: passwordHashQueue }
   }
   return limiter
 }
 
 function bounded<T>(work: () => Promise<T>): Promise<T> {
   const slots = hashingSlots()
-  if (slots.run.pendingCount >= slots.queue && slots.run.activeCount >= slots.run.concurrency) {
+  if (slots.run.pendingCount >= slots.queue && slots.run.activeCount >= slots.concurrency) {
     return Promise.reject(apiError('rate_limited', 'The server is busy checking passwords; try again in a moment.', { retryAfter: 1 }))
   }
   return slots.run(work)
