@@ -123,9 +123,9 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     list.value?.scrollToBottom()
   })
 
-  async function send(content: string) {
+  async function send(content: string, uploadKeys: string[] = []) {
     if (window.value?.hasMoreAfter) await jumpToLatest()
-    outbox.enqueue(source.chatId, content, replyTo.value?.id ?? null)
+    outbox.enqueue(source.chatId, content, replyTo.value?.id ?? null, uploadKeys)
     replyTo.value = null
   }
 

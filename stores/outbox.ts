@@ -16,6 +16,7 @@ function newClientId(): string {
 export const useOutboxStore = defineStore('outbox', () => {
   const api = useApi()
   const auth = useAuthStore()
+  const uploads = useUploadsStore()
   const items = ref<PendingMessage[]>([])
   let storageKey: string | null = null
   let flushing = false
@@ -48,12 +49,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     onDelivered = handler
   }
 
+  // A message waiting for its files goes as soon as they are uploaded.
+  uploads.setSettledHandler(() => void flush())
+
   function pendingIn(chatId: string): PendingMessage[] {
     return items.value.filter(item => item.chatId === chatId)
   }
 
-  function enqueue(chatId: string, content: string, replyToId: string | null = null): PendingMessage {
-    const item: PendingMessage = { clientId: newClientId(), chatId, content, replyToId, createdAt: new Date().toISOString(), status: 'pending', error: null }
+  function enqueue(chatId: string, content: string, replyToId: string | null = null, uploadKeys: string[] = []): PendingMessage {
+    const item: PendingMessage = { clientId: newClientId(), chatId, content, replyToId, createdAt: new Date().toISOString(), status: 'pending', error: null, uploads: uploadKeys, attachments: [] }
     items.value.push(item)
     persist()
     void flush()
@@ -66,6 +70,34 @@ export const useOutboxStore = defineStore('outbox', () => {
     const before = items.value.length
     items.value = items.value.filter(item => !(item.clientId === message.clientId && item.chatId === message.chatId))
     if (items.value.length !== before) persist()
+  }
+
+  /**
+   * Moves the item's finished uploads into its attachments: 'ready' when none is left,
+   * 'waiting' while some still upload, 'failed' when one failed or is gone (a reload
+   * loses the bytes of unfinished uploads).
+   */
+  function collectUploads(item: PendingMessage): 'ready' | 'waiting' | 'failed' {
+    const keys = item.uploads ?? []
+    if (keys.length === 0) return 'ready'
+    let state: 'ready' | 'waiting' | 'failed' = 'ready'
+    for (const key of keys) {
+      const upload = uploads.byKey[key]
+      if (upload?.status === 'done' && upload.attachment) {
+        item.attachments = [...(item.attachments ?? []), upload.attachment]
+        item.uploads = (item.uploads ?? []).filter(entry => entry !== key)
+        uploads.release(key)
+      }
+      else if (upload?.status === 'uploading') {
+        if (state === 'ready') state = 'waiting'
+      }
+      else {
+        state = 'failed'
+        item.error = upload?.error ?? 'A file was not uploaded; discard and attach it again'
+      }
+    }
+    persist()
+    return state
   }
 
   function scheduleRetry(delayMs?: number) {
@@ -90,10 +122,22 @@ export const useOutboxStore = defineStore('outbox', () => {
         flushAgain = false
         for (const item of [...items.value]) {
           if (item.status !== 'pending' || !items.value.includes(item)) continue
+          const files = collectUploads(item)
+          if (files === 'waiting') continue
+          if (files === 'failed') {
+            item.status = 'failed'
+            persist()
+            continue
+          }
           try {
             const message = await api<Message>(`/api/chats/${item.chatId}/messages`, {
               method: 'POST',
-              body: { content: item.content, clientId: item.clientId, ...(item.replyToId ? { replyToId: item.replyToId } : {}) },
+              body: {
+                content: item.content,
+                clientId: item.clientId,
+                ...(item.replyToId ? { replyToId: item.replyToId } : {}),
+                ...(item.attachments?.length ? { attachments: item.attachments.map(attachment => attachment.id) } : {}),
+              },
             })
             attempt = 0
             settle(message)
@@ -128,6 +172,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   function retry(clientId: string) {
     const item = items.value.find(entry => entry.clientId === clientId)
     if (!item) return
+    for (const key of item.uploads ?? []) uploads.retry(key)
     item.status = 'pending'
     item.error = null
     persist()
@@ -135,6 +180,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   function discard(clientId: string) {
+    for (const key of items.value.find(item => item.clientId === clientId)?.uploads ?? []) uploads.cancel(key)
     items.value = items.value.filter(item => item.clientId !== clientId)
     persist()
   }

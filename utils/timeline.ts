@@ -1,4 +1,4 @@
-import type { Message } from '#shared/types/api'
+import type { Attachment, Message } from '#shared/types/api'
 
 /** Messages from one person closer together than this share one header. */
 export const GROUP_WINDOW_MS = 5 * 60 * 1000
@@ -12,6 +12,10 @@ export interface PendingMessage {
   createdAt: string
   status: 'pending' | 'failed'
   error: string | null
+  /** Files still uploading in this tab (keys of the uploads store); the send waits for them. */
+  uploads?: string[]
+  /** Files uploaded for it: a retry sends their ids, never the bytes again. */
+  attachments?: Attachment[]
 }
 
 export type TimelineEntry

@@ -17,7 +17,7 @@ describe('composer', () => {
     await field.trigger('keydown', { key: 'Enter', shiftKey: true })
     expect(wrapper.emitted('send')).toBeUndefined()
     await field.trigger('keydown', { key: 'Enter' })
-    expect(wrapper.emitted('send')).toEqual([['first line']])
+    expect(wrapper.emitted('send')).toEqual([['first line', []]])
     expect((field.element as HTMLTextAreaElement).value).toBe('')
   })
 

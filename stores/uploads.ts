@@ -1,0 +1,134 @@
+import { defineStore } from 'pinia'
+import type { Attachment } from '#shared/types/api'
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '#shared/limits'
+
+/** One file on its way to the server (docs/attachments.md, "In the app"). */
+export interface Upload {
+  key: string
+  chatId: string
+  name: string
+  size: number
+  type: string
+  /** 0 to 1, from the request's upload progress. */
+  progress: number
+  status: 'uploading' | 'done' | 'failed'
+  attachment: Attachment | null
+  error: string | null
+  /** A local image preview (blob: URL, allowed by the page's img-src) while it uploads. */
+  previewUrl: string | null
+}
+
+// Keys are unique per tab: an outbox restored after a reload may name keys of the last tab.
+const TAB_PREFIX = Math.random().toString(36).slice(2, 10)
+let nextKey = 1
+
+/**
+ * Files being uploaded, in memory (a File cannot be stored): the ones a chat's composer
+ * holds before sending (`queued`), and the ones a sent message waits for (the outbox names
+ * them by key). Each uploads as soon as it is added, with progress and cancel; a finished
+ * upload is never sent again, a failed one can be retried while the tab lives.
+ * Proven by tests/components/upload-queue.test.ts.
+ */
+export const useUploadsStore = defineStore('uploads', () => {
+  const auth = useAuthStore()
+  const snackbar = useSnackbarStore()
+  const byKey = ref<Record<string, Upload>>({})
+  /** The composer's files per chat, in the order added. */
+  const queued = ref<Record<string, string[]>>({})
+  const files = new Map<string, File>()
+  const requests = new Map<string, UploadRequest>()
+  /** Called whenever an upload settles (the outbox sends what waited for it). */
+  let onSettled: () => void = () => {}
+
+  function setSettledHandler(handler: () => void) {
+    onSettled = handler
+  }
+
+  function queuedIn(chatId: string): Upload[] {
+    return (queued.value[chatId] ?? []).map(key => byKey.value[key]).filter((upload): upload is Upload => !!upload)
+  }
+
+  function start(key: string, retried = false) {
+    const upload = byKey.value[key]
+    const file = files.get(key)
+    if (!upload || !file) return
+    upload.status = 'uploading'
+    upload.progress = 0
+    upload.error = null
+    const request = uploadFile(upload.chatId, file, (fraction) => {
+      upload.progress = fraction
+    })
+    requests.set(key, request)
+    request.done.then((attachment) => {
+      upload.attachment = attachment
+      upload.status = 'done'
+      files.delete(key)
+    }, async (error: unknown) => {
+      if (error instanceof UploadCancelled) return
+      const body = toApiErrorBody(error)
+      // An expired access token: renew it once, as useApi does for other requests.
+      if (body.statusCode === 401 && !retried && await auth.refresh()) return start(key, true)
+      upload.status = 'failed'
+      upload.error = describeApiError(body)
+    }).finally(() => {
+      if (requests.get(key) === request) requests.delete(key)
+      onSettled()
+    })
+  }
+
+  /** Adds files to a chat's composer and starts uploading them; at most 10 per message. */
+  function add(chatId: string, incoming: readonly File[]): void {
+    const keys = queued.value[chatId] ?? []
+    const room = MAX_ATTACHMENTS_PER_MESSAGE - keys.length
+    if (incoming.length > room) snackbar.notify(`A message holds at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.`, { color: 'warning' })
+    const added: string[] = []
+    for (const file of incoming.slice(0, Math.max(0, room))) {
+      const key = `upload-${TAB_PREFIX}-${nextKey++}`
+      added.push(key)
+      const previewUrl = file.type.startsWith('image/') && file.type !== 'image/svg+xml' && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null
+      byKey.value[key] = { key, chatId, name: file.name || 'file', size: file.size, type: file.type, progress: 0, status: 'uploading', attachment: null, error: null, previewUrl }
+      files.set(key, file)
+      start(key)
+    }
+    queued.value[chatId] = [...keys, ...added]
+  }
+
+  function forget(key: string) {
+    byKey.value = Object.fromEntries(Object.entries(byKey.value).filter(([entry]) => entry !== key))
+  }
+
+  /** Stops an upload (if running) and forgets it. */
+  function cancel(key: string): void {
+    const upload = byKey.value[key]
+    requests.get(key)?.abort()
+    requests.delete(key)
+    files.delete(key)
+    if (upload?.previewUrl) URL.revokeObjectURL(upload.previewUrl)
+    forget(key)
+    if (upload) queued.value[upload.chatId] = (queued.value[upload.chatId] ?? []).filter(entry => entry !== key)
+  }
+
+  /** Uploads a failed file again (its bytes are still in this tab). Whether it could. */
+  function retry(key: string): boolean {
+    if (byKey.value[key]?.status !== 'failed' || !files.has(key)) return false
+    start(key)
+    return true
+  }
+
+  /** Hands the composer's files to a message being sent: they leave the composer, not memory. */
+  function take(chatId: string): string[] {
+    const keys = queued.value[chatId] ?? []
+    queued.value[chatId] = []
+    return keys
+  }
+
+  /** A sent message carries the attachment now: the local copy goes. */
+  function release(key: string): void {
+    const upload = byKey.value[key]
+    if (upload?.previewUrl) URL.revokeObjectURL(upload.previewUrl)
+    files.delete(key)
+    forget(key)
+  }
+
+  return { byKey, queued, queuedIn, add, cancel, retry, take, release, setSettledHandler }
+})

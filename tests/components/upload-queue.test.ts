@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
+import { flushPromises } from '@vue/test-utils'
+import type { Attachment, Message } from '#shared/types/api'
+import Composer from '~~/components/chat/Composer.vue'
+import { message, viewer } from './chat-fixtures'
+
+const { api } = vi.hoisted(() => ({ api: vi.fn() }))
+mockNuxtImport('useApi', () => () => api)
+
+/** A stand-in for the browser's XMLHttpRequest that the test drives: progress, answer, abort. */
+class FakeRequest {
+  static sent: FakeRequest[] = []
+  upload: { onprogress: ((event: { lengthComputable: boolean, loaded: number, total: number }) => void) | null } = { onprogress: null }
+  onload: (() => void) | null = null
+  onerror: (() => void) | null = null
+  onabort: (() => void) | null = null
+  status = 0
+  responseText = ''
+  headers: Record<string, string> = {}
+  url = ''
+  body: File | null = null
+  aborted = false
+
+  open(_method: string, url: string) {
+    this.url = url
+  }
+
+  setRequestHeader(name: string, value: string) {
+    this.headers[name] = value
+  }
+
+  send(body: File) {
+    this.body = body
+    FakeRequest.sent.push(this)
+  }
+
+  abort() {
+    this.aborted = true
+    this.onabort?.()
+  }
+
+  progress(loaded: number, total: number) {
+    this.upload.onprogress?.({ lengthComputable: true, loaded, total })
+  }
+
+  respond(status: number, body: unknown) {
+    this.status = status
+    this.responseText = JSON.stringify(body)
+    this.onload?.()
+  }
+}
+
+function attachment(id: string, name: string): Attachment {
+  return { id, chatId, name, size: 5, type: 'text/plain', kind: 'file', width: null, height: null, url: `/api/attachments/${id}`, thumbnailUrl: null, createdAt: new Date().toISOString() }
+}
+
+function file(name: string) {
+  return new File(['hello'], name, { type: 'text/plain' })
+}
+
+async function mountComposer() {
+  return await mountSuspended(Composer, { props: { chatId, replyTo: null, editing: null } })
+}
+
+async function pick(wrapper: Awaited<ReturnType<typeof mountComposer>>, files: File[]) {
+  const input = wrapper.get('input[type="file"]')
+  Object.defineProperty(input.element, 'files', { value: files, configurable: true })
+  await input.trigger('change')
+  await flushPromises()
+}
+
+// The components use the test app's Pinia; each test has its own chat so none sees another's files.
+let chatNumber = 0
+let chatId = ''
+
+beforeEach(() => {
+  chatId = (++chatNumber).toString(16).padStart(24, 'c')
+  useAuthStore().user = viewer
+  useSnackbarStore().queue = []
+  FakeRequest.sent = []
+  vi.stubGlobal('XMLHttpRequest', FakeRequest)
+  api.mockReset()
+  localStorage.clear()
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('upload queue', () => {
+  it('uploads each picked file at once, with its name and a progress bar', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('notes.txt'), file('plan.txt')])
+    expect(FakeRequest.sent.map(request => request.url)).toEqual([`/api/chats/${chatId}/attachments`, `/api/chats/${chatId}/attachments`])
+    expect(FakeRequest.sent[0]!.headers['x-file-name']).toBe('notes.txt')
+
+    FakeRequest.sent[0]!.progress(2, 5)
+    await flushPromises()
+    const bar = wrapper.get('[aria-label="Uploading notes.txt"]')
+    expect(bar.attributes('aria-valuenow')).toBe('40')
+    expect(wrapper.text()).toContain('40%')
+
+    FakeRequest.sent[0]!.respond(201, { attachment: attachment('1'.repeat(24), 'notes.txt') })
+    await flushPromises()
+    expect(wrapper.find('[aria-label="Uploading notes.txt"]').exists()).toBe(false)
+    expect(wrapper.find('[aria-label="Remove notes.txt"]').exists()).toBe(true)
+    expect(wrapper.find('[aria-label="Uploading plan.txt"]').exists()).toBe(true)
+  })
+
+  it('cancels an upload in flight: the request is aborted and the file leaves the composer', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('big.txt')])
+    await wrapper.get('[aria-label="Cancel big.txt"]').trigger('click')
+    await flushPromises()
+    expect(FakeRequest.sent[0]!.aborted).toBe(true)
+    expect(wrapper.text()).not.toContain('big.txt')
+    expect(useSnackbarStore().queue).toEqual([])
+  })
+
+  it('takes at most 10 files for a message and says so', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, Array.from({ length: 12 }, (_, index) => file(`file-${index}.txt`)))
+    expect(FakeRequest.sent).toHaveLength(10)
+    expect(wrapper.findAll('li')).toHaveLength(10)
+    expect(useSnackbarStore().queue.map(entry => entry.message)).toEqual(['A message holds at most 10 files.'])
+  })
+
+  it('shows a failed upload with the server\'s reason, and will not send until it is removed', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('huge.txt')])
+    FakeRequest.sent[0]!.respond(413, { statusCode: 413, message: 'The file is larger than 25 MiB.', data: { code: 'payload_too_large' } })
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toBe('The file is larger than 25 MiB.')
+    expect(wrapper.get('button[aria-label="Send"]').attributes()).toHaveProperty('disabled')
+
+    await wrapper.get('[aria-label="Remove huge.txt"]').trigger('click')
+    await wrapper.get('textarea').setValue('just text')
+    expect(wrapper.get('button[aria-label="Send"]').attributes()).not.toHaveProperty('disabled')
+  })
+})
+
+describe('sending with files', () => {
+  it('waits for the uploads, sends their ids, and a retried send never uploads again', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('report.txt')])
+    // A caption is optional; sending now queues the message until its file is uploaded.
+    await wrapper.get('textarea').setValue('the report')
+    await wrapper.get('textarea').trigger('keydown', { key: 'Enter' })
+    const [content, keys] = wrapper.emitted('send')![0] as [string, string[]]
+    expect(keys).toHaveLength(1)
+    expect(wrapper.findAll('li')).toHaveLength(0)
+
+    const outbox = useOutboxStore()
+    outbox.enqueue(chatId, content, null, keys)
+    await flushPromises()
+    expect(api).not.toHaveBeenCalled()
+
+    // The first send attempt finds no server; the file is uploaded already.
+    api.mockRejectedValueOnce(Object.assign(new Error('fetch failed'), { response: undefined }))
+    FakeRequest.sent[0]!.respond(201, { attachment: attachment('2'.repeat(24), 'report.txt') })
+    await flushPromises()
+    expect(api).toHaveBeenCalledTimes(1)
+    expect(api.mock.calls[0]![1].body).toMatchObject({ content: 'the report', attachments: ['2'.repeat(24)] })
+
+    const sent: Message = message(9, { chatId, sender: { id: viewer.id, username: viewer.username, displayName: viewer.displayName }, clientId: outbox.items[0]!.clientId, attachments: [attachment('2'.repeat(24), 'report.txt')] })
+    api.mockResolvedValueOnce(sent)
+    outbox.resume()
+    await flushPromises()
+    expect(api).toHaveBeenCalledTimes(2)
+    expect(api.mock.calls[1]![1].body).toMatchObject({ attachments: ['2'.repeat(24)], clientId: sent.clientId })
+    expect(FakeRequest.sent).toHaveLength(1)
+    expect(outbox.items).toEqual([])
+  })
+})

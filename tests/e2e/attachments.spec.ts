@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises'
+import { expect, test, type Page } from '@playwright/test'
+import sharp from 'sharp'
+import { anaAndBenInDirectChat, closeAll, composer, messageLog } from './chat-helpers'
+
+// Attachments as people use them (docs/attachments.md, "In the app"): paste, drop, the
+// paperclip, the viewer, downloads, and an SVG that must never run.
+
+function image(width: number, height: number, color: string): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer()
+}
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')
+
+/** Pastes a file into the composer, as Ctrl+V with a screenshot on the clipboard does. */
+async function paste(page: Page, name: string, type: string, bytes: Buffer) {
+  await composer(page).evaluate((field, file) => {
+    const data = new DataTransfer()
+    data.items.add(new File([Uint8Array.from(atob(file.base64), char => char.charCodeAt(0))], file.name, { type: file.type }))
+    field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  }, { name, type, base64: bytes.toString('base64') })
+}
+
+/** Drags a file from the desktop and drops it on the conversation. */
+async function drop(page: Page, name: string, type: string, bytes: Buffer) {
+  const dataTransfer = await page.evaluateHandle((file) => {
+    const data = new DataTransfer()
+    data.items.add(new File([Uint8Array.from(atob(file.base64), char => char.charCodeAt(0))], file.name, { type: file.type }))
+    return data
+  }, { name, type, base64: bytes.toString('base64') })
+  const log = messageLog(page)
+  await log.dispatchEvent('dragenter', { dataTransfer })
+  await log.dispatchEvent('dragover', { dataTransfer })
+  await log.dispatchEvent('drop', { dataTransfer })
+}
+
+/** Attaches files with the paperclip button and the system's file chooser. */
+async function attach(page: Page, files: { name: string, mimeType: string, buffer: Buffer }[]) {
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Attach files' }).click()
+  await (await chooser).setFiles(files)
+}
+
+test('a pasted image reaches the other person live, sized before it loads', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await composer(ana.page).fill('the new logo')
+  await paste(ana.page, 'logo.png', 'image/png', await image(400, 200, '#3080f0'))
+  await expect(ana.page.getByRole('list', { name: 'Attached files' })).toContainText('logo.png')
+  await composer(ana.page).press('Enter')
+
+  const shown = messageLog(ben.page).getByRole('button', { name: 'Open image logo.png' })
+  await expect(shown).toBeVisible()
+  await expect(messageLog(ben.page)).toContainText('the new logo')
+  const box = (await shown.boundingBox())!
+  expect(box.width / box.height).toBeCloseTo(2, 1)
+  await expect(shown.locator('img')).toHaveJSProperty('complete', true)
+  expect(await shown.locator('img').evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
+  await closeAll(ana, ben)
+})
+
+test('a dropped PDF is a card the other person downloads byte for byte', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await drop(ana.page, 'minutes.pdf', 'application/pdf', PDF)
+  await expect(ana.page.getByRole('list', { name: 'Attached files' })).toContainText('minutes.pdf')
+  await expect(ana.page.getByRole('button', { name: 'Remove minutes.pdf' })).toBeVisible()
+  await composer(ana.page).press('Enter')
+
+  const link = messageLog(ben.page).getByRole('link', { name: 'Download minutes.pdf' })
+  await expect(link).toBeVisible()
+  await expect(messageLog(ben.page)).toContainText(`${PDF.length} B`)
+  const download = ben.page.waitForEvent('download')
+  await link.click()
+  const file = await download
+  expect(file.suggestedFilename()).toBe('minutes.pdf')
+  expect(await readFile((await file.path())!)).toEqual(PDF)
+  await closeAll(ana, ben)
+})
+
+test('the viewer opens an image, the arrow keys move between the chat\'s images, Escape closes it', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await attach(ana.page, [
+    { name: 'first.png', mimeType: 'image/png', buffer: await image(120, 90, '#c03030') },
+    { name: 'second.png', mimeType: 'image/png', buffer: await image(90, 120, '#30c030') },
+  ])
+  await composer(ana.page).press('Enter')
+
+  await messageLog(ben.page).getByRole('button', { name: 'Open image first.png' }).click()
+  const viewer = ben.page.getByTestId('image-viewer')
+  await expect(viewer).toContainText('first.png')
+  await expect(viewer).toContainText('1 / 2')
+  await ben.page.keyboard.press('ArrowRight')
+  await expect(viewer).toContainText('second.png')
+  await expect(viewer).toContainText('2 / 2')
+  await expect(viewer.getByRole('link', { name: 'Download second.png' })).toBeVisible()
+  await ben.page.keyboard.press('ArrowLeft')
+  await expect(viewer).toContainText('first.png')
+  await ben.page.keyboard.press('Escape')
+  await expect(viewer).toBeHidden()
+  await closeAll(ana, ben)
+})
+
+test('an SVG with a script is a download, never rendered, and runs nothing', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert("svg ran")</script><rect width="10" height="10"/></svg>')
+  await attach(ana.page, [{ name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: svg }])
+  await composer(ana.page).press('Enter')
+
+  const link = messageLog(ben.page).getByRole('link', { name: 'Download drawing.svg' })
+  await expect(link).toBeVisible()
+  await expect(messageLog(ben.page).getByRole('button', { name: /Open image/ })).toHaveCount(0)
+  await expect(messageLog(ben.page).locator('img[src*="/api/attachments/"], object, embed, iframe')).toHaveCount(0)
+  const download = ben.page.waitForEvent('download')
+  await link.click()
+  expect(await readFile((await (await download).path())!)).toEqual(svg)
+  expect(ana.dialogs).toEqual([])
+  expect(ben.dialogs).toEqual([])
+  await closeAll(ana, ben)
+})

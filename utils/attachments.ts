@@ -1,0 +1,34 @@
+import type { Attachment } from '#shared/types/api'
+
+/** "820 B", "14.2 KB", "3.1 MB" (binary multiples, as the limits are written). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KB', 'MB', 'GB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
+}
+
+/** A Material Design icon for a file, by its kind and type. */
+export function fileIcon(file: { type: string, kind?: Attachment['kind'] }): string {
+  const type = file.type
+  if (file.kind === 'image' || type.startsWith('image/')) return 'mdi-file-image-outline'
+  if (file.kind === 'video' || type.startsWith('video/')) return 'mdi-file-video-outline'
+  if (file.kind === 'audio' || type.startsWith('audio/')) return 'mdi-file-music-outline'
+  if (type === 'application/pdf') return 'mdi-file-pdf-box'
+  if (/zip|x-tar|gzip|x-7z|x-rar|x-bzip/.test(type)) return 'mdi-folder-zip-outline'
+  if (/spreadsheet|excel|csv/.test(type)) return 'mdi-file-excel-outline'
+  if (/presentation|powerpoint/.test(type)) return 'mdi-file-powerpoint-outline'
+  if (/wordprocessing|msword|opendocument\.text|rtf/.test(type)) return 'mdi-file-word-outline'
+  if (type.startsWith('text/') || /json|xml/.test(type)) return 'mdi-file-document-outline'
+  return 'mdi-file-outline'
+}
+
+/** Files dropped or pasted: only real files (a dragged link or text has none). */
+export function filesOf(data: DataTransfer | null): File[] {
+  return data ? [...data.files] : []
+}
