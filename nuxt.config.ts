@@ -65,6 +65,8 @@ export default defineNuxtConfig({
       passwordHashConcurrency: 0,
       /** Password checks that may wait for a hashing slot; past them 429 with Retry-After. */
       passwordHashQueue: 32,
+      /** Sends one instance works on at once; past them 503 with Retry-After (docs/guarantees.md). */
+      sendsInFlight: 64,
     },
     // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MAX_PIXELS, _STORAGE (database or s3).
     attachments: {

@@ -100,9 +100,10 @@ export const useOutboxStore = defineStore('outbox', () => {
     return state
   }
 
-  function scheduleRetry(delayMs?: number) {
+  /** Waits the back-off, or longer when the server said how long (Retry-After: it is overloaded or the sender over its rate). */
+  function scheduleRetry(serverDelayMs: number | null = null) {
     if (retryTimer) return
-    const delay = delayMs ?? RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!
+    const delay = Math.max(serverDelayMs ?? 0, RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!)
     attempt++
     retryTimer = setTimeout(() => {
       retryTimer = null
@@ -146,7 +147,7 @@ export const useOutboxStore = defineStore('outbox', () => {
           catch (error) {
             const failure = toApiErrorBody(error)
             if (isTransientFailure(failure)) {
-              scheduleRetry()
+              scheduleRetry(retryAfterMs(error))
               return
             }
             item.status = 'failed'

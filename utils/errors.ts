@@ -54,6 +54,13 @@ export function failureText(error: unknown): string {
 }
 
 /** Whether trying again later may work: no answer (offline), rate limited, or server trouble. */
+/** The server's `Retry-After` (seconds) on a failed request, in milliseconds; null without one. */
+export function retryAfterMs(error: unknown): number | null {
+  const headers = (error as { response?: { headers?: Headers } } | null)?.response?.headers
+  const seconds = Number(headers?.get?.('retry-after'))
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null
+}
+
 export function isTransientFailure(body: ApiErrorBody): boolean {
   const status = body.statusCode
   return status === 0 || status === 401 || status === 408 || status === 429 || status >= 500

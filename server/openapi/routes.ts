@@ -109,7 +109,7 @@ const messages: RouteSpec[] = [
   {
     method: 'post', path: '/api/chats/{id}/messages', tag: 'messages', summary: 'Send a message', auth: 'user', params: chatIdParamsSchema, body: sendMessageSchema,
     success: [{ status: 201, description: 'The stored message', schema: messageDto }, { status: 200, description: 'The original message of a repeated clientId (nothing broadcast)', schema: messageDto }],
-    errors: ['forbidden', 'not_found', 'conflict', 'rate_limited'],
+    errors: ['forbidden', 'not_found', 'conflict', 'rate_limited', 'unavailable'],
   },
   { method: 'patch', path: '/api/messages/{id}', tag: 'messages', summary: 'Edit your message', auth: 'user', params: messageIdParamsSchema, body: editMessageSchema, success: ok(messageDto, 'The message'), errors: ['forbidden', 'not_found', 'conflict'] },
   { method: 'delete', path: '/api/messages/{id}', tag: 'messages', summary: 'Delete a message (it stays as a tombstone)', auth: 'user', params: messageIdParamsSchema, success: noContent, errors: ['forbidden', 'not_found', 'conflict'] },

@@ -55,6 +55,8 @@ const runtimeSchema = z.object({
     passwordHashConcurrency: nonNegative(0),
     /** Password checks waiting for a hashing slot; one more is refused with 429 (server/utils/passwords.ts). */
     passwordHashQueue: nonNegative(32),
+    /** Sends one instance stores at once; one more is refused with 503 and Retry-After (messages/send-gate.ts). */
+    sendsInFlight: positive(64),
   })),
   attachments: z.preprocess(value => value ?? {}, z.object({
     /** Bytes one file may have (413 payload_too_large above). */

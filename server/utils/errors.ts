@@ -100,8 +100,9 @@ export function errorResponse(error: unknown): Response {
 
 /** The WebSocket `error` frame: the same code and message an HTTP answer would carry. */
 export function errorFrame(id: string | undefined, error: unknown): ErrorFrame {
-  const { data: { code }, message } = isApiErrorBody(error) ? error : toApiError(error).body
-  return id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message }
+  // An H3Error looks like a body too, but only toApiError reads its Retry-After.
+  const { body: { data: { code }, message }, retryAfter } = isApiErrorBody(error) && !(error instanceof H3Error) ? { body: error, retryAfter: undefined } : toApiError(error)
+  return { type: 'error', ...(id === undefined ? {} : { id }), code, message, ...(retryAfter === undefined ? {} : { retryAfter }) }
 }
 
 const UNAVAILABLE_DRIVER_ERRORS = new Set([

@@ -74,6 +74,8 @@ export interface ErrorFrame {
   id?: string
   code: string
   message: string
+  /** Seconds to wait before sending again (an overloaded server, a send over its rate): HTTP's Retry-After. */
+  retryAfter?: number
 }
 
 export type ServerFrame = ServerEvent | AckFrame | ErrorFrame

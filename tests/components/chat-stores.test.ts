@@ -12,8 +12,9 @@ function networkError() {
   return Object.assign(new Error('fetch failed'), { response: undefined })
 }
 
-function httpError(status: number, code: string) {
-  return Object.assign(new Error(code), { response: { status }, data: { statusCode: status, message: `refused: ${code}`, data: { code } } })
+function httpError(status: number, code: string, retryAfterSeconds?: number) {
+  const headers = new Headers(retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {})
+  return Object.assign(new Error(code), { response: { status, headers }, data: { statusCode: status, message: `refused: ${code}`, data: { code } } })
 }
 
 beforeEach(() => {
@@ -149,6 +150,22 @@ describe('outbox', () => {
     api.mockImplementationOnce(async (_url: string, options: { body: { content: string, clientId: string } }) => sent(options.body))
     outbox.retry(item.clientId)
     await vi.waitFor(() => expect(outbox.items).toHaveLength(0))
+  })
+
+  it('waits as long as the server\'s Retry-After before resending a refused send', async () => {
+    vi.useFakeTimers()
+    api.mockRejectedValueOnce(httpError(503, 'unavailable', 7))
+    api.mockImplementation(async (_url: string, options: { body: { content: string, clientId: string } }) => sent(options.body))
+    const outbox = useOutboxStore()
+    outbox.restore(viewer.id)
+    const item = outbox.enqueue(chatId, 'busy server')
+    await vi.waitFor(() => expect(api).toHaveBeenCalledTimes(1))
+    await vi.advanceTimersByTimeAsync(6_900) // the back-off alone would have resent after 1 s
+    expect(api).toHaveBeenCalledTimes(1)
+    expect(outbox.items[0]).toMatchObject({ clientId: item.clientId, status: 'pending' })
+    await vi.advanceTimersByTimeAsync(200)
+    await vi.waitFor(() => expect(outbox.items).toHaveLength(0))
+    expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/messages`, { method: 'POST', body: { content: 'busy server', clientId: item.clientId } })
   })
 
   it('settles a pending message when its own event arrives first', () => {

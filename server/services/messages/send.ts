@@ -12,6 +12,7 @@ import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
 import { recordMentions, resolveMentions } from './mentions'
 import { renderMessage } from './render'
+import { admitSend } from './send-gate'
 import { consumeSend } from './send-rate'
 import { bumpChatCounters, claimChangeSeq, findMessage, MAX_CLAIM_ATTEMPTS } from './store'
 
@@ -71,7 +72,7 @@ async function dropStaleKey(ref: ClientKeyRef): Promise<void> {
 }
 
 export async function sendMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
-  return withDeadline(() => storeMessage(actor, chatId, input))
+  return withDeadline(() => admitSend(() => storeMessage(actor, chatId, input)))
 }
 
 async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {

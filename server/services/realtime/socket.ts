@@ -219,7 +219,7 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
       const { body } = toApiError(error)
       if (body.data.code === 'unavailable') logger.warn('frame answered unavailable', { type: frame.type, error: errorName(error) })
       else if (body.statusCode >= 500) logger.error('frame failed', { type: frame.type, error: errorName(error) })
-      sendFrame(ws, errorFrame(frame.id, body))
+      sendFrame(ws, errorFrame(frame.id, error))
       if (body.data.code === 'rate_limited' && isFlooding(session)) {
         closeSocket(ws, WS_CLOSE.policyViolation, 'flooding')
       }
