@@ -143,7 +143,7 @@ export interface ServerConfig {
    * Test-only fault point (utils/resilience.ts faultPoint): honoured only when the server
    * runs under vitest (VITEST is set), never in a deployment, whatever the variables say.
    */
-  faultPoint: { stopAt: string, clientIdPrefix: string } | null
+  faultPoint: { stopAt: string[], clientIdPrefix: string } | null
   /**
    * Test-only: push subscriptions may name an http: endpoint (the local push service of
    * tests/api/push.test.ts). Honoured only under vitest, never in a deployment.
@@ -186,7 +186,7 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     attachments: parsed.attachments,
     s3: parsed.s3,
     faultPoint: process.env.VITEST && process.env.PARLEY_TEST_STOP_AT && process.env.PARLEY_TEST_STOP_CLIENT_ID
-      ? { stopAt: process.env.PARLEY_TEST_STOP_AT, clientIdPrefix: process.env.PARLEY_TEST_STOP_CLIENT_ID }
+      ? { stopAt: process.env.PARLEY_TEST_STOP_AT.split(','), clientIdPrefix: process.env.PARLEY_TEST_STOP_CLIENT_ID }
       : null,
     pushHttpEndpoints: !!process.env.VITEST && process.env.PARLEY_TEST_PUSH_HTTP_ENDPOINTS === '1',
   }

@@ -54,14 +54,20 @@ export async function withDeadline<T>(task: () => Promise<T>, ms = resilienceSet
   }
 }
 
+const faultPointsReached = new Set<string>()
+
 /**
- * Test-only fault point: when the configuration names this point (PARLEY_TEST_STOP_AT, only
- * under vitest) and the send's clientId starts with PARLEY_TEST_STOP_CLIENT_ID, the process
- * logs it and stops itself (SIGSTOP), so a fault test can kill it exactly there.
+ * Test-only fault point: when the configuration names this point (PARLEY_TEST_STOP_AT, a
+ * comma-separated list, only under vitest) and the send's clientId starts with
+ * PARLEY_TEST_STOP_CLIENT_ID, the process logs it and stops itself (SIGSTOP), once per point
+ * and clientId, so a fault test can kill or resume it exactly there.
  */
 export function faultPoint(point: string, clientId: string | undefined): void {
   const fault = serverConfig().faultPoint
-  if (!fault || fault.stopAt !== point || !clientId?.startsWith(fault.clientIdPrefix)) return
+  if (!fault || !fault.stopAt.includes(point) || !clientId?.startsWith(fault.clientIdPrefix)) return
+  // Once per point and send: a writer that walks on to the next seq passes the point again.
+  if (faultPointsReached.has(`${point}:${clientId}`)) return
+  faultPointsReached.add(`${point}:${clientId}`)
   logger.warn('fault point reached; stopping', { point, clientId })
   process.kill(process.pid, 'SIGSTOP')
 }

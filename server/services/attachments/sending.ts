@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Types } from 'mongoose'
 import type { ValidationIssue } from '#shared/errors'
-import { AttachmentModel, ChatFileCounterModel, ChatFileModel, chatFileId, type AttachmentRecord } from '../../models'
+import { AttachmentModel, ChatFileCounterModel, ChatFileModel, chatFileId, type AttachmentRecord, type MessageRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { resilienceSettings } from '../../utils/resilience'
 import { loadAttachments } from './load'
@@ -16,19 +16,24 @@ function claimIsStale(doc: AttachmentRecord, now: number): boolean {
   return !!doc.claimedAt && now - doc.claimedAt.getTime() > resilienceSettings().clientKeyLeaseMs
 }
 
+/** Free to claim: unclaimed, claimed by an earlier try of this very send, or left by a dead send. */
+function claimable(doc: AttachmentRecord, sendKey: string | null, now: number): boolean {
+  return !doc.claim || (!!sendKey && doc.claim === sendKey) || claimIsStale(doc, now)
+}
+
 function refused(issues: ValidationIssue[]): Error {
   return apiError('validation_failed', 'An attachment cannot be sent: it must be your own upload to this chat, not sent yet.', { issues })
 }
 
 /** The sender's own uploads to this chat, not sent yet, in the order given; otherwise 400 and nothing stored. */
-export async function resolveSendAttachments(senderId: string, chatId: string, ids: string[] | undefined): Promise<AttachmentRecord[]> {
+export async function resolveSendAttachments(senderId: string, chatId: string, ids: string[] | undefined, sendKey: string | null = null): Promise<AttachmentRecord[]> {
   if (!ids?.length) return []
   const found = await loadAttachments(ids)
   const now = Date.now()
   const issues: ValidationIssue[] = []
   const docs = ids.flatMap((id, index) => {
     const doc = found.get(id)
-    const usable = !!doc && doc.uploaderId === senderId && doc.chatId === chatId && !doc.messageId && (!doc.claim || claimIsStale(doc, now))
+    const usable = !!doc && doc.uploaderId === senderId && doc.chatId === chatId && !doc.messageId && claimable(doc, sendKey, now)
     if (!usable) issues.push({ path: ['attachments', index], message: 'Not your unsent upload to this chat', code: 'custom' })
     return usable ? [doc] : []
   })
@@ -45,15 +50,19 @@ export interface AttachmentClaim {
 
 const NO_CLAIM: AttachmentClaim = { attachTo: async () => {}, release: async () => {} }
 
-/** Claims the resolved files for one send (under the chat's lock); another send holding one: 400. */
-export async function claimAttachments(chatId: string, senderId: string, docs: AttachmentRecord[]): Promise<AttachmentClaim> {
+/**
+ * Claims the resolved files for one send (under the chat's lock); another send holding one: 400.
+ * A send with a clientId claims them under its clientId key, so its retry may claim them again
+ * after a try that ended without knowing whether its message was stored (send.ts).
+ */
+export async function claimAttachments(chatId: string, senderId: string, docs: AttachmentRecord[], sendKey: string | null = null): Promise<AttachmentClaim> {
   if (docs.length === 0) return NO_CLAIM
   const ids = docs.map(doc => doc._id)
-  const claim = randomUUID()
+  const claim = sendKey ?? randomUUID()
   const claimedAt = new Date()
   const staleBefore = new Date(claimedAt.getTime() - resilienceSettings().clientKeyLeaseMs)
   const result = await AttachmentModel.updateMany(
-    { _id: { $in: ids }, messageId: null, $or: [{ claim: null }, { claimedAt: { $lt: staleBefore } }] },
+    { _id: { $in: ids }, messageId: null, $or: [{ claim: null }, { claim }, { claimedAt: { $lt: staleBefore } }] },
     { $set: { claim, claimedAt } },
   ).exec()
   const release = async () => {
@@ -66,10 +75,27 @@ export async function claimAttachments(chatId: string, senderId: string, docs: A
   return {
     release,
     attachTo: async (messageId) => {
-      await AttachmentModel.updateMany({ _id: { $in: ids }, claim }, { $set: { messageId, claim: null, claimedAt: null } }).exec()
-      await listInChat(chatId, senderId, messageId, ids)
+      const tied = await AttachmentModel.updateMany({ _id: { $in: ids }, claim }, { $set: { messageId, claim: null, claimedAt: null } }).exec()
+      // None tied: a retry of this send found the message first and tied them (tieUnsentFiles).
+      if (tied.modifiedCount > 0) await listInChat(chatId, senderId, messageId, ids)
     },
   }
+}
+
+/**
+ * A repeat of a send found its original: files the first try claimed but could not tie (it
+ * ended without knowing its insert had landed) are tied to it now. One `$in` read, nothing more
+ * when every file is tied.
+ */
+export async function tieUnsentFiles(original: MessageRecord, sendKey: string): Promise<void> {
+  const ids = original.attachmentIds ?? []
+  if (ids.length === 0 || original.deletedAt) return
+  const found = await loadAttachments(ids)
+  const now = Date.now()
+  const loose = ids.filter(id => found.get(id.toHexString()) && !found.get(id.toHexString())!.messageId && claimable(found.get(id.toHexString())!, sendKey, now))
+  if (loose.length === 0) return
+  const tied = await AttachmentModel.updateMany({ _id: { $in: loose }, messageId: null }, { $set: { messageId: original._id, claim: null, claimedAt: null } }).exec()
+  if (tied.modifiedCount > 0) await listInChat(original.chatId, original.senderId, original._id, loose)
 }
 
 /** Appends entries `<chatId>:<n>` for the Files panel (the insert arbitrates n), then moves the counter. */

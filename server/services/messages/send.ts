@@ -1,15 +1,15 @@
 import type { Types } from 'mongoose'
 import type { Message as MessageDto } from '#shared/types/api'
-import { ClientIdKeyModel, MembershipModel, MessageChangeModel, MessageModel, changeKeyId, clientIdKeyId, membershipId, messageIdFor, type MessageRecord } from '../../models'
+import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, clientIdKeyId, membershipId, messageIdFor, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
-import { logger } from '../../utils/logger'
-import { faultPoint, resilienceSettings, withDeadline } from '../../utils/resilience'
-import { claimAttachments, resolveSendAttachments, type AttachmentClaim } from '../attachments/sending'
+import { faultPoint, withDeadline } from '../../utils/resilience'
+import { claimAttachments, resolveSendAttachments, tieUnsentFiles, type AttachmentClaim } from '../attachments/sending'
 import { findChat, findMembership, requireMember } from '../chats/access'
 import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
+import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom } from './client-key'
 import { recordMentions, resolveMentions } from './mentions'
 import { renderMessage } from './render'
 import { admitSend } from './send-gate'
@@ -29,48 +29,6 @@ export interface SendInput {
   attachments?: string[]
 }
 
-type OwnedMessage = MessageRecord & { senderId: string, clientId: string | null }
-
-function isOwn(message: MessageRecord | null, senderId: string, clientId: string): message is OwnedMessage {
-  return !!message && message.senderId === senderId && message.clientId === clientId
-}
-
-interface ClientKeyRef { _id: string, messageId: Types.ObjectId, claimedAt?: Date | null }
-
-/** What a clientId key says: the sender's stored original, nothing (claim it), or a key left by a dead writer. */
-type KeyState = { original: MessageRecord } | { claim: true } | { stale: ClientKeyRef }
-
-const REPLAY_WAIT_MS = 2_000
-
-/**
- * Resolves a clientId key. An ack names the sender's own stored message or does not happen:
- * the message the key points at must carry this sender and clientId. A key whose message is
- * missing or someone else's is either in flight (its writer is storing it or moving it to
- * the next seq: wait briefly) or left by a writer that died between the two writes (older
- * than the lease: `stale`, the caller claims again). In between: 503, the client retries.
- */
-async function resolveClientKey(key: string, senderId: string, clientId: string, waitMs = REPLAY_WAIT_MS): Promise<KeyState> {
-  const deadline = Date.now() + waitMs
-  for (;;) {
-    const ref = await ClientIdKeyModel.findById(key).lean<ClientKeyRef>().exec()
-    if (!ref) return { claim: true }
-    const message = await findMessage(ref.messageId)
-    if (isOwn(message, senderId, clientId)) return { original: message }
-    const age = Date.now() - (ref.claimedAt ? new Date(ref.claimedAt).getTime() : 0)
-    if (age > resilienceSettings().clientKeyLeaseMs) {
-      logger.warn('repairing a clientId key left by a failed send', { chatId: key.split(':')[0], age })
-      return { stale: ref }
-    }
-    if (Date.now() >= deadline) throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-}
-
-/** Removes a key left by a dead writer (only that claim: a fresh one by another instance stays). */
-async function dropStaleKey(ref: ClientKeyRef): Promise<void> {
-  await ClientIdKeyModel.deleteOne({ _id: ref._id, messageId: ref.messageId, ...(ref.claimedAt ? { claimedAt: ref.claimedAt } : {}) }).exec()
-}
-
 export async function sendMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
   return withDeadline(() => admitSend(() => storeMessage(actor, chatId, input)))
 }
@@ -81,7 +39,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
   const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
   if (key && clientId) {
     const state = await resolveClientKey(key, actor.userId, clientId)
-    if ('original' in state) return { message: await renderMessage(state.original), created: false }
+    if ('original' in state) return replay(state.original)
   }
   await consumeSend(actor.userId)
   let replyToId: Types.ObjectId | null = null
@@ -92,44 +50,42 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     }
     replyToId = target._id
   }
-  const files = await resolveSendAttachments(actor.userId, chatId, input.attachments)
+  const files = await resolveSendAttachments(actor.userId, chatId, input.attachments, key)
   const mentions = await resolveMentions(input.content, access.chat, access.membership)
 
   return withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean }> => {
-    if (key && clientId) {
-      const state = await resolveClientKey(key, actor.userId, clientId)
-      if ('original' in state) return { message: await renderMessage(state.original), created: false }
-      if ('stale' in state) await dropStaleKey(state.stale)
-    }
+    const state = key && clientId ? await resolveClientKey(key, actor.userId, clientId) : null
+    if (state && 'original' in state) return replay(state.original)
     const chat = await findChat(chatId)
     if (!chat) throw apiError('not_found')
     let seq = chat.lastSeq + 1
-    let messageId = messageIdFor(chatId, seq)
     const claimedAt = new Date()
-    if (key && clientId) {
-      try {
-        await ClientIdKeyModel.create({ _id: key, messageId, claimedAt })
+    if (key && clientId && state) {
+      if ('takeOver' in state) {
+        const start = await takeOverFrom(chatId, state.takeOver, chat.lastSeq, actor.userId, clientId)
+        if ('original' in start) return replay(start.original)
+        seq = start.seq
       }
-      catch (error) {
-        if (!isDuplicateKeyError(error)) throw error
+      if (!await claimClientKey(key, seq, chatId, claimedAt, 'takeOver' in state)) {
         // Another instance claimed it this instant: its message is about to be stored.
-        const state = await resolveClientKey(key, actor.userId, clientId)
-        if ('original' in state) return { message: await renderMessage(state.original), created: false }
+        const again = await resolveClientKey(key, actor.userId, clientId)
+        if ('original' in again) return replay(again.original)
         throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
       }
       faultPoint('send.after-client-key', clientId)
     }
-    const leaseMs = resilienceSettings().clientKeyLeaseMs
+    let messageId = messageIdFor(chatId, seq)
     const now = new Date()
     let stored = false
+    let outcomeUnknown = false
     let changeSeq = 0
     let claim: AttachmentClaim | undefined
     try {
-      claim = await claimAttachments(chatId, actor.userId, files)
+      claim = await claimAttachments(chatId, actor.userId, files, key)
       changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
-        // Past half the lease a retry may already be repairing this key: storing now could store twice.
-        if (key && Date.now() - claimedAt.getTime() > leaseMs / 2) throw apiError('unavailable', 'Storing took too long; try again.', { retryAfter: 2 })
+        faultPoint('send.before-insert', clientId)
+        outcomeUnknown = true
         try {
           await MessageModel.create({
             _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
@@ -139,27 +95,32 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
           stored = true
         }
         catch (error) {
+          // The insert may still land (a timed-out write): the key stays where it points, and the
+          // client's retry, walking from there, finds this message rather than storing another.
           if (!isDuplicateKeyError(error)) throw error
+          outcomeUnknown = false
           if (clientId) {
-            // A retry on another instance repaired our key and stored this very send: it is the original.
+            // Another writer of this very send (a retry that took the key over) stored it here.
             const occupant = await findMessage(messageId)
-            if (isOwn(occupant, actor.userId, clientId)) return { message: await renderMessage(occupant), created: false }
+            if (isOwn(occupant, actor.userId, clientId)) return replay(occupant)
           }
-          // Another instance took this seq: take the next one, and repoint the keys at it.
+          // Another message took this seq: take the next one, and point the keys at it.
           seq++
           messageId = messageIdFor(chatId, seq)
           await MessageChangeModel.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
-          if (key) await ClientIdKeyModel.updateOne({ _id: key, claimedAt }, { $set: { messageId } }).exec()
+          if (key) await moveClientKey(key, messageId)
         }
       }
     }
+    catch (error) {
+      faultPoint('send.store-failed', clientId)
+      throw error
+    }
     finally {
-      if (!stored) await claim?.release().catch(() => {})
-      // A send that did not store must not leave its clientId pointing at nothing: a retry has to
-      // work. Past half the lease a retry may have claimed the key again: leave that claim alone.
-      if (!stored && key && Date.now() - claimedAt.getTime() <= leaseMs / 2) {
-        await ClientIdKeyModel.deleteOne({ _id: key, claimedAt }).exec().catch(() => {})
-      }
+      // A retry takes over at once. The files of a send whose insert may have landed stay
+      // claimed under its key: its retry either claims them again or ties them (replay).
+      if (!stored && key) await releaseClientKey(key, claimedAt)
+      if (!stored && !(key && outcomeUnknown)) await claim?.release().catch(() => {})
     }
     if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
     await claim?.attachTo(messageId)
@@ -174,6 +135,12 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     queuePush({ chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
     return { message, created: true }
   })
+}
+
+/** A repeat answers with the original; files its first writer could not tie are tied now. */
+async function replay(original: MessageRecord): Promise<{ message: MessageDto, created: boolean }> {
+  if (original.clientId) await tieUnsentFiles(original, clientIdKeyId(original.chatId, original.senderId, original.clientId))
+  return { message: await renderMessage(original), created: false }
 }
 
 /** The sender's own messages never count as unread for them (see dto/chats.ts unreadCount). */
