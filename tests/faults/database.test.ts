@@ -14,9 +14,11 @@ let database: FaultDatabase
 let server: RunningServer
 const clients: OutboxClient[] = []
 
+// The clientId key's lease is shorter than the stall: retries take over sends whose first
+// writer is still stalled and resumes later, and nothing may be stored twice (send-once.test.ts).
 beforeAll(async () => {
   database = await startFaultDatabase()
-  server = await startServer({ mongoUri: database.uri })
+  server = await startServer({ mongoUri: database.uri, env: { NUXT_TIMINGS_CLIENT_KEY_LEASE_MS: '4000' } })
 })
 
 afterAll(async () => {

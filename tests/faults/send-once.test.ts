@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import type { Message } from '#shared/types/api'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
+import { PDF, uploaded } from '../harness/attachments'
 import { printFigures, startFaultDatabase, storedMessages, type FaultDatabase } from '../harness/faults'
 import { waitForLogLine } from '../harness/shutdown'
 
@@ -40,8 +41,8 @@ async function setUp(server: RunningServer, prefix: string) {
   const created = await api(server.baseUrl, alice, 'POST', '/api/chats', { type: 'group', name: prefix, memberIds: [bob.id] })
   expect(created.status).toBe(201)
   const chatId = created.body.id as string
-  const send = (on: RunningServer, user: TestUser, content: string, clientId: string) =>
-    api<Message>(on.baseUrl, user, 'POST', `/api/chats/${chatId}/messages`, { content, clientId })
+  const send = (on: RunningServer, user: TestUser, content: string, clientId: string, attachments?: string[]) =>
+    api<Message>(on.baseUrl, user, 'POST', `/api/chats/${chatId}/messages`, { content, clientId, ...(attachments ? { attachments } : {}) })
   return { alice, bob, chatId, send }
 }
 
@@ -56,8 +57,9 @@ describe('a send is stored at most once', () => {
     const reader = await instance()
     const { alice, bob, chatId, send } = await setUp(reader, 'unknown')
 
-    // Alice's send stops right before its insert; the database stalls; the insert goes out and times out.
-    const first = send(faulty, alice, 'alice wrote this', 'unknown-1')
+    // Alice's send, with a file, stops right before its insert; the database stalls; the insert goes out and times out.
+    const file = await uploaded(reader.baseUrl, alice, chatId, PDF, { name: 'notes.pdf', type: 'application/pdf' })
+    const first = send(faulty, alice, 'alice wrote this', 'unknown-1', [file.id])
     await stoppedAt(faulty, 'send.before-insert')
     database.stall()
     faulty.process.kill('SIGCONT')
@@ -77,9 +79,11 @@ describe('a send is stored at most once', () => {
     expect(bobs.body.seq).toBe(2)
 
     // Alice's outbox retries, on either instance: both acks name her message stored at seq 1.
-    const retried = await send(faulty, alice, 'alice wrote this', 'unknown-1')
-    const elsewhere = await send(reader, alice, 'alice wrote this', 'unknown-1')
+    const retried = await send(faulty, alice, 'alice wrote this', 'unknown-1', [file.id])
+    const elsewhere = await send(reader, alice, 'alice wrote this', 'unknown-1', [file.id])
     const stored = await storedMessages(reader.baseUrl, bob, chatId)
+    // The file the first writer claimed but could not tie is tied to the message by the retry, once.
+    const files = await api(reader.baseUrl, bob, 'GET', `/api/chats/${chatId}/attachments`)
     printFigures('insert timed out, landed later', {
       firstAnswer: firstAnswer.status, retry: retried.status, elsewhere: elsewhere.status, acked: 2, stored: stored.length,
       duplicated: stored.filter(message => message.clientId === 'unknown-1').length - 1,
@@ -88,6 +92,9 @@ describe('a send is stored at most once', () => {
     expect(retried.status).toBe(200)
     expect(retried.body.id).toBe(landed.id)
     expect(elsewhere.body.id).toBe(landed.id)
+    expect(retried.body.attachments.map(attachment => attachment.id)).toEqual([file.id])
+    expect(files.body.items).toHaveLength(1)
+    expect(files.body.items[0]).toMatchObject({ messageId: landed.id })
     expect(stored.map(message => [message.seq, message.sender.id, message.content])).toEqual([[1, alice.id, 'alice wrote this'], [2, bob.id, 'bob wrote this']])
   })
 
