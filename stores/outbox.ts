@@ -73,31 +73,25 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   /**
-   * Moves the item's finished uploads into its attachments: 'ready' when none is left,
-   * 'waiting' while some still upload, 'failed' when one failed or is gone (a reload
-   * loses the bytes of unfinished uploads).
+   * Once all the item's uploads are done, moves them into its attachments in the order
+   * attached: 'ready' when none is left, 'waiting' while some still upload, 'failed' when
+   * one failed or is gone (a reload loses the bytes of unfinished uploads).
    */
   function collectUploads(item: PendingMessage): 'ready' | 'waiting' | 'failed' {
     const keys = item.uploads ?? []
     if (keys.length === 0) return 'ready'
-    let state: 'ready' | 'waiting' | 'failed' = 'ready'
-    for (const key of keys) {
-      const upload = uploads.byKey[key]
-      if (upload?.status === 'done' && upload.attachment) {
-        item.attachments = [...(item.attachments ?? []), upload.attachment]
-        item.uploads = (item.uploads ?? []).filter(entry => entry !== key)
-        uploads.release(key)
-      }
-      else if (upload?.status === 'uploading') {
-        if (state === 'ready') state = 'waiting'
-      }
-      else {
-        state = 'failed'
-        item.error = upload?.error ?? 'A file was not uploaded; discard and attach it again'
-      }
+    const pending = keys.map(key => uploads.byKey[key])
+    const lost = pending.find(upload => upload?.status !== 'done' && upload?.status !== 'uploading')
+    if (pending.includes(undefined) || lost) {
+      item.error = lost?.error ?? 'A file was not uploaded; discard the message and attach it again'
+      return 'failed'
     }
+    if (pending.some(upload => upload!.status === 'uploading')) return 'waiting'
+    item.attachments = [...(item.attachments ?? []), ...pending.map(upload => upload!.attachment!)]
+    item.uploads = []
+    for (const key of keys) uploads.release(key)
     persist()
-    return state
+    return 'ready'
   }
 
   /** Waits the back-off, or longer when the server said how long (Retry-After: it is overloaded or the sender over its rate). */

@@ -172,4 +172,19 @@ describe('sending with files', () => {
     expect(FakeRequest.sent).toHaveLength(1)
     expect(outbox.items).toEqual([])
   })
+
+  it('sends the files in the order attached, whichever finished uploading first', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('one.txt'), file('two.txt')])
+    await wrapper.get('textarea').trigger('keydown', { key: 'Enter' })
+    const [content, keys] = wrapper.emitted('send')![0] as [string, string[]]
+    useOutboxStore().enqueue(chatId, content, null, keys)
+    api.mockReturnValue(new Promise(() => {}))
+    FakeRequest.sent[1]!.respond(201, { attachment: attachment('4'.repeat(24), 'two.txt') })
+    await flushPromises()
+    expect(api).not.toHaveBeenCalled()
+    FakeRequest.sent[0]!.respond(201, { attachment: attachment('3'.repeat(24), 'one.txt') })
+    await flushPromises()
+    expect(api.mock.calls[0]![1].body).toMatchObject({ content: '', attachments: ['3'.repeat(24), '4'.repeat(24)] })
+  })
 })

@@ -58,7 +58,7 @@ test('a pasted image reaches the other person live, sized before it loads', asyn
   await closeAll(ana, ben)
 })
 
-test('a dropped PDF is a card the other person downloads byte for byte', async ({ browser, baseURL }) => {
+test('a dropped PDF is a card the other person downloads byte for byte, and the Files panel lists it', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   await drop(ana.page, 'minutes.pdf', 'application/pdf', PDF)
   await expect(ana.page.getByRole('list', { name: 'Attached files' })).toContainText('minutes.pdf')
@@ -73,6 +73,16 @@ test('a dropped PDF is a card the other person downloads byte for byte', async (
   const file = await download
   expect(file.suggestedFilename()).toBe('minutes.pdf')
   expect(await readFile((await file.path())!)).toEqual(PDF)
+
+  // The chat's Files panel lists what was shared, newest first.
+  await paste(ana.page, 'chart.png', 'image/png', await image(60, 60, '#808080'))
+  await composer(ana.page).press('Enter')
+  await expect(messageLog(ben.page).getByRole('button', { name: 'Open image chart.png' })).toBeVisible()
+  await ben.page.getByRole('button', { name: 'Files', exact: true }).click()
+  const files = ben.page.getByRole('list', { name: 'Shared files' })
+  await expect(files.getByRole('listitem')).toHaveCount(2)
+  await expect(files.getByRole('listitem').first()).toContainText('chart.png')
+  await expect(files.getByRole('listitem').last()).toContainText('minutes.pdf')
   await closeAll(ana, ben)
 })
 
