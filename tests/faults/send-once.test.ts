@@ -48,11 +48,11 @@ async function setUp(server: RunningServer, prefix: string) {
 
 describe('a send is stored at most once', () => {
   it('when its insert timed out on a stalled database but landed after all', async () => {
-    // The driver gives up on a silent database after 3 × 500 ms; the request's own deadline and
+    // The driver gives up on a silent database after 3 × 2 s; the request's own deadline and
     // the key's lease are far longer, so neither plays a part.
     const faulty = await instance({
       PARLEY_TEST_STOP_AT: 'send.before-insert,send.store-failed', PARLEY_TEST_STOP_CLIENT_ID: 'unknown-',
-      NUXT_TIMINGS_DB_OPERATION_TIMEOUT_MS: '500', NUXT_TIMINGS_REQUEST_DEADLINE_MS: '60000', NUXT_TIMINGS_CLIENT_KEY_LEASE_MS: '600000',
+      NUXT_TIMINGS_DB_OPERATION_TIMEOUT_MS: '2000', NUXT_TIMINGS_REQUEST_DEADLINE_MS: '60000', NUXT_TIMINGS_CLIENT_KEY_LEASE_MS: '600000',
     })
     const reader = await instance()
     const { alice, bob, chatId, send } = await setUp(reader, 'unknown')
