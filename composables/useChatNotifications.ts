@@ -1,6 +1,5 @@
 import { useLocalStorage } from '@vueuse/core'
 import type { Chat, Message } from '#shared/types/api'
-import { markdownToPlainText } from '#shared/markdown'
 
 type PermissionState = NotificationPermission | 'unsupported'
 
@@ -32,7 +31,7 @@ export function useChatNotifications() {
     const where = chat && chat.type !== 'direct' ? ` in ${chatTitle(chat)}` : ''
     // The body is the message's words without its Markdown; notifications never interpret HTML.
     const notification = new Notification(`${message.sender.displayName}${where}`, {
-      body: markdownToPlainText(message.content, 200),
+      body: messagePreview(message, 200),
       tag: `parley:${message.chatId}`,
     })
     notification.onclick = () => {

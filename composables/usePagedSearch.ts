@@ -45,5 +45,5 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>) {
 
   watchDebounced(query, () => load(), { debounce: 250, immediate: true })
 
-  return { query, items, nextCursor, loading, loadMore: () => load(true) }
+  return { query, items, nextCursor, loading, loadMore: () => load(true), reload: () => load() }
 }

@@ -1,4 +1,5 @@
 import type { Attachment } from '#shared/types/api'
+import { markdownToPlainText } from '#shared/markdown'
 
 /** "820 B", "14.2 KB", "3.1 MB" (binary multiples, as the limits are written). */
 export function formatBytes(bytes: number): string {
@@ -31,4 +32,14 @@ export function fileIcon(file: { type: string, kind?: Attachment['kind'] }): str
 /** Files dropped or pasted: only real files (a dragged link or text has none). */
 export function filesOf(data: DataTransfer | null): File[] {
   return data ? [...data.files] : []
+}
+
+/**
+ * A message in one line where its text may be empty (a file sent without a caption): the
+ * text, else "📎 name" or "📎 3 files" (the chat list, notifications, the reply bar).
+ */
+export function messagePreview(message: { content: string, attachments: readonly Attachment[] }, maxLength: number): string {
+  const text = markdownToPlainText(message.content, maxLength)
+  if (text || message.attachments.length === 0) return text
+  return message.attachments.length === 1 ? `📎 ${message.attachments[0]!.name}` : `📎 ${message.attachments.length} files`
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
-import { anaAndBenInDirectChat, closeAll, composer, messageLog } from './chat-helpers'
+import { anaAndBenInDirectChat, chatList, closeAll, composer, messageLog } from './chat-helpers'
 
 // Attachments as people use them (docs/attachments.md, "In the app"): paste, drop, the
 // paperclip, the viewer, downloads, and an SVG that must never run.
@@ -68,18 +68,20 @@ test('a dropped PDF is a card the other person downloads byte for byte, and the 
   const link = messageLog(ben.page).getByRole('link', { name: 'Download minutes.pdf' })
   await expect(link).toBeVisible()
   await expect(messageLog(ben.page)).toContainText(`${PDF.length} B`)
+  await expect(chatList(ben.page)).toContainText('📎 minutes.pdf')
   const download = ben.page.waitForEvent('download')
   await link.click()
   const file = await download
   expect(file.suggestedFilename()).toBe('minutes.pdf')
   expect(await readFile((await file.path())!)).toEqual(PDF)
 
-  // The chat's Files panel lists what was shared, newest first.
+  // The chat's Files panel lists what was shared, newest first, and what is sent while it is open.
+  await ben.page.getByRole('button', { name: 'Files', exact: true }).click()
+  const files = ben.page.getByRole('list', { name: 'Shared files' })
+  await expect(files.getByRole('listitem')).toHaveCount(1)
   await paste(ana.page, 'chart.png', 'image/png', await image(60, 60, '#808080'))
   await composer(ana.page).press('Enter')
   await expect(messageLog(ben.page).getByRole('button', { name: 'Open image chart.png' })).toBeVisible()
-  await ben.page.getByRole('button', { name: 'Files', exact: true }).click()
-  const files = ben.page.getByRole('list', { name: 'Shared files' })
   await expect(files.getByRole('listitem')).toHaveCount(2)
   await expect(files.getByRole('listitem').first()).toContainText('chart.png')
   await expect(files.getByRole('listitem').last()).toContainText('minutes.pdf')
