@@ -11,6 +11,7 @@ import { UserKeyModel, UserModel } from './user'
 // for a schema's fields) and one list that the database plugin builds indexes for.
 export * from './account-token'
 export * from './attachment'
+export * from './by-ids'
 export * from './chat'
 export * from './message'
 export * from './push'

@@ -22,13 +22,13 @@ afterAll(async () => {
 })
 
 /** Fills a chat with `count` messages directly (fast), keeping its counters and change keys right. */
-async function fillChat(chatId: string, senderId: string, count: number) {
+async function fillChat(chatId: string, senderId: string, count: number, senderOf?: (seq: number) => string) {
   const now = new Date()
   for (let start = 1; start <= count; start += 500) {
     const seqs = Array.from({ length: Math.min(500, count - start + 1) }, (_, i) => start + i)
     await MessageModel.insertMany(seqs.map(seq => ({
-      _id: messageIdFor(chatId, seq), chatId, seq, changeSeq: seq, senderId, content: `message ${seq}`,
-      clientId: null, replyToId: null, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
+      _id: messageIdFor(chatId, seq), chatId, seq, changeSeq: seq, senderId: senderOf?.(seq) ?? senderId, content: `message ${seq}`,
+      clientId: null, replyToId: senderOf && seq > 1 ? messageIdFor(chatId, seq - 1) : null, reactions: [], editedAt: null, deletedAt: null, createdAt: now,
     })))
     await MessageChangeModel.insertMany(seqs.map(seq => ({ _id: changeKeyId(chatId, seq), messageId: messageIdFor(chatId, seq) })))
   }
@@ -71,11 +71,52 @@ async function measure({ messages, chats, extraMembers }: Scenario): Promise<Rec
   await record('changes', () => changes(bob, chat.id, last - 8, 5))
   await record('chat detail', () => getChat(bob, chat.id))
   await record('member list', () => listMembers(bob, chat.id, { limit: 100 }))
-  // The chat list and `ready` read each of the user's chats by `_id`: measured at one chat count.
+  // The chat list and `ready` read the user's chats with one `$in`.
   await record('chat list', () => listChats(bob, { limit: 3 }))
   await record('ready', () => readyChats(bob.userId))
   return results
 }
+
+describe('a list of keys is one `$in` command', () => {
+  let five: Record<string, CommandRecord[]>
+  let fifty: Record<string, CommandRecord[]>
+
+  beforeAll(async () => {
+    // 60 chats; the measured one has 60 members, and 60 messages from 60 senders, each replying to the one before.
+    const [ana, ...others] = await Promise.all(Array.from({ length: 60 }, () => createTestUser()))
+    const { chat } = await createChat(ana!, { type: 'group', name: 'Pages', memberIds: others.map(other => other.userId) })
+    for (let i = 1; i < 60; i++) await createChat(ana!, { type: 'group', name: `Page ${i}`, memberIds: [others[0]!.userId] })
+    const people = [ana!, ...others]
+    await fillChat(chat.id, ana!.userId, 60, seq => people[seq % people.length]!.userId)
+    const measure = async (limit: number) => {
+      const results: Record<string, CommandRecord[]> = {}
+      const record = async (name: string, task: () => Promise<unknown>) => {
+        results[name] = (await recordCommands(task)).commands
+      }
+      await record('history page', () => history(ana!, chat.id, { limit }))
+      await record('history around', () => history(ana!, chat.id, { around: 30, limit }))
+      await record('changes', () => changes(ana!, chat.id, 0, limit))
+      await record('member list', () => listMembers(ana!, chat.id, { limit }))
+      await record('chat list', () => listChats(ana!, { limit }))
+      return results
+    }
+    five = await measure(5)
+    fifty = await measure(50)
+  }, 120_000)
+
+  it('sends as many commands for a page of 50 as for a page of 5', () => {
+    for (const path of Object.keys(five)) {
+      expect(fifty[path]!.length, path).toBe(five[path]!.length)
+      expect(fifty[path]!.every(command => isIdLookup(command.filter)), path).toBe(true)
+    }
+  })
+
+  it('reads a page\'s messages, senders and reply targets with one `$in` each', () => {
+    const inReads = fifty['history page']!.filter(command => isIn(command.filter)).map(command => command.collection).sort()
+    // The page, its reply targets, its senders.
+    expect(inReads).toEqual(['messages', 'messages', 'users'])
+  })
+})
 
 describe('hot paths on the embedded engine', () => {
   let small: Record<string, CommandRecord[]>
@@ -96,25 +137,15 @@ describe('hot paths on the embedded engine', () => {
   })
 
   it('send the same number of commands with 10 or 1,000 messages, 3 or 30 chats, 2 or 42 members', () => {
-    for (const path of Object.keys(small)) {
-      // The list and `ready` read each of the user's chats; a group's detail and member list read its members (at most 256).
-      if (path === 'chat list' || path === 'ready' || path === 'chat detail' || path === 'member list') continue
-      expect(large[path]!.length, path).toBe(small[path]!.length)
-    }
-  })
-
-  it('read each of the user\'s chats once for the list and `ready`, whatever the chat sizes', () => {
-    // 3 chats vs 30 chats: the per-chat part grows with the number of chats, nothing else does.
-    const perChat = (large.ready!.length - small.ready!.length) / 27
-    expect(perChat).toBe(1)
-    expect(large['chat list']!.length - small['chat list']!.length).toBe(27)
+    // A list of keys (the user's chats, a group's members, a page's senders) is one `$in`, whatever its length.
+    for (const path of Object.keys(small)) expect(large[path]!.length, path).toBe(small[path]!.length)
   })
 
   it('reads a /changes page\'s keys and messages with one `$in` each', () => {
     for (const results of [small, large]) {
-      // Besides these, only the one-key probes past the chat's counters (and the page's senders).
+      // Besides these and the page's senders, only the one-key probes past the chat's counters.
       const reads = results.changes!.filter(command => isIn(command.filter))
-      expect(reads.map(command => command.collection)).toEqual(['messagechanges', 'messages'])
+      expect(reads.map(command => command.collection)).toEqual(['messagechanges', 'messages', 'users'])
     }
   })
 

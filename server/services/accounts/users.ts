@@ -1,14 +1,12 @@
 import { isValidObjectId } from 'mongoose'
 import type { User } from '#shared/types/api'
 import { deletedUser, toUser } from '../../dto/users'
-import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
+import { emailKey, mapByIds, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { apiError } from '../../utils/errors'
 import { presenceOf } from '../realtime'
 
 // Users as every other domain reads them: by `_id` (a missing user is a deleted account),
 // by a username or email key, and rendered as others see them (with presence).
-
-const LOAD_CONCURRENCY = 32
 
 export async function findUser(id: string): Promise<UserRecord | null> {
   if (!isValidObjectId(id)) return null
@@ -16,19 +14,13 @@ export async function findUser(id: string): Promise<UserRecord | null> {
 }
 
 /**
- * Users by id with parallel `findById` (the embedded engine only indexes `_id`
- * equality), at most LOAD_CONCURRENCY at a time. Every id is in the map; a deleted
+ * Users by id: one `$in` command (docs/database.md). Every id is in the map; a deleted
  * account (or an id that is none) maps to null.
  */
 export async function loadUsers(ids: Iterable<string>): Promise<Map<string, UserRecord | null>> {
   const unique = [...new Set([...ids].map(String))]
-  const found = new Map<string, UserRecord | null>()
-  for (let start = 0; start < unique.length; start += LOAD_CONCURRENCY) {
-    const batch = unique.slice(start, start + LOAD_CONCURRENCY)
-    const users = await Promise.all(batch.map(id => findUser(id)))
-    users.forEach((user, index) => found.set(batch[index]!, user))
-  }
-  return found
+  const users = await mapByIds<UserRecord>(UserModel, unique.filter(id => isValidObjectId(id)))
+  return new Map(unique.map(id => [id, users.get(id) ?? null]))
 }
 
 /** By a username or email key document: one `_id` lookup of the key, then the user. */

@@ -1,4 +1,4 @@
-import { ChatModel, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
+import { ChatModel, findByIds, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
 
@@ -10,6 +10,12 @@ export async function findChat(chatId: string): Promise<ChatRecord | null> {
 
 export async function findMembership(chatId: string, userId: string): Promise<MembershipRecord | null> {
   return MembershipModel.findById(membershipId(chatId, userId)).lean<MembershipRecord>().exec()
+}
+
+/** Memberships of `userIds` in one chat by their `_id`s: one `$in` command; absent ones are left out. */
+export async function findMemberships(chatId: string, userIds: string[]): Promise<Map<string, MembershipRecord>> {
+  const found = await findByIds<MembershipRecord>(MembershipModel, userIds.map(userId => membershipId(chatId, userId)))
+  return new Map(found.map(membership => [membership.userId, membership]))
 }
 
 export interface ChatAccess {

@@ -1,9 +1,8 @@
 import type { ReadyChat } from '#shared/types/api'
-import { UserChatEntryModel, UserChatsModel, userChatEntryId, type ChatRecord, type UserChatEntryRecord } from '../../models'
+import { ChatModel, findByIds, UserChatEntryModel, UserChatsModel, userChatEntryId, type ChatRecord, type UserChatEntryRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
-import { findChat } from './access'
 
 // The per-user chat list: a folded snapshot plus numbered entries, all read by `_id`.
 //
@@ -98,8 +97,7 @@ export async function userChatIds(userId: string): Promise<string[]> {
 
 export async function userChats(userId: string): Promise<ChatRecord[]> {
   const ids = await userChatIds(userId)
-  const chats = await Promise.all(ids.map(id => findChat(id)))
-  return chats.filter((chat): chat is ChatRecord => !!chat)
+  return findByIds<ChatRecord>(ChatModel, ids)
 }
 
 /** `ready.chats`: every chat of the user with its counters. */

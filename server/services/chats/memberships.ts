@@ -8,7 +8,7 @@ import { withLock } from '../../utils/lock'
 import { toMember } from '../../dto/chats'
 import { findUser, loadUsers, publicUser } from '../accounts/users'
 import { publishToChat } from '../realtime'
-import { findChat, findMembership, isChatManager, requireMember, requireVisibleChat } from './access'
+import { findChat, findMembership, findMemberships, isChatManager, requireMember, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe, unsubscribe } from './announce'
 import { addToUserChats, forgetUserChatList, removeFromUserChats, userChatIds } from './chat-list'
 import { newMembership, removeChat, requireExistingUsers, type ListOptions } from './chats'
@@ -23,13 +23,12 @@ function byJoinTime(a: Pick<MembershipRecord, 'joinedAt' | '_id'>, b: Pick<Membe
 }
 
 /**
- * A direct chat's or group's memberships (at most 256, listed on the chat), read by
- * `_id` in parallel: opening a group never scans the memberships of every chat.
+ * A direct chat's or group's memberships (at most 256, listed on the chat), one `$in`
+ * on their `_id`s: opening a group never scans the memberships of every chat.
  */
 async function smallChatMemberships(chat: ChatRecord): Promise<MembershipRecord[]> {
   const chatId = chat._id.toHexString()
-  const found = await Promise.all((chat.memberIds ?? []).map(userId => findMembership(chatId, userId)))
-  return found.filter((membership): membership is MembershipRecord => !!membership).sort(byJoinTime)
+  return [...(await findMemberships(chatId, chat.memberIds ?? [])).values()].sort(byJoinTime)
 }
 
 /** A channel's memberships (any number): a page of a scan by join time. */
@@ -74,8 +73,8 @@ async function addMemberships(chat: ChatRecord, userIds: string[]): Promise<Chat
   return withLock(`chat:${chatId}`, async () => {
     const current = await findChat(chatId)
     if (!current) throw apiError('not_found')
-    const existing = await Promise.all(userIds.map(userId => findMembership(chatId, userId)))
-    const fresh = userIds.filter((_, index) => !existing[index])
+    const existing = await findMemberships(chatId, userIds)
+    const fresh = userIds.filter(userId => !existing.has(userId))
     if (fresh.length === 0) return current
     if (current.type === 'group' && current.memberCount + fresh.length > MAX_GROUP_MEMBERS) {
       throw apiError('validation_failed', `A group has at most ${MAX_GROUP_MEMBERS} members.`)

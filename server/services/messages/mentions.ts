@@ -1,8 +1,8 @@
 import { findMentions } from '#shared/mentions'
-import { ChatModel, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
+import { ChatModel, findByIds, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import { withLock } from '../../utils/lock'
 import { findUserByUsername } from '../accounts/users'
-import { findMembership, isChatManager } from '../chats/access'
+import { findMembership, findMemberships, isChatManager } from '../chats/access'
 import { onlineUserIds } from '../realtime'
 
 // Mentions are resolved when a message is stored and counted at read time, like unread
@@ -35,8 +35,8 @@ export async function resolveMentions(content: string, chat: ChatRecord, sender:
   const chatId = chat._id.toHexString()
   const people = await Promise.all(found.usernames.map(name => findUserByUsername(name)))
   const candidates = [...new Set(people.map(person => person?._id.toHexString()).filter((id): id is string => !!id && id !== sender.userId))]
-  const memberships = await Promise.all(candidates.map(id => findMembership(chatId, id)))
-  const userIds = candidates.filter((_, index) => memberships[index] !== null)
+  const memberships = await findMemberships(chatId, candidates)
+  const userIds = candidates.filter(id => memberships.has(id))
   const chatWide = found.chatWide && (chat.type !== 'channel' || chat.memberCount <= CHAT_WIDE_MENTION_MEMBER_LIMIT || isChatManager(sender))
   const everyone = chatWide && found.everyone
   const hereUserIds = chatWide && !everyone ? await onlineMembers(chatId, [sender.userId, ...userIds]) : []
@@ -48,7 +48,7 @@ async function onlineMembers(chatId: string, except: string[]): Promise<string[]
   const skip = new Set(except)
   const online = onlineUserIds().filter(userId => !skip.has(userId))
   if (online.length === 0) return []
-  const members = await MembershipModel.find({ _id: { $in: online.map(userId => membershipId(chatId, userId)) } }, { userId: 1 }).lean<{ userId: string }[]>().exec()
+  const members = await findByIds<{ userId: string }>(MembershipModel, online.map(userId => membershipId(chatId, userId)), { userId: 1 })
   return members.map(member => member.userId)
 }
 
