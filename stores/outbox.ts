@@ -182,6 +182,7 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   /** Signing out: forget the in-memory queue (the stored one stays with its user). */
   function reset() {
+    uploads.reset()
     if (retryTimer) clearTimeout(retryTimer)
     retryTimer = null
     items.value = []

@@ -130,5 +130,11 @@ export const useUploadsStore = defineStore('uploads', () => {
     forget(key)
   }
 
-  return { byKey, queued, queuedIn, add, cancel, retry, take, release, setSettledHandler }
+  /** Signing out: every upload stops and is forgotten (they belong to the person leaving). */
+  function reset(): void {
+    for (const key of Object.keys(byKey.value)) cancel(key)
+    queued.value = {}
+  }
+
+  return { byKey, queued, queuedIn, add, cancel, retry, take, release, reset, setSettledHandler }
 })

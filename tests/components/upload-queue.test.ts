@@ -118,6 +118,15 @@ describe('upload queue', () => {
     expect(useSnackbarStore().queue).toEqual([])
   })
 
+  it('stops and forgets every upload when the person signs out', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('private.txt')])
+    useOutboxStore().reset()
+    await flushPromises()
+    expect(FakeRequest.sent[0]!.aborted).toBe(true)
+    expect(wrapper.text()).not.toContain('private.txt')
+  })
+
   it('takes at most 10 files for a message and says so', async () => {
     const wrapper = await mountComposer()
     await pick(wrapper, Array.from({ length: 12 }, (_, index) => file(`file-${index}.txt`)))
