@@ -10,6 +10,25 @@ function image(width: number, height: number, color: string): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer()
 }
 
+/** A tenth of a second of silence as a WAV file (8 kHz, 8-bit mono). */
+function wav(): Buffer {
+  const samples = 800
+  const header = Buffer.alloc(44)
+  header.write('RIFF', 0)
+  header.writeUInt32LE(36 + samples, 4)
+  header.write('WAVEfmt ', 8)
+  header.writeUInt32LE(16, 16)
+  header.writeUInt16LE(1, 20)
+  header.writeUInt16LE(1, 22)
+  header.writeUInt32LE(8000, 24)
+  header.writeUInt32LE(8000, 28)
+  header.writeUInt16LE(1, 32)
+  header.writeUInt16LE(8, 34)
+  header.write('data', 36)
+  header.writeUInt32LE(samples, 40)
+  return Buffer.concat([header, Buffer.alloc(samples, 128)])
+}
+
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')
 
 /** Pastes a file into the composer, as Ctrl+V with a screenshot on the clipboard does. */
@@ -88,13 +107,19 @@ test('a dropped PDF is a card the other person downloads byte for byte, and the 
   await closeAll(ana, ben)
 })
 
-test('the viewer opens an image, the arrow keys move between the chat\'s images, Escape closes it', async ({ browser, baseURL }) => {
+test('audio plays inline; the viewer opens an image, the arrow keys move between the chat\'s images, Escape closes it', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   await attach(ana.page, [
     { name: 'first.png', mimeType: 'image/png', buffer: await image(120, 90, '#c03030') },
     { name: 'second.png', mimeType: 'image/png', buffer: await image(90, 120, '#30c030') },
+    { name: 'tone.wav', mimeType: 'audio/wav', buffer: wav() },
   ])
   await composer(ana.page).press('Enter')
+
+  // Audio plays in the browser's own player, allowed by the page's policy.
+  const player = messageLog(ben.page).getByLabel('tone.wav')
+  await expect(player).toHaveJSProperty('tagName', 'AUDIO')
+  await expect.poll(() => player.evaluate(audio => (audio as HTMLAudioElement).duration)).toBeCloseTo(0.1, 2)
 
   await messageLog(ben.page).getByRole('button', { name: 'Open image first.png' }).click()
   const viewer = ben.page.getByTestId('image-viewer')
