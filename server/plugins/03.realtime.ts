@@ -1,6 +1,7 @@
 import { WS_CLOSE } from '#shared/types/api'
 import { persistLastSeen } from '../services/accounts/users'
 import { readyChats, userChatIds } from '../services/chats/chat-list'
+import { forgetChatActivity } from '../services/chats/activity'
 import { settleCleanups } from '../services/chats/chats'
 import { messagesBySeq } from '../services/messages/history'
 import { startRealtime } from '../services/realtime'
@@ -10,7 +11,7 @@ import { onShutdown } from '../utils/shutdown'
 // Starts the real-time core (server/services/realtime/index.ts builds it) with the parts of
 // the domain it needs, and closes it on shutdown.
 export default defineNitroPlugin((nitroApp) => {
-  const core = startRealtime({ loadMessages: messagesBySeq, chatIdsOf: userChatIds, readyChats, persistLastSeen, frames: frameHandlers })
+  const core = startRealtime({ loadMessages: messagesBySeq, chatIdsOf: userChatIds, readyChats, persistLastSeen, busResumed: forgetChatActivity, frames: frameHandlers })
   // On SIGTERM, while the server still listens: close every socket with 1001 so clients
   // reconnect elsewhere. Redis goes in the close hook, after the last request.
   onShutdown(async () => {

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose'
 import type { Chat as ChatDto, ChatDetail, Page, PublicChat } from '#shared/types/api'
 import { MAX_GROUP_MEMBERS, type CreateChatInput } from '#shared/schemas/chats'
-import { ChatKeyModel, ChatModel, ClientIdKeyModel, MembershipModel, MessageChangeModel, MessageModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
+import { ChatKeyModel, ChatModel, ClientIdKeyModel, MembershipModel, MessageChangeModel, MessageModel, mapByIds, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { decodeCursor, encodeCursor } from '../../utils/cursor'
@@ -14,7 +14,8 @@ import { removeChatAttachments } from '../attachments/lifecycle'
 import { chatTopic, publishControl, publishToChat } from '../realtime'
 import { findChat, isChatManager, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe } from './announce'
-import { addToUserChats, removeFromUserChats, userChats } from './chat-list'
+import { chatsByActivity, rememberChatActivity } from './activity'
+import { addToUserChats, removeFromUserChats, userChatIds } from './chat-list'
 import { renderChatFor, renderChatsFor } from './render'
 
 // Chats: creating, listing, reading, renaming and deleting them; one service for the
@@ -160,23 +161,26 @@ async function storeChat(chatId: Types.ObjectId, data: NewChat, memberships: Ret
 
 export interface ListOptions { limit: number, cursor?: string }
 
-/** The caller's chats, most recent activity first: the list of ids on the user's document, each chat by `_id`. */
+/**
+ * The caller's chats, most recent activity first. The order comes from each chat's
+ * remembered activity (activity.ts); only the page's chats are read whole, one `$in`.
+ */
 export async function listChats(actor: Pick<Actor, 'userId' | 'role'>, options: ListOptions): Promise<Page<ChatDto>> {
-  const chats = await userChats(actor.userId)
-  chats.sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime() || (b._id.toHexString() < a._id.toHexString() ? -1 : 1))
+  const order = await chatsByActivity(await userChatIds(actor.userId))
   const after = decodeCursor(options.cursor)
   let start = 0
   if (after?.t !== undefined) {
     const time = after.t
-    const position = chats.findIndex(chat => chat.lastActivityAt.getTime() < time
-      || (chat.lastActivityAt.getTime() === time && chat._id.toHexString() < after.id))
-    start = position === -1 ? chats.length : position
+    const position = order.findIndex(chat => chat.at < time || (chat.at === time && chat.id < after.id))
+    start = position === -1 ? order.length : position
   }
-  const page = chats.slice(start, start + options.limit)
-  const items = await renderChatsFor(actor.userId, page)
-  const last = page[page.length - 1]
-  const more = start + options.limit < chats.length
-  return { items, nextCursor: more && last ? encodeCursor({ t: last.lastActivityAt.getTime(), id: last._id.toHexString() }) : null }
+  const slice = order.slice(start, start + options.limit)
+  const found = await mapByIds<ChatRecord>(ChatModel, slice.map(chat => chat.id))
+  rememberChatActivity([...found.values()])
+  const items = await renderChatsFor(actor.userId, slice.flatMap(chat => found.get(chat.id) ?? []))
+  const last = slice[slice.length - 1]
+  const more = start + options.limit < order.length
+  return { items, nextCursor: more && last ? encodeCursor({ t: last.at, id: last.id }) : null }
 }
 
 /** The channel directory (a scan, as directories may be): by name, with `joined`. */

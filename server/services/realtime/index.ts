@@ -24,6 +24,8 @@ export interface RealtimeDeps {
   /** `ready.chats` of a socket. */
   readyChats: (userId: string) => Promise<ReadyChat[]>
   persistLastSeen: (userId: string, at: Date) => Promise<void>
+  /** After a Redis outage: forget what was learned from events that may have been lost. */
+  busResumed?: () => void
   frames: FrameHandlers
 }
 
@@ -49,7 +51,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   // The bus starts now, so this instance is subscribed before its first socket opens. After a
   // Redis outage every local socket reconnects, and its client catches up through `/changes`:
   // events other instances published meanwhile never reached this one.
-  startBus(() => sockets.closeAuthenticated(WS_CLOSE.serviceRestart, 'catching up after a bus outage'))
+  startBus(() => {
+    deps.busResumed?.()
+    sockets.closeAuthenticated(WS_CLOSE.serviceRestart, 'catching up after a bus outage')
+  })
   const stopHub = hub.start()
   const stopPresence = presence.start()
   const stopVisibility = startVisibility(presence)
