@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
-import type { AuthResult, Me, RefreshResult, Session } from '#shared/types/api'
-import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth'
+import type { AuthResult, Me, RefreshResult, Session, TwoFactorChallenge } from '#shared/types/api'
+import type { GuestInput, LoginInput, RegisterInput, TwoFactorLoginInput } from '#shared/schemas/auth'
 
 /** Renew the access token this long before it expires. */
 const RENEW_AHEAD_MS = 60_000
@@ -56,8 +56,15 @@ export const useAuthStore = defineStore('auth', () => {
     accessTokenExpiresAt.value = null
   }
 
-  async function login(input: LoginInput): Promise<Me> {
-    return applyAuthResult(await request<AuthResult>('/api/auth/login', { method: 'POST', body: input }))
+  /** The password step: signed in, or (two-factor on) the challenge that `completeLogin` needs. */
+  async function login(input: LoginInput): Promise<Me | TwoFactorChallenge> {
+    const result = await request<AuthResult | TwoFactorChallenge>('/api/auth/login', { method: 'POST', body: input })
+    return 'twoFactorRequired' in result ? result : applyAuthResult(result)
+  }
+
+  /** The second step of a two-factor sign-in: an authenticator or recovery code. */
+  async function completeLogin(input: TwoFactorLoginInput): Promise<Me> {
+    return applyAuthResult(await request<AuthResult>('/api/auth/login/2fa', { method: 'POST', body: input }))
   }
 
   async function register(input: RegisterInput): Promise<Me> {
@@ -140,6 +147,6 @@ export const useAuthStore = defineStore('auth', () => {
   return {
     user, accessTokenExpiresAt, mayHaveSession,
     isAdmin, isGuest,
-    login, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
+    login, completeLogin, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
   }
 })

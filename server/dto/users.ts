@@ -6,7 +6,7 @@ import type { SessionRecord, UserRecord } from '../models'
 
 /** The fields a User DTO reads: a lean user document (or a hydrated one). */
 export type UserLike = Pick<UserRecord, '_id' | 'username' | 'displayName' | 'role' | 'createdAt' | 'lastSeenAt'>
-  & Partial<Pick<UserRecord, 'email' | 'emailVerified' | 'country' | 'age' | 'bio' | 'banned'>>
+  & Partial<Pick<UserRecord, 'email' | 'emailVerified' | 'country' | 'age' | 'bio' | 'banned' | 'twoFactorEnabled'>>
 
 export interface Presence {
   online: boolean
@@ -33,6 +33,7 @@ export function toMe(user: UserLike, presence: Presence): Me {
     country: user.country ?? null,
     age: user.age ?? null,
     bio: user.bio ?? null,
+    twoFactorEnabled: !!user.twoFactorEnabled,
   }
 }
 

@@ -4,6 +4,7 @@ import { ChatKeyModel, ChatModel, MembershipModel, UserChatEntryModel, UserChats
 import { ClientIdKeyModel, MessageChangeModel, MessageModel } from './message'
 import { PushDevicesModel } from './push'
 import { RefreshTokenModel, SessionModel } from './session'
+import { LoginChallengeModel, SpentKeyModel, TwoFactorModel } from './two-factor'
 import { UserKeyModel, UserModel } from './user'
 
 // Every model of the server, imported from here (never from its file): one naming
@@ -16,6 +17,7 @@ export * from './chat'
 export * from './message'
 export * from './push'
 export * from './session'
+export * from './two-factor'
 export * from './user'
 
 export const ALL_MODELS = [
@@ -23,4 +25,5 @@ export const ALL_MODELS = [
   ChatModel, MembershipModel, UserChatsModel, UserChatEntryModel, ChatKeyModel,
   MessageModel, MessageChangeModel, ClientIdKeyModel, PushDevicesModel,
   AttachmentModel, AttachmentChunkModel, ChatFileModel, ChatFileCounterModel, UploadQuotaModel,
+  TwoFactorModel, LoginChallengeModel, SpentKeyModel,
 ]

@@ -18,6 +18,8 @@ const userSchema = new Schema({
   age: { type: Number, default: null },
   bio: { type: String, default: null },
   banned: { type: Boolean, default: false },
+  /** A confirmed TOTP secret exists (server/models/two-factor.ts): sign-in asks for a code. */
+  twoFactorEnabled: { type: Boolean, default: false },
   /** Persisted by the realtime hub when the user's last socket closes. */
   lastSeenAt: { type: Date, default: null },
   /** When the last verification mail was sent (resends: at most one per 60 s). */

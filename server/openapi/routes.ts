@@ -1,10 +1,10 @@
 import type { z } from 'zod'
 import type { ErrorCode } from '#shared/errors'
-import { changePasswordSchema, forgotPasswordSchema, guestSchema, loginSchema, registerSchema, resetPasswordSchema, verifyEmailSchema } from '#shared/schemas/auth'
+import { changePasswordSchema, disableTwoFactorSchema, forgotPasswordSchema, guestSchema, loginSchema, twoFactorCodeBodySchema, twoFactorLoginSchema, registerSchema, resetPasswordSchema, verifyEmailSchema } from '#shared/schemas/auth'
 import { addMembersSchema, chatIdParamsSchema, chatListQuerySchema, createChatSchema, memberParamsSchema, memberRoleSchema, markReadSchema, notificationSettingsSchema, publicChatsQuerySchema, updateChatSchema } from '#shared/schemas/chats'
 import { changesQuerySchema, editMessageSchema, historyQuerySchema, messageIdParamsSchema, reactionParamsSchema, searchQuerySchema, sendMessageSchema } from '#shared/schemas/messages'
 import { attachmentIdParamsSchema, chatFilesQuerySchema, uploadQuerySchema } from '#shared/schemas/attachments'
-import { adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, pushPublicKeyDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
+import { loginResultDto, recoveryCodesDto, twoFactorSetupDto, adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, pushPublicKeyDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
 import { pushSubscriptionSchema } from '#shared/schemas/push'
 import { adminUpdateUserSchema, deleteAccountSchema, sessionIdParamsSchema, updateProfileSchema, userDirectoryQuerySchema, userIdParamsSchema } from '#shared/schemas/users'
 
@@ -58,7 +58,16 @@ const accepted: RouteSuccess[] = [{ status: 202, description: 'Accepted; no body
 
 const accounts: RouteSpec[] = [
   { method: 'post', path: '/api/auth/register', tag: 'accounts', summary: 'Create an account (the first one is an admin)', auth: 'public', body: registerSchema, success: created(authResultDto, 'Signed in, with the two cookies'), errors: ['username_taken', 'email_taken', 'rate_limited'] },
-  { method: 'post', path: '/api/auth/login', tag: 'accounts', summary: 'Sign in with a username or email and a password', auth: 'public', body: loginSchema, success: ok(authResultDto, 'Signed in, with the two cookies'), errors: ['invalid_credentials', 'banned', 'rate_limited'] },
+  {
+    method: 'post', path: '/api/auth/login', tag: 'accounts', summary: 'Sign in with a username or email and a password', auth: 'public', body: loginSchema,
+    success: [{ status: 200, description: 'Signed in, with the two cookies; or, with two-factor on, a challenge for POST /api/auth/login/2fa (no cookies)', schema: loginResultDto }],
+    errors: ['invalid_credentials', 'banned', 'rate_limited'],
+  },
+  { method: 'post', path: '/api/auth/login/2fa', tag: 'accounts', summary: 'Finish a two-factor sign-in with an authenticator or recovery code', auth: 'public', body: twoFactorLoginSchema, success: ok(authResultDto, 'Signed in, with the two cookies'), errors: ['invalid_credentials', 'invalid_token', 'banned', 'rate_limited'], statusOf: { invalid_token: 401 } },
+  { method: 'post', path: '/api/auth/2fa/setup', tag: 'accounts', summary: 'Start turning on two-factor: a new secret, not yet in effect', auth: 'user', success: ok(twoFactorSetupDto, 'The secret and its otpauth URI'), errors: ['forbidden', 'conflict'] },
+  { method: 'post', path: '/api/auth/2fa/enable', tag: 'accounts', summary: 'Confirm the new secret with a first code; answers the recovery codes', auth: 'user', body: twoFactorCodeBodySchema, success: ok(recoveryCodesDto, 'Two-factor is on'), errors: ['invalid_credentials', 'conflict'], statusOf: { invalid_credentials: 403 } },
+  { method: 'post', path: '/api/auth/2fa/disable', tag: 'accounts', summary: 'Turn two-factor off with the password and a code', auth: 'user', body: disableTwoFactorSchema, success: noContent, errors: ['invalid_credentials', 'conflict', 'rate_limited'], statusOf: { invalid_credentials: 403 } },
+  { method: 'post', path: '/api/auth/2fa/recovery-codes', tag: 'accounts', summary: 'New recovery codes for a current code (the old ones stop working)', auth: 'user', body: twoFactorCodeBodySchema, success: ok(recoveryCodesDto, 'The new codes'), errors: ['invalid_credentials', 'conflict'], statusOf: { invalid_credentials: 403 } },
   { method: 'post', path: '/api/auth/guest', tag: 'accounts', summary: 'Sign in as a guest under a free username', auth: 'public', body: guestSchema, success: created(authResultDto, 'Signed in, with the two cookies'), errors: ['username_taken', 'rate_limited'] },
   { method: 'post', path: '/api/auth/refresh', tag: 'accounts', summary: 'Rotate the refresh cookie and get a new access token', auth: 'refresh-cookie', success: ok(refreshResultDto, 'A new access token; the refresh cookie rotated'), errors: ['unauthorized', 'token_reused'] },
   { method: 'post', path: '/api/auth/logout', tag: 'accounts', summary: 'Revoke this session and clear the cookies', auth: 'user', success: noContent, errors: [] },

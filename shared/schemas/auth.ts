@@ -63,8 +63,26 @@ export const verifyEmailSchema = z.strictObject({
   token: tokenSchema,
 })
 
+/** A six-digit authenticator code or a recovery code (`xxxxx-xxxxx`); spaces are ignored. */
+export const twoFactorCodeSchema = z.string().max(64).transform(code => code.replace(/\s+/g, '')).pipe(z.string().min(6, 'Enter the code from your authenticator app').max(32))
+
+export const twoFactorLoginSchema = z.strictObject({
+  challenge: tokenSchema,
+  code: twoFactorCodeSchema,
+})
+
+export const twoFactorCodeBodySchema = z.strictObject({
+  code: twoFactorCodeSchema,
+})
+
+export const disableTwoFactorSchema = z.strictObject({
+  password: z.string().min(1, 'Enter your password').max(1024),
+  code: twoFactorCodeSchema,
+})
+
 export type RegisterInput = z.infer<typeof registerSchema>
 export type LoginInput = z.infer<typeof loginSchema>
+export type TwoFactorLoginInput = z.infer<typeof twoFactorLoginSchema>
 export type GuestInput = z.infer<typeof guestSchema>
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>
 export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>

@@ -29,6 +29,7 @@ export const meDto = userDto.extend({
   country: z.string().nullable(),
   age: z.number().int().nullable(),
   bio: z.string().nullable(),
+  twoFactorEnabled: z.boolean().meta({ description: 'Sign-in asks for an authenticator code (docs/security.md)' }),
 })
 
 export const adminUserDto = meDto.extend({ banned: z.boolean() })
@@ -47,6 +48,24 @@ export const authResultDto = z.object({
   sessionId: id,
   accessToken: z.string(),
   accessTokenExpiresAt: time,
+})
+
+/** The password step of an account with two-factor on: no session yet, a code is needed. */
+export const twoFactorChallengeDto = z.object({
+  twoFactorRequired: z.literal(true),
+  challenge: z.string().meta({ description: 'Single use, valid 5 minutes: send it with a code to POST /api/auth/login/2fa' }),
+})
+
+/** POST /api/auth/login: signed in, or (two-factor on) the challenge for the second step. */
+export const loginResultDto = z.union([authResultDto, twoFactorChallengeDto])
+
+export const twoFactorSetupDto = z.object({
+  secret: z.string().meta({ description: 'The TOTP secret (base32) for manual entry' }),
+  uri: z.string().meta({ description: 'otpauth:// URI, shown as a QR code' }),
+})
+
+export const recoveryCodesDto = z.object({
+  recoveryCodes: z.array(z.string()).meta({ description: 'Ten single-use codes, shown only now' }),
 })
 
 export const refreshResultDto = z.object({

@@ -23,6 +23,7 @@ describe('register', () => {
         country: null,
         age: null,
         bio: null,
+        twoFactorEnabled: false,
       },
       sessionId: expect.stringMatching(/^[0-9a-f]{24}$/),
       accessToken: expect.any(String),

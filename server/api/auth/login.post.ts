@@ -5,7 +5,9 @@ import { requestOrigin } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidatedBody(event, loginSchema.parse)
-  const { body, tokens } = await login(input, requestOrigin(event))
-  setAuthCookies(event, tokens)
-  return body
+  const result = await login(input, requestOrigin(event))
+  // Two-factor on: no session and no cookies yet, only the challenge for the second step.
+  if ('challenge' in result) return result.challenge
+  setAuthCookies(event, result.tokens)
+  return result.body
 })

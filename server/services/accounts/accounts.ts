@@ -1,5 +1,5 @@
 import { Types } from 'mongoose'
-import type { AuthResult } from '#shared/types/api'
+import type { AuthResult, TwoFactorChallenge } from '#shared/types/api'
 import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { serverConfig } from '../../utils/config'
@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../../utils/passwords'
 import { accountLimiters, throwIfLimited } from './limits'
 import { sendVerificationMail } from './mail-tokens'
 import { authResult, createSession, type IssuedTokens } from './sessions'
+import { issueLoginChallenge } from './two-factor'
 import { findUserByLogin } from './users'
 
 // Creating accounts (registration, guests, the first admin) and signing in with a password.
@@ -129,7 +130,7 @@ export async function signInAsGuest(input: GuestInput, origin: RequestOrigin): P
  * verification keeps the timing alike). Five failures for one account within the window
  * lock it for the window, even against the right password; failures per IP are capped too.
  */
-export async function login(input: LoginInput, origin: RequestOrigin): Promise<SignedIn> {
+export async function login(input: LoginInput, origin: RequestOrigin): Promise<SignedIn | { challenge: TwoFactorChallenge }> {
   const { accountFailures, ipFailures } = accountLimiters()
   const { loginWindowSeconds } = serverConfig().limits
   await throwIfLimited(ipFailures, origin.ip, false)
@@ -148,5 +149,6 @@ export async function login(input: LoginInput, origin: RequestOrigin): Promise<S
   }
   if (user.banned) throw apiError('banned')
   await accountFailures.reset(accountKey)
+  if (user.twoFactorEnabled) return { challenge: await issueLoginChallenge(user) }
   return signIn(user, origin)
 }

@@ -1,0 +1,7 @@
+import { startTwoFactorSetup } from '../../../services/accounts/two-factor'
+import { requireUser } from '../../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const actor = await requireUser(event)
+  return startTwoFactorSetup(actor)
+})

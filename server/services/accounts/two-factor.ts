@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto'
+import { Secret, TOTP } from 'otpauth'
+import type { RecoveryCodes, TwoFactorChallenge, TwoFactorSetup } from '#shared/types/api'
+import type { TwoFactorLoginInput } from '#shared/schemas/auth'
+import { LoginChallengeModel, SpentKeyModel, TwoFactorModel, UserModel, type LoginChallengeRecord, type TwoFactorRecord, type UserRecord } from '../../models'
+import type { Actor } from '../../utils/auth'
+import { apiError, isDuplicateKeyError } from '../../utils/errors'
+import { withLock } from '../../utils/lock'
+import { verifyPassword } from '../../utils/passwords'
+import { hashSecret, randomSecret } from '../../utils/tokens'
+import type { RequestOrigin, SignedIn } from './accounts'
+import { accountLimiters, throwIfLimited } from './limits'
+import { authResult, createSession } from './sessions'
+
+// TOTP two-factor sign-in (RFC 6238 through otpauth: SHA-1, 6 digits, 30 s steps, one step
+// of drift either way, as every authenticator app expects). docs/security.md says why each
+// rule; tests/api/two-factor.test.ts proves them.
+
+const ISSUER = 'Parley'
+const CHALLENGE_TTL_MS = 5 * 60 * 1000
+const MAX_CODE_FAILURES = 5
+const RECOVERY_CODE_COUNT = 10
+const PERIOD_SECONDS = 30
+
+function totp(secret: string, label: string): TOTP {
+  return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secret) })
+}
+
+/** Ten codes like `k3m9p-x2q7d` (50 random bits each), returned once and stored hashed. */
+function newRecoveryCodes(): string[] {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789'
+  return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const chars = [...randomBytes(10)].map(byte => alphabet[byte % alphabet.length]).join('')
+    return `${chars.slice(0, 5)}-${chars.slice(5)}`
+  })
+}
+
+const normalizeRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/** Marks a code used; false when it already was (the insert is the arbiter, on both engines). */
+async function spend(key: string): Promise<boolean> {
+  try {
+    await SpentKeyModel.create({ _id: key })
+    return true
+  }
+  catch (error) {
+    if (isDuplicateKeyError(error)) return false
+    throw error
+  }
+}
+
+/**
+ * Accepts a current TOTP code (each step once: a replayed code is refused) or an unused
+ * recovery code (then removed). `secret` is the confirmed one, or the pending one while
+ * enabling.
+ */
+async function acceptCode(user: Pick<UserRecord, '_id' | 'username'>, secret: string, recoveryCodes: string[], code: string): Promise<boolean> {
+  const userId = String(user._id)
+  if (/^\d{6}$/.test(code)) {
+    const delta = totp(secret, user.username).validate({ token: code, window: 1 })
+    if (delta === null) return false
+    const step = Math.floor(Date.now() / 1000 / PERIOD_SECONDS) + delta
+    return spend(`totp:${userId}:${step}`)
+  }
+  const hash = hashSecret(normalizeRecoveryCode(code))
+  if (!recoveryCodes.includes(hash) || !(await spend(`recovery:${userId}:${hash}`))) return false
+  await TwoFactorModel.updateOne({ _id: userId }, { $pull: { recoveryCodes: hash } }).exec()
+  return true
+}
+
+async function loadTwoFactor(userId: string): Promise<TwoFactorRecord | null> {
+  return TwoFactorModel.findById(userId).lean<TwoFactorRecord>().exec()
+}
+
+async function requireEnabled(userId: string): Promise<TwoFactorRecord & { secret: string }> {
+  const state = await loadTwoFactor(userId)
+  if (!state?.secret) throw apiError('conflict', 'Two-factor authentication is not on.')
+  return state as TwoFactorRecord & { secret: string }
+}
+
+/** Starts enrolment: a new secret that takes effect only once a first code confirms it. */
+export async function startTwoFactorSetup(actor: Actor): Promise<TwoFactorSetup> {
+  if (actor.user.role === 'guest') throw apiError('forbidden', 'Guests cannot turn on two-factor authentication.')
+  if (actor.user.twoFactorEnabled) throw apiError('conflict', 'Two-factor authentication is already on.')
+  const secret = new Secret({ size: 20 }).base32
+  await TwoFactorModel.updateOne({ _id: String(actor.user._id) }, { $set: { pendingSecret: secret } }, { upsert: true }).exec()
+  return { secret, uri: totp(secret, actor.user.username).toString() }
+}
+
+/** Confirms enrolment with a first code; answers the recovery codes (shown once). */
+export async function enableTwoFactor(actor: Actor, code: string): Promise<RecoveryCodes> {
+  const userId = String(actor.user._id)
+  return withLock(`two-factor:${userId}`, async () => {
+    const state = await loadTwoFactor(userId)
+    if (actor.user.twoFactorEnabled || state?.secret) throw apiError('conflict', 'Two-factor authentication is already on.')
+    if (!state?.pendingSecret) throw apiError('conflict', 'Start the setup first.')
+    if (!(await acceptCode(actor.user, state.pendingSecret, [], code))) throw apiError('invalid_credentials', 'That code is not right; check the time on your device.', { statusCode: 403 })
+    const recoveryCodes = newRecoveryCodes()
+    await TwoFactorModel.updateOne({ _id: userId }, { $set: { secret: state.pendingSecret, pendingSecret: null, recoveryCodes: recoveryCodes.map(c => hashSecret(normalizeRecoveryCode(c))), enabledAt: new Date() } }).exec()
+    await UserModel.updateOne({ _id: actor.user._id }, { $set: { twoFactorEnabled: true } }).exec()
+    return { recoveryCodes }
+  })
+}
+
+/** Turns two-factor off: the password and a code (or a recovery code). */
+export async function disableTwoFactor(actor: Actor, password: string, code: string): Promise<void> {
+  const state = await requireEnabled(String(actor.user._id))
+  const passwordOk = await verifyPassword(actor.user.passwordHash, password)
+  if (!passwordOk || !(await acceptCode(actor.user, state.secret, state.recoveryCodes, code))) {
+    throw apiError('invalid_credentials', 'Wrong password or code.', { statusCode: 403 })
+  }
+  await UserModel.updateOne({ _id: actor.user._id }, { $set: { twoFactorEnabled: false } }).exec()
+  await TwoFactorModel.deleteOne({ _id: state._id }).exec()
+}
+
+/** New recovery codes for a current code; the old ones stop working. */
+export async function regenerateRecoveryCodes(actor: Actor, code: string): Promise<RecoveryCodes> {
+  const state = await requireEnabled(String(actor.user._id))
+  if (!(await acceptCode(actor.user, state.secret, state.recoveryCodes, code))) throw apiError('invalid_credentials', 'That code is not right.', { statusCode: 403 })
+  const recoveryCodes = newRecoveryCodes()
+  await TwoFactorModel.updateOne({ _id: state._id }, { $set: { recoveryCodes: recoveryCodes.map(c => hashSecret(normalizeRecoveryCode(c))) } }).exec()
+  return { recoveryCodes }
+}
+
+/** The password was right and the account has two-factor on: a challenge instead of a session. */
+export async function issueLoginChallenge(user: UserRecord): Promise<TwoFactorChallenge> {
+  const challenge = randomSecret()
+  await LoginChallengeModel.create({ _id: hashSecret(challenge), userId: user._id, expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS) })
+  return { twoFactorRequired: true, challenge }
+}
+
+/**
+ * The second step: a live challenge and a code. Wrong codes count against the account's
+ * failed-login limit like wrong passwords, and the fifth ends the challenge (the password
+ * step again). The challenge is spent by its first success.
+ */
+export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin: RequestOrigin): Promise<SignedIn> {
+  const challengeId = hashSecret(input.challenge)
+  const { accountFailures, ipFailures } = accountLimiters()
+  await throwIfLimited(ipFailures, origin.ip, false)
+  return withLock(`login-challenge:${challengeId}`, async () => {
+    const challenge = await LoginChallengeModel.findById(challengeId).lean<LoginChallengeRecord>().exec()
+    const expired = !challenge || challenge.expiresAt.getTime() <= Date.now() || challenge.failures >= MAX_CODE_FAILURES
+    if (expired) throw apiError('invalid_token', 'This sign-in has expired; enter your password again.', { statusCode: 401 })
+    const accountKey = `user:${String(challenge.userId)}`
+    await throwIfLimited(accountFailures, accountKey, false)
+    const [user, state] = await Promise.all([
+      UserModel.findById(challenge.userId).lean<UserRecord>().exec(),
+      loadTwoFactor(String(challenge.userId)),
+    ])
+    if (!user || user.banned || !state?.secret) throw apiError('invalid_token', 'This sign-in has expired; enter your password again.', { statusCode: 401 })
+    if (!(await acceptCode(user, state.secret, state.recoveryCodes, input.code))) {
+      await Promise.all([
+        LoginChallengeModel.updateOne({ _id: challengeId }, { $set: { failures: challenge.failures + 1 } }).exec(),
+        accountFailures.consume(accountKey),
+        ipFailures.consume(origin.ip),
+      ])
+      throw apiError('invalid_credentials', 'That code is not right.')
+    }
+    if (!(await spend(`challenge:${challengeId}`))) throw apiError('invalid_token', 'This sign-in has already been used.', { statusCode: 401 })
+    await LoginChallengeModel.deleteOne({ _id: challengeId }).exec()
+    await accountFailures.reset(accountKey)
+    const { session, tokens } = await createSession(user._id, origin.userAgent)
+    return { body: authResult(user, session, tokens), tokens }
+  })
+}

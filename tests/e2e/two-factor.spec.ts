@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test'
+import { Secret, TOTP } from 'otpauth'
+import { TEST_PASSWORD } from '../harness/api-client'
+import { openPage } from '../harness/open-page'
+import { closeAll, signUpPerson } from './chat-helpers'
+
+// What a person does with an authenticator app: read the key off the settings page, type
+// the code the app shows, keep the recovery codes, and sign in again with password + code.
+const STEP_MS = 30_000
+
+function appCode(secret: string, offset = 0): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offset * STEP_MS })
+}
+
+test('two-factor is set up from /settings with the code of the key shown, then asked for at sign-in', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const { page } = ana
+  await openPage(page, '/settings')
+
+  await page.getByRole('button', { name: 'Set up two-factor authentication' }).click()
+  await expect(page.getByTestId('two-factor-qr')).toBeVisible()
+  const secret = (await page.getByTestId('two-factor-secret').textContent())!.trim()
+  expect(secret).toMatch(/^[A-Z2-7]+$/)
+  // A wrong code is refused and nothing changes.
+  const wrong = String((Number(appCode(secret)) + 1) % 1_000_000).padStart(6, '0')
+  await page.getByLabel('Code from the app').fill(wrong)
+  await page.getByRole('button', { name: 'Turn on' }).click()
+  await expect(page.getByText('That code is not right; check the time on your device.')).toBeVisible()
+  await page.getByLabel('Code from the app').fill(appCode(secret))
+  await page.getByRole('button', { name: 'Turn on' }).click()
+
+  const codes = page.getByTestId('recovery-codes')
+  await expect(codes.locator('span')).toHaveCount(10)
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Download' }).click()
+  expect((await download).suggestedFilename()).toBe('parley-recovery-codes.txt')
+  await page.getByRole('button', { name: 'Done' }).click()
+  await expect(page.getByText('Two-factor authentication is on')).toBeVisible()
+
+  // Signing in again: the password, then a code (the next step's: the current one is spent).
+  await page.context().clearCookies()
+  await openPage(page, '/login')
+  await page.getByLabel('Username or email').fill(ana.username)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByLabel('Code').fill(appCode(secret, 1))
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page).not.toHaveURL(/\/login/)
+  expect(ana.dialogs).toEqual([])
+  await closeAll(ana)
+})
