@@ -142,6 +142,15 @@ describe('hot paths on the embedded engine', () => {
     for (const path of Object.keys(small)) expect(large[path]!.length, path).toBe(small[path]!.length)
   })
 
+  it('renders a sent message from what it wrote: no read of the message after its insert', () => {
+    for (const results of [small, large]) {
+      const send = results.send!
+      const insert = send.findIndex(command => command.name === 'insert' && command.collection === 'messages')
+      expect(insert).toBeGreaterThan(-1)
+      expect(send.slice(insert + 1).filter(command => command.collection === 'messages')).toEqual([])
+    }
+  })
+
   it('reads a /changes page\'s keys and messages with one `$in` each', () => {
     for (const results of [small, large]) {
       // Besides these and the page's senders, only the one-key probes past the chat's counters.

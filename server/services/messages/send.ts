@@ -76,7 +76,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     }
     let messageId = messageIdFor(chatId, seq)
     const now = new Date()
-    let stored = false
+    let stored: MessageRecord | null = null
     let outcomeUnknown = false
     let changeSeq = 0
     let claim: AttachmentClaim | undefined
@@ -87,12 +87,14 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
         faultPoint('send.before-insert', clientId)
         outcomeUnknown = true
         try {
-          await MessageModel.create({
+          const record = {
             _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
             clientId: clientId ?? null, replyToId, mentions: mentions.userIds, mentionsAll: mentions.chatWide, attachmentIds: files.map(file => file._id),
             reactions: [], editedAt: null, deletedAt: null, createdAt: now,
-          })
-          stored = true
+          }
+          await MessageModel.create(record)
+          // What was written is what a read would return: the message is rendered from it, not read back.
+          stored = record as unknown as MessageRecord
         }
         catch (error) {
           // The insert may still land (a timed-out write): the key stays where it points, and the
@@ -124,10 +126,15 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     }
     if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
     await claim?.attachTo(messageId)
-    await bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
-    await rememberOwnMessage(chatId, actor.userId, seq)
-    await recordMentions(chat, seq, actor.userId, mentions)
-    const message = await renderMessage((await findMessage(messageId))!)
+    // Writes to different documents (the chat, the sender's membership) and the rendering
+    // go together. The mentions follow the counters: `@all` writes the chat document too,
+    // and two updates of one document at once can lose one on the embedded engine.
+    const [message] = await Promise.all([
+      renderMessage(stored),
+      bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
+        .then(() => recordMentions(chat, seq, actor.userId, mentions)),
+      rememberOwnMessage(chatId, actor.userId, seq),
+    ])
     // Announced in the lock's order but not awaited: local sockets get it at once, and a
     // stalled Redis never holds up the chat or the ack (the bus gives up after its deadline).
     void publishToChat(chatId, { type: 'message.created', chatId, message })
