@@ -68,10 +68,11 @@ export default defineNuxtConfig({
       /** Sends one instance works on at once; past them 503 with Retry-After (docs/guarantees.md). */
       sendsInFlight: 64,
     },
-    // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MAX_PIXELS, _STORAGE (database or s3).
+    // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MIN_PROGRESS_BYTES, _MAX_PIXELS, _STORAGE (database or s3).
     attachments: {
       maxBytes: 25 * 1024 * 1024,
       dailyBytes: 500 * 1024 * 1024,
+      minProgressBytes: 16 * 1024,
       maxPixels: 100_000_000,
       storage: 'database',
     },
@@ -99,6 +100,7 @@ export default defineNuxtConfig({
       redisCommandTimeoutMs: 1_000,
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 15_000,
+      uploadProgressMs: 15_000,
       attachmentTtlMs: 60 * 60 * 1000,
       attachmentSweepMs: 5 * 60 * 1000,
     },

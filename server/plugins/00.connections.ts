@@ -3,11 +3,16 @@ import type { Socket } from 'node:net'
 import { serverConfig } from '../utils/config'
 import { logger } from '../utils/logger'
 import { resilienceSettings } from '../utils/resilience'
+import { watchBody } from '../utils/slow-bodies'
+import { UPLOAD_PATH } from '../utils/upload-body'
 
 // Slow and greedy clients (docs/guarantees.md, "Slowloris"). Node holds a request whose
 // headers trickle in for up to 60 s, checked every 30 s (88 s seen); here a request must
-// have its headers within NUXT_TIMINGS_HEADERS_TIMEOUT_MS (10 s) and be whole within
-// NUXT_TIMINGS_REQUEST_TIMEOUT_MS (15 s), checked every second. And one address may hold at most
+// have its headers within NUXT_TIMINGS_HEADERS_TIMEOUT_MS (10 s), checked every second.
+// Node's whole-request timeout is off (it would cut a large upload over a slow link); bodies
+// get their own rules (utils/slow-bodies.ts): an ordinary one must be whole within
+// NUXT_TIMINGS_REQUEST_TIMEOUT_MS (15 s), an upload must bring NUXT_ATTACHMENTS_MIN_PROGRESS_BYTES
+// in every NUXT_TIMINGS_UPLOAD_PROGRESS_MS. And one address may hold at most
 // NUXT_LIMITS_CONNECTIONS_PER_IP connections (WebSockets included); more are cut at once.
 // Behind a reverse proxy (NUXT_TRUST_PROXY) every connection comes from the proxy, so
 // the per-address cap is the proxy's job there and is not applied.
@@ -17,8 +22,14 @@ import { resilienceSettings } from '../utils/resilience'
 // a plugin can reach the server.
 const CHECK_INTERVAL_MS = 1_000
 
-export default defineNitroPlugin(() => {
+export default defineNitroPlugin((nitroApp) => {
   if (import.meta.dev) return
+  nitroApp.hooks.hook('request', (event) => {
+    const settings = resilienceSettings()
+    watchBody(event.node.req, event.method === 'POST' && UPLOAD_PATH.test(event.path)
+      ? { kind: 'progress', windowMs: settings.uploadProgressMs, minBytes: settings.uploadMinProgressBytes }
+      : { kind: 'deadline', ms: settings.requestTimeoutMs })
+  })
   const listen = Server.prototype.listen
   Server.prototype.listen = function (this: Server, ...args: unknown[]) {
     Server.prototype.listen = listen
@@ -30,7 +41,7 @@ export default defineNitroPlugin(() => {
 function harden(server: Server): void {
   const settings = resilienceSettings()
   server.headersTimeout = settings.headersTimeoutMs
-  server.requestTimeout = settings.requestTimeoutMs
+  server.requestTimeout = 0
   // Read by Node when the server starts listening.
   ;(server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CHECK_INTERVAL_MS
   if (serverConfig().trustProxyHops > 0) return

@@ -11,7 +11,7 @@ import { UPLOAD_PATH } from '../utils/upload-body'
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     if (!event.path.startsWith('/api/')) return
-    // An upload takes as long as its bytes take to arrive (bounded by NUXT_TIMINGS_REQUEST_TIMEOUT_MS).
+    // An upload takes as long as its bytes take to arrive, as long as they keep coming (00.connections.ts).
     if (event.method === 'POST' && UPLOAD_PATH.test(event.path)) return
     const base = resilienceSettings().requestDeadlineMs
     const ms = event.method === 'GET' || event.method === 'HEAD' ? base * 3 : base + 1_000

@@ -63,6 +63,8 @@ const runtimeSchema = z.object({
     maxBytes: positive(25 * 1024 * 1024),
     /** Bytes one person may upload per UTC day (429 rate_limited above). */
     dailyBytes: positive(500 * 1024 * 1024),
+    /** Bytes an upload must bring in every NUXT_TIMINGS_UPLOAD_PROGRESS_MS (slower is cut; docs/attachments.md). */
+    minProgressBytes: positive(16 * 1024),
     /** Pixels an image may have (width x height, all frames): a decompression bomb is refused before decoding. */
     maxPixels: positive(100_000_000),
     /** `database` (chunk documents, the default) or `s3` (the NUXT_S3_* bucket). */
@@ -96,9 +98,12 @@ const runtimeSchema = z.object({
     dbOperationTimeoutMs: positive(5_000),
     /** Every Redis command fails after this long (ioredis `commandTimeout`). */
     redisCommandTimeoutMs: positive(1_000),
-    /** A request's headers must arrive within this long, the whole request within requestTimeoutMs. */
+    /** A request's headers must arrive within this long (the slowloris attack trickles headers). */
     headersTimeoutMs: positive(10_000),
+    /** An ordinary request's body (at most 64 KiB) must be whole within this long of its headers. */
     requestTimeoutMs: positive(15_000),
+    /** An upload's body must bring uploadMinProgressBytes in every window of this long (docs/attachments.md). */
+    uploadProgressMs: positive(15_000),
     /** An attachment not sent this long after its upload is removed by the sweep. */
     attachmentTtlMs: positive(60 * 60 * 1000),
     /** How often the sweep of unsent attachments (and spent upload quotas) runs. */

@@ -15,11 +15,13 @@ export interface ResilienceSettings {
   connectionsPerIp: number
   headersTimeoutMs: number
   requestTimeoutMs: number
+  uploadProgressMs: number
+  uploadMinProgressBytes: number
 }
 
 /** The fault settings from the configuration module (server/utils/config.ts documents each). */
 export function resilienceSettings(): ResilienceSettings {
-  const { limits, timings } = serverConfig()
+  const { limits, timings, attachments } = serverConfig()
   return {
     requestDeadlineMs: timings.requestDeadlineMs,
     clientKeyLeaseMs: timings.clientKeyLeaseMs,
@@ -29,6 +31,8 @@ export function resilienceSettings(): ResilienceSettings {
     connectionsPerIp: limits.connectionsPerIp,
     headersTimeoutMs: timings.headersTimeoutMs,
     requestTimeoutMs: timings.requestTimeoutMs,
+    uploadProgressMs: timings.uploadProgressMs,
+    uploadMinProgressBytes: attachments.minProgressBytes,
   }
 }
 

@@ -6,10 +6,15 @@ import { percentile, printFigures, startFaultDatabase, type FaultDatabase } from
 
 // Defect 6 of issue 17: 300 slowloris connections (headers trickling in, never finished)
 // from one address. Past the per-address cap (100 here) they are cut at once; the rest are
-// closed by the header deadline (10 s, checked every second) instead of Node's 88 s; health
-// and login from another address keep answering meanwhile.
+// closed by the header deadline (5 s here, checked every second) instead of Node's 88 s;
+// health and login from another address keep answering meanwhile.
 const SLOWLORIS = 300
 const CAP = 100
+const HEADERS_MS = 5_000
+/** Node checks the header deadline once a second (server/plugins/00.connections.ts). */
+const CHECK_MS = 1_000
+/** What a loaded machine may add to that check: 300 connections on a busy 2-core machine were seen 3.2 s late. */
+const LATE_MS = HEADERS_MS
 
 let database: FaultDatabase
 let server: RunningServer
@@ -17,7 +22,7 @@ const held: Socket[] = []
 
 beforeAll(async () => {
   database = await startFaultDatabase()
-  server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_CONNECTIONS_PER_IP: String(CAP) } })
+  server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_CONNECTIONS_PER_IP: String(CAP), NUXT_TIMINGS_HEADERS_TIMEOUT_MS: String(HEADERS_MS) } })
 })
 
 afterAll(async () => {
@@ -46,17 +51,17 @@ function slowloris(): Promise<{ openedAt: number, closedAt: number }> {
 }
 
 describe('slowloris', () => {
-  it('closes partial requests within the header deadline, caps one address, and keeps health and login fast', async () => {
+  it('closes partial requests within the header deadline, caps one address, and keeps health and login answering', async () => {
     const user = await signUp(server.baseUrl, 'loris')
     const started = Date.now()
     const closings = Array.from({ length: SLOWLORIS }, () => slowloris())
     await new Promise(resolve => setTimeout(resolve, 1_000))
 
-    // Meanwhile, from 127.0.0.1: health every 250 ms and a login every second, for 12 s.
+    // Meanwhile, from 127.0.0.1: health every 250 ms and a login every second, until the deadline has closed them all.
     const healthMs: number[] = []
     const healthStatuses: number[] = []
     const loginStatuses: number[] = []
-    while (Date.now() - started < 13_000) {
+    while (Date.now() - started < HEADERS_MS + CHECK_MS + LATE_MS) {
       const at = Date.now()
       healthStatuses.push((await fetch(`${server.baseUrl}/api/health`)).status)
       healthMs.push(Date.now() - at)
@@ -66,7 +71,7 @@ describe('slowloris', () => {
 
     const results = await Promise.race([
       Promise.all(closings),
-      new Promise<null>(resolve => setTimeout(() => resolve(null), 40_000)),
+      new Promise<null>(resolve => setTimeout(() => resolve(null), 30_000)),
     ])
     const closedWithin = (results ?? []).map(result => (result.closedAt - result.openedAt) / 1000)
     printFigures('300 slowloris connections', {
@@ -76,8 +81,10 @@ describe('slowloris', () => {
     })
     expect(results).not.toBeNull()
     expect(closedWithin.filter(seconds => seconds < 1).length).toBeGreaterThanOrEqual(SLOWLORIS - CAP)
-    // Node's defaults held them for up to 88 s; the header deadline is 10 s, checked every second.
-    expect(Math.max(...closedWithin)).toBeLessThan(20)
+    // Node's defaults held them for up to 88 s; the rest are closed by the header deadline, no sooner and not much later.
+    const byDeadline = closedWithin.filter(seconds => seconds >= 1)
+    expect(Math.min(...byDeadline)).toBeGreaterThanOrEqual(HEADERS_MS / 1000)
+    expect(Math.max(...closedWithin)).toBeLessThan((HEADERS_MS + CHECK_MS + LATE_MS) / 1000)
     expect(healthStatuses.every(status => status === 200)).toBe(true)
     expect(loginStatuses.length).toBeGreaterThan(0)
     expect(loginStatuses.every(status => status === 200)).toBe(true)
