@@ -1,4 +1,4 @@
-import type { AdminUser, Me, MessageSender, Session, User, UserRole } from '#shared/types/api'
+import type { AdminUser, Me, MessageSender, Session, SignInMethod, User, UserRole } from '#shared/types/api'
 import type { SessionRecord, UserRecord } from '../models'
 
 // Users and sessions become wire objects here, and only here, from documents already
@@ -52,7 +52,7 @@ export function toSender(userId: string, user: Pick<UserRecord, 'username' | 'di
   return { id: userId, username: user.username, displayName: user.displayName || user.username }
 }
 
-export function toSession(session: Pick<SessionRecord, '_id' | 'createdAt' | 'lastUsedAt' | 'expiresAt' | 'userAgent'>, currentSessionId: string): Session {
+export function toSession(session: Pick<SessionRecord, '_id' | 'createdAt' | 'lastUsedAt' | 'expiresAt' | 'userAgent' | 'browser' | 'os' | 'ip' | 'method'>, currentSessionId: string): Session {
   const id = String(session._id)
   return {
     id,
@@ -60,6 +60,10 @@ export function toSession(session: Pick<SessionRecord, '_id' | 'createdAt' | 'la
     lastUsedAt: session.lastUsedAt.toISOString(),
     expiresAt: session.expiresAt.toISOString(),
     userAgent: session.userAgent ?? null,
+    browser: session.browser ?? null,
+    os: session.os ?? null,
+    ip: session.ip ?? null,
+    method: (session.method as SignInMethod | null | undefined) ?? null,
     current: id === currentSessionId,
   }
 }

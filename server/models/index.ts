@@ -3,7 +3,7 @@ import { AttachmentChunkModel, AttachmentModel, ChatFileCounterModel, ChatFileMo
 import { ChatKeyModel, ChatModel, MembershipModel, UserChatEntryModel, UserChatsModel } from './chat'
 import { ClientIdKeyModel, MessageChangeModel, MessageModel } from './message'
 import { PushDevicesModel } from './push'
-import { RefreshTokenModel, SessionModel } from './session'
+import { KnownBrowsersModel, RefreshTokenModel, SessionModel } from './session'
 import { LoginChallengeModel, SpentKeyModel, TwoFactorModel } from './two-factor'
 import { UserKeyModel, UserModel } from './user'
 
@@ -21,7 +21,7 @@ export * from './two-factor'
 export * from './user'
 
 export const ALL_MODELS = [
-  UserModel, UserKeyModel, SessionModel, RefreshTokenModel, AccountTokenModel,
+  UserModel, UserKeyModel, SessionModel, RefreshTokenModel, KnownBrowsersModel, AccountTokenModel,
   ChatModel, MembershipModel, UserChatsModel, UserChatEntryModel, ChatKeyModel,
   MessageModel, MessageChangeModel, ClientIdKeyModel, PushDevicesModel,
   AttachmentModel, AttachmentChunkModel, ChatFileModel, ChatFileCounterModel, UploadQuotaModel,

@@ -6,6 +6,13 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 const sessionSchema = new Schema({
   userId: { type: Schema.Types.ObjectId, required: true },
   userAgent: { type: String, default: null },
+  /** Parsed from the User-Agent at sign-in (bowser): "Chrome 131", "Linux"; null when unknown. */
+  browser: { type: String, default: null },
+  os: { type: String, default: null },
+  /** The client address at sign-in, as seen behind NUXT_TRUST_PROXY's proxies. */
+  ip: { type: String, default: null },
+  /** How it signed in: password, password+2fa, passkey or guest (null: before this was kept). */
+  method: { type: String, default: null },
   lastUsedAt: { type: Date, required: true },
   expiresAt: { type: Date, required: true },
   revokedAt: { type: Date, default: null },
@@ -44,3 +51,17 @@ export type RefreshTokenRecord = InferSchemaType<typeof refreshTokenSchema>
 
 if (mongoose.models.RefreshToken) mongoose.deleteModel('RefreshToken')
 export const RefreshTokenModel = mongoose.model('RefreshToken', refreshTokenSchema, 'refreshtokens')
+
+// The browser families (browser and OS names, no versions) an account has signed in from:
+// one document per account, by `_id`, so a sign-in reads and writes it by key. A sign-in
+// from a family not listed is mailed ("New sign-in to your Parley account").
+const knownBrowsersSchema = new Schema({
+  /** The user id. */
+  _id: { type: Schema.Types.ObjectId, required: true },
+  families: { type: [String], default: [] },
+}, { versionKey: false })
+
+export type KnownBrowsersRecord = InferSchemaType<typeof knownBrowsersSchema>
+
+if (mongoose.models.KnownBrowsers) mongoose.deleteModel('KnownBrowsers')
+export const KnownBrowsersModel = mongoose.model('KnownBrowsers', knownBrowsersSchema, 'knownbrowsers')

@@ -34,12 +34,18 @@ export const meDto = userDto.extend({
 
 export const adminUserDto = meDto.extend({ banned: z.boolean() })
 
+export const signInMethodSchema = z.enum(['password', 'password+2fa', 'passkey', 'guest'])
+
 export const sessionDto = z.object({
   id,
   createdAt: time,
   lastUsedAt: time,
   expiresAt: time,
   userAgent: z.string().nullable(),
+  browser: z.string().nullable().meta({ description: 'Browser name and major version parsed from the User-Agent at sign-in ("Chrome 131"); null when unknown' }),
+  os: z.string().nullable().meta({ description: 'Operating system parsed from the User-Agent ("Linux", "Windows"); null when unknown' }),
+  ip: z.string().nullable().meta({ description: 'The client address at sign-in, as seen behind the trusted proxies (NUXT_TRUST_PROXY)' }),
+  method: signInMethodSchema.nullable().meta({ description: 'How the session signed in; null for sessions from before this was recorded' }),
   current: z.boolean(),
 })
 

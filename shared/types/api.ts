@@ -19,6 +19,7 @@ export type User = z.infer<typeof dto.userDto>
 export type Me = z.infer<typeof dto.meDto>
 export type AdminUser = z.infer<typeof dto.adminUserDto>
 export type Session = z.infer<typeof dto.sessionDto>
+export type SignInMethod = z.infer<typeof dto.signInMethodSchema>
 export type AuthResult = z.infer<typeof dto.authResultDto>
 export type RefreshResult = z.infer<typeof dto.refreshResultDto>
 export type TwoFactorChallenge = z.infer<typeof dto.twoFactorChallengeDto>

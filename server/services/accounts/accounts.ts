@@ -7,7 +7,7 @@ import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { hashPassword, verifyPassword } from '../../utils/passwords'
 import { accountLimiters, throwIfLimited } from './limits'
 import { sendVerificationMail } from './mail-tokens'
-import { authResult, createSession, type IssuedTokens } from './sessions'
+import { signIn, type IssuedTokens } from './sessions'
 import { issueLoginChallenge } from './two-factor'
 import { findUserByLogin } from './users'
 
@@ -102,11 +102,6 @@ async function createAccount(fields: {
   }
 }
 
-async function signIn(user: UserRecord, origin: RequestOrigin): Promise<SignedIn> {
-  const { session, tokens } = await createSession(user._id, origin.userAgent)
-  return { body: authResult(user, session, tokens), tokens }
-}
-
 export async function register(input: RegisterInput, origin: RequestOrigin): Promise<SignedIn> {
   const { signups, mails } = accountLimiters()
   await throwIfLimited(signups, origin.ip, true)
@@ -116,13 +111,13 @@ export async function register(input: RegisterInput, origin: RequestOrigin): Pro
     const mailAllowed = (await mails.consume(origin.ip)).allowed
     if (mailAllowed) void sendVerificationMail(user)
   }
-  return signIn(user, origin)
+  return signIn(user, origin, 'password', { registration: true })
 }
 
 export async function signInAsGuest(input: GuestInput, origin: RequestOrigin): Promise<SignedIn> {
   await throwIfLimited(accountLimiters().signups, origin.ip, true)
   const user = await createAccount({ username: input.username, passwordHash: null, role: 'guest' })
-  return signIn(user, origin)
+  return signIn(user, origin, 'guest')
 }
 
 /**
@@ -150,5 +145,5 @@ export async function login(input: LoginInput, origin: RequestOrigin): Promise<S
   if (user.banned) throw apiError('banned')
   await accountFailures.reset(accountKey)
   if (user.twoFactorEnabled) return { challenge: await issueLoginChallenge(user) }
-  return signIn(user, origin)
+  return signIn(user, origin, 'password')
 }

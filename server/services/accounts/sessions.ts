@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import type { AuthResult, RefreshResult } from '#shared/types/api'
+import type { AuthResult, RefreshResult, SignInMethod } from '#shared/types/api'
 import { toMe } from '../../dto/users'
 import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
 import { serverConfig } from '../../utils/config'
@@ -7,6 +7,8 @@ import { apiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
 import { forgetSessions } from '../push/subscriptions'
 import { announceSessionsRevoked, presenceOf } from '../realtime'
+import type { RequestOrigin, SignedIn } from './accounts'
+import { noteSignIn, parseUserAgent } from './sign-ins'
 import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../../utils/tokens'
 
 export interface IssuedTokens {
@@ -15,11 +17,15 @@ export interface IssuedTokens {
   refreshToken: string
 }
 
-export async function createSession(userId: Types.ObjectId | string, userAgent: string | null): Promise<{ session: SessionRecord, tokens: IssuedTokens }> {
+/** A new session, with where and how it signed in (shown in the session list). */
+export async function createSession(userId: Types.ObjectId | string, origin: RequestOrigin, method: SignInMethod): Promise<{ session: SessionRecord, tokens: IssuedTokens }> {
   const now = new Date()
   const created = await SessionModel.create({
     userId,
-    userAgent,
+    userAgent: origin.userAgent,
+    ...parseUserAgent(origin.userAgent),
+    ip: origin.ip,
+    method,
     lastUsedAt: now,
     expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS),
   })
@@ -37,6 +43,13 @@ export function authResult(user: UserRecord, session: SessionRecord, tokens: Iss
     accessToken: tokens.accessToken,
     accessTokenExpiresAt: tokens.accessTokenExpiresAt.toISOString(),
   }
+}
+
+/** Opens a session; a sign-in from a browser new to the account is mailed (see noteSignIn). */
+export async function signIn(user: UserRecord, origin: RequestOrigin, method: SignInMethod, { registration = false } = {}): Promise<SignedIn> {
+  const { session, tokens } = await createSession(user._id, origin, method)
+  await noteSignIn(user, session, { registration })
+  return { body: authResult(user, session, tokens), tokens }
 }
 
 /** Stores a new refresh secret of the session and returns it (only its hash is kept). */

@@ -10,7 +10,7 @@ import { verifyPassword } from '../../utils/passwords'
 import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin, SignedIn } from './accounts'
 import { accountLimiters, throwIfLimited } from './limits'
-import { authResult, createSession } from './sessions'
+import { signIn } from './sessions'
 
 // TOTP two-factor sign-in (RFC 6238 through otpauth: SHA-1, 6 digits, 30 s steps, one step
 // of drift either way, as every authenticator app expects). docs/security.md says why each
@@ -160,7 +160,6 @@ export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin:
     if (!(await spend(`challenge:${challengeId}`))) throw apiError('invalid_token', 'This sign-in has already been used.', { statusCode: 401 })
     await LoginChallengeModel.deleteOne({ _id: challengeId }).exec()
     await accountFailures.reset(accountKey)
-    const { session, tokens } = await createSession(user._id, origin.userAgent)
-    return { body: authResult(user, session, tokens), tokens }
+    return signIn(user, origin, 'password+2fa')
   })
 }
