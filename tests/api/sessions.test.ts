@@ -144,6 +144,8 @@ describe('sessions', () => {
     expect(list.body.items.find(s => s.id === account.auth.sessionId)).toMatchObject({ current: true })
     expect(list.body.items.find(s => s.id === other.body.sessionId)).toEqual({
       id: other.body.sessionId, createdAt: expect.any(String), lastUsedAt: expect.any(String), expiresAt: expect.any(String), userAgent: expect.anything(), current: false,
+      // Node's fetch says "node": no browser or OS to name (sign-in-details.test.ts has real ones).
+      browser: null, os: null, ip: expect.any(String), method: 'password',
     })
     const expiresIn = new Date(list.body.items[0]!.expiresAt).getTime() - Date.now()
     expect(expiresIn).toBeGreaterThan(29 * 24 * 3600_000)
