@@ -75,7 +75,10 @@ describe('two-factor authentication (TOTP)', () => {
     expect(signedIn.status).toBe(200)
     expect(signedIn.body.user.username).toBe(user.username)
     expect(signedIn.response.headers.getSetCookie().join(';')).toContain('chat_access=')
-    expect((await call(baseUrl(), '/api/auth/me', { token: signedIn.body.accessToken })).status).toBe(200)
+    const me = await call(baseUrl(), '/api/auth/me', { token: signedIn.body.accessToken })
+    expect(me.status).toBe(200)
+    // The session list says how it signed in (docs/api-accounts.md "Knowing who signed in").
+    expect(me.body.session.method).toBe('password+2fa')
     // A challenge signs in once.
     expect((await secondStep(challenge, codeAt(secret, -1))).status).toBe(401)
 
