@@ -2,6 +2,7 @@ import { createECDH, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
+import { runtimeSchema, type AttachmentSettings, type S3Settings, type ServerLimits, type ServerTimings } from './config-schema'
 
 // The server's one configuration module and the only code in server/ that reads the
 // environment. Every setting is a runtime-config key (nuxt.config.ts), so Nitro maps
@@ -9,115 +10,10 @@ import { z } from 'zod'
 // is NUXT_TIMINGS_TYPING_TTL_MS (README.md, Configuration, lists every one).
 // server/plugins/00.config.ts validates it once at start (loadServerConfig) and refuses
 // to boot on a bad value. Code outside Nitro (the service and unit tests) gets the
-// defaults, or whatever it hands to loadServerConfig.
+// defaults, or whatever it hands to loadServerConfig. The settings' shape and defaults are
+// declared in ./config-schema.ts.
 
-/** An unset variable arrives as '' (or not at all): take the default. */
-function unset(value: unknown): unknown {
-  return value === '' || value === null ? undefined : value
-}
-const positive = (fallback: number) => z.preprocess(unset, z.coerce.number().int().positive().default(fallback))
-const nonNegative = (fallback: number) => z.preprocess(unset, z.coerce.number().int().nonnegative().default(fallback))
-const positiveFraction = (fallback: number) => z.preprocess(unset, z.coerce.number().positive().default(fallback))
-const text = (fallback = '') => z.preprocess(value => unset(value) === undefined ? undefined : String(value), z.string().default(fallback))
-
-const runtimeSchema = z.object({
-  mongodbUri: text(),
-  jwtSecret: text(),
-  redisUrl: text(),
-  smtpUrl: text(),
-  mailFrom: text('Parley <no-reply@localhost>'),
-  allowedOrigins: text(),
-  channelCreators: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['users', 'admins']).default('users')),
-  trustProxy: text(),
-  /** Web Push (docs/messages.md, "Web Push"): NUXT_VAPID_PUBLIC_KEY, _PRIVATE_KEY, _SUBJECT. */
-  vapid: z.preprocess(value => value ?? {}, z.object({ publicKey: text(), privateKey: text(), subject: text() })),
-  allowInsecureBoot: z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true'), z.literal(1).transform(() => true), z.literal(0).transform(() => false)]).default(false)),
-  log: z.preprocess(value => value ?? {}, z.object({
-    /** `json` or `text`; unset: JSON in production, text in development. */
-    format: z.preprocess(unset, z.enum(['json', 'text']).optional()),
-    level: z.preprocess(unset, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
-  })),
-  limits: z.preprocess(value => value ?? {}, z.object({
-    loginFailuresPerAccount: positive(5),
-    loginFailuresPerIp: positive(100),
-    loginWindowSeconds: positive(900),
-    signupsPerIp: positive(500),
-    mailsPerIp: positive(1000),
-    mailResendSeconds: positive(60),
-    /** Messages per second per user, HTTP and WebSocket together; a fraction is a slower rate (0.5: one every 2 s). */
-    sendRate: positiveFraction(10),
-    sendBurst: positive(30),
-    /** A WebSocket whose unsent frames pass this many bytes is closed with 1013 (docs/guarantees.md). */
-    wsMaxQueuedBytes: positive(4 * 1024 * 1024),
-    /** Open connections (WebSockets included) per client address; not applied behind NUXT_TRUST_PROXY. */
-    connectionsPerIp: positive(256),
-    /** Passwords hashed or verified at once (argon2); 0 picks one fewer than the cores, at least one. */
-    passwordHashConcurrency: nonNegative(0),
-    /** Password checks waiting for a hashing slot; one more is refused with 429 (server/utils/passwords.ts). */
-    passwordHashQueue: nonNegative(32),
-    /** Sends one instance stores at once; one more is refused with 503 and Retry-After (messages/send-gate.ts). */
-    sendsInFlight: positive(64),
-  })),
-  attachments: z.preprocess(value => value ?? {}, z.object({
-    /** Bytes one file may have (413 payload_too_large above). */
-    maxBytes: positive(25 * 1024 * 1024),
-    /** Bytes one person may upload per UTC day (429 rate_limited above). */
-    dailyBytes: positive(500 * 1024 * 1024),
-    /** Bytes an upload must bring in every NUXT_TIMINGS_UPLOAD_PROGRESS_MS (slower is cut; docs/attachments.md). */
-    minProgressBytes: positive(16 * 1024),
-    /** Pixels an image may have (width x height, all frames): a decompression bomb is refused before decoding. */
-    maxPixels: positive(100_000_000),
-    /** `database` (chunk documents, the default) or `s3` (the NUXT_S3_* bucket). */
-    storage: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['database', 's3']).default('database')),
-  })),
-  s3: z.preprocess(value => value ?? {}, z.object({
-    endpoint: text(),
-    bucket: text(),
-    region: text('us-east-1'),
-    accessKeyId: text(),
-    secretAccessKey: text(),
-    forcePathStyle: z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true')]).default(false)),
-  })),
-  timings: z.preprocess(value => value ?? {}, z.object({
-    /** How long a rotated refresh token still answers (two tabs refreshing at once). */
-    refreshGraceMs: positive(10_000),
-    /** How long a `typing` indicator lasts unless repeated. */
-    typingTtlMs: positive(5_000),
-    /** How long a socket opened without a token has to send its `auth` frame. */
-    wsAuthTimeoutMs: positive(10_000),
-    wsPingMs: positive(30_000),
-    /** A socket silent this long is terminated. */
-    wsSilenceMs: positive(60_000),
-    /** How often an instance tells the others it is alive; silent for three times this, it is gone. */
-    instanceAliveMs: positive(30_000),
-    /** A write request (send, edit, react, read) answers 503 `unavailable` after this long. */
-    requestDeadlineMs: positive(5_000),
-    /** A clientId key whose message is still missing after this long was left by a send that died. */
-    clientKeyLeaseMs: positive(30_000),
-    /** Driver deadlines: a stalled database fails an operation instead of hanging it. */
-    dbOperationTimeoutMs: positive(5_000),
-    /** Every Redis command fails after this long (ioredis `commandTimeout`). */
-    redisCommandTimeoutMs: positive(1_000),
-    /** A request's headers must arrive within this long (the slowloris attack trickles headers). */
-    headersTimeoutMs: positive(10_000),
-    /** An ordinary request's body (at most 64 KiB) must be whole within this long of its headers. */
-    requestTimeoutMs: positive(15_000),
-    /** An upload's body must bring uploadMinProgressBytes in every window of this long (docs/attachments.md). */
-    uploadProgressMs: positive(15_000),
-    /** An attachment not sent this long after its upload is removed by the sweep. */
-    attachmentTtlMs: positive(60 * 60 * 1000),
-    /** How often the sweep of unsent attachments (and spent upload quotas) runs. */
-    attachmentSweepMs: positive(5 * 60 * 1000),
-  })),
-  public: z.preprocess(value => value ?? {}, z.object({
-    appUrl: text('http://localhost:3000'),
-  }).loose()),
-})
-
-export type ServerLimits = z.infer<typeof runtimeSchema>['limits']
-export type ServerTimings = z.infer<typeof runtimeSchema>['timings']
-export type AttachmentSettings = z.infer<typeof runtimeSchema>['attachments']
-export type S3Settings = z.infer<typeof runtimeSchema>['s3']
+export type { AttachmentSettings, S3Settings, ServerLimits, ServerTimings }
 
 export interface ServerConfig {
   /** NODE_ENV is `production` (the built server the tests start sets it too). */
