@@ -35,7 +35,10 @@ function newRecoveryCodes(): string[] {
   })
 }
 
-const normalizeRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, '')
+/** What is stored of a recovery code: the SHA-256 of it without case, spaces or dashes. */
+const recoveryCodeHash = (code: string) => hashSecret(code.toLowerCase().replace(/[^a-z0-9]/g, ''))
+
+const expiredChallenge = () => apiError('invalid_token', 'This sign-in has expired; enter your password again.', { statusCode: 401 })
 
 /** Marks a code used; false when it already was (the insert is the arbiter, on both engines). */
 async function spend(key: string): Promise<boolean> {
@@ -62,7 +65,7 @@ async function acceptCode(user: Pick<UserRecord, '_id' | 'username'>, secret: st
     const step = Math.floor(Date.now() / 1000 / PERIOD_SECONDS) + delta
     return spend(`totp:${userId}:${step}`)
   }
-  const hash = hashSecret(normalizeRecoveryCode(code))
+  const hash = recoveryCodeHash(code)
   if (!recoveryCodes.includes(hash) || !(await spend(`recovery:${userId}:${hash}`))) return false
   await TwoFactorModel.updateOne({ _id: userId }, { $pull: { recoveryCodes: hash } }).exec()
   return true
@@ -96,7 +99,7 @@ export async function enableTwoFactor(actor: Actor, code: string): Promise<Recov
     if (!state?.pendingSecret) throw apiError('conflict', 'Start the setup first.')
     if (!(await acceptCode(actor.user, state.pendingSecret, [], code))) throw apiError('invalid_credentials', 'That code is not right; check the time on your device.', { statusCode: 403 })
     const recoveryCodes = newRecoveryCodes()
-    await TwoFactorModel.updateOne({ _id: userId }, { $set: { secret: state.pendingSecret, pendingSecret: null, recoveryCodes: recoveryCodes.map(c => hashSecret(normalizeRecoveryCode(c))), enabledAt: new Date() } }).exec()
+    await TwoFactorModel.updateOne({ _id: userId }, { $set: { secret: state.pendingSecret, pendingSecret: null, recoveryCodes: recoveryCodes.map(recoveryCodeHash), enabledAt: new Date() } }).exec()
     await UserModel.updateOne({ _id: actor.user._id }, { $set: { twoFactorEnabled: true } }).exec()
     return { recoveryCodes }
   })
@@ -118,7 +121,7 @@ export async function regenerateRecoveryCodes(actor: Actor, code: string): Promi
   const state = await requireEnabled(String(actor.user._id))
   if (!(await acceptCode(actor.user, state.secret, state.recoveryCodes, code))) throw apiError('invalid_credentials', 'That code is not right.', { statusCode: 403 })
   const recoveryCodes = newRecoveryCodes()
-  await TwoFactorModel.updateOne({ _id: state._id }, { $set: { recoveryCodes: recoveryCodes.map(c => hashSecret(normalizeRecoveryCode(c))) } }).exec()
+  await TwoFactorModel.updateOne({ _id: state._id }, { $set: { recoveryCodes: recoveryCodes.map(recoveryCodeHash) } }).exec()
   return { recoveryCodes }
 }
 
@@ -141,14 +144,14 @@ export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin:
   return withLock(`login-challenge:${challengeId}`, async () => {
     const challenge = await LoginChallengeModel.findById(challengeId).lean<LoginChallengeRecord>().exec()
     const expired = !challenge || challenge.expiresAt.getTime() <= Date.now() || challenge.failures >= MAX_CODE_FAILURES
-    if (expired) throw apiError('invalid_token', 'This sign-in has expired; enter your password again.', { statusCode: 401 })
+    if (expired) throw expiredChallenge()
     const accountKey = `user:${String(challenge.userId)}`
     await throwIfLimited(accountFailures, accountKey, false)
     const [user, state] = await Promise.all([
       UserModel.findById(challenge.userId).lean<UserRecord>().exec(),
       loadTwoFactor(String(challenge.userId)),
     ])
-    if (!user || user.banned || !state?.secret) throw apiError('invalid_token', 'This sign-in has expired; enter your password again.', { statusCode: 401 })
+    if (!user || user.banned || !state?.secret) throw expiredChallenge()
     if (!(await acceptCode(user, state.secret, state.recoveryCodes, input.code))) {
       await Promise.all([
         LoginChallengeModel.updateOne({ _id: challengeId }, { $set: { failures: challenge.failures + 1 } }).exec(),
