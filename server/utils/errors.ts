@@ -1,6 +1,6 @@
 import { createError, H3Error, send, setResponseHeader, setResponseStatus, type H3Event } from 'h3'
 import { ZodError } from 'zod'
-import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, isApiErrorBody, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '#shared/errors'
+import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '#shared/errors'
 import type { ErrorFrame } from '#shared/types/api'
 import { errorName, logger } from './logger'
 
@@ -100,8 +100,7 @@ export function errorResponse(error: unknown): Response {
 
 /** The WebSocket `error` frame: the same code and message an HTTP answer would carry. */
 export function errorFrame(id: string | undefined, error: unknown): ErrorFrame {
-  // An H3Error looks like a body too, but only toApiError reads its Retry-After.
-  const { body: { data: { code }, message }, retryAfter } = isApiErrorBody(error) && !(error instanceof H3Error) ? { body: error, retryAfter: undefined } : toApiError(error)
+  const { body: { data: { code }, message }, retryAfter } = toApiError(error)
   return { type: 'error', ...(id === undefined ? {} : { id }), code, message, ...(retryAfter === undefined ? {} : { retryAfter }) }
 }
 
