@@ -42,6 +42,8 @@ export default defineNuxtConfig({
     vapid: { publicKey: '', privateKey: '', subject: '' },
     /** Boot in production without NUXT_JWT_SECRET / NUXT_MONGODB_URI (never in a real deployment). */
     allowInsecureBoot: false,
+    /** Every account but guests must turn on two-factor first (NUXT_REQUIRE_TWO_FACTOR, or NUXT_REQUIRE_2FA). */
+    requireTwoFactor: false,
     // NUXT_LOG_FORMAT (`json`, `text`; unset: JSON in production), NUXT_LOG_LEVEL (debug, info, warn, error).
     log: { format: '', level: 'info' },
     // Brute-force and send limits (docs/api-accounts.md, docs/api-realtime.md): NUXT_LIMITS_<NAME>, e.g. NUXT_LIMITS_LOGIN_FAILURES_PER_IP.
@@ -88,6 +90,8 @@ export default defineNuxtConfig({
     // Timings in milliseconds, NUXT_TIMINGS_<NAME> (tests shorten the ones they wait on).
     timings: {
       refreshGraceMs: 10_000,
+      /** How recent a sign-in a sensitive change needs (docs/security.md). */
+      reauthWindowMs: 10 * 60 * 1000,
       typingTtlMs: 5_000,
       wsAuthTimeoutMs: 10_000,
       wsPingMs: 30_000,

@@ -1,5 +1,6 @@
 import type { AdminUser, Me, MessageSender, Session, SignInMethod, User, UserRole } from '#shared/types/api'
 import type { SessionRecord, UserRecord } from '../models'
+import { mustSetUpTwoFactor } from '../utils/auth'
 
 // Users and sessions become wire objects here, and only here, from documents already
 // loaded; presence comes from the realtime core (services/realtime/presence.ts).
@@ -34,6 +35,7 @@ export function toMe(user: UserLike, presence: Presence): Me {
     age: user.age ?? null,
     bio: user.bio ?? null,
     twoFactorEnabled: !!user.twoFactorEnabled,
+    twoFactorSetupRequired: mustSetUpTwoFactor(user),
   }
 }
 

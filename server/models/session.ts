@@ -14,6 +14,12 @@ const sessionSchema = new Schema({
   /** How it signed in: password, password+2fa, passkey or guest (null: before this was kept). */
   method: { type: String, default: null },
   lastUsedAt: { type: Date, required: true },
+  /**
+   * When the person last proved who they are on this session: the sign-in, or a later
+   * re-authentication (services/accounts/reauth.ts). A refresh never moves it. Null: a
+   * session from before this was kept, whose sign-in is `createdAt`.
+   */
+  authenticatedAt: { type: Date, default: null },
   expiresAt: { type: Date, required: true },
   revokedAt: { type: Date, default: null },
   revokedReason: { type: String, default: null },

@@ -79,6 +79,7 @@ export function errorCodesOf(route: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors)
   if (route.auth === 'user' || route.auth === 'admin') codes.add('unauthorized')
   if (route.auth === 'admin') codes.add('forbidden')
+  if ((route.auth === 'user' || route.auth === 'admin') && !route.duringTwoFactorSetup) codes.add('two_factor_setup_required')
   if (route.auth !== 'public' && UNSAFE_METHODS.has(route.method)) codes.add('forbidden_origin')
   if (route.body || route.query || (route.params && route.malformedParams !== 'not_found')) codes.add('validation_failed')
   if (route.params && route.malformedParams === 'not_found') codes.add('not_found')

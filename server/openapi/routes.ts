@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { ErrorCode } from '#shared/errors'
-import { changePasswordSchema, disableTwoFactorSchema, forgotPasswordSchema, guestSchema, loginSchema, twoFactorCodeBodySchema, twoFactorLoginSchema, registerSchema, resetPasswordSchema, verifyEmailSchema } from '#shared/schemas/auth'
+import { changePasswordSchema, disableTwoFactorSchema, forgotPasswordSchema, guestSchema, loginSchema, reauthSchema, twoFactorCodeBodySchema, twoFactorLoginSchema, registerSchema, resetPasswordSchema, verifyEmailSchema } from '#shared/schemas/auth'
 import { addMembersSchema, chatIdParamsSchema, chatListQuerySchema, createChatSchema, memberParamsSchema, memberRoleSchema, markReadSchema, notificationSettingsSchema, publicChatsQuerySchema, updateChatSchema } from '#shared/schemas/chats'
 import { changesQuerySchema, editMessageSchema, historyQuerySchema, messageIdParamsSchema, reactionParamsSchema, searchQuerySchema, sendMessageSchema } from '#shared/schemas/messages'
 import { attachmentIdParamsSchema, chatFilesQuerySchema, uploadQuerySchema } from '#shared/schemas/attachments'
@@ -47,6 +47,8 @@ export interface RouteSpec {
   statusOf?: Partial<Record<ErrorCode, number>>
   /** Malformed path parameters answer 404 not_found here (the file uses safeParse), not 400. */
   malformedParams?: 'not_found'
+  /** One of the routes an account that must set up two-factor may use (requireUser's `duringTwoFactorSetup`). */
+  duringTwoFactorSetup?: true
   /** The body is a file, streamed (multipart/form-data or raw), not JSON parsed by a schema. */
   upload?: true
 }
@@ -64,17 +66,18 @@ const accounts: RouteSpec[] = [
     errors: ['invalid_credentials', 'banned', 'rate_limited'],
   },
   { method: 'post', path: '/api/auth/login/2fa', tag: 'accounts', summary: 'Finish a two-factor sign-in with an authenticator or recovery code', auth: 'public', body: twoFactorLoginSchema, success: ok(authResultDto, 'Signed in, with the two cookies'), errors: ['invalid_credentials', 'invalid_token', 'banned', 'rate_limited'], statusOf: { invalid_token: 401 } },
-  { method: 'post', path: '/api/auth/2fa/setup', tag: 'accounts', summary: 'Start turning on two-factor: a new secret, not yet in effect', auth: 'user', success: ok(twoFactorSetupDto, 'The secret and its otpauth URI'), errors: ['forbidden', 'conflict'] },
-  { method: 'post', path: '/api/auth/2fa/enable', tag: 'accounts', summary: 'Confirm the new secret with a first code; answers the recovery codes', auth: 'user', body: twoFactorCodeBodySchema, success: ok(recoveryCodesDto, 'Two-factor is on'), errors: ['invalid_credentials', 'conflict'], statusOf: { invalid_credentials: 403 } },
-  { method: 'post', path: '/api/auth/2fa/disable', tag: 'accounts', summary: 'Turn two-factor off with the password and a code', auth: 'user', body: disableTwoFactorSchema, success: noContent, errors: ['invalid_credentials', 'conflict', 'rate_limited'], statusOf: { invalid_credentials: 403 } },
+  { method: 'post', path: '/api/auth/2fa/setup', tag: 'accounts', duringTwoFactorSetup: true, summary: 'Start turning on two-factor: a new secret, not yet in effect', auth: 'user', success: ok(twoFactorSetupDto, 'The secret and its otpauth URI'), errors: ['forbidden', 'conflict'] },
+  { method: 'post', path: '/api/auth/2fa/enable', tag: 'accounts', duringTwoFactorSetup: true, summary: 'Confirm the new secret with a first code; answers the recovery codes', auth: 'user', body: twoFactorCodeBodySchema, success: ok(recoveryCodesDto, 'Two-factor is on'), errors: ['invalid_credentials', 'conflict'], statusOf: { invalid_credentials: 403 } },
+  { method: 'post', path: '/api/auth/2fa/disable', tag: 'accounts', summary: 'Turn two-factor off with the password and a code (forbidden where the server requires it)', auth: 'user', body: disableTwoFactorSchema, success: noContent, errors: ['invalid_credentials', 'forbidden', 'conflict', 'rate_limited'], statusOf: { invalid_credentials: 403 } },
+  { method: 'post', path: '/api/auth/reauth', tag: 'accounts', summary: 'Prove again who is behind this session (password, and a code with two-factor on), for sensitive changes', auth: 'user', body: reauthSchema, success: noContent, errors: ['invalid_credentials', 'forbidden', 'rate_limited'], statusOf: { invalid_credentials: 403 } },
   { method: 'post', path: '/api/auth/2fa/recovery-codes', tag: 'accounts', summary: 'New recovery codes for a current code (the old ones stop working)', auth: 'user', body: twoFactorCodeBodySchema, success: ok(recoveryCodesDto, 'The new codes'), errors: ['invalid_credentials', 'conflict'], statusOf: { invalid_credentials: 403 } },
   { method: 'post', path: '/api/auth/guest', tag: 'accounts', summary: 'Sign in as a guest under a free username', auth: 'public', body: guestSchema, success: created(authResultDto, 'Signed in, with the two cookies'), errors: ['username_taken', 'rate_limited'] },
   { method: 'post', path: '/api/auth/refresh', tag: 'accounts', summary: 'Rotate the refresh cookie and get a new access token', auth: 'refresh-cookie', success: ok(refreshResultDto, 'A new access token; the refresh cookie rotated'), errors: ['unauthorized', 'token_reused'] },
-  { method: 'post', path: '/api/auth/logout', tag: 'accounts', summary: 'Revoke this session and clear the cookies', auth: 'user', success: noContent, errors: [] },
-  { method: 'get', path: '/api/auth/me', tag: 'accounts', summary: 'The signed-in person and this session', auth: 'user', success: ok(meResultDto, 'The person and this session'), errors: [] },
-  { method: 'get', path: '/api/auth/sessions', tag: 'accounts', summary: 'The live sessions of the signed-in person', auth: 'user', success: ok(sessionListDto, 'The live sessions'), errors: [] },
-  { method: 'delete', path: '/api/auth/sessions', tag: 'accounts', summary: 'Revoke every session but this one', auth: 'user', success: noContent, errors: [] },
-  { method: 'delete', path: '/api/auth/sessions/{id}', tag: 'accounts', summary: 'Revoke one of your sessions', auth: 'user', params: sessionIdParamsSchema, malformedParams: 'not_found', success: noContent, errors: ['not_found'] },
+  { method: 'post', path: '/api/auth/logout', tag: 'accounts', duringTwoFactorSetup: true, summary: 'Revoke this session and clear the cookies', auth: 'user', success: noContent, errors: [] },
+  { method: 'get', path: '/api/auth/me', tag: 'accounts', duringTwoFactorSetup: true, summary: 'The signed-in person and this session', auth: 'user', success: ok(meResultDto, 'The person and this session'), errors: [] },
+  { method: 'get', path: '/api/auth/sessions', tag: 'accounts', duringTwoFactorSetup: true, summary: 'The live sessions of the signed-in person', auth: 'user', success: ok(sessionListDto, 'The live sessions'), errors: [] },
+  { method: 'delete', path: '/api/auth/sessions', tag: 'accounts', duringTwoFactorSetup: true, summary: 'Revoke every session but this one', auth: 'user', success: noContent, errors: [] },
+  { method: 'delete', path: '/api/auth/sessions/{id}', tag: 'accounts', duringTwoFactorSetup: true, summary: 'Revoke one of your sessions', auth: 'user', params: sessionIdParamsSchema, malformedParams: 'not_found', success: noContent, errors: ['not_found'] },
   { method: 'put', path: '/api/auth/password', tag: 'accounts', summary: 'Change the password (revokes every other session)', auth: 'user', body: changePasswordSchema, success: noContent, errors: ['invalid_credentials', 'rate_limited'], statusOf: { invalid_credentials: 403 } },
   { method: 'post', path: '/api/auth/password/forgot', tag: 'accounts', summary: 'Mail a reset link (always 202)', auth: 'public', body: forgotPasswordSchema, success: accepted, errors: ['rate_limited'] },
   { method: 'post', path: '/api/auth/password/reset', tag: 'accounts', summary: 'Set a new password with a reset token', auth: 'public', body: resetPasswordSchema, success: noContent, errors: ['invalid_token', 'rate_limited'] },
@@ -85,8 +88,8 @@ const accounts: RouteSpec[] = [
 const users: RouteSpec[] = [
   { method: 'get', path: '/api/users', tag: 'users', summary: 'The user directory (prefix search)', auth: 'user', query: userDirectoryQuerySchema, success: ok(userPageDto, 'A page of users'), errors: [] },
   { method: 'get', path: '/api/users/{id}', tag: 'users', summary: 'One user', auth: 'user', params: userIdParamsSchema, malformedParams: 'not_found', success: ok(userDto, 'The public user'), errors: ['not_found'] },
-  { method: 'patch', path: '/api/users/me', tag: 'users', summary: 'Change your profile', auth: 'user', body: updateProfileSchema, success: ok(meDto, 'The changed profile'), errors: ['email_taken'] },
-  { method: 'delete', path: '/api/users/me', tag: 'users', summary: 'Delete your account', auth: 'user', body: deleteAccountSchema, success: noContent, errors: ['invalid_credentials'], statusOf: { invalid_credentials: 403 } },
+  { method: 'patch', path: '/api/users/me', tag: 'users', summary: 'Change your profile (a new email needs a recent sign-in)', auth: 'user', body: updateProfileSchema, success: ok(meDto, 'The changed profile'), errors: ['email_taken', 'reauthentication_required'] },
+  { method: 'delete', path: '/api/users/me', tag: 'users', summary: 'Delete your account', auth: 'user', body: deleteAccountSchema, success: noContent, errors: ['invalid_credentials', 'rate_limited'], statusOf: { invalid_credentials: 403 } },
   { method: 'get', path: '/api/admin/users', tag: 'users', summary: 'The admin list of users, with personal data and bans', auth: 'admin', query: userDirectoryQuerySchema, success: ok(adminUserPageDto, 'A page of users with personal data'), errors: [] },
   { method: 'patch', path: '/api/admin/users/{id}', tag: 'users', summary: 'Change a user\'s role or ban', auth: 'admin', params: userIdParamsSchema, malformedParams: 'not_found', body: adminUpdateUserSchema, success: ok(adminUserDto, 'The changed user'), errors: ['not_found', 'conflict'] },
 ]

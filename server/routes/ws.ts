@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws'
-import { type Actor, authenticateAccessToken, isOriginAllowed, readAccessToken } from '../utils/auth'
+import { type Actor, authenticateAccessToken, isOriginAllowed, mustSetUpTwoFactor, readAccessToken } from '../utils/auth'
 import { realtime } from '../services/realtime'
 import { apiError, errorResponse } from '../utils/errors'
 import { withDeadline } from '../utils/resilience'
@@ -7,7 +7,8 @@ import { isShuttingDown } from '../utils/shutdown'
 import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
-// foreign Origin whatever the authentication, 401 for a bad token, 429 with Retry-After over 20 sockets);
+// foreign Origin whatever the authentication, 401 for a bad token, 403
+// `two_factor_setup_required` for an account that must set up two-factor first, 429 with Retry-After over 20 sockets);
 // everything after the 101 lives in server/services/realtime/ (socket.ts, the socket's
 // lifecycle, and frames/, where each frame is parsed and routed to its handler).
 
@@ -33,6 +34,7 @@ export default defineWebSocketHandler({
       throw errorResponse(apiError('unavailable', 'The server cannot reach its database; reconnect shortly.', { retryAfter: 2 }))
     }
     if (!auth) throw errorResponse(apiError('unauthorized'))
+    if (mustSetUpTwoFactor(auth.user)) throw errorResponse(apiError('two_factor_setup_required'))
     if (!realtime().cap.hold(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }))
     context.auth = auth
   },

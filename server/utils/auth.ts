@@ -121,17 +121,39 @@ export function assertTrustedOrigin(headers: HeaderBag): void {
   if (headerValue(headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') throw apiError('forbidden_origin')
 }
 
-/** The one authentication of HTTP routes: 401 `unauthorized` without a live session. */
-export async function requireUser(event: H3Event): Promise<Actor> {
-  const cached = event.context.auth as Actor | undefined
-  if (cached) return cached
-  const headers = event.node.req.headers
-  const found = readAccessToken(headers)
-  if (!found) throw apiError('unauthorized')
-  if (found.via === 'cookie' && UNSAFE_METHODS.has(event.method)) assertTrustedOrigin(headers)
-  const auth = await authenticateAccessToken(found.token)
-  if (!auth) throw apiError('unauthorized')
-  event.context.auth = auth
+/**
+ * True when the server requires two-factor (NUXT_REQUIRE_TWO_FACTOR) and this account has
+ * not turned it on. Guests cannot turn it on and are not asked to (docs/security.md).
+ */
+export function mustSetUpTwoFactor(user: { role: string, twoFactorEnabled?: boolean | null }): boolean {
+  return serverConfig().requireTwoFactor && user.role !== 'guest' && !user.twoFactorEnabled
+}
+
+export interface RequireUserOptions {
+  /**
+   * The route is one of the few an account that must still set up two-factor may use
+   * (its profile, the setup itself, its sessions, signing out); every other route answers
+   * it 403 `two_factor_setup_required`.
+   */
+  duringTwoFactorSetup?: boolean
+}
+
+/**
+ * The one authentication of HTTP routes: 401 `unauthorized` without a live session, 403
+ * `two_factor_setup_required` while the account must set up two-factor first.
+ */
+export async function requireUser(event: H3Event, options: RequireUserOptions = {}): Promise<Actor> {
+  let auth = event.context.auth as Actor | undefined
+  if (!auth) {
+    const headers = event.node.req.headers
+    const found = readAccessToken(headers)
+    if (!found) throw apiError('unauthorized')
+    if (found.via === 'cookie' && UNSAFE_METHODS.has(event.method)) assertTrustedOrigin(headers)
+    const live = await authenticateAccessToken(found.token)
+    if (!live) throw apiError('unauthorized')
+    event.context.auth = auth = live
+  }
+  if (!options.duringTwoFactorSetup && mustSetUpTwoFactor(auth.user)) throw apiError('two_factor_setup_required')
   return auth
 }
 

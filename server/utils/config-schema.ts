@@ -12,6 +12,8 @@ function unset(value: unknown): unknown {
 const positive = (fallback: number) => z.preprocess(unset, z.coerce.number().int().positive().default(fallback))
 const nonNegative = (fallback: number) => z.preprocess(unset, z.coerce.number().int().nonnegative().default(fallback))
 const positiveFraction = (fallback: number) => z.preprocess(unset, z.coerce.number().positive().default(fallback))
+/** A yes/no setting: true, 1, false, 0. */
+export const yesNoSetting = z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true'), z.literal(1).transform(() => true), z.literal(0).transform(() => false)]).default(false))
 const text = (fallback = '') => z.preprocess(value => unset(value) === undefined ? undefined : String(value), z.string().default(fallback))
 
 export const runtimeSchema = z.object({
@@ -25,7 +27,9 @@ export const runtimeSchema = z.object({
   trustProxy: text(),
   /** Web Push (docs/messages.md, "Web Push"): NUXT_VAPID_PUBLIC_KEY, _PRIVATE_KEY, _SUBJECT. */
   vapid: z.preprocess(value => value ?? {}, z.object({ publicKey: text(), privateKey: text(), subject: text() })),
-  allowInsecureBoot: z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true'), z.literal(1).transform(() => true), z.literal(0).transform(() => false)]).default(false)),
+  allowInsecureBoot: yesNoSetting,
+  /** Every account but guests must turn on two-factor before anything else (docs/security.md). */
+  requireTwoFactor: yesNoSetting,
   log: z.preprocess(value => value ?? {}, z.object({
     /** `json` or `text`; unset: JSON in production, text in development. */
     format: z.preprocess(unset, z.enum(['json', 'text']).optional()),
@@ -75,6 +79,8 @@ export const runtimeSchema = z.object({
   timings: z.preprocess(value => value ?? {}, z.object({
     /** How long a rotated refresh token still answers (two tabs refreshing at once). */
     refreshGraceMs: positive(10_000),
+    /** A sensitive change needs a sign-in (or re-authentication) at most this old (docs/security.md). */
+    reauthWindowMs: positive(10 * 60 * 1000),
     /** How long a `typing` indicator lasts unless repeated. */
     typingTtlMs: positive(5_000),
     /** How long a socket opened without a token has to send its `auth` frame. */

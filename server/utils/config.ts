@@ -2,7 +2,7 @@ import { createECDH, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
-import { runtimeSchema, type AttachmentSettings, type S3Settings, type ServerLimits, type ServerTimings } from './config-schema'
+import { runtimeSchema, yesNoSetting, type AttachmentSettings, type S3Settings, type ServerLimits, type ServerTimings } from './config-schema'
 
 // The server's one configuration module and the only code in server/ that reads the
 // environment. Every setting is a runtime-config key (nuxt.config.ts), so Nitro maps
@@ -33,6 +33,8 @@ export interface ServerConfig {
   /** Reverse proxies in front that append to `X-Forwarded-For` (NUXT_TRUST_PROXY). */
   trustProxyHops: number
   allowInsecureBoot: boolean
+  /** NUXT_REQUIRE_TWO_FACTOR (or NUXT_REQUIRE_2FA): accounts without two-factor may only set it up. */
+  requireTwoFactor: boolean
   /** As configured; empty keys mean "generate once under .data/" (vapidKeys()). */
   vapid: { publicKey: string, privateKey: string, subject: string }
   log: { format: 'json' | 'text', level: 'debug' | 'info' | 'warn' | 'error' }
@@ -63,6 +65,8 @@ let current: ServerConfig | undefined
  */
 export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig {
   const parsed = runtimeSchema.parse(runtime)
+  const require2fa = yesNoSetting.safeParse(process.env.NUXT_REQUIRE_2FA)
+  if (!require2fa.success) throw new z.ZodError(require2fa.error.issues.map(issue => ({ ...issue, path: ['require_2fa'] })))
   const production = process.env.NODE_ENV === 'production'
   const appUrl = parsed.public.appUrl.replace(/\/+$/, '')
   current = {
@@ -80,6 +84,8 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     channelCreators: parsed.channelCreators,
     trustProxyHops: trustedProxyHops(parsed.trustProxy),
     allowInsecureBoot: parsed.allowInsecureBoot,
+    // NUXT_REQUIRE_2FA is the documented short name (Nitro would spell the key's variable NUXT_REQUIRE2FA).
+    requireTwoFactor: parsed.requireTwoFactor || require2fa.data,
     vapid: parsed.vapid,
     log: { format: parsed.log.format ?? (production ? 'json' : 'text'), level: parsed.log.level },
     limits: parsed.limits,

@@ -80,9 +80,16 @@ export const disableTwoFactorSchema = z.strictObject({
   code: twoFactorCodeSchema,
 })
 
+/** Re-authentication: the password, and a code when two-factor is on (docs/security.md). */
+export const reauthSchema = z.strictObject({
+  password: z.string().min(1, 'Enter your password').max(1024),
+  code: twoFactorCodeSchema.optional(),
+})
+
 export type RegisterInput = z.infer<typeof registerSchema>
 export type LoginInput = z.infer<typeof loginSchema>
 export type TwoFactorLoginInput = z.infer<typeof twoFactorLoginSchema>
 export type GuestInput = z.infer<typeof guestSchema>
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>
+export type ReauthInput = z.infer<typeof reauthSchema>
 export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>

@@ -95,4 +95,6 @@ export const WS_CLOSE = {
   /** The socket let too much pile up unread: reconnect and catch up. */
   tryAgainLater: 1013,
   unauthorized: 4401,
+  /** The account must set up two-factor first (NUXT_REQUIRE_TWO_FACTOR): do not reconnect. */
+  twoFactorSetupRequired: 4403,
 } as const

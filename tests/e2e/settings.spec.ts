@@ -45,7 +45,7 @@ test('deleting the account asks for the password in a dialog, then signs out', a
   await page.getByRole('button', { name: 'Delete account' }).click()
   await dialog.getByLabel('Password', { exact: true }).fill('not my password')
   await dialog.getByRole('button', { name: 'Delete my account' }).click()
-  await expect(page.getByText('Wrong username, email or password.')).toBeVisible()
+  await expect(page.getByText('Wrong password.')).toBeVisible()
   await expect(dialog).toBeVisible()
 
   await dialog.getByLabel('Password', { exact: true }).fill('correct horse battery staple')

@@ -18,6 +18,29 @@ describe('the server configuration', () => {
     expect(config.log.level).toBe('info')
   })
 
+  it('requires two-factor only when told, by NUXT_REQUIRE_TWO_FACTOR or its short name NUXT_REQUIRE_2FA', () => {
+    expect(loadServerConfig({}).requireTwoFactor).toBe(false)
+    expect(loadServerConfig({}).timings.reauthWindowMs).toBe(10 * 60 * 1000)
+    expect(loadServerConfig({ requireTwoFactor: 'true' }).requireTwoFactor).toBe(true)
+    const before = process.env.NUXT_REQUIRE_2FA
+    try {
+      process.env.NUXT_REQUIRE_2FA = '1'
+      expect(loadServerConfig({}).requireTwoFactor).toBe(true)
+      process.env.NUXT_REQUIRE_2FA = 'maybe'
+      expect(() => loadServerConfig({})).toThrow()
+      try {
+        loadServerConfig({})
+      }
+      catch (error) {
+        expect(describeConfigError(error)).toMatch(/^NUXT_REQUIRE_2FA: /)
+      }
+    }
+    finally {
+      if (before === undefined) delete process.env.NUXT_REQUIRE_2FA
+      else process.env.NUXT_REQUIRE_2FA = before
+    }
+  })
+
   it('reads numbers given as text, origins as a list and the proxy count', () => {
     const config = loadServerConfig({
       limits: { sendRate: '100000' },

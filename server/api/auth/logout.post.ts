@@ -3,7 +3,7 @@ import { clearAuthCookies } from '../../utils/auth-cookies'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {
-  const auth = await requireUser(event)
+  const auth = await requireUser(event, { duringTwoFactorSetup: true })
   await revokeSession(auth.userId, auth.sessionId, 'logout')
   clearAuthCookies(event)
   setResponseStatus(event, 204)

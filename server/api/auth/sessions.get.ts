@@ -3,7 +3,7 @@ import { listLiveSessions } from '../../services/accounts/sessions'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {
-  const auth = await requireUser(event)
+  const auth = await requireUser(event, { duringTwoFactorSetup: true })
   const sessions = await listLiveSessions(auth.userId)
   return { items: sessions.map(session => toSession(session, auth.sessionId)) }
 })

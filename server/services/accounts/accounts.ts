@@ -2,10 +2,9 @@ import { Types } from 'mongoose'
 import type { AuthResult, TwoFactorChallenge } from '#shared/types/api'
 import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
-import { serverConfig } from '../../utils/config'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { hashPassword, verifyPassword } from '../../utils/passwords'
-import { accountLimiters, throwIfLimited } from './limits'
+import { accountLimiters, countLoginFailure, throwIfLimited } from './limits'
 import { sendVerificationMail } from './mail-tokens'
 import { signIn, type IssuedTokens } from './sessions'
 import { issueLoginChallenge } from './two-factor'
@@ -127,7 +126,6 @@ export async function signInAsGuest(input: GuestInput, origin: RequestOrigin): P
  */
 export async function login(input: LoginInput, origin: RequestOrigin): Promise<SignedIn | { challenge: TwoFactorChallenge }> {
   const { accountFailures, ipFailures } = accountLimiters()
-  const { loginWindowSeconds } = serverConfig().limits
   await throwIfLimited(ipFailures, origin.ip, false)
   const user = await findUserByLogin(input.login)
   const accountKey = user ? `user:${String(user._id)}` : `login:${input.login.toLowerCase()}`
@@ -135,11 +133,7 @@ export async function login(input: LoginInput, origin: RequestOrigin): Promise<S
 
   const valid = await verifyPassword(user?.passwordHash, input.password)
   if (!user || !valid) {
-    const [failures] = await Promise.all([accountFailures.consume(accountKey), ipFailures.consume(origin.ip)])
-    if (!failures.allowed || failures.remaining === 0) {
-      // The lockout lasts a full window from the failure that reached the limit.
-      await accountFailures.block(accountKey, loginWindowSeconds)
-    }
+    await countLoginFailure(accountKey, origin.ip)
     throw apiError('invalid_credentials')
   }
   if (user.banned) throw apiError('banned')

@@ -32,3 +32,14 @@ export async function throwIfLimited(limiter: Limiter, key: string, consume: boo
   const result = consume ? await limiter.consume(key) : await limiter.check(key)
   if (!result.allowed) throw apiError('rate_limited', undefined, { retryAfter: result.retryAfterSeconds })
 }
+
+/**
+ * A wrong password or code (sign-in or re-authentication): it counts against the account
+ * and the address, and the failure that reaches the account's limit locks it for a whole
+ * window from then, even against the right password.
+ */
+export async function countLoginFailure(accountKey: string, ip: string): Promise<void> {
+  const { accountFailures, ipFailures } = accountLimiters()
+  const [failures] = await Promise.all([accountFailures.consume(accountKey), ipFailures.consume(ip)])
+  if (!failures.allowed || failures.remaining === 0) await accountFailures.block(accountKey, serverConfig().limits.loginWindowSeconds)
+}

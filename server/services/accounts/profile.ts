@@ -7,19 +7,22 @@ import type { Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
-import { hashPassword, verifyPassword } from '../../utils/passwords'
+import { hashPassword } from '../../utils/passwords'
 import { forgetDeletedUser } from '../chats/memberships'
 import { forgetUser } from '../push/subscriptions'
 import { announceUserChanged, presenceOf } from '../realtime'
 import { sendVerificationMail } from './mail-tokens'
+import type { RequestOrigin } from './accounts'
+import { confirmPassword, requireRecentSignIn } from './reauth'
 import { revokeAllSessions } from './sessions'
 import { findUser } from './users'
 
 // A person's own account: profile, password, deletion.
 
 /**
- * Updates the caller's profile. A new email is claimed through its key document (409
- * `email_taken` if someone has it), starts unverified and is sent a verification link.
+ * Updates the caller's profile. A new email needs a recent sign-in (403
+ * `reauthentication_required`), is claimed through its key document (409 `email_taken` if
+ * someone has it), starts unverified and is sent a verification link.
  */
 export async function updateProfile(auth: Actor, input: UpdateProfileInput): Promise<Me> {
   const userId = auth.userId
@@ -36,6 +39,8 @@ export async function updateProfile(auth: Actor, input: UpdateProfileInput): Pro
     if (input.email !== undefined) {
       const nextLower = input.email?.toLowerCase() ?? null
       if (nextLower !== current.emailLower) {
+        // A new address can reset the password: only a recent sign-in may set it.
+        requireRecentSignIn(auth)
         if (nextLower) {
           try {
             await UserKeyModel.create({ _id: emailKey(nextLower), userId: current._id })
@@ -68,13 +73,13 @@ export async function updateProfile(auth: Actor, input: UpdateProfileInput): Pro
  * Deletes the account: its sessions (sockets closed), key documents, mail tokens and the
  * user document. Messages stay; a sender without a user document shows as deleted.
  */
-export async function deleteAccount(auth: Actor, password: string | undefined): Promise<void> {
+export async function deleteAccount(auth: Actor, password: string | undefined, origin: RequestOrigin): Promise<void> {
   // Guests have no password; everyone else confirms with theirs.
   if (auth.user.passwordHash) {
     if (password === undefined) {
       throw apiError('validation_failed', 'Enter your password to delete the account.', { issues: [{ path: ['password'], message: 'Enter your password', code: 'invalid_type' }] })
     }
-    if (!(await verifyPassword(auth.user.passwordHash, password))) throw apiError('invalid_credentials', undefined, { statusCode: 403 })
+    await confirmPassword(auth, password, origin)
   }
   const userId = auth.userId
   await revokeAllSessions(userId, 'account_deleted')
@@ -98,9 +103,8 @@ export async function deleteAccount(auth: Actor, password: string | undefined): 
   forgetUser(userId).catch((error: unknown) => logger.warn('ending push subscriptions failed', { error: errorName(error) }))
 }
 
-export async function changePassword(auth: Actor, input: ChangePasswordInput): Promise<void> {
-  const valid = await verifyPassword(auth.user.passwordHash, input.currentPassword)
-  if (!valid) throw apiError('invalid_credentials', undefined, { statusCode: 403 })
+export async function changePassword(auth: Actor, input: ChangePasswordInput, origin: RequestOrigin): Promise<void> {
+  await confirmPassword(auth, input.currentPassword, origin)
   const passwordHash = await hashPassword(input.newPassword)
   await UserModel.updateOne({ _id: auth.user._id }, { $set: { passwordHash } })
   await revokeAllSessions(auth.userId, 'password_changed', auth.sessionId)

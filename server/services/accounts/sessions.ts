@@ -27,6 +27,7 @@ export async function createSession(userId: Types.ObjectId | string, origin: Req
     ip: origin.ip,
     method,
     lastUsedAt: now,
+    authenticatedAt: now,
     expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS),
   })
   const session = created.toObject() as SessionRecord

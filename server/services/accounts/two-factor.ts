@@ -3,10 +3,9 @@ import { Secret, TOTP } from 'otpauth'
 import type { RecoveryCodes, TwoFactorChallenge, TwoFactorSetup } from '#shared/types/api'
 import type { TwoFactorLoginInput } from '#shared/schemas/auth'
 import { LoginChallengeModel, SpentKeyModel, TwoFactorModel, UserModel, type LoginChallengeRecord, type TwoFactorRecord, type UserRecord } from '../../models'
-import type { Actor } from '../../utils/auth'
+import { mustSetUpTwoFactor, type Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
-import { verifyPassword } from '../../utils/passwords'
 import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin, SignedIn } from './accounts'
 import { accountLimiters, throwIfLimited } from './limits'
@@ -71,6 +70,12 @@ async function acceptCode(user: Pick<UserRecord, '_id' | 'username'>, secret: st
   return true
 }
 
+/** A current code or an unused recovery code of an account with two-factor on (re-authentication). */
+export async function checkSecondFactor(user: Pick<UserRecord, '_id' | 'username'>, code: string): Promise<boolean> {
+  const state = await loadTwoFactor(String(user._id))
+  return !!state?.secret && acceptCode(user, state.secret, state.recoveryCodes, code)
+}
+
 async function loadTwoFactor(userId: string): Promise<TwoFactorRecord | null> {
   return TwoFactorModel.findById(userId).lean<TwoFactorRecord>().exec()
 }
@@ -105,13 +110,14 @@ export async function enableTwoFactor(actor: Actor, code: string): Promise<Recov
   })
 }
 
-/** Turns two-factor off: the password and a code (or a recovery code). */
-export async function disableTwoFactor(actor: Actor, password: string, code: string): Promise<void> {
+/**
+ * Turns two-factor off once `prove` (the password and a code, services/accounts/reauth.ts)
+ * passes; never where the server requires it (NUXT_REQUIRE_TWO_FACTOR).
+ */
+export async function disableTwoFactor(actor: Actor, prove: () => Promise<void>): Promise<void> {
+  if (mustSetUpTwoFactor({ ...actor.user, twoFactorEnabled: false })) throw apiError('forbidden', 'Two-factor authentication is required on this server.')
   const state = await requireEnabled(String(actor.user._id))
-  const passwordOk = await verifyPassword(actor.user.passwordHash, password)
-  if (!passwordOk || !(await acceptCode(actor.user, state.secret, state.recoveryCodes, code))) {
-    throw apiError('invalid_credentials', 'Wrong password or code.', { statusCode: 403 })
-  }
+  await prove()
   await UserModel.updateOne({ _id: actor.user._id }, { $set: { twoFactorEnabled: false } }).exec()
   await TwoFactorModel.deleteOne({ _id: state._id }).exec()
 }

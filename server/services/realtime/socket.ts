@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws'
 import { WS_CLOSE, type ReadyChat, type ServerFrame } from '#shared/types/api'
 import { toMe } from '../../dto/users'
 import { UserModel, type UserRecord } from '../../models'
-import { type Actor, authenticateAccessToken } from '../../utils/auth'
+import { type Actor, authenticateAccessToken, mustSetUpTwoFactor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { apiError, errorFrame, isDatabaseUnavailable, toApiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
@@ -180,6 +180,10 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
     }
     if (!auth) {
       closeSocket(ws, WS_CLOSE.unauthorized, 'invalid token')
+      return
+    }
+    if (mustSetUpTwoFactor(auth.user)) {
+      closeSocket(ws, WS_CLOSE.twoFactorSetupRequired, 'two_factor_setup_required')
       return
     }
     if (!cap.hasRoom(auth.userId)) {

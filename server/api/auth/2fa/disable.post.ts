@@ -1,11 +1,13 @@
 import { disableTwoFactorSchema } from '#shared/schemas/auth'
+import { reauthenticateWithPassword } from '../../../services/accounts/reauth'
 import { disableTwoFactor } from '../../../services/accounts/two-factor'
-import { requireUser } from '../../../utils/auth'
+import { requestOrigin, requireUser } from '../../../utils/auth'
 
+// Turning two-factor off proves who is asking like a re-authentication: password and code.
 export default defineEventHandler(async (event) => {
   const actor = await requireUser(event)
-  const { password, code } = await readValidatedBody(event, disableTwoFactorSchema.parse)
-  await disableTwoFactor(actor, password, code)
+  const input = await readValidatedBody(event, disableTwoFactorSchema.parse)
+  await disableTwoFactor(actor, () => reauthenticateWithPassword(actor, input, requestOrigin(event)))
   setResponseStatus(event, 204)
   return null
 })

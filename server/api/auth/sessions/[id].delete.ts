@@ -5,7 +5,7 @@ import { requireUser } from '../../../utils/auth'
 import { apiError } from '../../../utils/errors'
 
 export default defineEventHandler(async (event) => {
-  const auth = await requireUser(event)
+  const auth = await requireUser(event, { duringTwoFactorSetup: true })
   const params = await getValidatedRouterParams(event, sessionIdParamsSchema.safeParse)
   if (!params.success) throw apiError('not_found')
   // Someone else's session, or one already revoked: the same 404 as an unknown id.
