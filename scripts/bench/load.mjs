@@ -1,16 +1,14 @@
 // The load generator of `npm run bench`, run as its own process (pinned to its own core
 // by scripts/bench.mjs). The same code drives Parley and the baseline: it opens sockets,
 // waits for each one's `ready`, sends 100-byte messages at a fixed rate from random
-// members, and records send-to-ack and send-to-deliver latencies (hdr-histogram-js, in
-// microseconds), the delivery count per socket (lost and duplicated included) and errors.
-// Commands arrive over IPC from the orchestrator; every loop is bounded by a duration.
-import * as hdr from 'hdr-histogram-js'
+// members, and records send-to-ack and send-to-deliver latencies, the delivery count per
+// socket (lost and duplicated included) and errors. The reconnect storm (M5) has its own
+// sockets (scripts/bench/resume.mjs). Commands arrive over IPC from the orchestrator;
+// every loop is bounded by a duration.
 import autocannon from 'autocannon'
 import WebSocket from 'ws'
-
-export const MESSAGE_BYTES = 100
-const OPEN_CONCURRENCY = 50
-const OPEN_TIMEOUT_MS = 30_000
+import { resumeCommands } from './resume.mjs'
+import { contentFor, histogram, openMany, openSocket, recordMs, summary, terminateAll } from './sockets.mjs'
 
 /**
  * Named sets of sockets (one per server under test, so Parley's and the baseline's stay
@@ -25,37 +23,10 @@ function setNamed(name) {
 /** The run being recorded (null between runs: late frames are counted as late). */
 let run = null
 let messageNumber = 0
+const late = { count: 0 }
 
-function histogram() {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 })
-}
-
-function summary(h) {
-  const ms = value => Math.round(value / 10) / 100
-  return h.totalCount === 0
-    ? { count: 0 }
-    : { count: h.totalCount, p50: ms(h.getValueAtPercentile(50)), p99: ms(h.getValueAtPercentile(99)), p999: ms(h.getValueAtPercentile(99.9)), max: ms(h.maxValue) }
-}
-
-export function contentFor(n) {
-  const head = `bench:${n}:`
-  return head + 'x'.repeat(MESSAGE_BYTES - head.length)
-}
-
-function onFrame(socket, data) {
-  const now = performance.now()
-  let frame
-  try {
-    frame = JSON.parse(data.toString())
-  }
-  catch {
-    return
-  }
-  if (frame.type === 'ready') {
-    socket.ready = true
-    socket.onReady?.()
-    return
-  }
+function onFrame(socket, frame, now) {
+  if (frame.type === 'ready') return
   if (!run) {
     if (frame.type === 'message.created') late.count++
     return
@@ -66,7 +37,7 @@ function onFrame(socket, data) {
     sent.ackedAt = now
     run.acked++
     run.expected += sent.expected
-    run.ack.recordValue(Math.max(1, Math.round((now - sent.at) * 1000)))
+    recordMs(run.ack, now - sent.at)
   }
   else if (frame.type === 'error') {
     run.errors[frame.code] = (run.errors[frame.code] ?? 0) + 1
@@ -79,93 +50,53 @@ function onFrame(socket, data) {
     const n = Number(match[1])
     const sent = run.messages.get(n)
     if (!sent) return
+    socket.seen ??= new Set()
     if (socket.seen.has(n)) {
       run.duplicated++
       return
     }
     socket.seen.add(n)
     run.delivered++
-    run.deliver.recordValue(Math.max(1, Math.round((now - sent.at) * 1000)))
+    recordMs(run.deliver, now - sent.at)
   }
 }
-const late = { count: 0 }
 
-function openOne({ url, token, chats }, index, chatSockets) {
-  return new Promise((resolve) => {
-    const query = chats.length ? `${url.includes('?') ? '&' : '?'}chats=${chats.join(',')}` : ''
-    const ws = new WebSocket(url + query, { headers: token ? { authorization: `Bearer ${token}` } : {}, perMessageDeflate: false })
-    const socket = { ws, chats, seen: new Set(), ready: false, index }
-    const timer = setTimeout(() => finish(new Error('no ready within 30 s')), OPEN_TIMEOUT_MS)
-    function finish(error) {
-      clearTimeout(timer)
-      socket.onReady = undefined
-      resolve({ socket, error })
-    }
-    socket.onReady = () => finish()
-    ws.on('message', data => onFrame(socket, data))
-    ws.on('unexpected-response', (_request, response) => finish(new Error(`upgrade answered ${response.statusCode}`)))
-    ws.on('error', error => finish(error))
-    ws.on('close', (code) => {
-      socket.ready = false
-      socket.closeCode = code
-      for (const chatId of chats) chatSockets.get(chatId)?.delete(socket)
-      finish(new Error(`closed with ${code}`))
-    })
-  })
-}
-
-/** Opens the sockets (at most 50 upgrades in flight) and waits for each one's `ready`. */
+/**
+ * Opens the sockets and waits for each one's `ready`. A spec with `sends: false` only
+ * receives (M8 sends from one instance only).
+ */
 async function open({ set: name, sockets: specs }) {
   const { sockets, chatSockets } = setNamed(name)
-  const startedAt = performance.now()
-  const failures = {}
-  let next = 0
-  async function worker() {
-    while (next < specs.length) {
-      const index = next++
-      const { socket, error } = await openOne(specs[index], sockets.length + index, chatSockets)
-      if (error) {
-        failures[error.message] = (failures[error.message] ?? 0) + 1
-        socket.ws.terminate()
-        continue
-      }
-      sockets.push(socket)
-      for (const chatId of socket.chats) {
-        if (!chatSockets.has(chatId)) chatSockets.set(chatId, new Set())
-        chatSockets.get(chatId).add(socket)
-      }
-    }
+  const onClose = (socket) => {
+    for (const chatId of socket.chats) chatSockets.get(chatId)?.delete(socket)
   }
-  await Promise.all(Array.from({ length: OPEN_CONCURRENCY }, worker))
-  const seconds = (performance.now() - startedAt) / 1000
-  return { opened: specs.length - Object.values(failures).reduce((a, b) => a + b, 0), seconds, perSecond: specs.length / seconds, failures }
+  return openMany(specs, spec => openSocket(spec, { onFrame, onClose }), (socket) => {
+    sockets.push(socket)
+    for (const chatId of socket.chats) {
+      if (!chatSockets.has(chatId)) chatSockets.set(chatId, new Set())
+      chatSockets.get(chatId).add(socket)
+    }
+  })
 }
 
 async function close({ set: name }) {
   const { sockets } = setNamed(name)
   sets.delete(name)
-  await Promise.all(sockets.map(socket => new Promise((resolve) => {
-    if (socket.ws.readyState === WebSocket.CLOSED) return resolve()
-    socket.ws.once('close', resolve)
-    socket.ws.terminate()
-  })))
+  await terminateAll(sockets)
   return { closed: sockets.length }
 }
 
 /**
  * Sends `rate` messages per second for `durationMs` from random sockets that belong to a
- * chat, then waits up to `drainMs` for the outstanding deliveries. `record: false` is a
- * warm-up: the same traffic, nothing reported.
+ * chat, then waits up to `drainMs` for the outstanding deliveries.
  */
 async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
   const { sockets, chatSockets } = setNamed(name)
-  const senders = sockets.filter(socket => socket.ready && socket.chats.length > 0)
+  const senders = sockets.filter(socket => socket.ready && socket.chats.length > 0 && socket.spec.sends !== false)
   if (senders.length === 0) throw new Error('no socket to send from')
   run = { messages: new Map(), sent: 0, acked: 0, expected: 0, delivered: 0, duplicated: 0, errors: {}, ack: histogram(), deliver: histogram() }
-  for (const socket of sockets) socket.seen.clear()
+  for (const socket of sockets) socket.seen?.clear()
   const startedAt = performance.now()
-  const tickMs = 5
-  let due = 0
   await new Promise((resolve) => {
     const timer = setInterval(() => {
       const elapsed = performance.now() - startedAt
@@ -173,7 +104,7 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
         clearInterval(timer)
         return resolve()
       }
-      due = Math.floor((elapsed / 1000) * rate)
+      const due = Math.floor((elapsed / 1000) * rate)
       while (run.sent < due) {
         const socket = senders[Math.floor(Math.random() * senders.length)]
         const chatId = socket.chats[Math.floor(Math.random() * socket.chats.length)]
@@ -186,7 +117,7 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
         }
         socket.ws.send(JSON.stringify({ type: 'message.send', id: `b${n}`, chatId, content: contentFor(n), clientId: `b${n}` }))
       }
-    }, tickMs)
+    }, 5)
   })
   const sendSeconds = (performance.now() - startedAt) / 1000
   const drainDeadline = performance.now() + drainMs
@@ -223,7 +154,7 @@ async function http({ url, method = 'GET', headers = {}, body, connections = 4, 
   return { requests: result.requests.total, ok, non2xx: result.non2xx, perSecond: ok / (durationMs / 1000), latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max }, errors: result.errors, timeouts: result.timeouts, statusCodes: result.statusCodeStats }
 }
 
-const commands = { open, close, send, http, lateCount: () => late.count }
+const commands = { open, close, send, http, lateCount: () => late.count, ...resumeCommands }
 
 process.on('message', async ({ id, command, args }) => {
   try {

@@ -5,9 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { registerOwner, socketSpecs } from './population.mjs'
 
-const STORM_MS = 10_000
-
-export async function measureLogins({ baseUrl, load, people, parleyWs, log }) {
+export async function measureLogins({ baseUrl, load, people, parleyWs, stormMs, log }) {
   const script = fileURLToPath(new URL('argon2-rate.mjs', import.meta.url))
   // A child of this process, so it runs on the server's core.
   const raw = JSON.parse(execFileSync(process.execPath, [script, '5000', '4'], { encoding: 'utf8' }))
@@ -16,7 +14,7 @@ export async function measureLogins({ baseUrl, load, people, parleyWs, log }) {
   const set = 'storm:parley'
   await load.call('open', { set, sockets: socketSpecs(parleyWs, people) })
   await load.call('send', { set, rate: 20, durationMs: 3_000 })
-  const quiet = await load.call('send', { set, rate: 20, durationMs: STORM_MS })
+  const quiet = await load.call('send', { set, rate: 20, durationMs: stormMs })
   const [logins, during] = await Promise.all([
     load.call('http', {
       url: `${baseUrl}/api/auth/login`,
@@ -24,9 +22,9 @@ export async function measureLogins({ baseUrl, load, people, parleyWs, log }) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ login: account.username, password: account.password }),
       connections: 8,
-      durationMs: STORM_MS,
+      durationMs: stormMs,
     }),
-    load.call('send', { set, rate: 20, durationMs: STORM_MS, drainMs: 20_000 }),
+    load.call('send', { set, rate: 20, durationMs: stormMs, drainMs: 20_000 }),
   ])
   await load.call('close', { set })
   log(`M7: ${logins.perSecond.toFixed(1)} logins/s (${JSON.stringify(logins.statusCodes)}); WebSocket p99 ${quiet.deliver.p99} ms quiet, ${during.deliver.p99} ms during the storm`)

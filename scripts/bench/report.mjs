@@ -23,7 +23,9 @@ export function targets(r) {
   rows.push(['M3 send to ack', s ? `p99 ${ms(s.parley.ack.p99)} at M1's small-chat load; target <= 50 ms` : 'n/a', s ? s.parley.ack.p99 <= 50 : null])
   const m = r.memory?.filter(f => f.target === 'parley')
   rows.push(['M4 idle sockets per GiB', m ? m.map(f => `${f.socketsPerGiB.toLocaleString('en')} at ${f.sockets.toLocaleString('en')}`).join(', ') + '; target >= 22,000' : 'n/a', m ? m.every(f => f.socketsPerGiB >= 22_000) : null])
-  rows.push(['M5 reconnect storm', 'not measured by the harness yet', null])
+  const x = r.reconnect
+  rows.push(['M5 reconnect storm', x ? `${x.receivers.toLocaleString('en')} sockets dropped at once at ${x.rate} msg/s: ${x.allCaughtUpMs === null ? `${x.caughtUp} caught up, not all` : `all caught up in ${(x.allCaughtUpMs / 1000).toFixed(1)} s`}; ${x.lost} lost, ${x.duplicated} duplicated; target <= 15 s, 0, 0` : 'n/a',
+    x ? x.allCaughtUpMs !== null && x.allCaughtUpMs <= 15_000 && x.lost === 0 && x.duplicated === 0 : null])
   const d = r.dataSize
   if (d) {
     const [small, large] = d.messages
@@ -37,23 +39,29 @@ export function targets(r) {
   const l = r.logins
   rows.push(['M7 logins', l ? `${l.logins.perSecond.toFixed(1)}/s vs ${l.rawVerifiesPerSecond.toFixed(1)} raw verifies/s (${Math.round(100 * l.logins.perSecond / l.rawVerifiesPerSecond)}%); p99 ${ms(l.during.deliver.p99)} during vs ${ms(l.quiet.deliver.p99)} quiet` : 'n/a',
     l ? l.logins.perSecond >= 0.7 * l.rawVerifiesPerSecond && l.during.deliver.p99 <= 2 * l.quiet.deliver.p99 + 20 : null])
-  rows.push(['M8 two instances over Redis', 'not measured by the harness yet', null])
+  const i = r.instances
+  rows.push(['M8 two instances over Redis', i ? `p99 ${ms(i.two.deliver.p99)} on two vs ${ms(i.one.deliver.p99)} on one (+${Math.round((i.two.deliver.p99 - i.one.deliver.p99) * 100) / 100} ms); target <= +10 ms` : 'n/a',
+    i ? i.two.deliver.p99 - i.one.deliver.p99 <= 10 && i.two.deliveryRatio === 1 : null])
   return rows
 }
 
-function latencyTable(name, pairResult) {
+const SERVERS = { parley: 'Parley', baseline: 'raw `ws`' }
+
+/** One pair's table: each server's medians and the ratio of the first to the second. */
+function latencyTable(name, pairResult, labels = SERVERS) {
   const row = (target, x) => `| ${target} | ${x.achievedRate?.toFixed(0)} | ${ms(x.deliver.p50)} | ${ms(x.deliver.p99)} | ${ms(x.deliver.p999)} | ${ms(x.deliver.max)} | ${ms(x.ack.p50)} | ${ms(x.ack.p99)} | ${x.deliveryRatio} | ${x.lost} / ${x.duplicated} |`
-  const { parley: p, baseline: b } = pairResult
+  const [first, second] = Object.keys(labels)
+  const [p, b] = [pairResult[first], pairResult[second]]
   return [
-    `**${name}** (${pairResult.opened.parley.opened} sockets, ${pairResult.rate} msg/s offered, ${pairResult.durationMs / 1000} s, medians of ${p.runs} runs)`,
+    `**${name}** (${pairResult.opened[first].opened} sockets, ${pairResult.rate} msg/s offered, ${pairResult.durationMs / 1000} s, medians of ${p.runs} runs)`,
     '',
     '| server | msg/s | deliver p50 | p99 | p99.9 | max | ack p50 | ack p99 | delivery | lost / dup |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    row('Parley', p),
-    row('raw `ws`', b),
-    `| Parley / raw | | ${ratio(p.deliver.p50, b.deliver.p50)} | ${ratio(p.deliver.p99, b.deliver.p99)} | ${ratio(p.deliver.p999, b.deliver.p999)} | ${ratio(p.deliver.max, b.deliver.max)} | ${ratio(p.ack.p50, b.ack.p50)} | ${ratio(p.ack.p99, b.ack.p99)} | | |`,
+    row(labels[first], p),
+    row(labels[second], b),
+    `| ${labels[first]} / ${labels[second]} | | ${ratio(p.deliver.p50, b.deliver.p50)} | ${ratio(p.deliver.p99, b.deliver.p99)} | ${ratio(p.deliver.p999, b.deliver.p999)} | ${ratio(p.deliver.max, b.deliver.max)} | ${ratio(p.ack.p50, b.ack.p50)} | ${ratio(p.ack.p99, b.ack.p99)} | | |`,
     '',
-    `Sockets opened: Parley ${pairResult.opened.parley.perSecond.toFixed(0)}/s, raw \`ws\` ${pairResult.opened.baseline.perSecond.toFixed(0)}/s.`,
+    `Sockets opened: ${labels[first]} ${pairResult.opened[first].perSecond.toFixed(0)}/s, ${labels[second]} ${pairResult.opened[second].perSecond.toFixed(0)}/s.`,
     '',
   ].join('\n')
 }
@@ -66,7 +74,7 @@ export function renderResults(r) {
   if (r.smallChats) lines.push(latencyTable('M1/M3, small chats', r.smallChats))
   if (r.bigChat) lines.push(latencyTable('M1, one big chat', r.bigChat))
   if (r.capacity) {
-    lines.push('**M2, the ladder** (each step 30 s on Parley, 10 s on the baseline; a step passes with p99 <= 100 ms, everything acked and delivered, and the rate achieved)', '')
+    lines.push(`**M2, the ladder** (each step ${r.capacity.parley?.stepMs / 1000} s on Parley, ${r.capacity.baseline?.stepMs / 1000} s on the baseline; a step passes with p99 <= 100 ms, everything acked and delivered, and the rate achieved)`, '')
     lines.push('| server | step: msg/s, p99, delivery |', '|---|---|')
     for (const [target, found] of Object.entries(r.capacity)) lines.push(`| ${target} | ${found.steps.map(step => `${step.rate}: ${ms(step.p99)}, ${step.deliveryRatio.toFixed(3)}${step.ok ? '' : ' (over)'}`).join('; ')} |`)
     lines.push('')
@@ -85,8 +93,13 @@ export function renderResults(r) {
   }
   if (r.logins) {
     const l = r.logins
-    lines.push(`**M7, logins**: ${l.logins.perSecond.toFixed(1)} logins/s over 8 connections for 10 s (latency p50 ${l.logins.latency.p50} ms, p99 ${l.logins.latency.p99} ms; status codes ${JSON.stringify(l.logins.statusCodes)}) against ${l.rawVerifiesPerSecond.toFixed(1)} raw argon2id verifies/s on the server's core. Delivery of 20 msg/s among 200 sockets: p99 ${ms(l.quiet.deliver.p99)} quiet, ${ms(l.during.deliver.p99)} during the storm.`, '')
+    lines.push(`**M7, logins**: ${l.logins.perSecond.toFixed(1)} logins/s over 8 connections for ${r.plan.loginStormMs / 1000} s (latency p50 ${l.logins.latency.p50} ms, p99 ${l.logins.latency.p99} ms; status codes ${JSON.stringify(l.logins.statusCodes)}) against ${l.rawVerifiesPerSecond.toFixed(1)} raw argon2id verifies/s on the server's core. Delivery of 20 msg/s among 200 sockets: p99 ${ms(l.quiet.deliver.p99)} quiet, ${ms(l.during.deliver.p99)} during the storm.`, '')
   }
+  if (r.reconnect) {
+    const x = r.reconnect
+    lines.push(`**M5, reconnect storm**: ${x.receivers} sockets in ${x.chats} chats dropped at once while ${x.chats} senders kept ${x.rate} msg/s (${x.sending.acked}/${x.sending.sent} acked, ack p99 ${ms(x.sending.ack.p99)}). Reconnected in ${x.reconnect.seconds.toFixed(1)} s (${x.reconnect.perSecond.toFixed(0)}/s); caught up (drop to the end of the socket's \`/changes\` pages): p50 ${ms(x.caughtUpMs.p50)}, p99 ${ms(x.caughtUpMs.p99)}, last ${ms(x.allCaughtUpMs)}; ${x.changesRequests} \`/changes\` requests, ${x.retries} retried after 503/429. Of ${x.expected} expected deliveries ${x.lost} lost, ${x.duplicated} duplicated; ${x.repeats} repeats (a message got both live and from \`/changes\`) dropped by id as the app does.`, '')
+  }
+  if (r.instances) lines.push(latencyTable('M8, two instances joined by Redis against one', r.instances, { two: 'two instances', one: 'one instance' }))
   if (r.failures.length) lines.push('Correctness failures in this run:', '', ...r.failures.map(f => `- ${f}`), '')
   lines.push(END)
   return lines.join('\n')

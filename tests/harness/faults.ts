@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { freePort, startFerretdb } from '../../scripts/lib/ferretdb.mjs'
 import { startDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import type { Message } from '#shared/types/api'
 import { api, type TestUser } from './api-client'
-import { waitForPort } from './redis'
+import { spawnRedis, waitForPort } from '../../scripts/lib/redis.mjs'
 import { TestSocket } from './ws-client'
 
 // Fault tests break real processes on purpose: the embedded database (FerretDB), a
@@ -74,7 +74,7 @@ export async function startFaultRedis(): Promise<FaultRedis> {
   const port = await freePort()
   let child: ChildProcess | null = null
   const start = async () => {
-    child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    child = spawnRedis(port)
     await waitForPort(port)
   }
   const kill = async () => {

@@ -1,0 +1,46 @@
+// What `npm run bench` runs, and at what size: the full run (the sizes of issue 16), the
+// one-minute `--quick` check CI runs, and `--scale=F` (0 < F < 1): the full run's
+// measurements with durations and sizes times F and one repeat, to try the whole harness
+// in a few minutes. `--only=M1,M4` picks measurements.
+
+const ALL = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8']
+const QUICK = ['M1', 'M3', 'M5']
+
+export function parseArguments(argv) {
+  const quick = argv.includes('--quick')
+  const scale = Number(argv.find(arg => arg.startsWith('--scale='))?.slice(8) ?? 1)
+  if (!(scale > 0 && scale <= 1)) throw new Error('--scale must be in (0, 1]')
+  const only = argv.find(arg => arg.startsWith('--only='))?.slice(7).split(',').map(id => id.trim().toUpperCase())
+  const unknown = only?.filter(id => !ALL.includes(id))
+  if (unknown?.length) throw new Error(`unknown measurement ${unknown.join(', ')} (known: ${ALL.join(', ')})`)
+  const ids = (only ?? ALL).filter(id => !quick || QUICK.includes(id))
+  return { quick, scale, ids, official: !quick && scale === 1, plan: quick ? quickPlan() : fullPlan(scale) }
+}
+
+function quickPlan() {
+  return {
+    reps: 1,
+    warmupMs: 2_000,
+    durationMs: 8_000,
+    small: { chats: 20, perChat: 10, rate: 50 },
+    big: { chats: 1, perChat: 100, rate: 10 },
+    storm: { chats: 20, perChat: 9, rate: 50, durationMs: 10_000, dropAfterMs: 3_000 },
+  }
+}
+
+function fullPlan(scale) {
+  const ms = value => Math.max(2_000, Math.round(value * scale))
+  const count = (value, least) => Math.max(least, Math.round(value * scale))
+  return {
+    reps: scale === 1 ? 3 : 1,
+    warmupMs: ms(5_000),
+    durationMs: ms(20_000),
+    small: { chats: count(100, 10), perChat: 10, rate: 200 },
+    big: { chats: 1, perChat: count(1_000, 100), rate: 10 },
+    capacityStepMs: { parley: ms(30_000), baseline: ms(10_000) },
+    memoryPerPerson: [2, 5],
+    storm: { chats: count(100, 10), perChat: 10, rate: 100, durationMs: ms(30_000), dropAfterMs: ms(5_000) },
+    dataSize: { sizes: [1_000, count(100_000, 5_000)], chatCounts: [30, count(500, 100)], runs: count(30, 10) },
+    loginStormMs: ms(10_000),
+  }
+}
