@@ -35,7 +35,8 @@ export function useSessionLifecycle() {
   }
 
   onMounted(() => {
-    watch(() => auth.user?.id ?? null, (userId, previous) => {
+    // An account that must set up two-factor first has no chats and no socket yet.
+    watch(() => auth.user && !auth.user.twoFactorSetupRequired ? auth.user.id : null, (userId, previous) => {
       if (previous) end()
       if (userId) start(userId)
     }, { immediate: true })
