@@ -53,6 +53,8 @@ export default defineNuxtConfig({
       /** Seconds: the window of both login-failure counts, and how long a lockout lasts. */
       loginWindowSeconds: 900,
       signupsPerIp: 500,
+      /** Passkey sign-in challenges per IP address per hour (docs/security.md, "Passkeys"). */
+      passkeyChallengesPerIp: 2000,
       mailsPerIp: 1000,
       /** Seconds between two verification mails for one account. */
       mailResendSeconds: 60,

@@ -8,13 +8,15 @@ export function build(options?: { log?: (message: string) => void }): void
 export function waitForHealth(baseUrl: string, options?: { timeoutMs?: number, child?: ChildProcess }): Promise<void>
 export interface RunningServer {
   baseUrl: string
+  /** NUXT_PUBLIC_APP_URL: `baseUrl`, or with the host `appHost` named. */
+  appUrl: string
   port: number
   process: ChildProcess
   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
   logs: () => string
   stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
-export function startServer(options: { mongoUri: string, env?: Record<string, string>, waitHealthy?: boolean }): Promise<RunningServer>
+export function startServer(options: { mongoUri: string, env?: Record<string, string>, waitHealthy?: boolean, appHost?: string }): Promise<RunningServer>
 export interface RunningDatabase extends RunningFerretdb { dataDir: string }
 export function startDatabase(): Promise<RunningDatabase>
 export interface Stack {

@@ -27,6 +27,8 @@ export const TEST_SERVER_ENV = {
   NUXT_LIMITS_SEND_RATE: '100000',
   NUXT_LIMITS_SEND_BURST: '100000',
   NUXT_LIMITS_SIGNUPS_PER_IP: '1000000',
+  // Every visit of /login asks for a passkey challenge (the browser's autofill offer).
+  NUXT_LIMITS_PASSKEY_CHALLENGES_PER_IP: '1000000',
   NUXT_LIMITS_LOGIN_FAILURES_PER_IP: '1000000',
   NUXT_LIMITS_MAILS_PER_IP: '1000000',
   NUXT_LIMITS_CONNECTIONS_PER_IP: '100000',
@@ -57,16 +59,22 @@ export async function waitForHealth(baseUrl, { timeoutMs = 30_000, child } = {})
   }
 }
 
-/** Starts one instance of the built server. `env` is added to the test defaults. */
-export async function startServer({ mongoUri, env = {}, waitHealthy = true } = {}) {
+/**
+ * Starts one instance of the built server. `env` is added to the test defaults.
+ * `appHost` names the host of its public URL (`appUrl`): `localhost` for passkeys, whose
+ * relying party must be a host name, never an IP address; the tests' own requests still
+ * go to `baseUrl` on 127.0.0.1.
+ */
+export async function startServer({ mongoUri, env = {}, waitHealthy = true, appHost = '127.0.0.1' } = {}) {
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
+  const appUrl = `http://${appHost}:${port}`
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: ROOT,
     env: {
       ...process.env,
       ...TEST_SERVER_ENV,
-      NUXT_PUBLIC_APP_URL: baseUrl,
+      NUXT_PUBLIC_APP_URL: appUrl,
       ...env,
       NUXT_MONGODB_URI: mongoUri,
       PORT: String(port),
@@ -85,6 +93,7 @@ export async function startServer({ mongoUri, env = {}, waitHealthy = true } = {
   if (waitHealthy) await waitForHealth(baseUrl, { child })
   return {
     baseUrl,
+    appUrl,
     port,
     process: child,
     exited,

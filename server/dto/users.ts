@@ -1,8 +1,8 @@
-import type { AdminUser, Me, MessageSender, Session, SignInMethod, User, UserRole } from '#shared/types/api'
-import type { SessionRecord, UserRecord } from '../models'
+import type { AdminUser, Me, MessageSender, Passkey, Session, SignInMethod, User, UserRole } from '#shared/types/api'
+import type { PasskeyRecord, SessionRecord, UserRecord } from '../models'
 import { mustSetUpTwoFactor } from '../utils/auth'
 
-// Users and sessions become wire objects here, and only here, from documents already
+// Users, sessions and passkeys become wire objects here, and only here, from documents already
 // loaded; presence comes from the realtime core (services/realtime/presence.ts).
 
 /** The fields a User DTO reads: a lean user document (or a hydrated one). */
@@ -67,5 +67,15 @@ export function toSession(session: Pick<SessionRecord, '_id' | 'createdAt' | 'la
     ip: session.ip ?? null,
     method: (session.method as SignInMethod | null | undefined) ?? null,
     current: id === currentSessionId,
+  }
+}
+
+export function toPasskey(passkey: Pick<PasskeyRecord, '_id' | 'name' | 'createdAt' | 'lastUsedAt' | 'deviceType'>): Passkey {
+  return {
+    id: passkey._id,
+    name: passkey.name,
+    createdAt: passkey.createdAt.toISOString(),
+    lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
+    synced: passkey.deviceType === 'multiDevice',
   }
 }

@@ -2,6 +2,7 @@ import { AccountTokenModel } from './account-token'
 import { AttachmentChunkModel, AttachmentModel, ChatFileCounterModel, ChatFileModel, UploadQuotaModel } from './attachment'
 import { ChatKeyModel, ChatModel, MembershipModel, UserChatEntryModel, UserChatsModel } from './chat'
 import { ClientIdKeyModel, MessageChangeModel, MessageModel } from './message'
+import { PasskeyChallengeModel, PasskeyModel } from './passkey'
 import { PushDevicesModel } from './push'
 import { KnownBrowsersModel, RefreshTokenModel, SessionModel } from './session'
 import { LoginChallengeModel, SpentKeyModel, TwoFactorModel } from './two-factor'
@@ -15,6 +16,7 @@ export * from './attachment'
 export * from './by-ids'
 export * from './chat'
 export * from './message'
+export * from './passkey'
 export * from './push'
 export * from './session'
 export * from './two-factor'
@@ -25,5 +27,5 @@ export const ALL_MODELS = [
   ChatModel, MembershipModel, UserChatsModel, UserChatEntryModel, ChatKeyModel,
   MessageModel, MessageChangeModel, ClientIdKeyModel, PushDevicesModel,
   AttachmentModel, AttachmentChunkModel, ChatFileModel, ChatFileCounterModel, UploadQuotaModel,
-  TwoFactorModel, LoginChallengeModel, SpentKeyModel,
+  TwoFactorModel, LoginChallengeModel, SpentKeyModel, PasskeyModel, PasskeyChallengeModel,
 ]

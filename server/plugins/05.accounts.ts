@@ -1,4 +1,5 @@
 import { sweepAccountTokens } from '../services/accounts/mail-tokens'
+import { sweepPasskeyChallenges } from '../services/accounts/passkeys'
 import { sweepSessions } from '../services/accounts/sessions'
 import { errorName, logger } from '../utils/logger'
 import { onShutdown } from '../utils/shutdown'
@@ -6,12 +7,12 @@ import { onShutdown } from '../utils/shutdown'
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
 
 // Expiry is checked on every use (the embedded engine has no TTL indexes); this hourly
-// sweep only keeps expired sessions and mail tokens from piling up.
+// sweep only keeps expired sessions, mail tokens and passkey challenges from piling up.
 export default defineNitroPlugin(() => {
   const sweep = async () => {
     try {
-      const [sessions, tokens] = await Promise.all([sweepSessions(), sweepAccountTokens()])
-      if (sessions + tokens > 0) logger.info('swept expired sessions and tokens', { sessions, tokens })
+      const [sessions, tokens, passkeyChallenges] = await Promise.all([sweepSessions(), sweepAccountTokens(), sweepPasskeyChallenges()])
+      if (sessions + tokens + passkeyChallenges > 0) logger.info('swept expired sessions and tokens', { sessions, tokens, passkeyChallenges })
     }
     catch (error) {
       logger.warn('sweep of expired sessions failed', { error: errorName(error) })

@@ -40,6 +40,8 @@ export const runtimeSchema = z.object({
     loginFailuresPerIp: positive(100),
     loginWindowSeconds: positive(900),
     signupsPerIp: positive(500),
+    /** Passkey sign-in challenges one IP address may ask for per hour (each is a stored document). */
+    passkeyChallengesPerIp: positive(2000),
     mailsPerIp: positive(1000),
     mailResendSeconds: positive(60),
     /** Messages per second per user, HTTP and WebSocket together; a fraction is a slower rate (0.5: one every 2 s). */

@@ -27,6 +27,11 @@ export interface ServerConfig {
   appOrigin: string
   /** Extra origins allowed for cookie-authenticated requests and WebSockets. */
   allowedOrigins: string[]
+  /**
+   * Passkeys' relying party (docs/security.md, "Passkeys"): the app URL's host name is the
+   * RP id, and its origin the only origin a passkey ceremony may come from.
+   */
+  webAuthn: { rpId: string, rpName: string, origin: string }
   /** Cookies get `Secure` when the app is served over HTTPS. */
   secureCookies: boolean
   channelCreators: 'users' | 'admins'
@@ -69,6 +74,7 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
   if (!require2fa.success) throw new z.ZodError(require2fa.error.issues.map(issue => ({ ...issue, path: ['require_2fa'] })))
   const production = process.env.NODE_ENV === 'production'
   const appUrl = parsed.public.appUrl.replace(/\/+$/, '')
+  const appOrigin = originOf(appUrl) ?? 'http://localhost:3000'
   current = {
     production,
     // Plain MONGODB_URI is documented as working too.
@@ -78,8 +84,9 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     smtpUrl: parsed.smtpUrl,
     mailFrom: parsed.mailFrom,
     appUrl,
-    appOrigin: originOf(appUrl) ?? 'http://localhost:3000',
+    appOrigin,
     allowedOrigins: parsed.allowedOrigins.split(',').map(origin => originOf(origin.trim())).filter((origin): origin is string => !!origin),
+    webAuthn: { rpId: new URL(appOrigin).hostname, rpName: 'Parley', origin: appOrigin },
     secureCookies: appUrl.startsWith('https://'),
     channelCreators: parsed.channelCreators,
     trustProxyHops: trustedProxyHops(parsed.trustProxy),

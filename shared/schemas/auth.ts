@@ -86,6 +86,61 @@ export const reauthSchema = z.strictObject({
   code: twoFactorCodeSchema.optional(),
 })
 
+// Passkeys (WebAuthn; docs/security.md, "Passkeys"). The credentials are what
+// @simplewebauthn/browser answers (base64url fields); the server verifies them with
+// @simplewebauthn/server, so these only bound their shape and size.
+const base64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, 'Expected base64url')
+
+/** A credential id (base64url; WebAuthn allows up to 1023 bytes). */
+export const credentialIdSchema = base64url(1400).min(1)
+
+const credentialBase = {
+  id: credentialIdSchema,
+  rawId: credentialIdSchema,
+  type: z.literal('public-key'),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+}
+
+export const registrationCredentialSchema = z.object({
+  ...credentialBase,
+  response: z.object({
+    clientDataJSON: base64url(4096),
+    attestationObject: base64url(16384),
+    transports: z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8).optional(),
+  }),
+})
+
+export const authenticationCredentialSchema = z.object({
+  ...credentialBase,
+  response: z.object({
+    clientDataJSON: base64url(4096),
+    authenticatorData: base64url(4096),
+    signature: base64url(2048),
+    userHandle: base64url(256).optional(),
+  }),
+})
+
+/** "Phone", "YubiKey": 1-64 characters, like a display name. */
+export const passkeyNameSchema = displayNameSchema
+
+export const registerPasskeySchema = z.strictObject({
+  name: passkeyNameSchema,
+  credential: registrationCredentialSchema,
+})
+
+export const renamePasskeySchema = z.strictObject({
+  name: passkeyNameSchema,
+})
+
+export const passkeyLoginSchema = z.strictObject({
+  credential: authenticationCredentialSchema,
+})
+
+export const passkeyIdParamsSchema = z.object({ id: credentialIdSchema })
+
+export type RegisterPasskeyInput = z.infer<typeof registerPasskeySchema>
+export type PasskeyLoginInput = z.infer<typeof passkeyLoginSchema>
 export type RegisterInput = z.infer<typeof registerSchema>
 export type LoginInput = z.infer<typeof loginSchema>
 export type TwoFactorLoginInput = z.infer<typeof twoFactorLoginSchema>

@@ -75,6 +75,30 @@ export const recoveryCodesDto = z.object({
   recoveryCodes: z.array(z.string()).meta({ description: 'Ten single-use codes, shown only now' }),
 })
 
+/** A registered passkey (docs/security.md, "Passkeys"); the public key never leaves the server. */
+export const passkeyDto = z.object({
+  id: z.string().meta({ description: 'The credential id (base64url)' }),
+  name: z.string(),
+  createdAt: time,
+  lastUsedAt: time.nullable().meta({ description: 'The last sign-in with it; null until the first' }),
+  synced: z.boolean().meta({ description: 'A multi-device passkey (kept in a password manager or a platform account), not bound to one authenticator' }),
+})
+
+export const passkeyListDto = z.object({ items: z.array(passkeyDto) })
+
+/** What navigator.credentials.create() needs, as JSON (startRegistration of @simplewebauthn/browser takes it whole). */
+export const passkeyRegistrationOptionsDto = z.object({
+  challenge: z.string().meta({ description: 'Single use, valid 5 minutes' }),
+  rp: z.object({ id: z.string().optional(), name: z.string() }),
+  user: z.object({ id: z.string(), name: z.string(), displayName: z.string() }),
+}).loose().meta({ description: 'PublicKeyCredentialCreationOptionsJSON (WebAuthn Level 3)' })
+
+/** What navigator.credentials.get() needs, as JSON (startAuthentication takes it whole). */
+export const passkeyLoginOptionsDto = z.object({
+  challenge: z.string().meta({ description: 'Single use, valid 5 minutes' }),
+  rpId: z.string().optional(),
+}).loose().meta({ description: 'PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3); no allowCredentials: any passkey of this site may answer' })
+
 export const refreshResultDto = z.object({
   accessToken: z.string(),
   accessTokenExpiresAt: time,

@@ -25,6 +25,7 @@ export type RefreshResult = z.infer<typeof dto.refreshResultDto>
 export type TwoFactorChallenge = z.infer<typeof dto.twoFactorChallengeDto>
 export type TwoFactorSetup = z.infer<typeof dto.twoFactorSetupDto>
 export type RecoveryCodes = z.infer<typeof dto.recoveryCodesDto>
+export type Passkey = z.infer<typeof dto.passkeyDto>
 export type MessageSender = z.infer<typeof dto.messageSenderDto>
 export type Reaction = z.infer<typeof dto.reactionDto>
 export type ReplyExcerpt = z.infer<typeof dto.replyExcerptDto>

@@ -58,6 +58,8 @@ describe('the server configuration', () => {
     expect(config.channelCreators).toBe('admins')
     expect(config.jwtSecret).toBe('123456')
     expect(config.appOrigin).toBe('https://chat.example')
+    // Passkeys: the relying party is the app URL's host, the only origin its origin.
+    expect(config.webAuthn).toEqual({ rpId: 'chat.example', rpName: 'Parley', origin: 'https://chat.example' })
     expect(config.secureCookies).toBe(true)
   })
 

@@ -3,12 +3,13 @@ import { apiError } from '../../utils/errors'
 import { createLimiter, type Limiter } from '../../utils/rate-limit'
 
 // The brute-force limits of accounts (NUXT_LIMITS_*): failed logins per account and per
-// IP, sign-ups and mails per IP, and one mail per account at a time.
+// IP, sign-ups, passkey challenges and mails per IP, and one mail per account at a time.
 
 interface AccountLimiters {
   accountFailures: Limiter
   ipFailures: Limiter
   signups: Limiter
+  passkeyChallenges: Limiter
   mails: Limiter
   resends: Limiter
 }
@@ -22,6 +23,7 @@ export function accountLimiters(): AccountLimiters {
     accountFailures: createLimiter({ name: 'login-account', points: limits.loginFailuresPerAccount, durationSeconds: limits.loginWindowSeconds }),
     ipFailures: createLimiter({ name: 'login-ip', points: limits.loginFailuresPerIp, durationSeconds: limits.loginWindowSeconds }),
     signups: createLimiter({ name: 'signup-ip', points: limits.signupsPerIp, durationSeconds: 3600 }),
+    passkeyChallenges: createLimiter({ name: 'passkey-challenge-ip', points: limits.passkeyChallengesPerIp, durationSeconds: 3600 }),
     mails: createLimiter({ name: 'mail-ip', points: limits.mailsPerIp, durationSeconds: 3600 }),
     resends: createLimiter({ name: 'mail-resend', points: 1, durationSeconds: limits.mailResendSeconds }),
   }

@@ -2,7 +2,7 @@ import type { Me } from '#shared/types/api'
 import type { ChangePasswordInput } from '#shared/schemas/auth'
 import type { UpdateProfileInput } from '#shared/schemas/users'
 import { toMe } from '../../dto/users'
-import { AccountTokenModel, emailKey, KnownBrowsersModel, RefreshTokenModel, SessionModel, TwoFactorModel, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
+import { AccountTokenModel, emailKey, KnownBrowsersModel, PasskeyModel, RefreshTokenModel, SessionModel, TwoFactorModel, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
@@ -95,6 +95,7 @@ export async function deleteAccount(auth: Actor, password: string | undefined, o
       RefreshTokenModel.deleteMany({ sessionId: { $in: sessionIds } }),
       AccountTokenModel.deleteMany({ userId: user._id }),
       TwoFactorModel.deleteOne({ _id: String(user._id) }),
+      PasskeyModel.deleteMany({ userId: user._id }),
       KnownBrowsersModel.deleteOne({ _id: user._id }),
     ])
   })

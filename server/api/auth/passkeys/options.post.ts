@@ -1,0 +1,7 @@
+import { passkeyRegistrationOptions } from '../../../services/accounts/passkeys'
+import { requireUser } from '../../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const actor = await requireUser(event)
+  return passkeyRegistrationOptions(actor)
+})
