@@ -32,8 +32,8 @@ passkeySchema.index({ userId: 1 })
  */
 const passkeyChallengeSchema = new Schema({
   _id: { type: String, required: true },
-  purpose: { type: String, enum: ['register', 'login'], required: true },
-  /** Who is registering (a `register` challenge); null for a sign-in. */
+  purpose: { type: String, enum: ['register', 'login', 'reauth'], required: true },
+  /** Who is adding a passkey or re-authenticating; null for a sign-in. */
   userId: { type: Schema.Types.ObjectId, default: null },
   expiresAt: { type: Date, required: true },
 }, { versionKey: false, timestamps: { createdAt: true, updatedAt: false } })

@@ -97,7 +97,7 @@ export const passkeyRegistrationOptionsDto = z.object({
 export const passkeyLoginOptionsDto = z.object({
   challenge: z.string().meta({ description: 'Single use, valid 5 minutes' }),
   rpId: z.string().optional(),
-}).loose().meta({ description: 'PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3); no allowCredentials: any passkey of this site may answer' })
+}).loose().meta({ description: 'PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3): at sign-in no allowCredentials (any passkey of this site may answer); to re-authenticate, the person\'s own passkeys' })
 
 export const refreshResultDto = z.object({
   accessToken: z.string(),

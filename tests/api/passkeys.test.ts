@@ -1,6 +1,6 @@
 import { Secret, TOTP } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Connection } from 'mongoose'
+import { Types, type Connection } from 'mongoose'
 import { api, call, signUp, type TestUser } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
 import { SoftPasskey } from '../harness/webauthn'
@@ -177,5 +177,45 @@ describe('passkeys: signing in', () => {
     expectRefused(await signInWith(deletedKey.authenticate(await loginOptions())))
     // Deleting the account deleted its passkeys.
     expect(await database.collection('passkeys').countDocuments({ _id: deletedKey.id } as object)).toBe(0)
+  })
+})
+
+describe('passkeys: re-authentication', () => {
+  /** The session signed in 11 minutes ago (what a test cannot wait for). */
+  async function ageSession(sessionId: string): Promise<void> {
+    const then = new Date(Date.now() - 11 * 60 * 1000)
+    await database.collection('sessions').updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { authenticatedAt: then, createdAt: then } })
+  }
+
+  it('adding or removing a passkey needs a recent sign-in, which one of the person\'s passkeys renews', async () => {
+    const user = await signUp(baseUrl(), 'pk')
+    const passkey = await addPasskey(user)
+    await ageSession(user.sessionId)
+    for (const [method, path] of [['POST', '/api/auth/passkeys/options'], ['DELETE', `/api/auth/passkeys/${passkey.id}`]] as const) {
+      const stale = await api(baseUrl(), user, method, path)
+      expect(stale.status, path).toBe(403)
+      expect(stale.body.data.code).toBe('reauthentication_required')
+    }
+    const options = (await api(baseUrl(), user, 'POST', '/api/auth/reauth/passkey/options')).body
+    // Only the person's own passkeys are offered.
+    expect(options.allowCredentials).toEqual([{ id: passkey.id, type: 'public-key', transports: ['internal'] }])
+    // A re-authentication challenge signs nobody in.
+    expect((await signInWith(passkey.authenticate(options))).body.data.code).toBe('invalid_token')
+    const proof = passkey.authenticate((await api(baseUrl(), user, 'POST', '/api/auth/reauth/passkey/options')).body)
+    expect((await api(baseUrl(), user, 'POST', '/api/auth/reauth/passkey', { credential: proof })).status).toBe(204)
+    expect((await api(baseUrl(), user, 'DELETE', `/api/auth/passkeys/${passkey.id}`)).status).toBe(204)
+  })
+
+  it('is not renewed by someone else\'s passkey', async () => {
+    const user = await signUp(baseUrl(), 'pk')
+    const stranger = await signUp(baseUrl(), 'pk')
+    await addPasskey(user)
+    const strangersKey = await addPasskey(stranger)
+    await ageSession(user.sessionId)
+    const options = (await api(baseUrl(), user, 'POST', '/api/auth/reauth/passkey/options')).body
+    const refused = await api(baseUrl(), user, 'POST', '/api/auth/reauth/passkey', { credential: strangersKey.authenticate(options) })
+    expect(refused.status).toBe(403)
+    expect(refused.body.data.code).toBe('invalid_credentials')
+    expect((await api(baseUrl(), user, 'POST', '/api/auth/passkeys/options')).body.data.code).toBe('reauthentication_required')
   })
 })

@@ -8,6 +8,7 @@ import { PasskeyChallengeModel, PasskeyModel, type PasskeyChallengeRecord, type 
 import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
+import { requireRecentSignIn } from './reauth'
 
 // Passkeys (WebAuthn) through @simplewebauthn/server: registering, listing, renaming and
 // removing them, and the challenges of both ceremonies. Signing in with one is in
@@ -20,7 +21,9 @@ export const MAX_PASSKEYS = 20
 
 export const expiredPasskeyChallenge = () => apiError('invalid_token', 'This passkey request has expired or was already used; try again.')
 
-export async function storePasskeyChallenge(challenge: string, purpose: 'register' | 'login', userId: Types.ObjectId | null): Promise<void> {
+export type PasskeyCeremony = 'register' | 'login' | 'reauth'
+
+export async function storePasskeyChallenge(challenge: string, purpose: PasskeyCeremony, userId: Types.ObjectId | null): Promise<void> {
   await PasskeyChallengeModel.create({ _id: challenge, purpose, userId, expiresAt: new Date(Date.now() + PASSKEY_CHALLENGE_TTL_MS) })
 }
 
@@ -30,7 +33,7 @@ export async function storePasskeyChallenge(challenge: string, purpose: 'registe
  * instance or several. Throws `invalid_token` for one unknown, used, expired or of the
  * other ceremony.
  */
-export async function claimPasskeyChallenge(clientDataJSON: string, purpose: 'register' | 'login'): Promise<PasskeyChallengeRecord> {
+export async function claimPasskeyChallenge(clientDataJSON: string, purpose: PasskeyCeremony): Promise<PasskeyChallengeRecord> {
   let challenge: string
   try {
     challenge = decodeClientDataJSON(clientDataJSON).challenge
@@ -47,7 +50,7 @@ export async function claimPasskeyChallenge(clientDataJSON: string, purpose: 're
 }
 
 /** A person's passkeys, oldest first: a scan by userId, made only off the hot paths (see the model). */
-async function passkeysOf(userId: Types.ObjectId | string): Promise<PasskeyRecord[]> {
+export async function passkeysOf(userId: Types.ObjectId | string): Promise<PasskeyRecord[]> {
   return PasskeyModel.find({ userId }).sort({ createdAt: 1 }).lean<PasskeyRecord[]>().exec()
 }
 
@@ -62,6 +65,8 @@ function refuseGuests(actor: Actor): void {
  */
 export async function passkeyRegistrationOptions(actor: Actor): Promise<PublicKeyCredentialCreationOptionsJSON> {
   refuseGuests(actor)
+  // Asked here too, so the person confirms before the browser's prompt, not after it.
+  requireRecentSignIn(actor)
   const existing = await passkeysOf(actor.user._id)
   if (existing.length >= MAX_PASSKEYS) throw apiError('conflict', `An account can have at most ${MAX_PASSKEYS} passkeys.`)
   const { rpId, rpName } = serverConfig().webAuthn
@@ -81,9 +86,13 @@ export async function passkeyRegistrationOptions(actor: Actor): Promise<PublicKe
   return options
 }
 
-/** Verifies the new credential against this person's challenge, this site and origin, and keeps it. */
+/**
+ * Verifies the new credential against this person's challenge, this site and origin, and
+ * keeps it. Adding and removing a passkey are sensitive changes: they need a recent sign-in.
+ */
 export async function addPasskey(actor: Actor, input: RegisterPasskeyInput): Promise<Passkey> {
   refuseGuests(actor)
+  requireRecentSignIn(actor)
   const challenge = await claimPasskeyChallenge(input.credential.response.clientDataJSON, 'register')
   if (!challenge.userId || String(challenge.userId) !== actor.userId) throw expiredPasskeyChallenge()
   const { rpId, origin } = serverConfig().webAuthn
@@ -129,6 +138,7 @@ export async function renamePasskey(actor: Actor, passkeyId: string, name: strin
 
 /** Removes one of the person's passkeys; someone else's is `not_found`, like an unknown one. */
 export async function removePasskey(actor: Actor, passkeyId: string): Promise<void> {
+  requireRecentSignIn(actor)
   const { deletedCount } = await PasskeyModel.deleteOne({ _id: passkeyId, userId: actor.user._id }).exec()
   if (deletedCount !== 1) throw apiError('not_found')
 }
