@@ -1,4 +1,4 @@
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransportFuture, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server'
+import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server'
 import { isoBase64URL } from '@simplewebauthn/server/helpers'
 import type { PasskeyLoginInput } from '#shared/schemas/auth'
 import { PasskeyModel, UserModel, type PasskeyChallengeRecord, type PasskeyRecord, type UserRecord } from '../../models'
@@ -107,7 +107,7 @@ export async function passkeyReauthOptions(actor: Actor): Promise<PublicKeyCrede
     rpID: serverConfig().webAuthn.rpId,
     userVerification: 'required',
     timeout: PASSKEY_CHALLENGE_TTL_MS,
-    allowCredentials: passkeys.map(passkey => ({ id: passkey._id, transports: passkey.transports as AuthenticatorTransportFuture[] })),
+    allowCredentials: passkeys.map(passkey => ({ id: passkey._id, transports: passkey.transports })),
   })
   await storePasskeyChallenge(options.challenge, 'reauth', actor.user._id)
   return options
