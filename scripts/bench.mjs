@@ -66,32 +66,39 @@ async function main() {
     return small.people
   }
 
-  try {
-    if (wanted('M1', 'M3')) {
-      results.smallChats = await pair('small chats', bothServers(await smallPeople()), { rate: PLAN.small.rate })
+  // Each measurement in turn; one that fails is reported and the others still run.
+  const steps = [
+    [['M1', 'M3'], 'smallChats', async () => pair('small chats', bothServers(await smallPeople()), { rate: PLAN.small.rate })],
+    [['M1'], 'bigChat', async () => {
       log(`people: one chat of ${PLAN.big.perChat}`)
       const big = await population(server.baseUrl, PLAN.big)
-      results.bigChat = await pair('big chat', bothServers(big.people), { rate: PLAN.big.rate })
-    }
-    if (wanted('M5')) {
+      return pair('big chat', bothServers(big.people), { rate: PLAN.big.rate })
+    }],
+    [['M5'], 'reconnect', async () => {
       // --quick reuses the small chats (one sender and nine receivers each); the full run
       // makes chats of one sender and `perChat` receivers.
       const { chats, perChat } = PLAN.storm
       const people = quick ? await smallPeople() : (await population(server.baseUrl, { chats, perChat: perChat + 1 })).people
-      results.reconnect = await measureReconnectStorm({ load, log, baseUrl: server.baseUrl, parleyWs, failures, strict: quick, people, ...PLAN.storm })
+      return measureReconnectStorm({ load, log, parleyWs, failures, strict: quick, people, ...PLAN.storm })
+    }],
+    [['M2'], 'capacity', async () => measureCapacity({ load, log, people: await smallPeople(), urls: { parley: parleyWs, baseline: baseline.url }, warmupMs: PLAN.warmupMs, stepMs: PLAN.capacityStepMs })],
+    [['M4'], 'memory', async () => measureMemory({ load, log, people: await smallPeople(), mongoUri: database.uri, env: SERVER_ENV, perPersonCounts: PLAN.memoryPerPerson })],
+    [['M7'], 'logins', async () => measureLogins({ baseUrl: server.baseUrl, load, people: (await smallPeople()).slice(0, 200), parleyWs, stormMs: PLAN.loginStormMs, log })],
+    [['M8'], 'instances', async () => measureInstances({ pair, log, server, mongoUri: database.uri, env: SERVER_ENV, people: await smallPeople(), chats: PLAN.small.chats, rate: PLAN.small.rate })],
+    // Last: it fills the database with 100,000 messages.
+    [['M6'], 'dataSize', () => measureDataSize({ baseUrl: server.baseUrl, mongoUri: database.uri, ...PLAN.dataSize, log })],
+  ]
+  try {
+    for (const [measures, key, run] of steps) {
+      if (!wanted(...measures)) continue
+      try {
+        results[key] = await run()
+      }
+      catch (error) {
+        log(`${measures.join('/')} failed: ${error.stack ?? error}`)
+        failures.push(`${measures.join('/')} (${key}) did not finish: ${error.message ?? error}`)
+      }
     }
-    if (wanted('M2')) {
-      results.capacity = await measureCapacity({ load, log, people: await smallPeople(), urls: { parley: parleyWs, baseline: baseline.url }, warmupMs: PLAN.warmupMs, stepMs: PLAN.capacityStepMs })
-    }
-    if (wanted('M4')) {
-      const servers = { parley: { url: parleyWs, pid: server.process.pid }, baseline: { url: baseline.url, pid: baseline.pid } }
-      results.memory = await measureMemory({ load, log, people: await smallPeople(), servers, perPersonCounts: PLAN.memoryPerPerson })
-    }
-    if (wanted('M7')) results.logins = await measureLogins({ baseUrl: server.baseUrl, load, people: (await smallPeople()).slice(0, 200), parleyWs, stormMs: PLAN.loginStormMs, log })
-    if (wanted('M8')) {
-      results.instances = await measureInstances({ pair, log, server, mongoUri: database.uri, env: SERVER_ENV, people: await smallPeople(), chats: PLAN.small.chats, rate: PLAN.small.rate })
-    }
-    if (wanted('M6')) results.dataSize = await measureDataSize({ baseUrl: server.baseUrl, mongoUri: database.uri, ...PLAN.dataSize, log })
   }
   finally {
     load.stop()

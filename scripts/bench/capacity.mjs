@@ -1,6 +1,7 @@
-// M2 and M4 of `npm run bench`, measured on the M1 small-chat population: the highest
+// M2 and M4 of `npm run bench`, measured with the M1 small-chat population: the highest
 // sustained message rate, and the server's memory per idle authenticated socket.
-import { residentBytes } from './processes.mjs'
+import { startServer } from '../lib/stack.mjs'
+import { residentBytes, startBaseline } from './processes.mjs'
 import { socketSpecs } from './population.mjs'
 
 export const LADDER = [50, 100, 200, 400, 700, 1_000, 1_500, 2_000, 3_000, 5_000]
@@ -33,24 +34,39 @@ export async function measureCapacity({ load, log, people, urls, warmupMs, stepM
 }
 
 /**
- * M4: resident memory of each server before and 3 s after opening `perPerson` idle
- * sockets for every person (2 and 5 by default: 2,000 and 5,000 sockets for 1,000 people).
+ * M4: resident memory per idle authenticated socket, on a Parley instance and a baseline
+ * started for it (a server that carried load keeps its grown heap, so new sockets would
+ * reuse memory freed by the load and look cheaper than they are). Each is warmed up
+ * (50 sockets opened and closed: code loaded, JIT), then `perPerson` sockets per person
+ * are opened cumulatively (2, then 5: 2,000 then 5,000 for 1,000 people), and each figure
+ * is the growth since before the first divided by the sockets open.
  */
-export async function measureMemory({ load, log, people, servers, perPersonCounts = [2, 5] }) {
+export async function measureMemory({ load, log, people, mongoUri, env, perPersonCounts = [2, 5] }) {
   const figures = []
-  for (const perPerson of perPersonCounts) {
+  const parley = await startServer({ mongoUri, env })
+  const baseline = await startBaseline()
+  const servers = { parley: { url: `${parley.baseUrl.replace('http', 'ws')}/ws`, pid: parley.process.pid }, baseline: { url: baseline.url, pid: baseline.pid } }
+  try {
     for (const [target, { url, pid }] of Object.entries(servers)) {
+      const set = `idle:${target}`
+      await load.call('open', { set, sockets: socketSpecs(url, people.slice(0, 50)) })
+      await load.call('close', { set })
       await settle()
       const before = residentBytes(pid)
-      const set = `idle:${target}`
-      const opened = await load.call('open', { set, sockets: socketSpecs(url, people, perPerson) })
-      await new Promise(r => setTimeout(r, 3_000))
-      const after = residentBytes(pid)
+      let open = 0
+      for (const perPerson of perPersonCounts) {
+        const opened = await load.call('open', { set, sockets: socketSpecs(url, people, perPerson - open / people.length) })
+        open += opened.opened
+        await new Promise(r => setTimeout(r, 3_000))
+        const perSocket = (residentBytes(pid) - before) / open
+        figures.push({ target, sockets: open, openSeconds: opened.seconds, opensPerSecond: opened.perSecond, bytesPerSocket: Math.round(perSocket), socketsPerGiB: Math.round(2 ** 30 / perSocket) })
+        log(`M4 ${target}: ${open} idle sockets, ${(perSocket / 1024).toFixed(1)} KiB each, opened at ${opened.perSecond.toFixed(0)}/s`)
+      }
       await load.call('close', { set })
-      const perSocket = (after - before) / opened.opened
-      figures.push({ target, sockets: opened.opened, openSeconds: opened.seconds, opensPerSecond: opened.perSecond, bytesPerSocket: Math.round(perSocket), socketsPerGiB: Math.round(2 ** 30 / perSocket) })
-      log(`M4 ${target}: ${opened.opened} idle sockets, ${(perSocket / 1024).toFixed(1)} KiB each, opened at ${opened.perSecond.toFixed(0)}/s`)
     }
+  }
+  finally {
+    await Promise.all([parley.stop(), baseline.stop()])
   }
   return figures
 }
