@@ -28,5 +28,5 @@ export async function measureLogins({ baseUrl, load, people, parleyWs, stormMs, 
   ])
   await load.call('close', { set })
   log(`M7: ${logins.perSecond.toFixed(1)} logins/s (${JSON.stringify(logins.statusCodes)}); WebSocket p99 ${quiet.deliver.p99} ms quiet, ${during.deliver.p99} ms during the storm`)
-  return { rawVerifiesPerSecond: raw.perSecond, logins, quiet: { deliver: quiet.deliver, deliveryRatio: quiet.deliveryRatio }, during: { deliver: during.deliver, deliveryRatio: during.deliveryRatio } }
+  return { rawVerifiesPerSecond: raw.perSecond, sockets: people.length, logins, quiet: { deliver: quiet.deliver, deliveryRatio: quiet.deliveryRatio }, during: { deliver: during.deliver, deliveryRatio: during.deliveryRatio } }
 }

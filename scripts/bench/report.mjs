@@ -93,7 +93,7 @@ export function renderResults(r) {
   }
   if (r.logins) {
     const l = r.logins
-    lines.push(`**M7, logins**: ${l.logins.perSecond.toFixed(1)} logins/s over 8 connections for ${r.plan.loginStormMs / 1000} s (latency p50 ${l.logins.latency.p50} ms, p99 ${l.logins.latency.p99} ms; status codes ${JSON.stringify(l.logins.statusCodes)}) against ${l.rawVerifiesPerSecond.toFixed(1)} raw argon2id verifies/s on the server's core. Delivery of 20 msg/s among 200 sockets: p99 ${ms(l.quiet.deliver.p99)} quiet, ${ms(l.during.deliver.p99)} during the storm.`, '')
+    lines.push(`**M7, logins**: ${l.logins.perSecond.toFixed(1)} logins/s over 8 connections for ${r.plan.loginStormMs / 1000} s (latency p50 ${l.logins.latency.p50} ms, p99 ${l.logins.latency.p99} ms; status codes ${JSON.stringify(l.logins.statusCodes)}) against ${l.rawVerifiesPerSecond.toFixed(1)} raw argon2id verifies/s on the server's core. Delivery of 20 msg/s among ${l.sockets ?? 200} sockets: p99 ${ms(l.quiet.deliver.p99)} quiet, ${ms(l.during.deliver.p99)} during the storm.`, '')
   }
   if (r.reconnect) {
     const x = r.reconnect
