@@ -22,7 +22,7 @@ import { measureInstances } from './bench/instances.mjs'
 import { measureLogins } from './bench/logins.mjs'
 import { pairRunner } from './bench/pairs.mjs'
 import { parseArguments } from './bench/plan.mjs'
-import { population, socketSpecs } from './bench/population.mjs'
+import { joinGuests, population, socketSpecs } from './bench/population.mjs'
 import { machine, pinServerSide, startBaseline, startLoadGenerator } from './bench/processes.mjs'
 import { writeReport } from './bench/report.mjs'
 import { measureReconnectStorm } from './bench/storm.mjs'
@@ -75,11 +75,12 @@ async function main() {
       return pair('big chat', bothServers(big.people), { rate: PLAN.big.rate })
     }],
     [['M5'], 'reconnect', async () => {
-      // --quick reuses the small chats (one sender and nine receivers each); the full run
-      // makes chats of one sender and `perChat` receivers.
-      const { chats, perChat } = PLAN.storm
-      const people = quick ? await smallPeople() : (await population(server.baseUrl, { chats, perChat: perChat + 1 })).people
-      return measureReconnectStorm({ load, log, parleyWs, failures, strict: quick, people, ...PLAN.storm })
+      // The small chats' people receive; one new member per chat sends (--quick: one of
+      // the ten sends, nine receive).
+      const people = await smallPeople()
+      const senders = quick ? people.slice(0, PLAN.small.chats) : await joinGuests(server.baseUrl, small.chatIds, PLAN.small.chats)
+      const receivers = quick ? people.slice(PLAN.small.chats) : people
+      return measureReconnectStorm({ load, log, parleyWs, failures, strict: quick, senders, receivers, ...PLAN.storm })
     }],
     [['M2'], 'capacity', async () => measureCapacity({ load, log, people: await smallPeople(), urls: { parley: parleyWs, baseline: baseline.url }, warmupMs: PLAN.warmupMs, stepMs: PLAN.capacityStepMs })],
     [['M4'], 'memory', async () => measureMemory({ load, log, people: await smallPeople(), mongoUri: database.uri, env: SERVER_ENV, perPersonCounts: PLAN.memoryPerPerson })],

@@ -56,6 +56,7 @@ function onFrame(socket, frame, now) {
       return
     }
     socket.seen.add(n)
+    sent.delivered++
     run.delivered++
     recordMs(run.deliver, now - sent.at)
   }
@@ -109,7 +110,7 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
         const socket = senders[Math.floor(Math.random() * senders.length)]
         const chatId = socket.chats[Math.floor(Math.random() * socket.chats.length)]
         const n = ++messageNumber
-        run.messages.set(n, { at: performance.now(), expected: chatSockets.get(chatId)?.size ?? 0 })
+        run.messages.set(n, { at: performance.now(), expected: chatSockets.get(chatId)?.size ?? 0, delivered: 0 })
         run.sent++
         if (socket.ws.readyState !== WebSocket.OPEN) {
           run.errors.socket_closed = (run.errors.socket_closed ?? 0) + 1
@@ -126,6 +127,10 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
     if (answered === run.sent && run.delivered >= run.expected) break
     await new Promise(r => setTimeout(r, 50))
   }
+  // Per acked message: every socket of its chat got it (a message whose ack is still
+  // missing may already be delivered; it counts as unanswered, not as delivered).
+  const acked = [...run.messages.values()].filter(sent => sent.ackedAt)
+  const lost = acked.reduce((sum, sent) => sum + Math.max(0, sent.expected - sent.delivered), 0)
   const result = {
     offeredRate: rate,
     achievedRate: run.sent / sendSeconds,
@@ -136,8 +141,8 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
     expected: run.expected,
     delivered: run.delivered,
     duplicated: run.duplicated,
-    lost: Math.max(0, run.expected - run.delivered),
-    deliveryRatio: run.expected === 0 ? 0 : run.delivered / run.expected,
+    lost,
+    deliveryRatio: run.expected === 0 ? 0 : (run.expected - lost) / run.expected,
     errors: run.errors,
     ack: summary(run.ack),
     deliver: summary(run.deliver),

@@ -14,7 +14,7 @@ export function parseArguments(argv) {
   const unknown = only?.filter(id => !ALL.includes(id))
   if (unknown?.length) throw new Error(`unknown measurement ${unknown.join(', ')} (known: ${ALL.join(', ')})`)
   const ids = (only ?? ALL).filter(id => !quick || QUICK.includes(id))
-  return { quick, scale, ids, official: !quick && scale === 1, plan: quick ? quickPlan() : fullPlan(scale) }
+  return { quick, scale, ids, official: !quick && scale === 1 && !only, plan: quick ? quickPlan() : fullPlan(scale) }
 }
 
 function quickPlan() {
@@ -24,7 +24,7 @@ function quickPlan() {
     durationMs: 8_000,
     small: { chats: 20, perChat: 10, rate: 50 },
     big: { chats: 1, perChat: 100, rate: 10 },
-    storm: { chats: 20, perChat: 9, rate: 50, durationMs: 10_000, dropAfterMs: 3_000 },
+    storm: { rate: 50, durationMs: 10_000, dropAfterMs: 3_000 },
   }
 }
 
@@ -39,7 +39,7 @@ function fullPlan(scale) {
     big: { chats: 1, perChat: count(1_000, 100), rate: 10 },
     capacityStepMs: { parley: ms(30_000), baseline: ms(10_000) },
     memoryPerPerson: [2, 5],
-    storm: { chats: count(100, 10), perChat: 10, rate: 100, durationMs: ms(30_000), dropAfterMs: ms(5_000) },
+    storm: { rate: 100, durationMs: ms(30_000), dropAfterMs: ms(5_000) },
     dataSize: { sizes: [1_000, count(100_000, 5_000)], chatCounts: [30, count(500, 100)], runs: count(30, 10) },
     loginStormMs: ms(10_000),
     // Below one instance's capacity on a small machine (M1's 200 msg/s is above it), so

@@ -37,7 +37,8 @@ export async function registerOwner(baseUrl, password = 'benchmark password') {
 
 /**
  * `chats` channels with `perChat` guests each (every guest in one chat). Returns the
- * chats' ids and one entry per guest: `{ token, chats: [chatId] }`.
+ * chats' ids and one entry per guest: `{ token, userId, chats: [chatId] }`; guest i is in
+ * chat i % chats.
  */
 export async function population(baseUrl, { chats, perChat }) {
   const owner = await registerOwner(baseUrl)
@@ -46,13 +47,18 @@ export async function population(baseUrl, { chats, perChat }) {
     const chat = await call(baseUrl, owner.token, 'POST', '/api/chats', { type: 'channel', name: `bench ${tag} ${i}` })
     return chat.id
   })
-  const people = await inParallel(chats * perChat, async (i) => {
+  return { owner, chatIds, people: await joinGuests(baseUrl, chatIds, chats * perChat) }
+}
+
+/** `count` new guests, guest i joining chat i % chatIds.length. */
+export async function joinGuests(baseUrl, chatIds, count) {
+  const tag = randomBytes(3).toString('hex')
+  return inParallel(count, async (i) => {
     const auth = await call(baseUrl, '', 'POST', '/api/auth/guest', { username: `bg${tag}${i}` })
-    const chatId = chatIds[i % chats]
+    const chatId = chatIds[i % chatIds.length]
     await call(baseUrl, auth.accessToken, 'POST', `/api/chats/${chatId}/join`)
     return { token: auth.accessToken, userId: auth.user.id, chats: [chatId] }
   })
-  return { owner, chatIds, people }
 }
 
 /** Socket specs for the load generator: `socketsPerPerson` sockets for each person. */

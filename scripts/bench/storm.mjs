@@ -6,13 +6,10 @@ import { incorrect } from './pairs.mjs'
 import { socketSpecs } from './population.mjs'
 
 /**
- * `people` in `chats` chats as population() makes them (person i in chat i % chats, so
- * the first `chats` people are one per chat: they send, the others receive), `rate`
- * msg/s for `durationMs`, the drop `dropAfterMs` into it.
+ * `senders` (one per chat, never dropped) send `rate` msg/s for `durationMs`; the
+ * `receivers` are dropped `dropAfterMs` into it.
  */
-export async function measureReconnectStorm({ load, log, parleyWs, failures, strict, people, chats, rate, durationMs, dropAfterMs }) {
-  const senders = people.slice(0, chats)
-  const receivers = people.slice(chats)
+export async function measureReconnectStorm({ load, log, parleyWs, failures, strict, senders, receivers, rate, durationMs, dropAfterMs }) {
   const senderSet = 'storm:senders'
   const sendersOpened = await load.call('open', { set: senderSet, sockets: socketSpecs(parleyWs, senders) })
   const opened = await load.call('resumeOpen', { sockets: socketSpecs(parleyWs, receivers) })
@@ -24,6 +21,7 @@ export async function measureReconnectStorm({ load, log, parleyWs, failures, str
     log(`M5: ${drop.reopened.opened} of ${drop.sockets} reconnected in ${drop.reopened.seconds.toFixed(1)} s; caught up ${drop.caughtUp}, the last ${drop.allCaughtUpMs ?? 'never'} ms after the drop (p50 ${drop.caughtUpMs.p50} ms); ${drop.changesRequests} /changes requests, ${drop.retries} retried after 503/429`)
     const sent = await sending
     const check = await load.call('resumeCheck', { waitMs: 10_000 })
+    log(`M5: senders: ${sent.acked}/${sent.sent} acked (${sent.refused} refused, ${sent.unanswered} unanswered), ack p50 ${sent.ack.p50} p99 ${sent.ack.p99} max ${sent.ack.max} ms`)
     log(`M5: ${check.expected - check.lost}/${check.expected} messages held by the receivers, ${check.lost} lost, ${check.liveDuplicated} duplicated live, ${check.changesDuplicated} duplicated by /changes, ${check.repeats} repeats dropped by seq`)
     const wrong = [
       incorrect(sent, { strict }),
@@ -35,10 +33,10 @@ export async function measureReconnectStorm({ load, log, parleyWs, failures, str
     for (const failure of wrong) failures.push(`M5: ${failure}`)
     return {
       receivers: receivers.length,
-      chats,
+      chats: senders.length,
       rate,
       durationMs,
-      sending: { achievedRate: sent.achievedRate, sent: sent.sent, acked: sent.acked, ack: sent.ack, errors: sent.errors },
+      sending: { achievedRate: sent.achievedRate, sent: sent.sent, acked: sent.acked, refused: sent.refused, unanswered: sent.unanswered, ack: sent.ack, errors: sent.errors },
       reconnect: { opened: drop.reopened.opened, seconds: drop.reopened.seconds, perSecond: drop.reopened.perSecond },
       caughtUp: drop.caughtUp,
       allCaughtUpMs: drop.allCaughtUpMs,
