@@ -18,7 +18,7 @@ function toReply(reply: MessageRecord | null | undefined): ReplyExcerpt | null {
 }
 
 /** `attachments`: the loaded attachment documents by id (those of this message are picked, in order). */
-export function toMessage(doc: MessageRecord, sender: UserRecord | null | undefined, reply: MessageRecord | null | undefined, attachments?: Map<string, AttachmentRecord>): MessageDto {
+export function toMessage(doc: MessageRecord, sender: Pick<UserRecord, 'username' | 'displayName'> | null | undefined, reply: MessageRecord | null | undefined, attachments?: Map<string, AttachmentRecord>): MessageDto {
   const deleted = !!doc.deletedAt
   return {
     id: doc._id.toHexString(),

@@ -4,14 +4,21 @@ import { readyChats, userChatIds } from '../services/chats/chat-list'
 import { forgetChatActivity } from '../services/chats/activity'
 import { settleCleanups } from '../services/chats/chats'
 import { messagesBySeq } from '../services/messages/history'
+import { forgetSendCache } from '../services/messages/send-cache'
 import { startRealtime } from '../services/realtime'
 import { frameHandlers } from '../services/realtime/frames'
 import { onShutdown } from '../utils/shutdown'
 
 // Starts the real-time core (server/services/realtime/index.ts builds it) with the parts of
 // the domain it needs, and closes it on shutdown.
+
+/** After a Redis outage: what this instance learned from events may have missed some. */
+function forgetLearned(): void {
+  forgetChatActivity()
+  forgetSendCache()
+}
 export default defineNitroPlugin((nitroApp) => {
-  const core = startRealtime({ loadMessages: messagesBySeq, chatIdsOf: userChatIds, readyChats, persistLastSeen, busResumed: forgetChatActivity, frames: frameHandlers })
+  const core = startRealtime({ loadMessages: messagesBySeq, chatIdsOf: userChatIds, readyChats, persistLastSeen, busResumed: forgetLearned, frames: frameHandlers })
   // On SIGTERM, while the server still listens: close every socket with 1001 so clients
   // reconnect elsewhere. Redis goes in the close hook, after the last request.
   onShutdown(async () => {

@@ -41,6 +41,6 @@ export async function requireMember(actor: Pick<Actor, 'userId'>, chatId: string
   return access as ChatAccess & { membership: MembershipRecord }
 }
 
-export function isChatManager(membership: MembershipRecord | null): boolean {
+export function isChatManager(membership: Pick<MembershipRecord, 'role'> | null): boolean {
   return membership?.role === 'owner' || membership?.role === 'admin'
 }

@@ -7,7 +7,7 @@ import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { toMember } from '../../dto/chats'
 import { findUser, loadUsers, publicUser } from '../accounts/users'
-import { publishToChat } from '../realtime'
+import { announceMemberChanged, publishToChat } from '../realtime'
 import { findChat, findMembership, findMemberships, isChatManager, requireMember, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe, unsubscribe } from './announce'
 import { addToUserChats, forgetUserChatList, removeFromUserChats, userChatIds } from './chat-list'
@@ -153,6 +153,7 @@ export async function setMemberRole(actor: Pick<Actor, 'userId' | 'role'>, chatI
     if (!target) throw apiError('not_found')
     if (target.role === 'owner') throw apiError('forbidden', 'The owner keeps the owner role.')
     await MembershipModel.updateOne({ _id: target._id }, { $set: { role } }).exec()
+    announceMemberChanged(chatId, userId)
     const person = await findUser(userId)
     return toMember({ ...target, role }, publicUser(userId, person))
   })
@@ -181,6 +182,7 @@ async function handOverOwnership(chat: ChatRecord): Promise<void> {
     ?? await MembershipModel.findOne({ chatId }).sort(byTenure).lean<MembershipRecord>().exec()
   if (!successor) return
   await withLock(`member:${chatId}:${successor.userId}`, () => MembershipModel.updateOne({ _id: successor._id }, { $set: { role: 'owner' } }).exec())
+  announceMemberChanged(chatId, successor.userId)
 }
 
 // --- read state ---

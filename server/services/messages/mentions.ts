@@ -30,7 +30,7 @@ export interface ResolvedMentions {
 }
 
 /** Who a message's text mentions: named members (by `_id` lookups) and, if allowed, the whole chat. */
-export async function resolveMentions(content: string, chat: ChatRecord, sender: MembershipRecord): Promise<ResolvedMentions> {
+export async function resolveMentions(content: string, chat: Pick<ChatRecord, '_id' | 'type' | 'memberCount'>, sender: Pick<MembershipRecord, 'userId' | 'role'>): Promise<ResolvedMentions> {
   const found = findMentions(content)
   const chatId = chat._id.toHexString()
   const people = await Promise.all(found.usernames.map(name => findUserByUsername(name)))

@@ -1,21 +1,29 @@
 import type { Message as MessageDto } from '#shared/types/api'
 import { toMessage } from '../../dto/messages'
-import { MessageModel, mapByIds, type MessageRecord } from '../../models'
+import { MessageModel, mapByIds, type MessageRecord, type UserRecord } from '../../models'
 import { loadUsers } from '../accounts/users'
 import { loadAttachments } from '../attachments/load'
 
+/** What the caller already holds (a send: its sender's name, the message it replies to); not read again. */
+export interface Known {
+  senders?: Map<string, Pick<UserRecord, 'username' | 'displayName'> | null>
+  replies?: Map<string, MessageRecord>
+}
+
 /** Renders stored messages: their senders, reply targets and attachments are loaded by one `$in` each, in parallel. */
-export async function renderMessages(docs: MessageRecord[]): Promise<MessageDto[]> {
+export async function renderMessages(docs: MessageRecord[], known: Known = {}): Promise<MessageDto[]> {
   if (docs.length === 0) return []
   const replyIds = [...new Set(docs.flatMap(doc => (doc.replyToId ? [doc.replyToId.toHexString()] : [])))]
   const [people, replies, attachments] = await Promise.all([
-    loadUsers(docs.map(doc => doc.senderId)),
-    mapByIds<MessageRecord>(MessageModel, replyIds),
+    loadUsers(docs.map(doc => doc.senderId).filter(id => !known.senders?.has(id))),
+    mapByIds<MessageRecord>(MessageModel, replyIds.filter(id => !known.replies?.has(id))),
     loadAttachments(docs.flatMap(doc => (doc.deletedAt ? [] : doc.attachmentIds ?? []))),
   ])
-  return docs.map(doc => toMessage(doc, people.get(doc.senderId), doc.replyToId ? replies.get(doc.replyToId.toHexString()) ?? null : null, attachments))
+  const replyTo = (id: string) => known.replies?.get(id) ?? replies.get(id) ?? null
+  const senderOf = (id: string) => (known.senders?.has(id) ? known.senders.get(id) : people.get(id))
+  return docs.map(doc => toMessage(doc, senderOf(doc.senderId), doc.replyToId ? replyTo(doc.replyToId.toHexString()) : null, attachments))
 }
 
-export async function renderMessage(doc: MessageRecord): Promise<MessageDto> {
-  return (await renderMessages([doc]))[0]!
+export async function renderMessage(doc: MessageRecord, known?: Known): Promise<MessageDto> {
+  return (await renderMessages([doc], known))[0]!
 }

@@ -1,4 +1,3 @@
-import type { Types } from 'mongoose'
 import type { Message as MessageDto } from '#shared/types/api'
 import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, clientIdKeyId, membershipId, messageIdFor, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -6,18 +5,20 @@ import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { faultPoint, withDeadline } from '../../utils/resilience'
 import { claimAttachments, resolveSendAttachments, tieUnsentFiles, type AttachmentClaim } from '../attachments/sending'
-import { findChat, findMembership, requireMember } from '../chats/access'
+import { findChat, findMembership } from '../chats/access'
 import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
 import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom } from './client-key'
 import { recordMentions, resolveMentions } from './mentions'
-import { renderMessage } from './render'
+import { renderMessage, type Known } from './render'
+import { forgetMembership, rememberChat, rememberMembership, requireSender, sendCacheEpoch } from './send-cache'
 import { admitSend } from './send-gate'
 import { consumeSend } from './send-rate'
 import { bumpChatCounters, claimChangeSeq, findMessage, MAX_CLAIM_ATTEMPTS } from './store'
 
 // Sending a message, HTTP or WebSocket: membership, idempotent replays by clientId, the
 // send rate, mentions, the next seq under the chat's lock (./store.ts), then the announcement.
+// Its database commands are counted in tests/db/send-cost.test.ts (docs/database.md, "A send").
 
 const MAX_OWN_SEQS_KEPT = 1_000
 
@@ -34,62 +35,86 @@ export async function sendMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId:
 }
 
 async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
-  const access = await requireMember(actor, chatId)
+  // The chat, membership and name remembered by this instance (a miss reads them by `_id`).
+  const access = await requireSender(actor, chatId)
   const clientId = input.clientId
   const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
-  if (key && clientId) {
-    const state = await resolveClientKey(key, actor.userId, clientId)
-    if ('original' in state) return replay(state.original)
-  }
+  // A repeat is answered before the rate limit and the lock; under the lock the key's insert
+  // arbitrates, so the key is not read twice.
+  const outside = key && clientId ? await resolveClientKey(key, actor.userId, clientId) : null
+  if (outside && 'original' in outside) return replay(outside.original)
   await consumeSend(actor.userId)
-  let replyToId: Types.ObjectId | null = null
+  let reply: MessageRecord | null = null
   if (input.replyToId) {
-    const target = await findMessage(input.replyToId)
-    if (!target || target.chatId !== chatId) {
+    reply = await findMessage(input.replyToId)
+    if (!reply || reply.chatId !== chatId) {
       throw apiError('validation_failed', 'The message replied to is not in this chat.', { issues: [{ path: ['replyToId'], message: 'Not a message of this chat', code: 'custom' }] })
     }
-    replyToId = target._id
   }
   const files = await resolveSendAttachments(actor.userId, chatId, input.attachments, key)
   const mentions = await resolveMentions(input.content, access.chat, access.membership)
+  const known: Known = { senders: new Map([[actor.userId, access.sender]]), replies: reply ? new Map([[reply._id.toHexString(), reply]]) : undefined }
 
-  return withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean }> => {
-    const state = key && clientId ? await resolveClientKey(key, actor.userId, clientId) : null
-    if (state && 'original' in state) return replay(state.original)
-    const chat = await findChat(chatId)
+  const sent = await withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean, ownSeqs?: number } | { replayOf: MessageRecord }> => {
+    // The counters, and the membership read again: a member removed (on any instance) before
+    // this send took the lock cannot store it, whatever this instance remembered.
+    const since = sendCacheEpoch()
+    const [chat, membership] = await Promise.all([findChat(chatId), findMembership(chatId, actor.userId)])
     if (!chat) throw apiError('not_found')
-    let seq = chat.lastSeq + 1
-    const claimedAt = new Date()
-    if (key && clientId && state) {
-      if ('takeOver' in state) {
-        const start = await takeOverFrom(chatId, state.takeOver, chat.lastSeq, actor.userId, clientId)
-        if ('original' in start) return replay(start.original)
-        seq = start.seq
-      }
-      if (!await claimClientKey(key, seq, chatId, claimedAt, 'takeOver' in state)) {
-        // Another instance claimed it this instant: its message is about to be stored.
-        const again = await resolveClientKey(key, actor.userId, clientId)
-        if ('original' in again) return replay(again.original)
-        throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
-      }
-      faultPoint('send.after-client-key', clientId)
+    if (!membership) {
+      forgetMembership(chatId, actor.userId)
+      throw chat.type === 'channel' ? apiError('forbidden', 'Join this channel first.') : apiError('not_found')
     }
+    rememberChat(chat, since)
+    rememberMembership(membership, since)
+    let seq = chat.lastSeq + 1
     let messageId = messageIdFor(chatId, seq)
+    const claimedAt = new Date()
+    let changeSeq = 0
+    let state = outside
+    if (key && clientId && state && 'claim' in state) {
+      // The key and the change key are different documents: claimed together.
+      const [keyClaim, changeClaim] = await Promise.allSettled([
+        claimClientKey(key, seq, chatId, claimedAt, false),
+        claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId),
+      ])
+      if (changeClaim.status === 'rejected') {
+        if (keyClaim.status === 'fulfilled' && keyClaim.value) await releaseClientKey(key, claimedAt)
+        throw changeClaim.reason
+      }
+      if (keyClaim.status === 'rejected') throw keyClaim.reason
+      changeSeq = changeClaim.value
+      if (!keyClaim.value) {
+        // Another writer of this send created the key since it was looked at.
+        state = await resolveClientKey(key, actor.userId, clientId)
+        if ('original' in state) return { replayOf: state.original }
+        if ('claim' in state) throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
+      }
+    }
+    if (key && clientId && state && 'takeOver' in state) {
+      const start = await takeOverFrom(chatId, state.takeOver, chat.lastSeq, actor.userId, clientId)
+      if ('original' in start) return { replayOf: start.original }
+      seq = start.seq
+      messageId = messageIdFor(chatId, seq)
+      await claimClientKey(key, seq, chatId, claimedAt, true)
+      // A change key claimed above for another slot points at this one now.
+      if (changeSeq) await MessageChangeModel.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
+    }
+    if (key) faultPoint('send.after-client-key', clientId)
     const now = new Date()
     let stored: MessageRecord | null = null
     let outcomeUnknown = false
-    let changeSeq = 0
     let claim: AttachmentClaim | undefined
     try {
       claim = await claimAttachments(chatId, actor.userId, files, key)
-      changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
+      if (!changeSeq) changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
         faultPoint('send.before-insert', clientId)
         outcomeUnknown = true
         try {
           const record = {
             _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
-            clientId: clientId ?? null, replyToId, mentions: mentions.userIds, mentionsAll: mentions.chatWide, attachmentIds: files.map(file => file._id),
+            clientId: clientId ?? null, replyToId: reply?._id ?? null, mentions: mentions.userIds, mentionsAll: mentions.chatWide, attachmentIds: files.map(file => file._id),
             reactions: [], editedAt: null, deletedAt: null, createdAt: now,
           }
           await MessageModel.create(record)
@@ -104,7 +129,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
           if (clientId) {
             // Another writer of this very send (a retry that took the key over) stored it here.
             const occupant = await findMessage(messageId)
-            if (isOwn(occupant, actor.userId, clientId)) return replay(occupant)
+            if (isOwn(occupant, actor.userId, clientId)) return { replayOf: occupant }
           }
           // Another message took this seq: take the next one, and point the keys at it.
           seq++
@@ -126,22 +151,25 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     }
     if (!stored) throw apiError('conflict', 'The chat is too busy; try again.')
     await claim?.attachTo(messageId)
-    // Writes to different documents (the chat, the sender's membership) and the rendering
+    // The counters and the rendering (from what this send holds: no read for a plain message)
     // go together. The mentions follow the counters: `@all` writes the chat document too,
     // and two updates of one document at once can lose one on the embedded engine.
     const [message] = await Promise.all([
-      renderMessage(stored),
+      renderMessage(stored, known),
       bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
         .then(() => recordMentions(chat, seq, actor.userId, mentions)),
-      rememberOwnMessage(chatId, actor.userId, seq),
     ])
     // Announced in the lock's order but not awaited: local sockets get it at once, and a
     // stalled Redis never holds up the chat or the ack (the bus gives up after its deadline).
     void publishToChat(chatId, { type: 'message.created', chatId, message })
     // Web Push only queues here: recipients are resolved and pushed after the lock (push/deliver.ts).
     queuePush({ chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
-    return { message, created: true }
+    return { message, created: true, ownSeqs: membership.ownSeqsAfterRead.length }
   })
+  if ('replayOf' in sent) return replay(sent.replayOf)
+  // The sender's own write, after the lock: its membership is not the chat's document.
+  await rememberOwnMessage(chatId, actor.userId, sent.message.seq, sent.ownSeqs ?? 0)
+  return { message: sent.message, created: true }
 }
 
 /** A repeat answers with the original; files its first writer could not tie are tied now. */
@@ -150,12 +178,21 @@ async function replay(original: MessageRecord): Promise<{ message: MessageDto, c
   return { message: await renderMessage(original), created: false }
 }
 
-/** The sender's own messages never count as unread for them (see dto/chats.ts unreadCount). */
-async function rememberOwnMessage(chatId: string, userId: string, seq: number): Promise<void> {
+/**
+ * The sender's own messages never count as unread for them (see dto/chats.ts unreadCount).
+ * `knownOwn` is how many the membership held when the send read it: below the bound one
+ * `$push` does (the list only shrinks meanwhile, when the person reads); at it, the list is
+ * read again under the member's lock and trimmed.
+ */
+async function rememberOwnMessage(chatId: string, userId: string, seq: number, knownOwn: number): Promise<void> {
   await withLock(`member:${chatId}:${userId}`, async () => {
+    if (knownOwn + 1 <= MAX_OWN_SEQS_KEPT) {
+      await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $push: { ownSeqsAfterRead: seq } }).exec()
+      return
+    }
     const membership = await findMembership(chatId, userId)
     if (!membership) return
-    const own = [...membership.ownSeqsAfterRead, seq]
+    const own = [...membership.ownSeqsAfterRead, seq].sort((a, b) => a - b)
     if (own.length <= MAX_OWN_SEQS_KEPT) {
       await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $push: { ownSeqsAfterRead: seq } }).exec()
       return

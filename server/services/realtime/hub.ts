@@ -259,6 +259,8 @@ export function createHub(deps: HubDeps): Hub {
         return
       case '$visibility':
         return // ./visibility.ts listens to it
+      case '$member-changed':
+        return // the send's cache listens to it (messages/send-cache.ts)
       case 'message.created':
         orderMessage(event.chatId, event.message.seq, envelope)
         return
