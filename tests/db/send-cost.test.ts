@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import mongoose from 'mongoose'
-import { createChat } from '../../server/services/chats/chats'
+import { ChatModel, MembershipModel, membershipId } from '../../server/models'
+import { updateProfile } from '../../server/services/accounts/profile'
+import { createChat, deleteChat } from '../../server/services/chats/chats'
+import { removeMember, setMemberRole } from '../../server/services/chats/memberships'
+import type { Actor } from '../../server/utils/auth'
 import { sendMessage } from '../../server/services/messages/send'
 import { forgetSendCache } from '../../server/services/messages/send-cache'
-import { connectServices, createTestUser, disconnectServices, type CommandRecord } from '../harness/services'
+import { connectServices, createTestUser, disconnectServices, isIdLookup, recordCommands, type CommandRecord } from '../harness/services'
 
-// Counts the database commands of one send, split into those sent while the chat's lock
-// is held and those before or after it.
+// The database commands of one send, split into those sent while the chat's lock is held
+// and those before or after it (docs/database.md, "A send"), and the cache that spares the
+// membership, chat and sender reads (server/services/messages/send-cache.ts): never trusted
+// over a removal, forgotten at every change.
 
 const lock = vi.hoisted(() => ({ depth: 0 }))
 vi.mock('../../server/utils/lock', async (importOriginal) => {
@@ -26,30 +32,28 @@ vi.mock('../../server/utils/lock', async (importOriginal) => {
   }
 })
 
-interface Split { inside: CommandRecord[], outside: CommandRecord[] }
+interface Split { inside: string[], outside: string[], all: CommandRecord[] }
 
+/** The commands `task` sends, in order, as "command collection", split by whether a chat's lock was held. */
 async function measure(task: () => Promise<unknown>): Promise<Split> {
-  const split: Split = { inside: [], outside: [] }
+  const inside: string[] = []
+  const outside: string[] = []
   const client = mongoose.connection.getClient()
   const listener = (event: { commandName: string, command: Record<string, unknown> }) => {
-    if (!['find', 'insert', 'update', 'delete', 'findAndModify', 'aggregate', 'count', 'distinct'].includes(event.commandName)) return
-    const record = { name: event.commandName, collection: String(event.command[event.commandName]), filter: null }
-    ;(lock.depth > 0 ? split.inside : split.outside).push(record)
+    if (!READ_WRITE.has(event.commandName)) return
+    ;(lock.depth > 0 ? inside : outside).push(`${event.commandName} ${String(event.command[event.commandName])}`)
   }
   client.on('commandStarted', listener)
   try {
-    await task()
+    const { commands } = await recordCommands(task)
+    return { inside, outside, all: commands }
   }
   finally {
     client.off('commandStarted', listener)
   }
-  return split
 }
 
-function describeSplit(split: Split): string {
-  const list = (commands: CommandRecord[]) => commands.map(command => `${command.name} ${command.collection}`).join(', ')
-  return `outside ${split.outside.length} [${list(split.outside)}]; inside ${split.inside.length} [${list(split.inside)}]`
-}
+const READ_WRITE = new Set(['find', 'insert', 'update', 'delete', 'findAndModify', 'aggregate', 'count', 'distinct'])
 
 beforeAll(async () => {
   await connectServices('sendcost', { monitorCommands: true })
@@ -58,16 +62,110 @@ afterAll(async () => {
   await disconnectServices()
 })
 
+async function groupOfTwo() {
+  const [ana, bob] = await Promise.all([createTestUser(), createTestUser()])
+  const { chat } = await createChat(ana, { type: 'group', name: 'Measured', memberIds: [bob.userId] })
+  await sendMessage(ana, chat.id, { content: 'warm up', clientId: 'warm' })
+  return { ana, bob, chatId: chat.id }
+}
+
 describe('the database commands of a send', () => {
-  it('prints them', async () => {
-    const [ana, bob] = await Promise.all([createTestUser(), createTestUser()])
-    const { chat } = await createChat(ana, { type: 'group', name: 'Measured', memberIds: [bob.userId] })
-    await sendMessage(ana, chat.id, { content: 'warm up', clientId: 'w' })
-    const withKey = await measure(() => sendMessage(ana, chat.id, { content: 'hello', clientId: 'c1' }))
-    const without = await measure(() => sendMessage(ana, chat.id, { content: 'hello' }))
+  // Before the cache (issue 16): with a clientId 3 outside the lock and 9 inside it
+  // (membership and chat; the key, again, the chat, the key's insert, the change key, the
+  // message, the counters, the sender, the sender's membership read and write).
+  it('with a clientId and the cache warm: the key outside, six inside the lock, the sender\'s membership after it', async () => {
+    const { ana, chatId } = await groupOfTwo()
+    const split = await measure(() => sendMessage(ana, chatId, { content: 'hello', clientId: 'c1' }))
+    expect(split.outside).toEqual(['find clientidkeys', 'update memberships'])
+    // Four waits: the chat and the membership, the two keys, the message, the counters.
+    expect(split.inside).toEqual(['find chats', 'find memberships', 'insert clientidkeys', 'insert messagechanges', 'insert messages', 'update chats'])
+    expect(split.all.every(command => isIdLookup(command.filter))).toBe(true)
+  })
+
+  it('without a clientId: five inside the lock, one after it', async () => {
+    const { ana, chatId } = await groupOfTwo()
+    const split = await measure(() => sendMessage(ana, chatId, { content: 'hello' }))
+    expect(split.outside).toEqual(['update memberships'])
+    expect(split.inside).toEqual(['find chats', 'find memberships', 'insert messagechanges', 'insert messages', 'update chats'])
+  })
+
+  it('with the cache cold: the chat, membership and sender read by `_id` once, then remembered', async () => {
+    const { ana, chatId } = await groupOfTwo()
     forgetSendCache()
-    const cold = await measure(() => sendMessage(ana, chat.id, { content: 'hello', clientId: 'c2' }))
-    console.log(`with clientId: ${describeSplit(withKey)}\nwithout: ${describeSplit(without)}\ncold: ${describeSplit(cold)}`)
-    expect(withKey.inside.length).toBeGreaterThan(0)
+    const cold = await measure(() => sendMessage(ana, chatId, { content: 'hello', clientId: 'c1' }))
+    expect(cold.outside.slice(0, 3).sort()).toEqual(['find chats', 'find memberships', 'find users'])
+    expect(cold.outside.slice(3)).toEqual(['find clientidkeys', 'update memberships'])
+    expect(cold.inside).toHaveLength(6)
+    expect(cold.all.every(command => isIdLookup(command.filter))).toBe(true)
+    const warm = await measure(() => sendMessage(ana, chatId, { content: 'hello', clientId: 'c2' }))
+    expect(warm.outside).toEqual(['find clientidkeys', 'update memberships'])
+  })
+
+  it('reads the message replied to once, before the lock, and renders the reply from it', async () => {
+    const { ana, chatId } = await groupOfTwo()
+    const target = await sendMessage(ana, chatId, { content: 'the question' })
+    const { result } = await recordCommands(() => sendMessage(ana, chatId, { content: 'the answer', replyToId: target.message.id }))
+    expect(result.message.replyTo).toMatchObject({ id: target.message.id, content: 'the question' })
+    const split = await measure(() => sendMessage(ana, chatId, { content: 'again', replyToId: target.message.id }))
+    expect(split.outside).toEqual(['find messages', 'update memberships'])
+    expect(split.inside).toEqual(['find chats', 'find memberships', 'insert messagechanges', 'insert messages', 'update chats'])
+  })
+
+  it('answers a repeat from the key, before the rate limit and the lock', async () => {
+    const { ana, chatId } = await groupOfTwo()
+    const first = await sendMessage(ana, chatId, { content: 'once', clientId: 'once' })
+    const split = await measure(() => sendMessage(ana, chatId, { content: 'once', clientId: 'once' }))
+    expect(split.inside).toEqual([])
+    expect(split.outside).toEqual(['find clientidkeys', 'find messages'])
+    const again = await sendMessage(ana, chatId, { content: 'once', clientId: 'once' })
+    expect(again).toMatchObject({ created: false, message: { id: first.message.id } })
+  })
+})
+
+describe('what the cache remembers never outlives the change', () => {
+  it('a member removed on this instance cannot send right after the removal', async () => {
+    const { ana, bob, chatId } = await groupOfTwo()
+    await sendMessage(bob, chatId, { content: 'still here' }) // bob's membership is remembered
+    await removeMember(ana, chatId, bob.userId)
+    await expect(sendMessage(bob, chatId, { content: 'after removal' })).rejects.toMatchObject({ statusCode: 404 })
+  })
+
+  it('a member removed where this instance did not hear of it (another instance, the event lost) cannot store a message', async () => {
+    const { bob, chatId } = await groupOfTwo()
+    await sendMessage(bob, chatId, { content: 'still here' })
+    // The removal as another instance writes it; no event reaches this one.
+    await MembershipModel.deleteOne({ _id: membershipId(chatId, bob.userId) })
+    const before = (await ChatModel.findById(chatId).lean())!.lastSeq
+    const split = await measure(() => expect(sendMessage(bob, chatId, { content: 'after removal' })).rejects.toMatchObject({ statusCode: 404 }))
+    // The remembered membership let the send reach the lock; the read under it refused it.
+    expect(split.inside).toEqual(['find chats', 'find memberships'])
+    expect((await ChatModel.findById(chatId).lean())!.lastSeq).toBe(before)
+    // And it is forgotten: the next try is refused before the lock.
+    const next = await measure(() => expect(sendMessage(bob, chatId, { content: 'again' })).rejects.toMatchObject({ statusCode: 404 }))
+    expect(next.inside).toEqual([])
+  })
+
+  it('a renamed sender\'s new name is on their next message', async () => {
+    const { ana, chatId } = await groupOfTwo()
+    await updateProfile({ userId: ana.userId } as Actor, { displayName: 'Ana Renamed' })
+    const split = await measure(async () => {
+      const sent = await sendMessage(ana, chatId, { content: 'new name' })
+      expect(sent.message.sender.displayName).toBe('Ana Renamed')
+    })
+    expect(split.outside).toContain('find users')
+  })
+
+  it('a changed role is read again at the next send', async () => {
+    const { ana, bob, chatId } = await groupOfTwo()
+    await sendMessage(bob, chatId, { content: 'remembered' })
+    await setMemberRole(ana, chatId, bob.userId, 'admin')
+    const split = await measure(() => sendMessage(bob, chatId, { content: 'as admin' }))
+    expect(split.outside[0]).toBe('find memberships')
+  })
+
+  it('a deleted chat refuses the next send, remembered or not', async () => {
+    const { ana, chatId } = await groupOfTwo()
+    await deleteChat(ana, chatId)
+    await expect(sendMessage(ana, chatId, { content: 'into the void' })).rejects.toMatchObject({ statusCode: 404 })
   })
 })

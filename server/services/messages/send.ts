@@ -42,7 +42,8 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
   // A repeat is answered before the rate limit and the lock; under the lock the key's insert
   // arbitrates, so the key is not read twice.
   const outside = key && clientId ? await resolveClientKey(key, actor.userId, clientId) : null
-  if (outside && 'original' in outside) return replay(outside.original)
+  const known: Known = { senders: new Map([[actor.userId, access.sender]]) }
+  if (outside && 'original' in outside) return replay(outside.original, known)
   await consumeSend(actor.userId)
   let reply: MessageRecord | null = null
   if (input.replyToId) {
@@ -53,7 +54,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
   }
   const files = await resolveSendAttachments(actor.userId, chatId, input.attachments, key)
   const mentions = await resolveMentions(input.content, access.chat, access.membership)
-  const known: Known = { senders: new Map([[actor.userId, access.sender]]), replies: reply ? new Map([[reply._id.toHexString(), reply]]) : undefined }
+  if (reply) known.replies = new Map([[reply._id.toHexString(), reply]])
 
   const sent = await withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean, ownSeqs?: number } | { replayOf: MessageRecord }> => {
     // The counters, and the membership read again: a member removed (on any instance) before
@@ -166,16 +167,16 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     queuePush({ chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
     return { message, created: true, ownSeqs: membership.ownSeqsAfterRead.length }
   })
-  if ('replayOf' in sent) return replay(sent.replayOf)
+  if ('replayOf' in sent) return replay(sent.replayOf, known)
   // The sender's own write, after the lock: its membership is not the chat's document.
   await rememberOwnMessage(chatId, actor.userId, sent.message.seq, sent.ownSeqs ?? 0)
   return { message: sent.message, created: true }
 }
 
-/** A repeat answers with the original; files its first writer could not tie are tied now. */
-async function replay(original: MessageRecord): Promise<{ message: MessageDto, created: boolean }> {
+/** A repeat answers with the original (the sender's own); files its first writer could not tie are tied now. */
+async function replay(original: MessageRecord, known: Known): Promise<{ message: MessageDto, created: boolean }> {
   if (original.clientId) await tieUnsentFiles(original, clientIdKeyId(original.chatId, original.senderId, original.clientId))
-  return { message: await renderMessage(original), created: false }
+  return { message: await renderMessage(original, known), created: false }
 }
 
 /**
