@@ -86,6 +86,34 @@ describe('two instances joined by Redis', () => {
   }, 120_000)
 })
 
+describe('what an instance remembers for sends (server/services/messages/send-cache.ts)', () => {
+  it('refuses a send on one instance right after the member was removed on the other', async () => {
+    const [owner, member] = await Promise.all([signUp(one.baseUrl, 'rmown'), signUp(one.baseUrl, 'rmmem')])
+    const chat = (await api(one.baseUrl, owner, 'POST', '/api/chats', { type: 'group', name: 'Removal', memberIds: [member.id] })).body.id as string
+    // Instance two remembers the membership from this send.
+    expect((await api(two.baseUrl, member, 'POST', `/api/chats/${chat}/messages`, { content: 'before' })).status).toBe(201)
+    expect((await api(one.baseUrl, owner, 'DELETE', `/api/chats/${chat}/members/${member.id}`)).status).toBe(204)
+    // At once, without waiting for the event to cross: the membership is read again under the lock.
+    const after = await api(two.baseUrl, member, 'POST', `/api/chats/${chat}/messages`, { content: 'after' })
+    expect(after.status).toBe(404)
+    const page = await api(one.baseUrl, owner, 'GET', `/api/chats/${chat}/messages?limit=10`)
+    expect(page.body.items.map((message: Message) => message.content)).toEqual(['before'])
+  })
+
+  it('shows a sender renamed on one instance by the new name on their next message sent on the other', async () => {
+    const [ana, bob] = await Promise.all([signUp(one.baseUrl, 'rnana'), signUp(one.baseUrl, 'rnbob')])
+    const chat = (await api(one.baseUrl, ana, 'POST', '/api/chats', { type: 'group', name: 'Rename', memberIds: [bob.id] })).body.id as string
+    const watching = await connect(two, bob)
+    expect((await api<Message>(two.baseUrl, ana, 'POST', `/api/chats/${chat}/messages`, { content: 'old name' })).body.sender.displayName).not.toBe('Ana Renamed')
+    expect((await api(one.baseUrl, ana, 'PATCH', '/api/users/me', { displayName: 'Ana Renamed' })).status).toBe(200)
+    // The bus keeps instance one's order: once its next message reaches a socket on two, two heard of the rename.
+    const barrier = await api<Message>(one.baseUrl, ana, 'POST', `/api/chats/${chat}/messages`, { content: 'barrier' })
+    await watching.waitFor(frame => frame.type === 'message.created' && (frame.message as Message).id === barrier.body.id)
+    const next = await api<Message>(two.baseUrl, ana, 'POST', `/api/chats/${chat}/messages`, { content: 'new name' })
+    expect(next.body.sender.displayName).toBe('Ana Renamed')
+  })
+})
+
 describe('one user\'s chat list changed from both instances at once', () => {
   it('keeps every chat: the list and `ready` show all of them on either instance, and leaving removes exactly those left', async () => {
     const [ana, bob] = await Promise.all([signUp(one.baseUrl, 'lista'), signUp(one.baseUrl, 'listb')])
