@@ -8,7 +8,7 @@ import { claimAttachments, resolveSendAttachments, tieUnsentFiles, type Attachme
 import { findChat, findMembership } from '../chats/access'
 import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
-import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom } from './client-key'
+import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom, type KeyState } from './client-key'
 import { recordMentions, resolveMentions } from './mentions'
 import { renderMessage, type Known } from './render'
 import { forgetMembership, rememberChat, rememberMembership, requireSender, sendCacheEpoch } from './send-cache'
@@ -72,7 +72,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     let messageId = messageIdFor(chatId, seq)
     const claimedAt = new Date()
     let changeSeq = 0
-    let state = outside
+    let state: KeyState | null = outside
     if (key && clientId && state && 'claim' in state) {
       // The key and the change key are different documents: claimed together.
       const [keyClaim, changeClaim] = await Promise.allSettled([
@@ -87,9 +87,10 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
       changeSeq = changeClaim.value
       if (!keyClaim.value) {
         // Another writer of this send created the key since it was looked at.
-        state = await resolveClientKey(key, actor.userId, clientId)
-        if ('original' in state) return { replayOf: state.original }
-        if ('claim' in state) throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
+        const again = await resolveClientKey(key, actor.userId, clientId)
+        if ('original' in again) return { replayOf: again.original }
+        if ('claim' in again) throw apiError('unavailable', 'The original message is still being stored; try again.', { retryAfter: 2 })
+        state = again
       }
     }
     if (key && clientId && state && 'takeOver' in state) {
