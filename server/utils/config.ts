@@ -1,4 +1,4 @@
-import { createECDH, randomBytes } from 'node:crypto'
+import { createECDH, hkdfSync, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
@@ -183,6 +183,20 @@ export function jwtSecret(): Uint8Array {
   }
   secret = new TextEncoder().encode(value)
   return secret
+}
+
+let sealingKey: Buffer | undefined
+
+/**
+ * The AES-256 key that seals TOTP secrets at rest (utils/sealed-secrets.ts): HKDF-SHA256 of
+ * the JWT secret, so there is no second secret to keep, and a database dump without the
+ * server's configuration holds no usable second factor. Rotating NUXT_JWT_SECRET therefore
+ * also retires every authenticator app enrolled before (docs/security.md says how people
+ * get back in: a recovery code, then a new setup).
+ */
+export function secretSealingKey(): Buffer {
+  sealingKey ??= Buffer.from(hkdfSync('sha256', jwtSecret(), 'parley', 'two-factor secrets at rest v1', 32))
+  return sealingKey
 }
 
 export interface VapidKeys { publicKey: string, privateKey: string, subject: string }

@@ -1,6 +1,7 @@
 import { Secret, TOTP } from 'otpauth'
 import { describe, expect, inject, it } from 'vitest'
 import { api, call, loginUser, signUp, uniqueName, type TestUser } from '../harness/api-client'
+import { connectDatabase } from '../harness/db'
 
 // TOTP two-factor sign-in (server/services/accounts/two-factor.ts, docs/security.md), with
 // codes computed here the way an authenticator app computes them.
@@ -123,6 +124,25 @@ describe('two-factor authentication (TOTP)', () => {
     const login = await loginUser(baseUrl(), user.username, user.password)
     expect(login.body).toHaveProperty('accessToken')
     expect(login.body.user.twoFactorEnabled).toBe(false)
+  })
+
+  it('keeps the secret sealed in the database, and seals one stored before that at its next sign-in', async () => {
+    const user = await signUp(baseUrl(), 'tfa')
+    const { secret } = await enrol(user)
+    const db = await connectDatabase(inject('mongoUri'))
+    try {
+      const twoFactor = db.collection<{ _id: string, secret: string }>('twofactors')
+      const stored = (await twoFactor.findOne({ _id: user.id }))!.secret
+      expect(stored).toMatch(/^v1:/)
+      expect(stored).not.toContain(secret)
+      // An account enrolled before sealing began: its plain secret still checks codes.
+      await twoFactor.updateOne({ _id: user.id }, { $set: { secret } })
+      expect((await secondStep(await passwordStep(user), codeAt(secret, 1))).status).toBe(200)
+      expect((await twoFactor.findOne({ _id: user.id }))!.secret).toMatch(/^v1:/)
+    }
+    finally {
+      await db.close()
+    }
   })
 
   it('is not for guests, and answers bad input with validation_failed', async () => {

@@ -6,6 +6,7 @@ import { LoginChallengeModel, SpentKeyModel, TwoFactorModel, UserModel, type Log
 import { mustSetUpTwoFactor, type Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
+import { isSealed, openSecret, sealSecret } from '../../utils/sealed-secrets'
 import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin, SignedIn } from './accounts'
 import { accountLimiters, throwIfLimited } from './limits'
@@ -53,12 +54,15 @@ async function spend(key: string): Promise<boolean> {
 
 /**
  * Accepts a current TOTP code (each step once: a replayed code is refused) or an unused
- * recovery code (then removed). `secret` is the confirmed one, or the pending one while
- * enabling.
+ * recovery code (then removed). `storedSecret` is the confirmed one, or the pending one
+ * while enabling, sealed (utils/sealed-secrets.ts); one that no longer opens (the JWT
+ * secret was rotated) accepts no TOTP code, and recovery codes still work.
  */
-async function acceptCode(user: Pick<UserRecord, '_id' | 'username'>, secret: string, recoveryCodes: string[], code: string): Promise<boolean> {
+async function acceptCode(user: Pick<UserRecord, '_id' | 'username'>, storedSecret: string, recoveryCodes: string[], code: string): Promise<boolean> {
   const userId = String(user._id)
   if (/^\d{6}$/.test(code)) {
+    const secret = openSecret(storedSecret)
+    if (secret === null) return false
     const delta = totp(secret, user.username).validate({ token: code, window: 1 })
     if (delta === null) return false
     const step = Math.floor(Date.now() / 1000 / PERIOD_SECONDS) + delta
@@ -76,6 +80,12 @@ export async function checkSecondFactor(user: Pick<UserRecord, '_id' | 'username
   return !!state?.secret && acceptCode(user, state.secret, state.recoveryCodes, code)
 }
 
+/** A secret enrolled before sealing began is sealed at its next sign-in. */
+async function sealIfStoredPlain(userId: string, stored: string): Promise<void> {
+  if (isSealed(stored)) return
+  await TwoFactorModel.updateOne({ _id: userId, secret: stored }, { $set: { secret: sealSecret(stored) } }).exec()
+}
+
 async function loadTwoFactor(userId: string): Promise<TwoFactorRecord | null> {
   return TwoFactorModel.findById(userId).lean<TwoFactorRecord>().exec()
 }
@@ -91,7 +101,7 @@ export async function startTwoFactorSetup(actor: Actor): Promise<TwoFactorSetup>
   if (actor.user.role === 'guest') throw apiError('forbidden', 'Guests cannot turn on two-factor authentication.')
   if (actor.user.twoFactorEnabled) throw apiError('conflict', 'Two-factor authentication is already on.')
   const secret = new Secret({ size: 20 }).base32
-  await TwoFactorModel.updateOne({ _id: String(actor.user._id) }, { $set: { pendingSecret: secret } }, { upsert: true }).exec()
+  await TwoFactorModel.updateOne({ _id: String(actor.user._id) }, { $set: { pendingSecret: sealSecret(secret) } }, { upsert: true }).exec()
   return { secret, uri: totp(secret, actor.user.username).toString() }
 }
 
@@ -169,6 +179,7 @@ export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin:
     if (!(await spend(`challenge:${challengeId}`))) throw apiError('invalid_token', 'This sign-in has already been used.', { statusCode: 401 })
     await LoginChallengeModel.deleteOne({ _id: challengeId }).exec()
     await accountFailures.reset(accountKey)
+    await sealIfStoredPlain(state._id, state.secret)
     return signIn(user, origin, 'password+2fa')
   })
 }
