@@ -1,7 +1,9 @@
 // Parley's service worker (docs/messages.md, "Web Push"): shows the notification of a
 // push (a mention or a direct message, sent only while none of the person's tabs is
 // visible) and opens that chat when it is clicked. It caches nothing and handles no
-// fetch: the app is always loaded from the server.
+// fetch: the app is always loaded from the server. It never reads its notifications back
+// (getNotifications): in Chromium that read drops the record of a notification still
+// being shown, whose click then reaches no worker (docs/messages.md).
 
 self.addEventListener('install', () => self.skipWaiting())
 self.addEventListener('activate', event => event.waitUntil(self.clients.claim()))

@@ -1,5 +1,5 @@
 import { getRequestHeader, setResponseHeader, setResponseHeaders } from 'h3'
-import { addScriptNonce, BASE_SECURITY_HEADERS, createNonce, DEFAULT_CSP, pageCsp } from '../utils/security-headers'
+import { addScriptNonce, BASE_SECURITY_HEADERS, createNonce, DEFAULT_CSP, pageCsp, SERVICE_WORKER_CSP } from '../utils/security-headers'
 
 // Security headers on every response; pages swap the strict default policy for one
 // that admits their own scripts by a per-response nonce. Error pages are rendered by an
@@ -8,7 +8,7 @@ import { addScriptNonce, BASE_SECURITY_HEADERS, createNonce, DEFAULT_CSP, pageCs
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     setResponseHeaders(event, BASE_SECURITY_HEADERS)
-    if (!import.meta.dev) setResponseHeader(event, 'content-security-policy', DEFAULT_CSP)
+    if (!import.meta.dev) setResponseHeader(event, 'content-security-policy', event.path === '/sw.js' ? SERVICE_WORKER_CSP : DEFAULT_CSP)
   })
   if (import.meta.dev) return
 

@@ -15,6 +15,12 @@ export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /** The policy of everything but pages: JSON and assets run no script and may not be framed. */
 export const DEFAULT_CSP = 'default-src \'none\'; frame-ancestors \'none\'; base-uri \'none\'; form-action \'none\''
 
+/**
+ * The service worker's own policy (a worker's CSP is its script's): it runs only its
+ * file, and loads the notification's icon, the app's own image.
+ */
+export const SERVICE_WORKER_CSP = `${DEFAULT_CSP}; img-src 'self'`
+
 export function createNonce(): string {
   return randomBytes(18).toString('base64')
 }

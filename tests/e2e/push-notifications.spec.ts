@@ -29,6 +29,9 @@ test('the service worker shows a pushed message as text, and a click opens its c
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
     for (const version of versions) if (version.status === 'activated') running.add(version.registrationId)
   })
+  // What the worker could not do (a blocked icon, an exception) is reported here.
+  const workerErrors: string[] = []
+  cdp.on('ServiceWorker.workerErrorReported', ({ errorMessage }) => workerErrors.push(errorMessage.errorMessage))
   await cdp.send('ServiceWorker.enable')
   // Chromium reports each delivered push's end (and its outcome) to DevTools' recorder.
   await cdp.send('BackgroundService.startObserving', { service: 'pushMessaging' })
@@ -74,6 +77,8 @@ test('the service worker shows a pushed message as text, and a click opens its c
   // A second message in the chat replaces the first notification instead of piling up.
   await push({ ...payload, body: 'Still hungry?' })
   expect(await shown()).toEqual([{ title: 'Ben', body: 'Still hungry?', tag: payload.tag, url: payload.url }])
+  // Their icon loaded: the worker's own CSP admits the app's images.
+  expect(workerErrors).toEqual([])
 
   // A click (the worker's notificationclick) opens the chat in the open tab.
   await worker.evaluate(async () => {
