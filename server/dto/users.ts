@@ -1,6 +1,6 @@
 import type { AdminUser, Me, MessageSender, Passkey, Session, SignInMethod, User, UserRole } from '#shared/types/api'
 import type { PasskeyRecord, SessionRecord, UserRecord } from '../models'
-import { mustSetUpTwoFactor } from '../utils/auth'
+import { mustSetUpTwoFactor, twoFactorEnforcedFor } from '../utils/auth'
 
 // Users, sessions and passkeys become wire objects here, and only here, from documents already
 // loaded; presence comes from the realtime core (services/realtime/presence.ts).
@@ -35,6 +35,7 @@ export function toMe(user: UserLike, presence: Presence): Me {
     age: user.age ?? null,
     bio: user.bio ?? null,
     twoFactorEnabled: !!user.twoFactorEnabled,
+    twoFactorEnforced: twoFactorEnforcedFor(user),
     twoFactorSetupRequired: mustSetUpTwoFactor(user),
   }
 }

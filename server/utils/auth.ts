@@ -125,8 +125,13 @@ export function assertTrustedOrigin(headers: HeaderBag): void {
  * True when the server requires two-factor (NUXT_REQUIRE_TWO_FACTOR) and this account has
  * not turned it on. Guests cannot turn it on and are not asked to (docs/security.md).
  */
+/** The server requires two-factor of this account (NUXT_REQUIRE_2FA): every account but a guest's. */
+export function twoFactorEnforcedFor(user: { role: string }): boolean {
+  return serverConfig().requireTwoFactor && user.role !== 'guest'
+}
+
 export function mustSetUpTwoFactor(user: { role: string, twoFactorEnabled?: boolean | null }): boolean {
-  return serverConfig().requireTwoFactor && user.role !== 'guest' && !user.twoFactorEnabled
+  return twoFactorEnforcedFor(user) && !user.twoFactorEnabled
 }
 
 export interface RequireUserOptions {

@@ -30,6 +30,7 @@ export const meDto = userDto.extend({
   age: z.number().int().nullable(),
   bio: z.string().nullable(),
   twoFactorEnabled: z.boolean().meta({ description: 'Sign-in asks for an authenticator code (docs/security.md)' }),
+  twoFactorEnforced: z.boolean().meta({ description: 'The server requires two-factor of this account (NUXT_REQUIRE_2FA): it cannot be turned off' }),
   twoFactorSetupRequired: z.boolean().meta({ description: 'The server requires two-factor and this account has not turned it on: only the setup routes answer (403 two_factor_setup_required elsewhere)' }),
 })
 

@@ -24,6 +24,7 @@ describe('register', () => {
         age: null,
         bio: null,
         twoFactorEnabled: false,
+        twoFactorEnforced: false,
         twoFactorSetupRequired: false,
       },
       sessionId: expect.stringMatching(/^[0-9a-f]{24}$/),

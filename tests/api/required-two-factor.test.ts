@@ -45,7 +45,7 @@ describe('required two-factor', () => {
 
     // The same session works now: no new sign-in needed.
     expect((await api(url(), person, 'GET', '/api/chats')).status).toBe(200)
-    expect((await api(url(), person, 'GET', '/api/auth/me')).body.user.twoFactorSetupRequired).toBe(false)
+    expect((await api(url(), person, 'GET', '/api/auth/me')).body.user).toMatchObject({ twoFactorEnforced: true, twoFactorSetupRequired: false })
     await (await TestSocket.connect(url(), { token: person.token })).close()
     // And it cannot be turned off here.
     const off = await api(url(), person, 'POST', '/api/auth/2fa/disable', { password: person.password, code: enabled.body.recoveryCodes[0] })
@@ -56,7 +56,7 @@ describe('required two-factor', () => {
   it('leaves guests alone: they cannot turn two-factor on, so it is not asked of them', async () => {
     const guest = await call(url(), '/api/auth/guest', { body: { username: `guest_${Date.now().toString(36)}` } })
     expect(guest.status).toBe(201)
-    expect(guest.body.user.twoFactorSetupRequired).toBe(false)
+    expect(guest.body.user).toMatchObject({ twoFactorEnforced: false, twoFactorSetupRequired: false })
     expect((await call(url(), '/api/chats', { token: guest.body.accessToken })).status).toBe(200)
   })
 })

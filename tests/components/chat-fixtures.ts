@@ -2,7 +2,7 @@ import type { Me, Message } from '#shared/types/api'
 
 export const viewer: Me = {
   id: 'a'.repeat(24), username: 'ana', displayName: 'Ana', role: 'user', createdAt: '2026-01-01T00:00:00.000Z',
-  online: true, lastSeenAt: null, email: null, emailVerified: false, country: null, age: null, bio: null, twoFactorEnabled: false, twoFactorSetupRequired: false,
+  online: true, lastSeenAt: null, email: null, emailVerified: false, country: null, age: null, bio: null, twoFactorEnabled: false, twoFactorEnforced: false, twoFactorSetupRequired: false,
 }
 
 export const ben = { id: 'b'.repeat(24), username: 'ben', displayName: 'Ben' }

@@ -43,6 +43,11 @@ test('a person without two-factor signs in, is held on its setup, enrols, and re
 
     await expect(page).toHaveURL(/\/$/)
     await expect(page.getByRole('navigation', { name: 'Chats' })).toBeVisible()
+
+    // Required, it stays on: the settings offer no way to turn it off.
+    await openPage(page, '/settings')
+    await expect(page.getByText('This server requires it, so it stays on.')).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Turn off' })).toHaveCount(0)
   }
   finally {
     await context.close()
