@@ -164,6 +164,22 @@ describe('Web Push', () => {
     expect(tablet.received).toHaveLength(0)
   })
 
+  it('stops pushing to a session revoked from another device', async () => {
+    const laptop = push.device()
+    const laptopSession = { token: (await loginUser(url(), bob.username, TEST_PASSWORD)).body.accessToken }
+    await subscribe(laptopSession, laptop)
+    const before = await send(ana, directId, 'the laptop is still signed in')
+    await Promise.all([expectNextPush(bobPhone, before), expectNextPush(laptop, before)])
+
+    // From the phone, Bob signs the laptop out (Settings, "Where you're signed in").
+    const sessions = await api<{ items: Array<{ id: string, current: boolean }> }>(url(), laptopSession, 'GET', '/api/auth/sessions')
+    const laptopId = sessions.body.items.find(session => session.current)!.id
+    expect((await api(url(), bob, 'DELETE', `/api/auth/sessions/${laptopId}`)).status).toBe(204)
+    const after = await send(ana, directId, 'the laptop was signed out from the phone')
+    await expectNextPush(bobPhone, after)
+    expect(laptop.received).toHaveLength(1)
+  })
+
   it('forgets a subscription the push service says is gone (410)', async () => {
     const old = push.device()
     old.answer = 410

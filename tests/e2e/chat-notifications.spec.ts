@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, createDirectChat, createGroupChat, menuItem, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, createDirectChat, createGroupChat, menuItem, messageLog, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 interface Shown { title: string, body: string | undefined }
 
@@ -12,17 +12,21 @@ async function watchNotifications(person: Person, baseURL: string) {
   await person.context.grantPermissions(['notifications'], { origin: baseURL })
   await person.page.addInitScript(() => {
     const shown: { title: string, body: string | undefined }[] = []
+    const instances: Notification[] = []
     let hidden = false
     const Native = window.Notification
     class Recorded extends Native {
       constructor(title: string, options?: NotificationOptions) {
         shown.push({ title, body: options?.body })
         super(title, options)
+        instances.push(this)
       }
     }
     Object.assign(window, {
       Notification: Recorded,
       __shownNotifications: shown,
+      // What the browser does when the person clicks the notification.
+      __clickNotification: (index: number) => instances[index]!.dispatchEvent(new Event('click')),
       __setHidden: (value: boolean) => {
         hidden = value
         document.dispatchEvent(new Event('visibilitychange'))
@@ -34,6 +38,7 @@ async function watchNotifications(person: Person, baseURL: string) {
   return {
     shown: () => person.page.evaluate(() => (window as unknown as { __shownNotifications: Shown[] }).__shownNotifications.slice()),
     setHidden: (hidden: boolean) => person.page.evaluate(value => (window as unknown as { __setHidden: (hidden: boolean) => void }).__setHidden(value), hidden),
+    click: (index: number) => person.page.evaluate(value => (window as unknown as { __clickNotification: (index: number) => void }).__clickNotification(value), index),
   }
 }
 
@@ -109,5 +114,10 @@ test('a muted chat shows no notification while a mention in a "mentions only" ch
   await expect(quietItem.getByTestId('unread-badge')).toHaveAttribute('data-muted', 'true')
   await expect(ana.page).toHaveTitle(/^\(2\) /)
   expect(await notifications.shown()).toHaveLength(1)
+
+  // A click on the notification opens its chat (Ana was in the direct chat).
+  await notifications.click(0)
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${busy.id}$`))
+  await expect(messageLog(ana.page).getByText('can you look?')).toBeVisible()
   await closeAll(ana, ben)
 })
