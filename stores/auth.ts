@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import type { AuthResult, Me, RefreshResult, Session, TwoFactorChallenge } from '#shared/types/api'
+import type { AuthenticationResponseJSON } from '@simplewebauthn/browser'
 import type { GuestInput, LoginInput, RegisterInput, TwoFactorLoginInput } from '#shared/schemas/auth'
 
 /** Renew the access token this long before it expires. */
@@ -65,6 +66,11 @@ export const useAuthStore = defineStore('auth', () => {
   /** The second step of a two-factor sign-in: an authenticator or recovery code. */
   async function completeLogin(input: TwoFactorLoginInput): Promise<Me> {
     return applyAuthResult(await request<AuthResult>('/api/auth/login/2fa', { method: 'POST', body: input }))
+  }
+
+  /** A passkey sign-in: the credential the browser answered with (no second step). */
+  async function loginWithPasskey(credential: AuthenticationResponseJSON): Promise<Me> {
+    return applyAuthResult(await request<AuthResult>('/api/auth/login/passkey', { method: 'POST', body: { credential } }))
   }
 
   async function register(input: RegisterInput): Promise<Me> {
@@ -147,6 +153,6 @@ export const useAuthStore = defineStore('auth', () => {
   return {
     user, accessTokenExpiresAt, mayHaveSession,
     isAdmin, isGuest,
-    login, completeLogin, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
+    login, completeLogin, loginWithPasskey, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
   }
 })

@@ -23,11 +23,28 @@ export class ApiError extends Error {
 }
 
 /**
+ * A passkey ceremony the browser did not carry out, by WebAuthn's error names (kept by
+ * @simplewebauthn/browser's WebAuthnError): the person cancelled, the device already has
+ * a passkey for the account, or passkeys cannot work here.
+ */
+const CEREMONY_FAILURES: Record<string, string> = {
+  NotAllowedError: 'No passkey was used: the request was cancelled or timed out.',
+  AbortError: 'The passkey request was cancelled.',
+  InvalidStateError: 'This device already has a passkey for your account.',
+  SecurityError: 'Passkeys cannot be used at this address.',
+  NotSupportedError: 'This browser or device cannot use passkeys here.',
+  ConstraintError: 'This device cannot make a passkey that signs in without a username.',
+}
+
+/**
  * Any failure as the contract's error body: `ApiError` carries it in `body`, a raw
- * `$fetch` error in `data`; network failures and the unexpected get a generic one.
+ * `$fetch` error in `data`, a passkey ceremony its name; network failures and the
+ * unexpected get a generic one.
  */
 export function toApiErrorBody(error: unknown): ApiErrorBody {
   if (isApiErrorBody(error)) return error
+  const ceremony = error instanceof Error ? CEREMONY_FAILURES[error.name] : undefined
+  if (ceremony) return { statusCode: 400, message: ceremony, data: { code: 'validation_failed' } }
   const { data, body } = (error ?? {}) as { data?: unknown, body?: unknown }
   if (isApiErrorBody(body)) return body
   if (isApiErrorBody(data)) return data

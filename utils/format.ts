@@ -29,6 +29,16 @@ export function formatLastSeen(iso: string | null, now: Date = new Date()): stri
   return `last seen ${new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}`
 }
 
+const relativeTime = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+
+/** "5 minutes ago", "3 hours ago", "yesterday", "12 days ago" (a session's or a passkey's last use). */
+export function formatTimeAgo(iso: string, now: Date = new Date()): string {
+  const minutes = Math.round((new Date(iso).getTime() - now.getTime()) / 60_000)
+  if (Math.abs(minutes) < 60) return relativeTime.format(minutes, 'minute')
+  if (Math.abs(minutes) < 48 * 60) return relativeTime.format(Math.round(minutes / 60), 'hour')
+  return relativeTime.format(Math.round(minutes / 1440), 'day')
+}
+
 /** One or two initials for an avatar. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean)
