@@ -61,3 +61,42 @@ test('"Jump to next mention" brings an older unread mention into view', async ({
   await expect(target).toBeInViewport()
   await closeAll(ana, ben)
 })
+
+test('in a channel the @ completion searches people by prefix, and Tab picks from the keyboard', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: `trail-${ben.username}` } })
+  expect(created.status()).toBe(201)
+  const channel = await created.json() as { id: string }
+  expect((await ben.context.request.post(`/api/chats/${channel.id}/join`)).status()).toBe(200)
+  await openApp(ana, `/chats/${channel.id}`)
+  // Ben has another chat open.
+  const direct = await createDirectChat(ben, ana)
+  await openApp(ben, `/chats/${direct.id}`)
+
+  // A channel's members may be thousands: the list comes from a search of people by the typed prefix.
+  const searches: string[] = []
+  ana.page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (url.pathname === '/api/users') searches.push(url.searchParams.get('q') ?? '')
+  })
+  await composer(ana.page).click()
+  await composer(ana.page).pressSequentially(`ping @${ben.username.slice(0, 5)}`)
+  const options = ana.page.getByRole('listbox', { name: 'People to mention' })
+  await expect(options.getByRole('option').first()).toContainText(`@${ben.username}`)
+  // (The request may have gone for fewer letters, as they were typed.)
+  expect(searches.some(typed => typed !== '' && ben.username.startsWith(typed))).toBe(true)
+  // Escape closes the list; typing on opens it again; Tab picks.
+  await composer(ana.page).press('Escape')
+  await expect(options).toBeHidden()
+  await composer(ana.page).pressSequentially(ben.username.slice(5, 6))
+  await expect(options.getByRole('option').first()).toContainText(`@${ben.username}`)
+  await composer(ana.page).press('Tab')
+  await expect(composer(ana.page)).toHaveValue(`ping @${ben.username} `)
+  await composer(ana.page).press('Enter')
+
+  // Ben, a member, is mentioned: the @ badge on the channel.
+  await expect(chatList(ben.page).locator(`[data-chat-id="${channel.id}"]`).getByTestId('mention-badge')).toBeVisible()
+  expect(ana.dialogs.concat(ben.dialogs)).toEqual([])
+  await closeAll(ana, ben)
+})

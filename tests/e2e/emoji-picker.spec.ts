@@ -10,7 +10,16 @@ test('the emoji picker inserts into the composer and reacts, with its data from 
   ana.page.on('request', (request) => {
     if (!request.url().startsWith(baseURL!)) foreign.push(request.url())
   })
+  const scripts: Promise<string>[] = []
+  ana.page.on('response', (response) => {
+    if (response.request().resourceType() === 'script') scripts.push(response.text().catch(() => ''))
+  })
+  /** Whether the page has loaded the picker's own code (emoji-picker-element defines its custom element). */
+  const pickerLoaded = async () => (await Promise.all(scripts)).some(text => /customElements\.define\(["'`]emoji-picker["'`]/.test(text))
   await openApp(ana, `/chats/${chat.id}`)
+  // The first page load brings no picker.
+  expect(scripts.length).toBeGreaterThan(0)
+  expect(await pickerLoaded()).toBe(false)
 
   // The composer: type, open the picker, search, pick.
   await composer(ana.page).fill('party ')
@@ -19,6 +28,7 @@ test('the emoji picker inserts into the composer and reacts, with its data from 
   await picker.getByPlaceholder('Search').fill('party popper')
   await picker.getByRole('option', { name: /party popper/i }).first().click()
   await expect(composer(ana.page)).toHaveValue('party 🎉')
+  expect(await pickerLoaded()).toBe(true)
 
   // A reaction from the full picker.
   const row = messageRows(ana.page, 'pick something')
