@@ -198,6 +198,17 @@ describe('messages over HTTP', () => {
     expect((await api(baseUrl(), ana, 'GET', `/api/search/messages?q=.*`)).body.items.every((m: Message) => m.content.includes('.*'))).toBe(true)
   })
 
+  it('keeps a formatted message as typed, Markdown and line breaks, and search finds it by its words', async () => {
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Formatted', memberIds: [bob.id] })).body.id
+    const marker = `zf${Date.now()}`
+    const typed = `**${marker}** at \`noon\`\n> see [the menu](https://example.com/menu)\n- soup`
+    expect((await send(ana, { content: typed }, chat)).body.content).toBe(typed)
+    const byWord = await api(baseUrl(), bob, 'GET', `/api/search/messages?q=${marker}`)
+    expect(byWord.body.items.map((m: Message) => m.content)).toEqual([typed])
+    const byLinkWords = await api(baseUrl(), bob, 'GET', `/api/search/messages?q=${encodeURIComponent('the menu')}`)
+    expect(byLinkWords.body.items.map((m: Message) => m.content)).toContain(typed)
+  })
+
   it('shows a deleted account\'s messages as from "Deleted user" and drops it from its groups', async () => {
     const leaver = await signUp(baseUrl(), 'gone')
     const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Farewell', memberIds: [leaver.id] })).body.id
