@@ -62,7 +62,7 @@ test('fenced code keeps its layout, scrolls sideways, and is highlighted by a sc
   await closeAll(ana, ben)
 })
 
-test('pasted text keeps its line breaks, and Ctrl+B makes the selection bold', async ({ browser, baseURL }) => {
+test('the composer hints at formatting, pasted text keeps its line breaks, and Ctrl+B makes the selection bold', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ana, ben)
@@ -70,6 +70,9 @@ test('pasted text keeps its line breaks, and Ctrl+B makes the selection bold', a
   await openApp(ana, `/chats/${chat.id}`)
   await ana.page.evaluate(() => navigator.clipboard.writeText('first line\nsecond line'))
   await composer(ana.page).click()
+  // Writing, one sees how to format and how to start a new line.
+  await expect(ana.page.getByText('**bold**  _italic_  ~~strike~~')).toBeVisible()
+  await expect(ana.page.getByText('Shift+Enter: new line', { exact: false })).toBeVisible()
   await composer(ana.page).press('ControlOrMeta+V')
   await expect(composer(ana.page)).toHaveValue('first line\nsecond line')
   await composer(ana.page).press('Shift+Enter')
