@@ -121,3 +121,22 @@ test('a muted chat shows no notification while a mention in a "mentions only" ch
   await expect(messageLog(ana.page).getByText('can you look?')).toBeVisible()
   await closeAll(ana, ben)
 })
+
+test('a chat muted in one tab is muted in the person\'s other tab at once', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ben, 'Loud room', [ana])
+  const direct = await createDirectChat(ben, ana)
+  await openApp(ana, `/chats/${group.id}`)
+  // A second tab of Ana's, in the same browser, looking at another chat.
+  const other = await ana.context.newPage()
+  await openApp({ ...ana, page: other }, `/chats/${direct.id}`)
+  const elsewhere = chatList(other).locator(`[data-chat-id="${group.id}"]`)
+  await expect(elsewhere).not.toHaveAttribute('aria-label', /muted/)
+
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Mute until I turn it back on').click()
+  await expect(chatList(ana.page).locator(`[data-chat-id="${group.id}"]`)).toHaveAttribute('aria-label', /muted/)
+  await expect(elsewhere).toHaveAttribute('aria-label', /muted/)
+  await closeAll(ana, ben)
+})
