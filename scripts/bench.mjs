@@ -117,9 +117,9 @@ async function main() {
   writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`)
   log(`results: ${jsonFile} (load average before ${host.loadAverage?.join(' ')}, after ${results.machine.loadAverageAfter?.join(' ')})`)
   if (official) writeReport(results, join(ROOT, 'docs/benchmarks.md'))
-  // Database command counts are not timed here: tests/db/hot-path-cost.test.ts and
-  // tests/db/chat-list-cost.test.ts assert them exactly, in `npm test`.
-  log('command counts per hot path: asserted by tests/db/hot-path-cost.test.ts and tests/db/chat-list-cost.test.ts (npm test)')
+  // Database command counts are not timed here: the tests/db/*-cost tests assert them
+  // exactly, in `npm test`.
+  log('command counts per hot path: asserted by tests/db/hot-path-cost, chat-list-cost and send-cost (npm test)')
   if (failures.length) {
     for (const failure of failures) console.error(`[bench] FAILED: ${failure}`)
     process.exitCode = 1
