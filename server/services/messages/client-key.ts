@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import { ClientIdKeyModel, MessageModel, messageIdFor, type MessageRecord } from '../../models'
+import { ClientIdKeyModel, MessageModel, insertDocument, messageIdFor, type MessageRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { logger } from '../../utils/logger'
 import { resilienceSettings } from '../../utils/resilience'
@@ -87,7 +87,7 @@ export async function claimClientKey(key: string, seq: number, chatId: string, c
     return true
   }
   try {
-    await ClientIdKeyModel.create({ _id: key, messageId, claimedAt })
+    await insertDocument(ClientIdKeyModel, { _id: key, messageId, claimedAt })
     return true
   }
   catch (error) {

@@ -1,5 +1,5 @@
 import type { Message as MessageDto } from '#shared/types/api'
-import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, clientIdKeyId, membershipId, messageIdFor, type MessageRecord } from '../../models'
+import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, membershipId, messageIdFor, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
@@ -119,7 +119,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
             clientId: clientId ?? null, replyToId: reply?._id ?? null, mentions: mentions.userIds, mentionsAll: mentions.chatWide, attachmentIds: files.map(file => file._id),
             reactions: [], editedAt: null, deletedAt: null, createdAt: now,
           }
-          await MessageModel.create(record)
+          await insertDocument(MessageModel, record)
           // What was written is what a read would return: the message is rendered from it, not read back.
           stored = record as unknown as MessageRecord
         }

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import { ChatModel, MessageChangeModel, MessageModel, changeKeyId, type MessageRecord } from '../../models'
+import { ChatModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, type MessageRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 
 // Messages: one service for REST and WebSocket. Each change in a chat takes the next
@@ -18,7 +18,7 @@ export function findMessage(id: string | Types.ObjectId): Promise<MessageRecord 
 export async function claimChangeSeq(chatId: string, from: number, messageId: Types.ObjectId): Promise<number> {
   for (let changeSeq = from, attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++, changeSeq++) {
     try {
-      await MessageChangeModel.create({ _id: changeKeyId(chatId, changeSeq), messageId })
+      await insertDocument(MessageChangeModel, { _id: changeKeyId(chatId, changeSeq), messageId })
       return changeSeq
     }
     catch (error) {
