@@ -34,6 +34,10 @@ describe('/ws authentication and limits', () => {
       const ready = socket.frames[0]!
       expect(ready).toMatchObject({ type: 'ready', sessionId: ana.sessionId, user: { id: ana.id, username: ana.username } })
       expect(ready.chats).toContainEqual({ id: chatId, lastSeq: expect.any(Number), lastChangeSeq: expect.any(Number) })
+      // The client offered permessage-deflate (the ws client's default, like browsers); the
+      // server declines it: a zlib context per socket costs more than 100-byte frames save
+      // (benchmarks.md, M4).
+      expect(socket.ws.extensions).toBe('')
       await socket.close()
     }
   })
