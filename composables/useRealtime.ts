@@ -58,6 +58,10 @@ async function onReady(chatsOnServer: ReadyChat[]) {
   const { chats, messages, outbox } = wiring!
   attempt = 0
   status.value = 'open'
+  // Where each held chat stood before anything below is awaited: live events that arrive
+  // during the chat list's reload raise a window's lastChangeSeq past what was missed, so
+  // the catch-up starts from here, not from the window (docs/api-realtime.md, "Resuming").
+  const inSyncUpTo = new Map(Object.entries(messages.windows).map(([chatId, window]) => [chatId, window.lastChangeSeq]))
   // Events missed while away are not in a page requested before now either.
   messages.resyncOpening()
   // Chats that appeared, vanished or moved while we were away: reload the list once.
@@ -73,8 +77,9 @@ async function onReady(chatsOnServer: ReadyChat[]) {
       messages.forget(chatId)
       return
     }
-    if (latest.lastChangeSeq > messages.windows[chatId]!.lastChangeSeq) {
-      await messages.catchUp(chatId, latest.lastChangeSeq).catch(() => {})
+    const heldUpTo = inSyncUpTo.get(chatId) ?? messages.windows[chatId]!.lastChangeSeq
+    if (latest.lastChangeSeq > heldUpTo) {
+      await messages.catchUp(chatId, latest.lastChangeSeq, heldUpTo).catch(() => {})
     }
   }))
   outbox.resume()

@@ -97,11 +97,15 @@ export const useMessagesStore = defineStore('messages', () => {
     return page.items.length
   }
 
-  /** Applies everything that changed in a held chat since it was last in sync. */
-  async function catchUp(chatId: string, upTo?: number) {
+  /**
+   * Applies everything that changed in a held chat since it was last in sync: since `from`
+   * when given (what the window held when the socket came back: a live change applied
+   * since then has raised its lastChangeSeq past the gap), else since the window's own.
+   */
+  async function catchUp(chatId: string, upTo?: number, from?: number) {
     const window = windows.value[chatId]
     if (!window) return
-    let since = window.lastChangeSeq
+    let since = from ?? window.lastChangeSeq
     for (let round = 0; round < 50; round++) {
       if (upTo !== undefined && since >= upTo) return
       const page = await api<ChangesPage>(`/api/chats/${chatId}/changes`, { query: { since, limit: 100 } })

@@ -74,3 +74,34 @@ test('after reconnecting, what was missed (a new message, an edit, a delete) arr
   expect(await ana.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true)
   await closeAll(ana, ben)
 })
+
+test('what was missed while away arrives even when a live message comes first, during the chat list reload', async ({ browser, baseURL }) => {
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
+  const post = async (content: string) => expect((await ben.context.request.post(`/api/chats/${chat.id}/messages`, { data: { content } })).status()).toBe(201)
+  await post('Before the tunnel')
+  await expect(messageRows(ana.page, 'Before the tunnel')).toHaveCount(1)
+
+  await ana.context.setOffline(true)
+  await expect(ana.page.getByText('Reconnecting...')).toBeVisible()
+  await post('Said while Ana was away')
+
+  // Ana's network is slow: the chat list she reloads on reconnecting takes its time, and
+  // Ben's next message reaches her live before it, above the one she missed.
+  let releaseList!: () => void
+  const listHeld = new Promise<void>((resolve) => {
+    releaseList = resolve
+  })
+  await ana.page.route(url => url.pathname === '/api/chats', async (route) => {
+    await listHeld
+    await route.fallback()
+  })
+  await ana.context.setOffline(false)
+  await expect(ana.page.getByText('Reconnecting...')).toHaveCount(0)
+  await post('Said once she was back')
+  await expect(messageRows(ana.page, 'Said once she was back')).toHaveCount(1)
+  releaseList()
+
+  await expect(messageRows(ana.page, 'Said while Ana was away')).toHaveCount(1)
+  await expect(messageLog(ana.page).locator('[data-seq]')).toHaveText([/Before the tunnel/, /Said while Ana was away/, /Said once she was back/])
+  await closeAll(ana, ben)
+})
