@@ -17,7 +17,8 @@ export async function measureCapacity({ load, log, people, urls, warmupMs, stepM
   const found = {}
   for (const [target, url] of Object.entries(urls)) {
     const set = `capacity:${target}`
-    await load.call('open', { set, sockets: socketSpecs(url, people) })
+    const opened = await load.call('open', { set, sockets: socketSpecs(url, people) })
+    log(`M2 ${target}: ${opened.opened} of ${people.length} sockets open${opened.opened < people.length ? ` ${JSON.stringify(opened.failures)}` : ''}`)
     await load.call('send', { set, rate: LADDER[0], durationMs: warmupMs })
     const steps = []
     for (const rate of LADDER) {
