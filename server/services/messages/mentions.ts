@@ -1,4 +1,4 @@
-import { findMentions } from '#shared/mentions'
+import { findMentions, type MentionsFound } from '#shared/mentions'
 import { ChatModel, findByIds, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import { withLock } from '../../utils/lock'
 import { findUserByUsername } from '../accounts/users'
@@ -29,9 +29,12 @@ export interface ResolvedMentions {
   everyone: boolean
 }
 
+const NO_MENTIONS: MentionsFound = { usernames: [], chatWide: false, everyone: false }
+
 /** Who a message's text mentions: named members (by `_id` lookups) and, if allowed, the whole chat. */
 export async function resolveMentions(content: string, chat: Pick<ChatRecord, '_id' | 'type' | 'memberCount'>, sender: Pick<MembershipRecord, 'userId' | 'role'>): Promise<ResolvedMentions> {
-  const found = findMentions(content)
+  // Every mention is written with `@` (#shared/mentions): text without one is not parsed.
+  const found = content.includes('@') ? findMentions(content) : NO_MENTIONS
   const chatId = chat._id.toHexString()
   const people = await Promise.all(found.usernames.map(name => findUserByUsername(name)))
   const candidates = [...new Set(people.map(person => person?._id.toHexString()).filter((id): id is string => !!id && id !== sender.userId))]

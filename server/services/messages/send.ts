@@ -189,7 +189,8 @@ async function replay(original: MessageRecord, known: Known): Promise<{ message:
 async function rememberOwnMessage(chatId: string, userId: string, seq: number, knownOwn: number): Promise<void> {
   await withLock(`member:${chatId}:${userId}`, async () => {
     if (knownOwn + 1 <= MAX_OWN_SEQS_KEPT) {
-      await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $push: { ownSeqsAfterRead: seq } }).exec()
+      // Every send's write, of values already of their types: straight through the driver (no query cast).
+      await MembershipModel.collection.updateOne({ _id: membershipId(chatId, userId) } as never, { $push: { ownSeqsAfterRead: seq } } as never)
       return
     }
     const membership = await findMembership(chatId, userId)
