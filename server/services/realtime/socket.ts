@@ -12,6 +12,7 @@ import { isShuttingDown } from '../../utils/shutdown'
 import { parseFrame, routeFrame, type FrameHandlers } from './frames/router'
 import type { Connection, Hub } from './hub'
 import type { PresenceTracker } from './presence'
+import { encodeFrame } from './frame-encoding'
 import type { SocketCap } from './socket-cap'
 import { forgetSocketVisibility } from './visibility'
 
@@ -65,14 +66,14 @@ export interface Sockets {
  */
 function sendFrame(ws: WebSocket, frame: ServerFrame): void {
   if (ws.readyState !== ws.OPEN) return
-  const text = JSON.stringify(frame)
-  if (ws.bufferedAmount + Buffer.byteLength(text) > resilienceSettings().socketQueueBytes) {
+  const bytes = encodeFrame(frame)
+  if (ws.bufferedAmount + bytes.length > resilienceSettings().socketQueueBytes) {
     logger.warn('slow consumer dropped', { queuedBytes: ws.bufferedAmount })
     ws.close(WS_CLOSE.tryAgainLater, 'too slow: reconnect and catch up')
     setTimeout(() => ws.terminate(), SLOW_CONSUMER_CLOSE_MS).unref()
     return
   }
-  ws.send(text)
+  ws.send(bytes, { binary: false })
 }
 
 function closeSocket(ws: WebSocket, code: number, reason: string): void {
