@@ -46,7 +46,7 @@ describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
   })
 })
 
-describe('the lockout ends (an instance with a 10-second window)', () => {
+describe('the lockout ends, small per-IP caps (an instance with a 10-second window)', () => {
   const WINDOW_SECONDS = 10
   let database: RunningDatabase
   let server: RunningServer
@@ -55,7 +55,7 @@ describe('the lockout ends (an instance with a 10-second window)', () => {
     database = await startDatabase()
     // The window opens with the first failure: six logins (argon2 each) must fit in it even
     // on a loaded machine before the lockout can be seen, so it is 10 s, not 3.
-    server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS), NUXT_LIMITS_MAILS_PER_IP: '3' } })
+    server = await startServer({ mongoUri: database.uri, env: { NUXT_LIMITS_LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS), NUXT_LIMITS_MAILS_PER_IP: '3', NUXT_LIMITS_PASSKEY_CHALLENGES_PER_IP: '3' } })
   }, 120_000)
 
   afterAll(async () => {
@@ -80,6 +80,22 @@ describe('the lockout ends (an instance with a 10-second window)', () => {
     expect(Number(forgot.headers.get('retry-after'))).toBeGreaterThan(0)
     const resend = await call(server.baseUrl, '/api/auth/email/resend', { method: 'POST', token: accounts[1]!.token })
     expect(resend.status).toBe(429)
+  })
+
+  it('caps passkey sign-in challenges per IP (here 3): the next one gets 429 with Retry-After', async () => {
+    // Each is a stored document (docs/security.md, "Passkeys"): a page reload loop must not fill the database.
+    const ask = () => call(server.baseUrl, '/api/auth/login/passkey/options', { method: 'POST' })
+    for (let i = 0; i < 3; i++) expect((await ask()).body.challenge).toEqual(expect.any(String))
+    const refused = await ask()
+    expect(refused.status).toBe(429)
+    expect(refused.body).toMatchObject({ data: { code: 'rate_limited' } })
+    const retryAfter = Number(refused.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThan(0)
+    expect(retryAfter).toBeLessThanOrEqual(3600)
+    expect(refused.body.challenge).toBeUndefined()
+    // A password sign-in from the same address is not affected.
+    const account = await signUp(server.baseUrl)
+    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(200)
   })
 })
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Chat, Message } from '#shared/types/api'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { api, loginUser, signUp, TEST_PASSWORD, type TestUser } from '../harness/api-client'
+import { connectDatabase } from '../harness/db'
 import { startPushService, type PushDevice } from '../harness/push-service'
 import { TestSocket } from '../harness/ws-client'
 
@@ -178,6 +179,44 @@ describe('Web Push', () => {
     const after = await send(ana, directId, 'the laptop was signed out from the phone')
     await expectNextPush(bobPhone, after)
     expect(laptop.received).toHaveLength(1)
+  })
+
+  it('stops pushing to the other sessions a password change ends, not to the one that changed it', async () => {
+    const eve = await signUp(url(), 'eve')
+    const [evePhone, eveLaptop] = [push.device(), push.device()]
+    const laptopSession = { token: (await loginUser(url(), eve.username, TEST_PASSWORD)).body.accessToken }
+    await Promise.all([subscribe(eve, evePhone), subscribe(laptopSession, eveLaptop)])
+    const direct = (await api<Chat>(url(), ana, 'POST', '/api/chats', { type: 'direct', userId: eve.id })).body.id
+    const before = await send(ana, direct, 'both of Eve\'s devices')
+    await Promise.all([expectNextPush(evePhone, before), expectNextPush(eveLaptop, before)])
+
+    // From the phone, Eve changes her password: every other session ends (docs/api-accounts.md).
+    expect((await api(url(), eve, 'PUT', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' })).status).toBe(204)
+    await expectNextPush(evePhone, await send(ana, direct, 'after the password change'))
+    // One message at a time: once this one reached the phone, the one before has been handled.
+    await expectNextPush(evePhone, await send(ana, direct, 'and a marker'))
+    expect(eveLaptop.received).toHaveLength(1)
+  })
+
+  it('stops pushing to every session of a banned account', async () => {
+    const [fay, admin] = await Promise.all([signUp(url(), 'fay'), signUp(url(), 'pushadmin')])
+    const database = await connectDatabase(inject('mongoUri'))
+    try {
+      // Making an admin is what no person can do through the app.
+      await database.collection('users').updateOne({ usernameLower: admin.username.toLowerCase() }, { $set: { role: 'admin' } })
+    }
+    finally {
+      await database.close()
+    }
+    const fayPhone = push.device()
+    await subscribe(fay, fayPhone)
+    const direct = (await api<Chat>(url(), ana, 'POST', '/api/chats', { type: 'direct', userId: fay.id })).body.id
+    await expectNextPush(fayPhone, await send(ana, direct, 'hello Fay'))
+    expect((await api(url(), admin, 'PATCH', `/api/admin/users/${fay.id}`, { banned: true })).status).toBe(200)
+    await send(ana, direct, 'Fay is banned')
+    const marker = await send(ana, directId, 'after Fay was banned')
+    await expectNextPush(bobPhone, marker)
+    expect(fayPhone.received).toHaveLength(1)
   })
 
   it('forgets a subscription the push service says is gone (410)', async () => {
