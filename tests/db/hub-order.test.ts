@@ -61,7 +61,7 @@ describe('one message order per chat on an instance', () => {
   it('holds seq 2 of a fresh chat until seq 1 arrives, for a socket that knows lastSeq 0', async () => {
     const { chatId, ana } = await groupOf()
     const socket = openSocket(ana.userId)
-    hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
+    await hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
     await publishCreated(chatId, 2)
     expect(createdSeqs(socket.frames)).toEqual([])
     await publishCreated(chatId, 1)
@@ -82,7 +82,7 @@ describe('one message order per chat on an instance', () => {
   it('reads a predecessor that was stored but never published from the database, and delivers it first', async () => {
     const { chatId, ana } = await groupOf()
     const socket = openSocket(ana.userId)
-    hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
+    await hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
     // Seq 1 is stored behind the hub's back (its event lost); the next send takes seq 2.
     await MessageModel.create({
       _id: messageIdFor(chatId, 1), chatId, seq: 1, changeSeq: 1, senderId: ana.userId, content: 'stored only',
@@ -99,7 +99,7 @@ describe('one message order per chat on an instance', () => {
   it('skips only a seq the database does not have, and never delivers an older seq after a newer one', async () => {
     const { chatId, ana } = await groupOf()
     const socket = openSocket(ana.userId)
-    hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
+    await hub.subscribeChats(socket.connection, [{ id: chatId, lastSeq: 0 }])
     await publishCreated(chatId, 2)
     await eventually(() => createdSeqs(socket.frames).length === 1, 10_000, 'seq 2 after the gap is given up')
     await publishCreated(chatId, 1) // too late: seq 2 went out already
@@ -110,7 +110,7 @@ describe('one message order per chat on an instance', () => {
   it('starts a chat\'s order after the seq its first subscriber knows, and forgets it with the last one', async () => {
     const { chatId, ana } = await groupOf()
     const first = openSocket(ana.userId)
-    hub.subscribeChats(first.connection, [{ id: chatId, lastSeq: 5 }])
+    await hub.subscribeChats(first.connection, [{ id: chatId, lastSeq: 5 }])
     await publishCreated(chatId, 7)
     await publishCreated(chatId, 6)
     expect(createdSeqs(first.frames)).toEqual([6, 7])
@@ -118,8 +118,28 @@ describe('one message order per chat on an instance', () => {
     // Seq 8 passes while nobody here listens; a new socket that knows 8 starts after it.
     await publishCreated(chatId, 8)
     const second = openSocket(ana.userId)
-    hub.subscribeChats(second.connection, [{ id: chatId, lastSeq: 8 }])
+    await hub.subscribeChats(second.connection, [{ id: chatId, lastSeq: 8 }])
     await publishCreated(chatId, 9)
     expect(createdSeqs(second.frames)).toEqual([9])
+  })
+
+  it('gives a socket whose ready was read before a delivery that message after ready, before any later one', async () => {
+    const { chatId, ana } = await groupOf()
+    const present = openSocket(ana.userId)
+    await hub.subscribeChats(present.connection, [{ id: chatId, lastSeq: 0 }])
+    // A socket reconnects: its ready read lastSeq 0, and seqs 1 and 2 go out to the chat's
+    // other socket before it subscribes (the ready's lastChangeSeq does not name them).
+    const reconnecting = openSocket(ana.userId)
+    reconnecting.connection.backlog = []
+    await sendMessage(ana, chatId, { content: 'one' })
+    await sendMessage(ana, chatId, { content: 'two' })
+    await eventually(() => createdSeqs(present.frames).length === 2, 10_000, 'both messages to the socket that was there')
+    const subscribed = hub.subscribeChats(reconnecting.connection, [{ id: chatId, lastSeq: 0 }])
+    await sendMessage(ana, chatId, { content: 'three' })
+    await subscribed
+    await eventually(() => (reconnecting.connection.backlog ?? []).length === 3, 10_000, 'the third message in the backlog')
+    hub.markReady(reconnecting.connection, { type: 'session.revoked' })
+    expect(reconnecting.frames[0]).toEqual({ type: 'session.revoked' })
+    expect(createdSeqs(reconnecting.frames)).toEqual([1, 2, 3])
   })
 })

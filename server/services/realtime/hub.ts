@@ -37,8 +37,12 @@ export interface Hub {
   /** Registers a socket under its user's topic (so subscription changes reach it at once). */
   register: (connection: Connection) => void
   unregister: (connection: Connection) => void
-  /** Subscribes a registered socket to the chats of its `ready` frame. */
-  subscribeChats: (connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]) => void
+  /**
+   * Subscribes a registered socket, still before its `ready`, to the chats of that frame;
+   * resolves once the messages this instance delivered while `ready` was being read wait
+   * in its backlog.
+   */
+  subscribeChats: (connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]) => Promise<void>
   /** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */
   markReady: (connection: Connection, first: ServerFrame) => void
   isSubscribed: (connection: Connection, chatId: string) => boolean
@@ -97,10 +101,29 @@ export function createHub(deps: HubDeps): Hub {
     addTopic(connection, userTopic(connection.userId))
   }
 
-  /** Subscribes a registered socket to the chats of its `ready` frame. */
-  function subscribeChats(connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]): void {
+  /**
+   * Subscribes a registered socket to the chats of its `ready` frame. A chat whose order
+   * already runs here may have delivered messages after the `lastSeq` that `ready` read
+   * and before this subscription: they are not in `ready`'s `lastChangeSeq` either, so a
+   * client that saw no change would never ask for them. They are read from the database
+   * and put first in the socket's backlog, before any later seq of that chat.
+   */
+  async function subscribeChats(connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]): Promise<void> {
     if (!connections.has(connection)) return
-    for (const chat of chats) subscribeChat(connection, chat.id, chat.lastSeq)
+    const missed: { chatId: string, from: number, to: number }[] = []
+    for (const chat of chats) {
+      const next = chatOrders.get(chat.id)?.next
+      if (next !== undefined && next > chat.lastSeq + 1) missed.push({ chatId: chat.id, from: chat.lastSeq + 1, to: next - 1 })
+      subscribeChat(connection, chat.id, chat.lastSeq)
+    }
+    const frames: ServerFrame[] = []
+    for (const { chatId, from, to } of missed) {
+      for (let start = from; start <= to; start += MAX_GAP_FILL) {
+        const messages = await deps.loadMessages(chatId, start, Math.min(to, start + MAX_GAP_FILL - 1))
+        for (const message of messages) frames.push({ type: 'message.created', chatId, message })
+      }
+    }
+    connection.backlog?.unshift(...frames)
   }
 
   /** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */

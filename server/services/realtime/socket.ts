@@ -159,7 +159,8 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
     try {
       const chats = await readyChats(auth.userId)
       if (session.closed) return
-      hub.subscribeChats(connection, chats)
+      await hub.subscribeChats(connection, chats)
+      if (session.closed) return
       hub.markReady(connection, { type: 'ready', user: toMe(auth.user, presence.of(auth.user)), sessionId: auth.sessionId, chats })
     }
     catch (error) {
