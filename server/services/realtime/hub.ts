@@ -2,6 +2,7 @@ import type { Message, ReadyChat, ServerFrame } from '#shared/types/api'
 import { WS_CLOSE } from '#shared/types/api'
 import { errorName, logger } from '../../utils/logger'
 import { chatTopic, onEnvelope, userTopic, type Envelope } from './bus'
+import { createChatOrders, MAX_GAP_FILL } from './chat-order'
 import type { PresenceEvent } from './presence'
 
 // The sockets of this instance and their topics. Envelopes from the bus reach every
@@ -20,11 +21,6 @@ export interface Connection {
   /** Re-reads the user (a role change applies to the socket's next frame). */
   refreshUser: () => void
 }
-
-/** How long a gap may last before the missing messages are read from the database. */
-const GAP_WAIT_MS = 250
-/** Messages read from the database per round while filling one gap. */
-const MAX_GAP_FILL = 50
 
 export interface HubDeps {
   /** Reads stored messages of a chat by seq, the missing ones left out (the gap fill). */
@@ -54,6 +50,8 @@ export interface Hub {
 export function createHub(deps: HubDeps): Hub {
   const connections = new Set<Connection>()
   const byTopic = new Map<string, Set<Connection>>()
+  // One message order per chat with a local subscriber (./chat-order.ts).
+  const chatOrders = createChatOrders({ loadMessages: deps.loadMessages, deliver: deliverEvent })
 
   function addTopic(connection: Connection, topic: string) {
     connection.topics.add(topic)
@@ -69,7 +67,7 @@ export function createHub(deps: HubDeps): Hub {
     set.delete(connection)
     if (set.size > 0) return
     byTopic.delete(topic)
-    if (isChatTopic(topic)) stopChatOrder(chatIdOf(topic))
+    if (isChatTopic(topic)) chatOrders.stop(chatIdOf(topic))
   }
 
   function isChatTopic(topic: string): boolean {
@@ -86,7 +84,7 @@ export function createHub(deps: HubDeps): Hub {
    * the chat's order after that seq.
    */
   function subscribeChat(connection: Connection, chatId: string, lastSeq: number) {
-    if (!byTopic.has(chatTopic(chatId))) startChatOrder(chatId, lastSeq)
+    if (!byTopic.has(chatTopic(chatId))) chatOrders.start(chatId, lastSeq)
     addTopic(connection, chatTopic(chatId))
   }
 
@@ -112,7 +110,7 @@ export function createHub(deps: HubDeps): Hub {
     if (!connections.has(connection)) return
     const missed: { chatId: string, from: number, to: number }[] = []
     for (const chat of chats) {
-      const next = chatOrders.get(chat.id)?.next
+      const next = chatOrders.nextSeq(chat.id)
       if (next !== undefined && next > chat.lastSeq + 1) missed.push({ chatId: chat.id, from: chat.lastSeq + 1, to: next - 1 })
       subscribeChat(connection, chat.id, chat.lastSeq)
     }
@@ -157,99 +155,6 @@ export function createHub(deps: HubDeps): Hub {
     for (const connection of recipients(envelope)) deliverTo(connection, envelope.event as ServerFrame)
   }
 
-  // --- one order per chat ---
-  //
-  // Instances publish a chat's messages in seq order, but two instances' messages can cross
-  // Redis in the opposite order. So each instance delivers a chat's `message.created` events
-  // strictly by seq, from the seq after the one its subscribers already know. A missing seq
-  // is waited for briefly, then read from the database: seqs are contiguous and a message is
-  // published only once stored, so a later seq proves the earlier one is stored (unless its
-  // chat is gone). Only a seq the database does not have is skipped.
-
-  interface ChatOrder {
-    chatId: string
-    /** The next seq to deliver; everything below it was delivered (or is not stored). */
-    next: number
-    /** Later seqs waiting for their turn; null marks a seq the database does not have. */
-    pending: Map<number, Envelope | null>
-    timer: NodeJS.Timeout | null
-    filling: boolean
-  }
-
-  /** Chats with a local subscriber: kept exactly as long as the chat's topic has one. */
-  const chatOrders = new Map<string, ChatOrder>()
-
-  function startChatOrder(chatId: string, lastSeq: number) {
-    if (chatOrders.has(chatId)) return
-    chatOrders.set(chatId, { chatId, next: lastSeq + 1, pending: new Map(), timer: null, filling: false })
-  }
-
-  function stopChatOrder(chatId: string) {
-    const order = chatOrders.get(chatId)
-    if (order?.timer) clearTimeout(order.timer)
-    chatOrders.delete(chatId)
-  }
-
-  function isCurrent(order: ChatOrder): boolean {
-    return chatOrders.get(order.chatId) === order
-  }
-
-  function flushInOrder(order: ChatOrder) {
-    while (order.pending.has(order.next)) {
-      const envelope = order.pending.get(order.next)
-      order.pending.delete(order.next)
-      order.next++
-      if (envelope) deliverEvent(envelope)
-    }
-  }
-
-  function orderMessage(chatId: string, seq: number, envelope: Envelope) {
-    const order = chatOrders.get(chatId)
-    // No local subscriber: nobody here to tell. Below `next`: already delivered from the database.
-    if (!order || seq < order.next) return
-    order.pending.set(seq, envelope)
-    flushInOrder(order)
-    watchGap(order)
-  }
-
-  /** While a later seq waits for an earlier one, fill the gap from the database after a short wait. */
-  function watchGap(order: ChatOrder, waitMs = GAP_WAIT_MS) {
-    if (order.pending.size === 0 || order.timer || order.filling) return
-    order.timer = setTimeout(() => {
-      order.timer = null
-      void fillGap(order)
-    }, waitMs)
-    order.timer.unref?.()
-  }
-
-  async function fillGap(order: ChatOrder): Promise<void> {
-    if (!isCurrent(order) || order.pending.size === 0) return
-    order.filling = true
-    const from = order.next
-    const to = Math.min(Math.min(...order.pending.keys()) - 1, from + MAX_GAP_FILL - 1)
-    let progressed = false
-    try {
-      const stored = new Map((await deps.loadMessages(order.chatId, from, to)).map(message => [message.seq, message]))
-      if (!isCurrent(order)) return
-      for (let seq = Math.max(from, order.next); seq <= to; seq++) {
-        if (order.pending.has(seq)) continue // its event arrived meanwhile
-        const message = stored.get(seq)
-        order.pending.set(seq, message ? { topics: [chatTopic(order.chatId)], event: { type: 'message.created', chatId: order.chatId, message } } : null)
-      }
-      const before = order.next
-      flushInOrder(order)
-      progressed = order.next > before
-    }
-    catch (error) {
-      logger.warn('filling a message gap failed', { chatId: order.chatId, error: errorName(error) })
-    }
-    finally {
-      order.filling = false
-    }
-    // A gap wider than one round continues at once; a failed read is retried after the wait.
-    watchGap(order, progressed ? 0 : GAP_WAIT_MS)
-  }
-
   function handleEnvelope(envelope: Envelope) {
     const event = envelope.event
     switch (event.type) {
@@ -285,7 +190,7 @@ export function createHub(deps: HubDeps): Hub {
       case '$member-changed':
         return // the send's cache listens to it (messages/send-cache.ts)
       case 'message.created':
-        orderMessage(event.chatId, event.message.seq, envelope)
+        chatOrders.order(event.chatId, event.message.seq, envelope)
         return
       default:
         deliverEvent(envelope)
