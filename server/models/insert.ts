@@ -1,4 +1,5 @@
 import type { Model, Types } from 'mongoose'
+import { insertCoalesced } from './coalesce'
 
 /** A model's fields as the driver stores them: subdocument arrays as plain arrays. */
 export type StoredFields<T> = { [K in keyof T]: T[K] extends Types.DocumentArray<infer Item> ? Item[] : T[K] }
@@ -8,8 +9,9 @@ export type StoredFields<T> = { [K in keyof T]: T[K] extends Types.DocumentArray
  * through the driver: no mongoose document is hydrated, cast or validated (that was about a
  * sixth of a send's CPU, docs/benchmarks.md). Only for hot inserts whose fields are all given;
  * a duplicate `_id` throws the driver's duplicate-key error, as `Model.create` does
- * (utils/errors.ts, isDuplicateKeyError), on both engines.
+ * (utils/errors.ts, isDuplicateKeyError), on both engines. Inserts of one turn of the event
+ * loop go out as one command (./coalesce.ts).
  */
 export async function insertDocument<T>(model: Model<T>, doc: StoredFields<T> & { _id: unknown }): Promise<void> {
-  await model.collection.insertOne(doc as never)
+  await insertCoalesced(model, doc)
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { getRequestHeader, type H3Event } from 'h3'
 import { isValidObjectId } from 'mongoose'
 import type { UserRole } from '#shared/types/api'
-import { SessionModel, UserModel, type SessionRecord, type UserRecord } from '../models'
+import { loadById, SessionModel, UserModel, type SessionRecord, type UserRecord } from '../models'
 import { ACCESS_COOKIE } from './auth-cookies'
 import { clientIp } from './client-ip'
 import { apiError } from './errors'
@@ -34,8 +34,8 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 export async function loadLiveSession(userId: string, sessionId: string): Promise<{ session: SessionRecord, user: UserRecord } | null> {
   if (!isValidObjectId(sessionId) || !isValidObjectId(userId)) return null
   const [session, user] = await Promise.all([
-    SessionModel.findById(sessionId).lean<SessionRecord>(),
-    UserModel.findById(userId).lean<UserRecord>(),
+    loadById<SessionRecord>(SessionModel, sessionId),
+    loadById<UserRecord>(UserModel, userId),
   ])
   if (!session || !user) return null
   if (String(session.userId) !== userId || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null

@@ -1,7 +1,7 @@
 import { isValidObjectId } from 'mongoose'
 import type { User } from '#shared/types/api'
 import { deletedUser, toUser } from '../../dto/users'
-import { emailKey, mapByIds, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
+import { emailKey, loadById, mapByIds, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { apiError } from '../../utils/errors'
 import { presenceOf } from '../realtime'
 
@@ -10,7 +10,7 @@ import { presenceOf } from '../realtime'
 
 export async function findUser(id: string): Promise<UserRecord | null> {
   if (!isValidObjectId(id)) return null
-  return UserModel.findById(id).lean<UserRecord>().exec()
+  return loadById<UserRecord>(UserModel, id)
 }
 
 /**

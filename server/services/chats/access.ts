@@ -1,15 +1,15 @@
-import { ChatModel, findByIds, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
+import { ChatModel, findByIds, loadById, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
 
 // Who may see and act in a chat: every chat and message service starts here.
 
 export async function findChat(chatId: string): Promise<ChatRecord | null> {
-  return ChatModel.findById(chatId).lean<ChatRecord>().exec()
+  return loadById<ChatRecord>(ChatModel, chatId)
 }
 
 export async function findMembership(chatId: string, userId: string): Promise<MembershipRecord | null> {
-  return MembershipModel.findById(membershipId(chatId, userId)).lean<MembershipRecord>().exec()
+  return loadById<MembershipRecord>(MembershipModel, membershipId(chatId, userId))
 }
 
 /** Memberships of `userIds` in one chat by their `_id`s: one `$in` command; absent ones are left out. */

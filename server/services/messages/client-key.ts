@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import { ClientIdKeyModel, MessageModel, insertDocument, messageIdFor, type MessageRecord } from '../../models'
+import { ClientIdKeyModel, MessageModel, insertDocument, loadById, messageIdFor, type MessageRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { logger } from '../../utils/logger'
 import { resilienceSettings } from '../../utils/resilience'
@@ -47,7 +47,7 @@ export type KeyState = { original: MessageRecord } | { claim: true } | { takeOve
 export async function resolveClientKey(key: string, senderId: string, clientId: string, waitMs = REPLAY_WAIT_MS, now: () => number = Date.now): Promise<KeyState> {
   const deadline = now() + waitMs
   for (;;) {
-    const ref = await ClientIdKeyModel.findById(key).lean<KeyRef>().exec()
+    const ref = await loadById<KeyRef>(ClientIdKeyModel, key)
     if (!ref) return { claim: true }
     const message = await findMessage(ref.messageId)
     if (isOwn(message, senderId, clientId)) return { original: message }

@@ -1,5 +1,5 @@
 import type { Message as MessageDto } from '#shared/types/api'
-import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, membershipId, messageIdFor, type MessageRecord } from '../../models'
+import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, membershipId, messageIdFor, updateById, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
@@ -190,7 +190,7 @@ async function rememberOwnMessage(chatId: string, userId: string, seq: number, k
   await withLock(`member:${chatId}:${userId}`, async () => {
     if (knownOwn + 1 <= MAX_OWN_SEQS_KEPT) {
       // Every send's write, of values already of their types: straight through the driver (no query cast).
-      await MembershipModel.collection.updateOne({ _id: membershipId(chatId, userId) } as never, { $push: { ownSeqsAfterRead: seq } } as never)
+      await updateById(MembershipModel, membershipId(chatId, userId), { $push: { ownSeqsAfterRead: seq } }, { raw: true })
       return
     }
     const membership = await findMembership(chatId, userId)

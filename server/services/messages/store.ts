@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import { ChatModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, type MessageRecord } from '../../models'
+import { ChatModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, loadById, updateById, type MessageRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 
 // Messages: one service for REST and WebSocket. Each change in a chat takes the next
@@ -11,7 +11,7 @@ import { apiError, isDuplicateKeyError } from '../../utils/errors'
 export const MAX_CLAIM_ATTEMPTS = 50
 
 export function findMessage(id: string | Types.ObjectId): Promise<MessageRecord | null> {
-  return MessageModel.findById(id).lean<MessageRecord>().exec()
+  return loadById<MessageRecord>(MessageModel, id)
 }
 
 /** Claims the next free changeSeq at or above `from` by inserting its key (bounded retry). */
@@ -30,5 +30,5 @@ export async function claimChangeSeq(chatId: string, from: number, messageId: Ty
 
 export async function bumpChatCounters(chatId: string, counters: { lastSeq?: number, lastChangeSeq: number, lastActivityAt?: Date }): Promise<void> {
   // $max: a slower instance writing an older value never moves a counter back on MongoDB.
-  await ChatModel.updateOne({ _id: chatId }, { $max: counters }).exec()
+  await updateById(ChatModel, chatId, { $max: counters })
 }
