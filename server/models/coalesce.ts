@@ -7,27 +7,47 @@ import { MAX_KEYS_PER_COMMAND } from './by-ids'
 // is a round trip through the driver, BSON and the engine; the embedded engine takes 50 inserts
 // as one `insertMany` in 2 ms against 17 ms as 50 commands, 50 reads as one `$in` in 2 ms
 // against 24 ms (docs/database.md, "Command coalescing"). So the reads, inserts and updates by
-// `_id` that the hot paths ask for during one turn of the event loop go out together, one
-// command per collection and kind, at the end of that turn (`setImmediate`: the socket frames
-// and responses read in one poll phase all get in). Each caller still gets its own outcome: its
-// document, or its own error (a duplicate key fails that insert only). A caller alone in its
-// turn sends exactly the command it sent before, so the command counts of one request stay
-// what tests/db/*-cost.test.ts assert, and tests/db/coalescing.test.ts proves the batching.
+// `_id` of the hot paths go through here, as a group commit: while a command of one kind (one
+// collection; read, insert or update) is being answered, the next callers of that kind wait
+// and then go out together as one command. A lone caller waits for nothing and sends exactly
+// the command it sent before (the counts of tests/db/*-cost.test.ts hold); under load the
+// batches grow by themselves, and each caller still gets its own outcome: its document, or its
+// own error (a duplicate key fails that insert only). tests/db/coalescing.test.ts proves it.
 // The batching is `dataloader` (the GraphQL foundation's), with its cache off: nothing is
-// remembered past the turn, so a read never returns an older state than a lone read would.
+// remembered past the command, so a read never returns an older state than a lone read would.
 
 // Any schema's model: each caller types what it reads with `loadById<T>`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any, any, any, any, any, any, any>
 
-const nextTurn = (dispatch: () => void): void => {
-  setImmediate(dispatch)
-}
+/**
+ * A batch goes out as soon as the callers of this tick have joined it, unless a command of its
+ * kind is still being answered: then it waits for that one, gathering everyone who arrives
+ * meanwhile. One in flight per kind measured best (docs/benchmarks.md: four in flight kept
+ * the batches small and the engine's queue long).
+ */
+const COMMANDS_IN_FLIGHT = 1
 
-function loaderFor<K, V>(loaders: WeakMap<AnyModel, DataLoader<K, V>>, model: AnyModel, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
+function loaderFor<K, V>(loaders: WeakMap<AnyModel, DataLoader<K, V>>, model: AnyModel, send: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
   let loader = loaders.get(model)
   if (!loader) {
-    loader = new DataLoader(batch, { cache: false, batchScheduleFn: nextTurn, maxBatchSize: MAX_KEYS_PER_COMMAND })
+    let inFlight = 0
+    const parked: (() => void)[] = []
+    const batch = async (keys: readonly K[]) => {
+      inFlight++
+      try {
+        return await send(keys)
+      }
+      finally {
+        inFlight--
+        parked.shift()?.()
+      }
+    }
+    const schedule = (dispatch: () => void) => {
+      if (inFlight + parked.length < COMMANDS_IN_FLIGHT) process.nextTick(dispatch)
+      else parked.push(dispatch)
+    }
+    loader = new DataLoader(batch, { cache: false, batchScheduleFn: schedule, maxBatchSize: MAX_KEYS_PER_COMMAND })
     loaders.set(model, loader)
   }
   return loader
@@ -35,7 +55,7 @@ function loaderFor<K, V>(loaders: WeakMap<AnyModel, DataLoader<K, V>>, model: An
 
 /**
  * A copy of a document as the driver returned it: plain objects and arrays are copied,
- * everything else (ObjectId, Date, Buffer) is shared. Two callers of one key in one turn
+ * everything else (ObjectId, Date, Buffer) is shared. Two callers of one key in one batch
  * must not see each other's changes to what they were given.
  */
 function copyDocument<T>(value: T): T {
@@ -51,7 +71,7 @@ function copyDocument<T>(value: T): T {
 const readers = new WeakMap<AnyModel, DataLoader<unknown, unknown>>()
 
 /**
- * `model.findById(id).lean()`, coalesced: the keys asked for in one turn are one
+ * `model.findById(id).lean()`, coalesced: the keys of one batch are one
  * `find({ _id: { $in } })` (cast by the model's schema, like findById), a key alone one findById.
  */
 export function loadById<T>(model: AnyModel, id: unknown): Promise<T | null> {
@@ -89,7 +109,7 @@ function outcomes(count: number, error: unknown): (true | Error)[] {
 
 const inserters = new WeakMap<AnyModel, DataLoader<object, true>>()
 
-/** `collection.insertOne(doc)`, coalesced: the documents of one turn are one unordered `insertMany`. */
+/** `collection.insertOne(doc)`, coalesced: the documents of one batch are one unordered `insertMany`. */
 export async function insertCoalesced(model: AnyModel, doc: object): Promise<void> {
   const loader = loaderFor(inserters, model, async (docs: readonly object[]) => {
     try {
@@ -111,10 +131,10 @@ const updaters = new WeakMap<AnyModel, DataLoader<UpdateStatement, true>>()
 const rawUpdaters = new WeakMap<AnyModel, DataLoader<UpdateStatement, true>>()
 
 /**
- * `model.updateOne({ _id: id }, update)`, coalesced: the updates of one turn are one unordered
+ * `model.updateOne({ _id: id }, update)`, coalesced: the updates of one batch are one unordered
  * `bulkWrite`. Cast by the schema (timestamps included) unless `raw`, for values already of
  * their types sent straight through the driver. Only for updates whose order against another
- * update of the same document in the same turn does not matter (`$max`, `$push` under the
+ * update of the same document in the same batch does not matter (`$max`, `$push` under the
  * document's own lock): the engine may apply one command's statements in any order.
  */
 export async function updateById(model: AnyModel, id: unknown, update: Record<string, unknown>, options: { raw?: boolean } = {}): Promise<void> {
