@@ -1,21 +1,28 @@
+import { loadById, MAX_KEYS_PER_COMMAND } from './coalesce'
+
+export { MAX_KEYS_PER_COMMAND }
+
 /** What findByIds needs of a model (every mongoose model has it). */
 interface FindableModel {
   // `never`: each model types its own filter; the keys given are cast by the model's schema.
   find: (filter: never, projection?: never) => { lean: () => { exec: () => Promise<unknown> } }
 }
 
-/** The most keys one `$in` command asks for (tests/harness/services.ts, isIdLookup, holds the same bound). */
-export const MAX_KEYS_PER_COMMAND = 1_000
-
 /**
  * Documents by a list of `_id`s: one `find({ _id: { $in } })` command per 1,000 keys,
  * the embedded engine's indexed form of a list of keys (docs/database.md), instead of
  * one command per key. Returns the documents found, in no particular order; a key
- * twice in the list is asked for once, and no keys cost no command.
+ * twice in the list is asked for once, and no keys cost no command. Whole documents are read
+ * through the command coalescing of ./coalesce.ts, so lists asked for at once by concurrent
+ * requests (catch-ups, `ready`s) share one command.
  */
 export async function findByIds<T>(model: FindableModel, ids: readonly unknown[], projection?: Record<string, 0 | 1>): Promise<T[]> {
   const unique = [...new Map(ids.map(id => [String(id), id])).values()]
   if (unique.length === 0) return []
+  if (!projection) {
+    const found = await Promise.all(unique.map(id => loadById<T>(model as never, id)))
+    return found.filter((doc): doc is Awaited<T> => doc !== null) as T[]
+  }
   const batches: unknown[][] = []
   for (let start = 0; start < unique.length; start += MAX_KEYS_PER_COMMAND) batches.push(unique.slice(start, start + MAX_KEYS_PER_COMMAND))
   const found = await Promise.all(batches.map(batch => model.find({ _id: { $in: batch } } as never, projection as never).lean().exec() as Promise<T[]>))

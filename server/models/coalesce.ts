@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader'
 import type { Model } from 'mongoose'
-import { MAX_KEYS_PER_COMMAND } from './by-ids'
 
 // Command coalescing. Under load, hundreds of sends, sign-ins and catch-ups are in flight at
 // once, each reading and writing single documents by `_id`. Sent one command each, every one
@@ -15,6 +14,9 @@ import { MAX_KEYS_PER_COMMAND } from './by-ids'
 // own error (a duplicate key fails that insert only). tests/db/coalescing.test.ts proves it.
 // The batching is `dataloader` (the GraphQL foundation's), with its cache off: nothing is
 // remembered past the command, so a read never returns an older state than a lone read would.
+
+/** The most keys one `$in` command asks for (tests/harness/services.ts, isIdLookup, holds the same bound). */
+export const MAX_KEYS_PER_COMMAND = 1_000
 
 // Any schema's model: each caller types what it reads with `loadById<T>`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

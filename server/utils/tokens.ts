@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, webcrypto } from 'node:crypto'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { jwtSecret } from './config'
 
@@ -6,6 +6,22 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000
 const ISSUER = 'parley'
 const AUDIENCE = 'parley-api'
+
+let signingKey: { secret: Uint8Array, key: Promise<webcrypto.CryptoKey> } | undefined
+
+/**
+ * The JWT secret imported once as an HMAC key. Given the raw bytes, jose imports them again at
+ * every sign and verify: half of a verify's CPU (about 130 against 65 µs here), paid by every
+ * request and upgrade (the reconnect storm of docs/benchmarks.md, M5, spent 6% of the server's
+ * CPU there).
+ */
+function accessTokenKey(): Promise<webcrypto.CryptoKey> {
+  const secret = jwtSecret()
+  if (signingKey?.secret !== secret) {
+    signingKey = { secret, key: webcrypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']) }
+  }
+  return signingKey.key
+}
 
 export interface AccessClaims {
   userId: string
@@ -22,7 +38,7 @@ export async function signAccessToken({ userId, sessionId }: AccessClaims): Prom
     .setAudience(AUDIENCE)
     .setIssuedAt(now)
     .setExpirationTime(now + ACCESS_TOKEN_TTL_SECONDS)
-    .sign(jwtSecret())
+    .sign(await accessTokenKey())
   return { token, expiresAt }
 }
 
@@ -30,7 +46,7 @@ export async function signAccessToken({ userId, sessionId }: AccessClaims): Prom
 export async function verifyAccessToken(token: string): Promise<AccessClaims | null> {
   if (!token || token.length > 4096) return null
   try {
-    const { payload } = await jwtVerify(token, jwtSecret(), {
+    const { payload } = await jwtVerify(token, await accessTokenKey(), {
       algorithms: ['HS256'],
       issuer: ISSUER,
       audience: AUDIENCE,

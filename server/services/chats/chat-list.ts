@@ -1,5 +1,5 @@
 import type { ReadyChat } from '#shared/types/api'
-import { ChatModel, findByIds, UserChatEntryModel, UserChatsModel, userChatEntryId, type ChatRecord, type UserChatEntryRecord } from '../../models'
+import { ChatModel, findByIds, loadById, UserChatEntryModel, UserChatsModel, userChatEntryId, type ChatRecord, type UserChatEntryRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
@@ -33,7 +33,7 @@ function changesNothing(list: UserChatList, change: UserChatChange): boolean {
 async function foldEntries(userId: string, list: UserChatList): Promise<UserChatList> {
   let { chatIds, through } = list
   for (;;) {
-    const entry = await UserChatEntryModel.findById(userChatEntryId(userId, through + 1)).lean().exec()
+    const entry = await loadById<UserChatEntryRecord>(UserChatEntryModel, userChatEntryId(userId, through + 1))
     if (!entry) return { chatIds, through }
     chatIds = applyChange(chatIds, entry)
     through++
@@ -45,7 +45,7 @@ async function saveSnapshot(userId: string, list: UserChatList): Promise<void> {
 }
 
 async function readUserChats(userId: string): Promise<UserChatList & { stale: boolean }> {
-  const snapshot = await UserChatsModel.findById(userId).lean().exec()
+  const snapshot = await loadById<{ chatIds: string[], through: number }>(UserChatsModel, userId)
   const stored = { chatIds: snapshot?.chatIds ?? [], through: snapshot?.through ?? 0 }
   const list = await foldEntries(userId, stored)
   return { ...list, stale: list.through > stored.through }
