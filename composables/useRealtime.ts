@@ -166,7 +166,9 @@ function scheduleReconnect() {
   status.value = 'reconnecting'
   const base = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]!
   attempt++
-  // Jitter keeps a restarted server from being hit by every tab at once.
+  // Jitter keeps a restarted server from being hit by every tab at once. An upgrade refused
+  // with 503 (the server handles its bound of upgrades, docs/api-realtime.md) looks like any
+  // failed open to a browser, which cannot read its Retry-After: this growing delay stands in.
   const delay = base / 2 + Math.random() * base / 2
   reconnectTimer = setTimeout(() => {
     reconnectTimer = null

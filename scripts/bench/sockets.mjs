@@ -8,6 +8,8 @@ import WebSocket from 'ws'
 export const MESSAGE_BYTES = 100
 const OPEN_CONCURRENCY = 50
 const OPEN_TIMEOUT_MS = 30_000
+/** Upgrades refused with 503/429 are retried after Retry-After (plus jitter) up to this many times. */
+const OPEN_RETRIES = 30
 
 export function histogram() {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 })
@@ -66,7 +68,12 @@ export function openSocket(spec, { onFrame, onClose }) {
       onFrame(socket, frame, now)
       if (frame.type === 'ready') finish()
     })
-    ws.on('unexpected-response', (_request, response) => finish(new Error(`upgrade answered ${response.statusCode}`)))
+    ws.on('unexpected-response', (_request, response) => {
+      const error = new Error(`upgrade answered ${response.statusCode}`)
+      if (response.statusCode === 503 || response.statusCode === 429) error.retryAfterSeconds = Number(response.headers['retry-after'] ?? 1) || 1
+      response.resume()
+      finish(error)
+    })
     ws.on('error', error => finish(error))
     ws.on('close', (code) => {
       socket.ready = false
@@ -79,15 +86,27 @@ export function openSocket(spec, { onFrame, onClose }) {
 
 /**
  * Opens every spec with `open(spec)` (at most 50 upgrades in flight), calling
- * `opened(socket)` for each one that reached `ready` and terminating the others.
+ * `opened(socket)` for each one that reached `ready` and terminating the others. An upgrade
+ * refused with 503 or 429 is retried after its Retry-After and a random part of it (as the
+ * app's reconnect adds jitter), so refused clients do not come back all at once.
  */
 export async function openMany(specs, open, opened) {
   const startedAt = performance.now()
   const failures = {}
   let next = 0
+  let retries = 0
+  async function openRetrying(spec) {
+    for (let attempt = 0; ; attempt++) {
+      const result = await open(spec)
+      if (!result.error?.retryAfterSeconds || attempt >= OPEN_RETRIES) return result
+      retries++
+      result.socket.ws.terminate()
+      await new Promise(r => setTimeout(r, result.error.retryAfterSeconds * 1000 * (1 + Math.random())))
+    }
+  }
   async function worker() {
     while (next < specs.length) {
-      const { socket, error } = await open(specs[next++])
+      const { socket, error } = await openRetrying(specs[next++])
       if (error) {
         failures[error.message] = (failures[error.message] ?? 0) + 1
         socket.ws.terminate()
@@ -98,7 +117,7 @@ export async function openMany(specs, open, opened) {
   }
   await Promise.all(Array.from({ length: OPEN_CONCURRENCY }, worker))
   const seconds = (performance.now() - startedAt) / 1000
-  return { opened: specs.length - Object.values(failures).reduce((a, b) => a + b, 0), seconds, perSecond: specs.length / seconds, failures }
+  return { opened: specs.length - Object.values(failures).reduce((a, b) => a + b, 0), seconds, perSecond: specs.length / seconds, retries, failures }
 }
 
 /** Closes sockets at once and resolves when every one is closed. */

@@ -18,7 +18,7 @@ export async function measureReconnectStorm({ load, log, parleyWs, failures, str
     const sending = load.call('send', { set: senderSet, rate, durationMs, drainMs: 20_000 })
     await new Promise(r => setTimeout(r, dropAfterMs))
     const drop = await load.call('resumeDrop')
-    log(`M5: ${drop.reopened.opened} of ${drop.sockets} reconnected in ${drop.reopened.seconds.toFixed(1)} s; caught up ${drop.caughtUp}, the last ${drop.allCaughtUpMs ?? 'never'} ms after the drop (p50 ${drop.caughtUpMs.p50} ms); ${drop.changesRequests} /changes requests, ${drop.retries} retried after 503/429`)
+    log(`M5: ${drop.reopened.opened} of ${drop.sockets} reconnected in ${drop.reopened.seconds.toFixed(1)} s (${drop.reopened.retries} upgrades refused and retried); caught up ${drop.caughtUp}, the last ${drop.allCaughtUpMs ?? 'never'} ms after the drop (p50 ${drop.caughtUpMs.p50} ms); ${drop.changesRequests} /changes requests, ${drop.retries} retried after 503/429`)
     const sent = await sending
     const check = await load.call('resumeCheck', { waitMs: 10_000 })
     log(`M5: senders: ${sent.acked}/${sent.sent} acked (${sent.refused} refused, ${sent.unanswered} unanswered), ack p50 ${sent.ack.p50} p99 ${sent.ack.p99} max ${sent.ack.max} ms`)
@@ -37,7 +37,7 @@ export async function measureReconnectStorm({ load, log, parleyWs, failures, str
       rate,
       durationMs,
       sending: { achievedRate: sent.achievedRate, sent: sent.sent, acked: sent.acked, refused: sent.refused, unanswered: sent.unanswered, ack: sent.ack, errors: sent.errors },
-      reconnect: { opened: drop.reopened.opened, seconds: drop.reopened.seconds, perSecond: drop.reopened.perSecond },
+      reconnect: { opened: drop.reopened.opened, seconds: drop.reopened.seconds, perSecond: drop.reopened.perSecond, upgradesRetried: drop.reopened.retries },
       caughtUp: drop.caughtUp,
       allCaughtUpMs: drop.allCaughtUpMs,
       caughtUpMs: drop.caughtUpMs,

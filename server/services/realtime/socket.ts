@@ -14,6 +14,7 @@ import type { Connection, Hub } from './hub'
 import type { PresenceTracker } from './presence'
 import { encodeFrame } from './frame-encoding'
 import type { SocketCap } from './socket-cap'
+import { enterUpgrade, type UpgradePlace } from './upgrade-gate'
 import { forgetSocketVisibility } from './visibility'
 
 // One WebSocket's life: authentication (on the upgrade or in-band, within
@@ -48,8 +49,11 @@ export interface SocketDeps {
 }
 
 export interface Sockets {
-  /** Starts serving a socket whose upgrade was accepted; `auth` is null for in-band authentication. */
-  accept: (ws: WebSocket, auth: Actor | null) => void
+  /**
+   * Starts serving a socket whose upgrade was accepted; `auth` is null for in-band
+   * authentication. `place` (the upgrade gate's) is given back once `ready` went out.
+   */
+  accept: (ws: WebSocket, auth: Actor | null, place?: UpgradePlace) => void
   /** Pings every socket; one silent for longer than the limit is dropped. */
   heartbeat: () => void
   /** Closes every authenticated socket now (their clients reconnect and catch up). */
@@ -91,7 +95,7 @@ function isFlooding(session: SocketSession): boolean {
 export function createSockets({ hub, presence, cap, frames, readyChats }: SocketDeps): Sockets {
   const sockets = new Map<WebSocket, SocketSession>()
 
-  function accept(ws: WebSocket, auth: Actor | null): void {
+  function accept(ws: WebSocket, auth: Actor | null, place?: UpgradePlace): void {
     const session: SocketSession = {
       connection: null, auth: null, lastHeard: Date.now(), authTimer: null,
       rejections: [], queue: Promise.resolve(), closed: false,
@@ -123,7 +127,7 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
     if (auth) {
       // The upgrade held a place; the socket now counts as open instead.
       cap.release(auth.userId)
-      void activate(ws, session, auth)
+      void activate(ws, session, auth, place)
     }
     else {
       session.authTimer = setTimeout(() => {
@@ -132,7 +136,7 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
     }
   }
 
-  async function activate(ws: WebSocket, session: SocketSession, auth: Actor): Promise<void> {
+  async function activate(ws: WebSocket, session: SocketSession, auth: Actor, place?: UpgradePlace): Promise<void> {
     if (session.authTimer) clearTimeout(session.authTimer)
     session.authTimer = null
     session.auth = auth
@@ -167,6 +171,9 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
       logger.error('socket ready failed', { error: errorName(error) })
       closeSocket(ws, 1011, 'server error')
     }
+    finally {
+      place?.()
+    }
   }
 
   /** The in-band `auth` frame of a socket that did not authenticate on the upgrade. */
@@ -192,7 +199,12 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
       closeSocket(ws, WS_CLOSE.policyViolation, 'too many sockets')
       return
     }
-    await activate(ws, session, auth)
+    const place = enterUpgrade()
+    if (!place) {
+      closeSocket(ws, WS_CLOSE.tryAgainLater, 'busy: reconnect shortly')
+      return
+    }
+    await activate(ws, session, auth, place)
   }
 
   async function handleFrame(ws: WebSocket, session: SocketSession, text: string): Promise<void> {
