@@ -119,6 +119,20 @@ function collectText(nodes: RichNode[], parts: string[]) {
   }
 }
 
+/** Characters without which a text's Markdown reads as the text itself, for search. */
+const SEARCH_MARKUP = /[*_~`[\]<>\\\n]/
+
+/**
+ * What search matches beside the text as typed: its words without the Markdown, on one line
+ * ("**lunch** at" is found by "lunch at"), or null when that is the text itself. A text
+ * without any marker or line break is never parsed (most messages: no parser on their send).
+ */
+export function searchableText(content: string): string | null {
+  if (!SEARCH_MARKUP.test(content)) return null
+  const plain = markdownToPlainText(content, Number.POSITIVE_INFINITY)
+  return plain === content ? null : plain
+}
+
 /** The words of a message without its Markdown, on one line (notification excerpts). */
 export function markdownToPlainText(content: string, maxLength = 200): string {
   const parts: string[] = []

@@ -13,6 +13,8 @@ const messageSchema = new Schema({
   changeSeq: { type: Number, required: true },
   senderId: { type: String, required: true },
   content: { type: String, default: '' },
+  /** The text without its Markdown, when that differs (shared/markdown.ts searchableText); search matches both. Never in a DTO. */
+  searchText: { type: String, default: null },
   clientId: { type: String, default: null },
   replyToId: { type: Schema.Types.ObjectId, default: null },
   /** Ids of the members the text named when it was sent, and whether it addressed the whole chat. */

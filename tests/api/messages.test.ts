@@ -209,6 +209,29 @@ describe('messages over HTTP', () => {
     expect(byLinkWords.body.items.map((m: Message) => m.content)).toContain(typed)
   })
 
+  it('finds a formatted message by the words people see across its markers, follows edits, forgets deleted text', async () => {
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Lunch', memberIds: [bob.id] })).body.id
+    const marker = `lm${Date.now()}`
+    const search = async (q: string) => (await api(baseUrl(), bob, 'GET', `/api/search/messages?q=${encodeURIComponent(q)}&chatId=${chat}`)).body.items.map((m: Message) => m.content)
+    const typed = `**${marker} lunch** at \`noon\`, ~~soup~~ [the menu](https://example.com/m_a_b)\nsecond line`
+    const sent = (await send(ana, { content: typed }, chat)).body
+    // Across bold, code, strikethrough and a link's text, and across the line break.
+    expect(await search(`${marker} lunch at noon`)).toEqual([typed])
+    expect(await search('noon, soup the menu second line')).toEqual([typed])
+    // The text as typed still matches, Markdown and all; the DTO carries only the text as typed.
+    expect(await search(`**${marker}`)).toEqual([typed])
+    const page = await api(baseUrl(), bob, 'GET', `/api/chats/${chat}/messages`)
+    expect(Object.keys(page.body.items[0])).not.toContain('searchText')
+    // An edit is searched by its new words only.
+    const edited = `_${marker} dinner_ at eight`
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/messages/${sent.id}`, { content: edited })).status).toBe(200)
+    expect(await search(`${marker} dinner at`)).toEqual([edited])
+    expect(await search(`${marker} lunch at`)).toEqual([])
+    // A deleted message is found by none of its words (its text and their projection are emptied).
+    expect((await api(baseUrl(), ana, 'DELETE', `/api/messages/${sent.id}`)).status).toBe(204)
+    expect(await search(`${marker} dinner`)).toEqual([])
+  })
+
   it('shows a deleted account\'s messages as from "Deleted user" and drops it from its groups', async () => {
     const leaver = await signUp(baseUrl(), 'gone')
     const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Farewell', memberIds: [leaver.id] })).body.id

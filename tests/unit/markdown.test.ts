@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { markdownToPlainText, parseMarkdown, type RichNode } from '#shared/markdown'
+import { markdownToPlainText, parseMarkdown, searchableText, type RichNode } from '#shared/markdown'
 
 const paragraph = (...children: RichNode[]): RichNode => ({ kind: 'element', tag: 'p', children })
 const text = (value: string): RichNode => ({ kind: 'text', text: value })
@@ -72,6 +72,15 @@ describe('parseMarkdown', () => {
       expect(allText(nodes).replace(/\s/g, '').length).toBeLessThanOrEqual(content.length)
     }
     expect(allText(parseMarkdown('x'.repeat(4000)))).toBe('x'.repeat(4000))
+  })
+})
+
+describe('searchableText', () => {
+  it('is the words without the Markdown, on one line, and null when that is the text itself', () => {
+    expect(searchableText('**lunch** at `noon`')).toBe('lunch at noon')
+    expect(searchableText('see [the menu](https://example.com/a_b)\nand > this')).toBe('see the menu and > this')
+    expect(searchableText('plain words, no markers at all')).toBeNull()
+    expect(searchableText('a_b')).toBeNull()
   })
 })
 

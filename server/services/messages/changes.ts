@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose'
+import { searchableText } from '#shared/markdown'
 import type { Message as MessageDto } from '#shared/types/api'
 import { ChatModel, MessageModel, type ChatRecord, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -63,7 +64,7 @@ export async function editMessage(actor: Pick<Actor, 'userId' | 'role'>, message
   return changeMessage(message.chatId, message._id, (current) => {
     if (current.deletedAt) throw apiError('conflict', 'This message was deleted.')
     if (current.content === content) return null
-    return { content, editedAt: new Date() }
+    return { content, searchText: searchableText(content), editedAt: new Date() }
   }, 'message.updated')
 }
 
@@ -77,7 +78,7 @@ export async function deleteMessage(actor: Pick<Actor, 'userId' | 'role'>, messa
   const deleted = await changeMessage(message.chatId, message._id, (current) => {
     if (current.deletedAt) return null
     files = current.attachmentIds ?? []
-    return { content: '', reactions: [], attachmentIds: [], deletedAt: new Date() }
+    return { content: '', searchText: null, reactions: [], attachmentIds: [], deletedAt: new Date() }
   }, 'message.deleted', (current, chat) => ({
     $set: { recentDeletions: [...chat.recentDeletions, { seq: current.seq, senderId: current.senderId }].slice(-MAX_DELETIONS_KEPT) },
   }))

@@ -141,11 +141,16 @@ export async function searchMessages(actor: Pick<Actor, 'userId' | 'role'>, quer
   const filter: Record<string, unknown> = {
     chatId: { $in: chatIds },
     deletedAt: null,
-    content: { $regex: escapeRegex(query.q), $options: 'i' },
   }
+  // The text as typed, or its words without the Markdown (docs/messages.md, "Search").
+  const text = { $regex: escapeRegex(query.q), $options: 'i' }
+  const matches = [{ content: text }, { searchText: text }]
   const after = decodeCursor(query.cursor)
   if (after?.t !== undefined && Types.ObjectId.isValid(after.id)) {
-    filter.$or = [{ createdAt: { $lt: new Date(after.t) } }, { createdAt: new Date(after.t), _id: { $lt: new Types.ObjectId(after.id) } }]
+    filter.$and = [{ $or: matches }, { $or: [{ createdAt: { $lt: new Date(after.t) } }, { createdAt: new Date(after.t), _id: { $lt: new Types.ObjectId(after.id) } }] }]
+  }
+  else {
+    filter.$or = matches
   }
   const found = await MessageModel.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit + 1).lean<MessageRecord[]>().exec()
   const page = found.slice(0, query.limit)

@@ -1,3 +1,4 @@
+import { searchableText } from '#shared/markdown'
 import type { Message as MessageDto } from '#shared/types/api'
 import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, membershipId, messageIdFor, updateById, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -54,6 +55,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
   }
   const files = await resolveSendAttachments(actor.userId, chatId, input.attachments, key)
   const mentions = await resolveMentions(input.content, access.chat, access.membership)
+  const searchText = searchableText(input.content)
   if (reply) known.replies = new Map([[reply._id.toHexString(), reply]])
 
   const sent = await withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean, ownSeqs?: number } | { replayOf: MessageRecord }> => {
@@ -115,7 +117,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
         outcomeUnknown = true
         try {
           const record = {
-            _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content,
+            _id: messageId, chatId, seq, changeSeq, senderId: actor.userId, content: input.content, searchText,
             clientId: clientId ?? null, replyToId: reply?._id ?? null, mentions: mentions.userIds, mentionsAll: mentions.chatWide, attachmentIds: files.map(file => file._id),
             reactions: [], editedAt: null, deletedAt: null, createdAt: now,
           }
