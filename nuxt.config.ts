@@ -72,7 +72,7 @@ export default defineNuxtConfig({
       /** Sends one instance works on at once; past them 503 with Retry-After (docs/guarantees.md). */
       sendsInFlight: 64,
       /** WebSocket upgrades one instance handles at once (until `ready`); past them 503 with Retry-After (docs/api-realtime.md). */
-      wsUpgradesInFlight: 32,
+      wsUpgradesInFlight: 256,
     },
     // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MIN_PROGRESS_BYTES, _MAX_PIXELS, _STORAGE (database or s3).
     attachments: {

@@ -1,7 +1,8 @@
 // What `npm run bench` runs, and at what size: the full run (the sizes of issue 16), the
 // one-minute `--quick` check CI runs, and `--scale=F` (0 < F < 1): the full run's
 // measurements with durations and sizes times F and one repeat, to try the whole harness
-// in a few minutes. `--only=M1,M4` picks measurements.
+// in a few minutes. `--only=M1,M4` picks measurements. `--storm-in-flight=N`: M5's receivers
+// reconnect N at a time (50 by default; 1000 is every one at once, as tabs do after a restart).
 
 const ALL = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8']
 const QUICK = ['M1', 'M3', 'M5']
@@ -14,7 +15,11 @@ export function parseArguments(argv) {
   const unknown = only?.filter(id => !ALL.includes(id))
   if (unknown?.length) throw new Error(`unknown measurement ${unknown.join(', ')} (known: ${ALL.join(', ')})`)
   const ids = (only ?? ALL).filter(id => !quick || QUICK.includes(id))
-  return { quick, scale, ids, official: !quick && scale === 1 && !only, plan: quick ? quickPlan() : fullPlan(scale) }
+  const stormInFlight = Number(argv.find(arg => arg.startsWith('--storm-in-flight='))?.slice(18) ?? 50)
+  if (!(Number.isInteger(stormInFlight) && stormInFlight > 0)) throw new Error('--storm-in-flight must be a positive integer')
+  const plan = quick ? quickPlan() : fullPlan(scale)
+  plan.storm.inFlight = stormInFlight
+  return { quick, scale, ids, official: !quick && scale === 1 && !only && stormInFlight === 50, plan }
 }
 
 function quickPlan() {

@@ -80,11 +80,11 @@ function onFrame(receiver, frame) {
   hold(receiver, frame.message)
 }
 
-function openAll(list) {
+function openAll(list, inFlight) {
   const bySpec = new Map(list.map(receiver => [receiver.spec, receiver]))
   return openMany(list.map(receiver => receiver.spec), spec => openSocket(spec, { onFrame: (_socket, frame) => onFrame(bySpec.get(spec), frame) }), (socket) => {
     bySpec.get(socket.spec).socket = socket
-  })
+  }, inFlight)
 }
 
 /** Opens one receiver per spec and records, per chat, the seq it started at. */
@@ -95,10 +95,11 @@ async function resumeOpen({ sockets: specs }) {
 }
 
 /**
- * Kills every receiver's connection at once, reconnects them all (50 upgrades in flight)
- * and resolves once each has caught up: the time from the drop to the last one.
+ * Kills every receiver's connection at once, reconnects them all (`inFlight` upgrades at a
+ * time, 50 unless --storm-in-flight says otherwise) and resolves once each has caught up:
+ * the time from the drop to the last one.
  */
-async function resumeDrop() {
+async function resumeDrop({ inFlight = 50 } = {}) {
   const droppedAt = performance.now()
   for (const receiver of receivers) {
     receiver.since = new Map(receiver.held)
@@ -106,7 +107,7 @@ async function resumeDrop() {
     receiver.catchUp = null
   }
   await terminateAll(receivers.map(receiver => receiver.socket).filter(Boolean))
-  const reopened = await openAll(receivers)
+  const reopened = await openAll(receivers, inFlight)
   const deadline = new Promise(r => setTimeout(r, CATCH_UP_TIMEOUT_MS))
   await Promise.race([Promise.all(receivers.map(receiver => receiver.catchUp)), deadline])
   const times = histogram()

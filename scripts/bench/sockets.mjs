@@ -6,7 +6,6 @@ import * as hdr from 'hdr-histogram-js'
 import WebSocket from 'ws'
 
 export const MESSAGE_BYTES = 100
-const OPEN_CONCURRENCY = 50
 const OPEN_TIMEOUT_MS = 30_000
 /** Upgrades refused with 503/429 are retried after Retry-After (plus jitter) up to this many times. */
 const OPEN_RETRIES = 30
@@ -85,12 +84,12 @@ export function openSocket(spec, { onFrame, onClose }) {
 }
 
 /**
- * Opens every spec with `open(spec)` (at most 50 upgrades in flight), calling
+ * Opens every spec with `open(spec)` (at most `inFlight` upgrades at a time), calling
  * `opened(socket)` for each one that reached `ready` and terminating the others. An upgrade
  * refused with 503 or 429 is retried after its Retry-After and a random part of it (as the
  * app's reconnect adds jitter), so refused clients do not come back all at once.
  */
-export async function openMany(specs, open, opened) {
+export async function openMany(specs, open, opened, inFlight = 50) {
   const startedAt = performance.now()
   const failures = {}
   let next = 0
@@ -115,7 +114,7 @@ export async function openMany(specs, open, opened) {
       opened(socket)
     }
   }
-  await Promise.all(Array.from({ length: OPEN_CONCURRENCY }, worker))
+  await Promise.all(Array.from({ length: inFlight }, worker))
   const seconds = (performance.now() - startedAt) / 1000
   return { opened: specs.length - Object.values(failures).reduce((a, b) => a + b, 0), seconds, perSecond: specs.length / seconds, retries, failures }
 }

@@ -9,15 +9,15 @@ import { socketSpecs } from './population.mjs'
  * `senders` (one per chat, never dropped) send `rate` msg/s for `durationMs`; the
  * `receivers` are dropped `dropAfterMs` into it.
  */
-export async function measureReconnectStorm({ load, log, parleyWs, failures, strict, senders, receivers, rate, durationMs, dropAfterMs }) {
+export async function measureReconnectStorm({ load, log, parleyWs, failures, strict, senders, receivers, rate, durationMs, dropAfterMs, inFlight }) {
   const senderSet = 'storm:senders'
   const sendersOpened = await load.call('open', { set: senderSet, sockets: socketSpecs(parleyWs, senders) })
   const opened = await load.call('resumeOpen', { sockets: socketSpecs(parleyWs, receivers) })
-  log(`M5: ${opened.opened} receivers and ${sendersOpened.opened} senders open; ${rate} msg/s for ${durationMs / 1000} s, all receivers dropped after ${dropAfterMs / 1000} s`)
+  log(`M5: ${opened.opened} receivers and ${sendersOpened.opened} senders open; ${rate} msg/s for ${durationMs / 1000} s, all receivers dropped after ${dropAfterMs / 1000} s, reconnecting ${inFlight} at a time`)
   try {
     const sending = load.call('send', { set: senderSet, rate, durationMs, drainMs: 20_000 })
     await new Promise(r => setTimeout(r, dropAfterMs))
-    const drop = await load.call('resumeDrop')
+    const drop = await load.call('resumeDrop', { inFlight })
     log(`M5: ${drop.reopened.opened} of ${drop.sockets} reconnected in ${drop.reopened.seconds.toFixed(1)} s (${drop.reopened.retries} upgrades refused and retried); caught up ${drop.caughtUp}, the last ${drop.allCaughtUpMs ?? 'never'} ms after the drop (p50 ${drop.caughtUpMs.p50} ms); ${drop.changesRequests} /changes requests, ${drop.retries} retried after 503/429`)
     const sent = await sending
     const check = await load.call('resumeCheck', { waitMs: 10_000 })

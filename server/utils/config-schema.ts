@@ -58,7 +58,7 @@ export const runtimeSchema = z.object({
     /** Sends one instance stores at once; one more is refused with 503 and Retry-After (messages/send-gate.ts). */
     sendsInFlight: positive(64),
     /** WebSocket upgrades one instance handles at once (until `ready`); one more gets 503 and Retry-After (realtime/upgrade-gate.ts). */
-    wsUpgradesInFlight: positive(32),
+    wsUpgradesInFlight: positive(256),
   })),
   attachments: z.preprocess(value => value ?? {}, z.object({
     /** Bytes one file may have (413 payload_too_large above). */
