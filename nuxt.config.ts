@@ -71,6 +71,8 @@ export default defineNuxtConfig({
       passwordHashQueue: 32,
       /** Sends one instance works on at once; past them 503 with Retry-After (docs/guarantees.md). */
       sendsInFlight: 64,
+      /** Milliseconds a send may take before fewer are let in at once (docs/guarantees.md); 0: off. */
+      sendDelayTargetMs: 50,
       /** WebSocket upgrades one instance handles at once (until `ready`); past them 503 with Retry-After (docs/api-realtime.md). */
       wsUpgradesInFlight: 256,
     },

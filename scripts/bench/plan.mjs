@@ -3,6 +3,8 @@
 // measurements with durations and sizes times F and one repeat, to try the whole harness
 // in a few minutes. `--only=M1,M4` picks measurements. `--storm-in-flight=N`: M5's receivers
 // reconnect N at a time (50 by default; 1000 is every one at once, as tabs do after a restart).
+// `--send-delay-target=MS` starts Parley with NUXT_LIMITS_SEND_DELAY_TARGET_MS=MS (0: the
+// send gate's delay bound off, to see what it does).
 
 const ALL = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8']
 const QUICK = ['M1', 'M3', 'M5']
@@ -17,9 +19,12 @@ export function parseArguments(argv) {
   const ids = (only ?? ALL).filter(id => !quick || QUICK.includes(id))
   const stormInFlight = Number(argv.find(arg => arg.startsWith('--storm-in-flight='))?.slice(18) ?? 50)
   if (!(Number.isInteger(stormInFlight) && stormInFlight > 0)) throw new Error('--storm-in-flight must be a positive integer')
+  const sendDelayTarget = argv.find(arg => arg.startsWith('--send-delay-target='))?.slice(20)
+  if (sendDelayTarget !== undefined && !/^\d+$/.test(sendDelayTarget)) throw new Error('--send-delay-target must be a number of milliseconds')
   const plan = quick ? quickPlan() : fullPlan(scale)
   plan.storm.inFlight = stormInFlight
-  return { quick, scale, ids, official: !quick && scale === 1 && !only && stormInFlight === 50, plan }
+  const official = !quick && scale === 1 && !only && stormInFlight === 50 && sendDelayTarget === undefined
+  return { quick, scale, ids, official, plan, sendDelayTarget }
 }
 
 function quickPlan() {

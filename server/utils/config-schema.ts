@@ -57,6 +57,8 @@ export const runtimeSchema = z.object({
     passwordHashQueue: nonNegative(32),
     /** Sends one instance stores at once; one more is refused with 503 and Retry-After (messages/send-gate.ts). */
     sendsInFlight: positive(64),
+    /** Sends slower than this lower the sends let in at once; 0 turns the bound off (messages/send-gate.ts). */
+    sendDelayTargetMs: nonNegative(50),
     /** WebSocket upgrades one instance handles at once (until `ready`); one more gets 503 and Retry-After (realtime/upgrade-gate.ts). */
     wsUpgradesInFlight: positive(256),
   })),
