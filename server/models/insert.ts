@@ -12,6 +12,7 @@ export type StoredFields<T> = { [K in keyof T]: T[K] extends Types.DocumentArray
  * (utils/errors.ts, isDuplicateKeyError), on both engines. Inserts of one turn of the event
  * loop go out as one command (./coalesce.ts).
  */
-export async function insertDocument<T>(model: Model<T>, doc: StoredFields<T> & { _id: unknown }): Promise<void> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model's helpers and hydrated type; only its fields matter here
+export async function insertDocument<T>(model: Model<T, any, any, any, any, any, any>, doc: NoInfer<StoredFields<T>> & { _id: unknown }): Promise<void> {
   await insertCoalesced(model, doc)
 }

@@ -1,7 +1,7 @@
-import type { Types } from 'mongoose'
+import mongoose, { type Types } from 'mongoose'
 import type { AuthResult, RefreshResult, SignInMethod } from '#shared/types/api'
 import { toMe } from '../../dto/users'
-import { RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
+import { insertDocument, RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
 import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
@@ -17,11 +17,16 @@ export interface IssuedTokens {
   refreshToken: string
 }
 
-/** A new session, with where and how it signed in (shown in the session list). */
+/**
+ * A new session, with where and how it signed in (shown in the session list), and its first
+ * refresh secret: two inserts built whole and sent together, straight through the driver
+ * (models/insert.ts), so the logins of a storm share their commands (docs/benchmarks.md, M7).
+ */
 export async function createSession(userId: Types.ObjectId | string, origin: RequestOrigin, method: SignInMethod): Promise<{ session: SessionRecord, tokens: IssuedTokens }> {
   const now = new Date()
-  const created = await SessionModel.create({
-    userId,
+  const session: SessionRecord = {
+    _id: new mongoose.Types.ObjectId(),
+    userId: typeof userId === 'string' ? new mongoose.Types.ObjectId(userId) : userId,
     userAgent: origin.userAgent,
     ...parseUserAgent(origin.userAgent),
     ip: origin.ip,
@@ -29,11 +34,18 @@ export async function createSession(userId: Types.ObjectId | string, origin: Req
     lastUsedAt: now,
     authenticatedAt: now,
     expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS),
-  })
-  const session = created.toObject() as SessionRecord
+    revokedAt: null,
+    revokedReason: null,
+    createdAt: now,
+  }
+  const secret = randomSecret()
+  // A secret whose session insert failed is never presented with it, and the sweep removes it.
+  await Promise.all([
+    insertDocument(SessionModel, session),
+    insertDocument(RefreshTokenModel, { _id: hashSecret(secret), sessionId: session._id, graceUntil: null, expiresAt: session.expiresAt }),
+  ])
   const sessionId = String(session._id)
-  const secret = await issueRefreshSecret(session)
-  const access = await signAccessToken({ userId: String(userId), sessionId })
+  const access = await signAccessToken({ userId: String(session.userId), sessionId })
   return { session, tokens: { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: formatRefreshToken(sessionId, secret) } }
 }
 

@@ -1,7 +1,7 @@
 import Bowser from 'bowser'
 import type { Types } from 'mongoose'
 import type { SignInMethod } from '#shared/types/api'
-import { KnownBrowsersModel, type SessionRecord, type UserRecord } from '../../models'
+import { KnownBrowsersModel, loadById, type KnownBrowsersRecord, type SessionRecord, type UserRecord } from '../../models'
 import { serverConfig } from '../../utils/config'
 import { isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
@@ -38,7 +38,7 @@ function familyOf(details: BrowserDetails): string {
  */
 async function rememberBrowser(userId: Types.ObjectId, family: string): Promise<boolean> {
   return withLock(`known-browsers:${String(userId)}`, async () => {
-    const known = await KnownBrowsersModel.findById(userId).lean()
+    const known = await loadById<KnownBrowsersRecord>(KnownBrowsersModel, userId)
     if (!known) {
       // The insert arbitrates between instances: the loser's family is added below.
       try {

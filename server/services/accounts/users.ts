@@ -1,4 +1,4 @@
-import { isValidObjectId } from 'mongoose'
+import { isValidObjectId, type Types } from 'mongoose'
 import type { User } from '#shared/types/api'
 import { deletedUser, toUser } from '../../dto/users'
 import { emailKey, loadById, mapByIds, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
@@ -25,7 +25,7 @@ export async function loadUsers(ids: Iterable<string>): Promise<Map<string, User
 
 /** By a username or email key document: one `_id` lookup of the key, then the user. */
 async function findUserByKey(key: string): Promise<UserRecord | null> {
-  const entry = await UserKeyModel.findById(key).lean().exec()
+  const entry = await loadById<{ userId: Types.ObjectId }>(UserKeyModel, key)
   return entry ? findUser(String(entry.userId)) : null
 }
 
