@@ -102,7 +102,7 @@ async function main() {
     [['M2'], 'capacity', async () => measureCapacity({ load, log, people: await smallPeople(), urls: { parley: parleyWs, baseline: baseline.url }, warmupMs: PLAN.warmupMs, stepMs: PLAN.capacityStepMs })],
     [['M4'], 'memory', async () => measureMemory({ load, log, people: await smallPeople(), mongoUri: database.uri, env: SERVER_ENV, perPersonCounts: PLAN.memoryPerPerson })],
     [['M7'], 'logins', async () => measureLogins({ baseUrl: server.baseUrl, load, people: (await smallPeople()).slice(0, 200), parleyWs, stormMs: PLAN.loginStormMs, log })],
-    [['M8'], 'instances', async () => measureInstances({ pair, log, server, mongoUri: database.uri, env: SERVER_ENV, people: await smallPeople(), chats: PLAN.small.chats, rate: PLAN.instancesRate })],
+    [['M8'], 'instances', async () => measureInstances({ pair, log, mongoUri: database.uri, env: SERVER_ENV, people: await smallPeople(), otherPeople: async () => (await population(server.baseUrl, PLAN.small)).people, chats: PLAN.small.chats, rate: PLAN.instancesRate })],
     // Last: it fills the database with 100,000 messages.
     [['M6'], 'dataSize', () => measureDataSize({ baseUrl: server.baseUrl, mongoUri: database.uri, ...PLAN.dataSize, log })],
   ]
