@@ -56,8 +56,7 @@ async function onlineMembers(chatId: string, except: string[]): Promise<string[]
 }
 
 /** Records a stored message's mentions; called under the chat's lock, after the message is stored. */
-export async function recordMentions(chat: ChatRecord, seq: number, senderId: string, mentions: ResolvedMentions): Promise<void> {
-  const chatId = chat._id.toHexString()
+export async function recordMentions(chatId: string, readChat: () => Promise<ChatRecord>, seq: number, senderId: string, mentions: ResolvedMentions): Promise<void> {
   await Promise.all([...mentions.userIds, ...mentions.hereUserIds].map(userId => withLock(`member:${chatId}:${userId}`, async () => {
     const membership = await findMembership(chatId, userId)
     if (!membership) return
@@ -65,7 +64,8 @@ export async function recordMentions(chat: ChatRecord, seq: number, senderId: st
     await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $set: { mentionSeqs: seqs } }).exec()
   })))
   if (mentions.everyone) {
-    // The caller holds the chat's lock and read `chat` under it: this read-modify-write is safe.
+    // The caller holds the chat's lock and `readChat` reads under it: this read-modify-write is safe.
+    const chat = await readChat()
     const kept = [...(chat.recentChatWideMentions ?? []), { seq, senderId }].slice(-MAX_CHAT_WIDE_KEPT)
     await ChatModel.updateOne({ _id: chatId }, { $set: { recentChatWideMentions: kept } }).exec()
   }

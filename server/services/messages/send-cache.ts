@@ -5,6 +5,7 @@ import { apiError } from '../../utils/errors'
 import { findUser } from '../accounts/users'
 import { findChat, findMembership } from '../chats/access'
 import { onEnvelope } from '../realtime/bus'
+import { forgetCounters } from './chat-counters'
 
 // What a send reads before it takes the chat's lock, remembered by this instance: the
 // chat's header, the sender's membership and the sender's name (issue 16: a send made 12
@@ -26,7 +27,7 @@ export const ENTRY_TTL_MS = 60_000
 /** The most entries of each kind (least recently used go first). */
 const MAX_ENTRIES = 50_000
 
-export type ChatHeader = Pick<ChatRecord, '_id' | 'type' | 'memberCount' | 'name'>
+export type ChatHeader = Pick<ChatRecord, '_id' | 'type' | 'memberCount' | 'name' | 'memberIds'>
 export type MemberHeader = Pick<MembershipRecord, 'chatId' | 'userId' | 'role'>
 export type SenderName = Pick<UserRecord, 'username' | 'displayName'>
 
@@ -46,7 +47,7 @@ function memberKey(chatId: string, userId: string): string {
 
 /** Remembers a chat just read (only if nothing was forgotten since `readSince`). */
 export function rememberChat(chat: ChatRecord, readSince = forgotten): ChatHeader {
-  const header: ChatHeader = { _id: chat._id, type: chat.type, memberCount: chat.memberCount, name: chat.name }
+  const header: ChatHeader = { _id: chat._id, type: chat.type, memberCount: chat.memberCount, name: chat.name, memberIds: chat.memberIds }
   if (readSince === forgotten) chats.set(chat._id.toHexString(), header)
   return header
 }
@@ -81,6 +82,7 @@ function forgetSender(userId: string): void {
 /** Forgets everything (after a bus outage, events may have been lost; and for tests). */
 export function forgetSendCache(): void {
   forgotten++
+  forgetCounters()
   chats.clear()
   members.clear()
   senders.clear()

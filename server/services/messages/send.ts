@@ -1,6 +1,6 @@
 import { searchableText } from '#shared/markdown'
 import type { Message as MessageDto } from '#shared/types/api'
-import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, membershipId, messageIdFor, updateById, type MessageRecord } from '../../models'
+import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, membershipId, messageIdFor, updateById, type ChatRecord, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
@@ -9,10 +9,11 @@ import { claimAttachments, resolveSendAttachments, tieUnsentFiles, type Attachme
 import { findChat, findMembership } from '../chats/access'
 import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
+import { rememberedCounters } from './chat-counters'
 import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom, type KeyState } from './client-key'
 import { recordMentions, resolveMentions } from './mentions'
 import { renderMessage, type Known } from './render'
-import { forgetMembership, rememberChat, rememberMembership, requireSender, sendCacheEpoch } from './send-cache'
+import { forgetMembership, rememberChat, rememberMembership, requireSender, sendCacheEpoch, type SendAccess } from './send-cache'
 import { admitSend } from './send-gate'
 import { consumeSend } from './send-rate'
 import { bumpChatCounters, claimChangeSeq, findMessage, MAX_CLAIM_ATTEMPTS } from './store'
@@ -40,11 +41,44 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
   const access = await requireSender(actor, chatId)
   const clientId = input.clientId
   const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
-  // A repeat is answered before the rate limit and the lock; under the lock the key's insert
-  // arbitrates, so the key is not read twice.
-  const outside = key && clientId ? await resolveClientKey(key, actor.userId, clientId) : null
+  // A repeat is answered before the rate limit and the lock: from the key's insert when it
+  // can be claimed here, else from its read (then it is claimed under the lock).
+  const outside = key && clientId ? await claimOrResolveKey(key, chatId, actor.userId, clientId) : null
   const known: Known = { senders: new Map([[actor.userId, access.sender]]) }
   if (outside && 'original' in outside) return replay(outside.original, known)
+  try {
+    return await storeNewMessage(actor, chatId, input, access, known, outside)
+  }
+  catch (error) {
+    // A send that ends without its message gives a key claimed here back, so its retry takes
+    // over at once. A no-op when the lock already gave it back; harmless after a stored
+    // message, which a repeat finds before it looks at the claim.
+    if (key && outside && 'claimed' in outside) await releaseClientKey(key, outside.claimed)
+    throw error
+  }
+}
+
+/** What the key says before the lock: as resolveClientKey, or claimed here (at `claimed`, pointing at `slot`). */
+type OutsideKeyState = KeyState | { claimed: Date, slot: number }
+
+/**
+ * When this instance knows the chat's counters, the key is inserted at once at the slot
+ * after them (every slot below is taken by other messages: chat-counters.ts), so a first
+ * try costs one command and a repeat meets a duplicate and is resolved. Otherwise the key is
+ * read, and claimed under the lock with the chat's counters read there.
+ */
+async function claimOrResolveKey(key: string, chatId: string, senderId: string, clientId: string): Promise<OutsideKeyState> {
+  const counters = rememberedCounters(chatId)
+  if (counters) {
+    const claimedAt = new Date()
+    if (await claimClientKey(key, counters.lastSeq + 1, chatId, claimedAt, false)) return { claimed: claimedAt, slot: counters.lastSeq + 1 }
+  }
+  return resolveClientKey(key, senderId, clientId)
+}
+
+async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput, access: SendAccess, known: Known, outside: OutsideKeyState | null): Promise<{ message: MessageDto, created: boolean }> {
+  const clientId = input.clientId
+  const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
   await consumeSend(actor.userId)
   let reply: MessageRecord | null = null
   if (input.replyToId) {
@@ -59,27 +93,37 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
   if (reply) known.replies = new Map([[reply._id.toHexString(), reply]])
 
   const sent = await withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean, ownSeqs?: number } | { replayOf: MessageRecord }> => {
-    // The counters, and the membership read again: a member removed (on any instance) before
-    // this send took the lock cannot store it, whatever this instance remembered.
+    // The membership read again: a member removed (on any instance) before this send took
+    // the lock cannot store it, whatever this instance remembered. The chat's counters as
+    // this instance last knew them; the chat is read when they are unknown, and when a
+    // taken slot shows another instance wrote since (`resync`, once).
     const since = sendCacheEpoch()
-    const [chat, membership] = await Promise.all([findChat(chatId), findMembership(chatId, actor.userId)])
-    if (!chat) throw apiError('not_found')
+    const remembered = rememberedCounters(chatId)
+    const [read, membership] = await Promise.all([remembered ? null : findChat(chatId), findMembership(chatId, actor.userId)])
+    if (!remembered && !read) throw apiError('not_found')
     if (!membership) {
       forgetMembership(chatId, actor.userId)
-      throw chat.type === 'channel' ? apiError('forbidden', 'Join this channel first.') : apiError('not_found')
+      throw access.chat.type === 'channel' ? apiError('forbidden', 'Join this channel first.') : apiError('not_found')
     }
-    rememberChat(chat, since)
+    if (read) rememberChat(read, since)
     rememberMembership(membership, since)
-    let seq = chat.lastSeq + 1
+    const counters = read ?? remembered!
+    let chatRead: Promise<ChatRecord> | null = read ? Promise.resolve(read) : null
+    const readChat = (): Promise<ChatRecord> => chatRead ??= findChat(chatId).then((found) => {
+      if (!found) throw apiError('not_found')
+      return found
+    })
+    const resync = read ? undefined : async () => (await readChat()).lastChangeSeq
+    let seq = counters.lastSeq + 1
     let messageId = messageIdFor(chatId, seq)
-    const claimedAt = new Date()
+    const claimedAt = outside && 'claimed' in outside ? outside.claimed : new Date()
     let changeSeq = 0
-    let state: KeyState | null = outside
+    let state: OutsideKeyState | null = outside
     if (key && clientId && state && 'claim' in state) {
       // The key and the change key are different documents: claimed together.
       const [keyClaim, changeClaim] = await Promise.allSettled([
         claimClientKey(key, seq, chatId, claimedAt, false),
-        claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId),
+        claimChangeSeq(chatId, counters.lastChangeSeq + 1, messageId, resync),
       ])
       if (changeClaim.status === 'rejected') {
         if (keyClaim.status === 'fulfilled' && keyClaim.value) await releaseClientKey(key, claimedAt)
@@ -96,13 +140,22 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
       }
     }
     if (key && clientId && state && 'takeOver' in state) {
-      const start = await takeOverFrom(chatId, state.takeOver, chat.lastSeq, actor.userId, clientId)
+      // Every slot up to the chat's stored lastSeq is looked at for this send's own message.
+      const start = await takeOverFrom(chatId, state.takeOver, (await readChat()).lastSeq, actor.userId, clientId)
       if ('original' in start) return { replayOf: start.original }
       seq = start.seq
       messageId = messageIdFor(chatId, seq)
       await claimClientKey(key, seq, chatId, claimedAt, true)
       // A change key claimed above for another slot points at this one now.
       if (changeSeq) await MessageChangeModel.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
+    }
+    if (key && clientId && state && 'claimed' in state && state.slot < seq) {
+      // The slots from the key's up to this one were taken meanwhile; by a retry of this very
+      // send that took the key over (past its lease) too? Looked at like a take-over's walk.
+      // Then the key follows, so that a repeat finds the message where the key points.
+      const start = await takeOverFrom(chatId, state.slot, seq - 1, actor.userId, clientId)
+      if ('original' in start) return { replayOf: start.original }
+      await moveClientKey(key, messageId)
     }
     if (key) faultPoint('send.after-client-key', clientId)
     const now = new Date()
@@ -111,7 +164,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     let claim: AttachmentClaim | undefined
     try {
       claim = await claimAttachments(chatId, actor.userId, files, key)
-      if (!changeSeq) changeSeq = await claimChangeSeq(chatId, chat.lastChangeSeq + 1, messageId)
+      if (!changeSeq) changeSeq = await claimChangeSeq(chatId, counters.lastChangeSeq + 1, messageId, resync)
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !stored; attempt++) {
         faultPoint('send.before-insert', clientId)
         outcomeUnknown = true
@@ -135,8 +188,16 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
             const occupant = await findMessage(messageId)
             if (isOwn(occupant, actor.userId, clientId)) return { replayOf: occupant }
           }
-          // Another message took this seq: take the next one, and point the keys at it.
-          seq++
+          // Another message took this seq: take the next one, and point the keys at it. When
+          // the counters were remembered, go on after the chat's stored lastSeq instead (every
+          // slot up to it is taken), having looked at those slots for this send's own message.
+          if (!resync) seq++
+          else if (!clientId) seq = Math.max(seq + 1, (await readChat()).lastSeq + 1)
+          else {
+            const start = await takeOverFrom(chatId, seq + 1, (await readChat()).lastSeq, actor.userId, clientId)
+            if ('original' in start) return { replayOf: start.original }
+            seq = start.seq
+          }
           messageId = messageIdFor(chatId, seq)
           await MessageChangeModel.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
           if (key) await moveClientKey(key, messageId)
@@ -161,13 +222,13 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
     const [message] = await Promise.all([
       renderMessage(stored, known),
       bumpChatCounters(chatId, { lastSeq: seq, lastChangeSeq: changeSeq, lastActivityAt: now })
-        .then(() => recordMentions(chat, seq, actor.userId, mentions)),
+        .then(() => recordMentions(chatId, readChat, seq, actor.userId, mentions)),
     ])
     // Announced in the lock's order but not awaited: local sockets get it at once, and a
     // stalled Redis never holds up the chat or the ack (the bus gives up after its deadline).
     void publishToChat(chatId, { type: 'message.created', chatId, message })
     // Web Push only queues here: recipients are resolved and pushed after the lock (push/deliver.ts).
-    queuePush({ chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
+    queuePush({ chat: access.chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
     return { message, created: true, ownSeqs: membership.ownSeqsAfterRead.length }
   })
   if ('replayOf' in sent) return replay(sent.replayOf, known)

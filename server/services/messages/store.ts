@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose'
 import { ChatModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, loadById, updateById, type MessageRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
+import { rememberCounters } from './chat-counters'
 
 // Messages: one service for REST and WebSocket. Each change in a chat takes the next
 // value of the chat's change counter; a new message also takes the next seq. Inside one
@@ -14,9 +15,14 @@ export function findMessage(id: string | Types.ObjectId): Promise<MessageRecord 
   return loadById<MessageRecord>(MessageModel, id)
 }
 
-/** Claims the next free changeSeq at or above `from` by inserting its key (bounded retry). */
-export async function claimChangeSeq(chatId: string, from: number, messageId: Types.ObjectId): Promise<number> {
-  for (let changeSeq = from, attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++, changeSeq++) {
+/**
+ * Claims the next free changeSeq at or above `from` by inserting its key (bounded retry).
+ * `resync`, given when `from` came from remembered counters (chat-counters.ts), answers the
+ * chat's stored lastChangeSeq: at the first taken key the claim goes on from there, since
+ * every key up to it is taken.
+ */
+export async function claimChangeSeq(chatId: string, from: number, messageId: Types.ObjectId, resync?: () => Promise<number>): Promise<number> {
+  for (let changeSeq = from, attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
     try {
       await insertDocument(MessageChangeModel, { _id: changeKeyId(chatId, changeSeq), messageId })
       return changeSeq
@@ -24,6 +30,7 @@ export async function claimChangeSeq(chatId: string, from: number, messageId: Ty
     catch (error) {
       if (!isDuplicateKeyError(error)) throw error
     }
+    changeSeq = attempt === 0 && resync ? Math.max(changeSeq + 1, await resync() + 1) : changeSeq + 1
   }
   throw apiError('conflict', 'The chat is too busy; try again.')
 }
@@ -31,4 +38,5 @@ export async function claimChangeSeq(chatId: string, from: number, messageId: Ty
 export async function bumpChatCounters(chatId: string, counters: { lastSeq?: number, lastChangeSeq: number, lastActivityAt?: Date }): Promise<void> {
   // $max: a slower instance writing an older value never moves a counter back on MongoDB.
   await updateById(ChatModel, chatId, { $max: counters })
+  rememberCounters(chatId, counters)
 }
