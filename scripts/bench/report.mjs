@@ -3,6 +3,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { LADDER } from './capacity.mjs'
 
+/** A difference in ms with its sign: `+8.48 ms`, `-3.04 ms`. */
+const signedMs = value => `${value < 0 ? '-' : '+'}${Math.round(Math.abs(value) * 100) / 100} ms`
+
 const START = '<!-- bench:results:start (written by npm run bench; do not edit by hand) -->'
 const END = '<!-- bench:results:end -->'
 
@@ -43,7 +46,7 @@ export function targets(r) {
   rows.push(['M7 logins', l ? `${l.logins.perSecond.toFixed(1)}/s vs ${l.rawVerifiesPerSecond.toFixed(1)} raw verifies/s (${Math.round(100 * l.logins.perSecond / l.rawVerifiesPerSecond)}%); p99 ${ms(l.during.deliver.p99)} during vs ${ms(l.quiet.deliver.p99)} quiet` : 'n/a',
     l ? l.logins.perSecond >= 0.7 * l.rawVerifiesPerSecond && l.during.deliver.p99 <= 2 * l.quiet.deliver.p99 + 20 : null])
   const i = r.instances
-  rows.push(['M8 two instances over Redis', i ? `p99 ${ms(i.two.deliver.p99)} on two vs ${ms(i.one.deliver.p99)} on one (+${Math.round((i.two.deliver.p99 - i.one.deliver.p99) * 100) / 100} ms); target <= +10 ms` : 'n/a',
+  rows.push(['M8 two instances over Redis', i ? `p99 ${ms(i.two.deliver.p99)} on two vs ${ms(i.one.deliver.p99)} on one (${signedMs(i.two.deliver.p99 - i.one.deliver.p99)}); target <= +10 ms` : 'n/a',
     i ? i.two.deliver.p99 - i.one.deliver.p99 <= 10 && i.two.deliveryRatio === 1 : null])
   return rows
 }

@@ -149,6 +149,12 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
       // A change key claimed above for another slot points at this one now.
       if (changeSeq) await MessageChangeModel.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
     }
+    if (state && 'claimed' in state && state.slot > seq) {
+      // The counters were forgotten and read again behind a writer that stopped before
+      // its counters: the slots below the key's are taken all the same (chat-counters.ts).
+      seq = state.slot
+      messageId = messageIdFor(chatId, seq)
+    }
     if (key && clientId && state && 'claimed' in state && state.slot < seq) {
       // The slots from the key's up to this one were taken meanwhile; by a retry of this very
       // send that took the key over (past its lease) too? Looked at like a take-over's walk.
