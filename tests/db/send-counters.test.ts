@@ -5,6 +5,7 @@ import { changes, messagesBySeq } from '../../server/services/messages/history'
 import { renderMessage } from '../../server/services/messages/render'
 import { sendMessage } from '../../server/services/messages/send'
 import { publishToChat } from '../../server/services/realtime'
+import type { Actor } from '../../server/utils/auth'
 import { withLock } from '../../server/utils/lock'
 import { connectServices, createTestUser, disconnectServices, recordCommands, type CommandRecord } from '../harness/services'
 
@@ -50,7 +51,7 @@ async function sendElsewhere(chatId: string, senderId: string, count: number, cl
 const chatReads = (commands: CommandRecord[]) => commands.filter(command => command.name === 'find' && command.collection === 'chats')
 
 /** The seqs of the chat's messages up to its lastSeq, after checking its change log names each once. */
-async function seqsOf(chatId: string, actor: { userId: string, role: 'user' | 'admin' | 'guest' }): Promise<number[]> {
+async function seqsOf(chatId: string, actor: Pick<Actor, 'userId' | 'role'>): Promise<number[]> {
   const { lastSeq, lastChangeSeq } = (await ChatModel.findById(chatId).lean())!
   const log = await changes(actor, chatId, 0, 100)
   expect(log.items.map(message => message.changeSeq)).toEqual(Array.from({ length: lastChangeSeq }, (_, index) => index + 1))

@@ -47,7 +47,7 @@ async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: strin
   const known: Known = { senders: new Map([[actor.userId, access.sender]]) }
   if (outside && 'original' in outside) return replay(outside.original, known)
   try {
-    return await storeNewMessage(actor, chatId, input, access, known, outside)
+    return await storeNewMessage(actor, chatId, input, { access, known, key, outside })
   }
   catch (error) {
     // A send that ends without its message gives a key claimed here back, so its retry takes
@@ -76,9 +76,11 @@ async function claimOrResolveKey(key: string, chatId: string, senderId: string, 
   return resolveClientKey(key, senderId, clientId)
 }
 
-async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput, access: SendAccess, known: Known, outside: OutsideKeyState | null): Promise<{ message: MessageDto, created: boolean }> {
+/** What storeMessage found before this send's own work: the sender's access, what renders it, its key and what the key said. */
+interface SendStart { access: SendAccess, known: Known, key: string | null, outside: OutsideKeyState | null }
+
+async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput, { access, known, key, outside }: SendStart): Promise<{ message: MessageDto, created: boolean }> {
   const clientId = input.clientId
-  const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
   await consumeSend(actor.userId)
   let reply: MessageRecord | null = null
   if (input.replyToId) {
@@ -149,19 +151,21 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
       // A change key claimed above for another slot points at this one now.
       if (changeSeq) await MessageChangeModel.updateOne({ _id: changeKeyId(chatId, changeSeq) }, { $set: { messageId } }).exec()
     }
-    if (state && 'claimed' in state && state.slot > seq) {
-      // The counters were forgotten and read again behind a writer that stopped before
-      // its counters: the slots below the key's are taken all the same (chat-counters.ts).
-      seq = state.slot
-      messageId = messageIdFor(chatId, seq)
-    }
-    if (key && clientId && state && 'claimed' in state && state.slot < seq) {
-      // The slots from the key's up to this one were taken meanwhile; by a retry of this very
-      // send that took the key over (past its lease) too? Looked at like a take-over's walk.
-      // Then the key follows, so that a repeat finds the message where the key points.
-      const start = await takeOverFrom(chatId, state.slot, seq - 1, actor.userId, clientId)
-      if ('original' in start) return { replayOf: start.original }
-      await moveClientKey(key, messageId)
+    if (key && clientId && state && 'claimed' in state) {
+      if (state.slot > seq) {
+        // The counters were forgotten and read again behind a writer that stopped before
+        // its counters: the slots below the key's are taken all the same (chat-counters.ts).
+        seq = state.slot
+        messageId = messageIdFor(chatId, seq)
+      }
+      else if (state.slot < seq) {
+        // The slots from the key's up to this one were taken meanwhile; by a retry of this very
+        // send that took the key over (past its lease) too? Looked at like a take-over's walk.
+        // Then the key follows, so that a repeat finds the message where the key points.
+        const start = await takeOverFrom(chatId, state.slot, seq - 1, actor.userId, clientId)
+        if ('original' in start) return { replayOf: start.original }
+        await moveClientKey(key, messageId)
+      }
     }
     if (key) faultPoint('send.after-client-key', clientId)
     const now = new Date()
