@@ -117,6 +117,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (name && UNAVAILABLE_DRIVER_ERRORS.has(name)) return true
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true
   if (name?.startsWith('Mongo') && /connection|socket|topology|server selection/i.test(message ?? '')) return true
+  // A multi-document write (insertMany, bulkWrite: models/coalesce.ts) that never reached the
+  // engine fails as MongoBulkWriteError, with the network failure kept as its `errorResponse`.
+  const wrapped = (error as { errorResponse?: unknown }).errorResponse
+  if (wrapped instanceof Error && wrapped !== error && isDatabaseUnavailable(wrapped)) return true
   // mongoose's buffering gave up (no connection), or the server cancelled on maxTimeMS (code 50).
   return (name === 'MongooseError' && /buffering timed out/i.test(message ?? '')) || code === 50
 }

@@ -52,6 +52,22 @@ async function httpSend(user: TestUser, chatId: string, clientId: string) {
   return { ...answer, seconds: (Date.now() - started) / 1000 }
 }
 
+/** The outbox's retry of an HTTP send with its clientId, until it is stored; a failure tells what the server last said. */
+async function retryUntilStored(user: TestUser, chatId: string, clientId: string) {
+  let last = ''
+  try {
+    return await eventually(async () => {
+      const answer = await httpSend(user, chatId, clientId)
+      last = `${answer.status} ${JSON.stringify(answer.body)} after ${answer.seconds.toFixed(1)} s`
+      return answer.status < 300 ? answer : null
+    }, 60_000, `${clientId} stored`)
+  }
+  catch (error) {
+    const warnings = server.logs().split('\n').filter(line => /"level":"(warn|error)"/.test(line)).slice(-20)
+    throw new Error(`${(error as Error).message}; its last answer: ${last}; the server's last warnings:\n${warnings.join('\n')}`)
+  }
+}
+
 async function finish(name: string, traffic: Awaited<ReturnType<typeof steadyTraffic>>, extra: Record<string, number | string>) {
   traffic.stop()
   const settleStarted = Date.now()
@@ -65,6 +81,8 @@ async function finish(name: string, traffic: Awaited<ReturnType<typeof steadyTra
     errors: JSON.stringify(Object.fromEntries(traffic.group.flatMap(client => [...client.errors]))), ...extra,
   })
   expect(figures).toMatchObject({ lost: 0, duplicated: 0, foreign: 0 })
+  // A database that does not answer is `unavailable` to every send, never an internal error.
+  for (const client of traffic.group) expect([...client.errors.keys()].filter(code => code !== 'unavailable')).toEqual([])
   // Every clientId is stored once, and only the ones acked plus the probe sent over HTTP.
   expect(figures.stored).toBe(figures.acked + 1)
   expect(stored.map(message => message.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1))
@@ -90,10 +108,7 @@ describe('a database that stalls or dies under steady sends', () => {
     database.resume()
     const resumedAt = Date.now()
     // The outbox retries the probe with its clientId until it is stored.
-    const retried = await eventually(async () => {
-      const answer = await httpSend(traffic.users[0]!, traffic.chatId, 'probe-stall')
-      return answer.status < 300 ? answer : null
-    }, 60_000)
+    const retried = await retryUntilStored(traffic.users[0]!, traffic.chatId, 'probe-stall')
     await finish('database SIGSTOP 10 s', traffic, {
       httpDuringStall: during.status, httpSecondsDuringStall: during.seconds.toFixed(1), upgradeDuringStall: upgradeDuring, unavailableFrames,
       recoverySeconds: ((Date.now() - resumedAt) / 1000).toFixed(1), probeAfter: retried.status,
@@ -112,10 +127,7 @@ describe('a database that stalls or dies under steady sends', () => {
     const during = await httpSend(traffic.users[0]!, traffic.chatId, 'probe-kill')
     await restarting
     const restartedAt = Date.now()
-    const retried = await eventually(async () => {
-      const answer = await httpSend(traffic.users[0]!, traffic.chatId, 'probe-kill')
-      return answer.status < 300 ? answer : null
-    }, 60_000)
+    const retried = await retryUntilStored(traffic.users[0]!, traffic.chatId, 'probe-kill')
     await finish('database SIGKILL and restart', traffic, {
       ackedBefore, httpDuringOutage: during.status, httpSecondsDuringOutage: during.seconds.toFixed(1),
       recoverySeconds: ((Date.now() - restartedAt) / 1000).toFixed(1), probeAfter: retried.status,
