@@ -2,7 +2,7 @@ import { createError, H3Error, send, setResponseHeader, setResponseStatus, type 
 import { ZodError } from 'zod'
 import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '#shared/errors'
 import type { ErrorFrame } from '#shared/types/api'
-import { errorName, logger } from './logger'
+import { errorFrames, errorName, logger } from './logger'
 
 // The server's one error module: every failure, HTTP or WebSocket, is an `apiError` (or
 // anything else thrown) turned into the contract's body by `toApiError`. The HTTP error
@@ -81,7 +81,7 @@ export function sendApiError(event: H3Event, error: H3Error): Promise<void> {
     logger.warn('request answered unavailable', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
   }
   else if (body.statusCode >= 500) {
-    logger.error('request failed', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
+    logger.error('request failed', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error), at: errorFrames(error.cause ?? error) })
   }
   setResponseStatus(event, body.statusCode)
   setResponseHeader(event, 'content-type', 'application/json')

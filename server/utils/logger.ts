@@ -83,3 +83,9 @@ export const logger = {
 export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error
 }
+
+/** Where an unexpected error was thrown: its stack's frames without its message (which can carry secrets). */
+export function errorFrames(error: unknown, count = 8): string {
+  if (!(error instanceof Error) || !error.stack) return ''
+  return error.stack.split('\n').filter(line => line.trimStart().startsWith('at ')).slice(0, count).map(line => line.trim()).join(' < ')
+}

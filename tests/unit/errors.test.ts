@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createError } from 'h3'
 import { z } from 'zod'
 import { apiError, isDuplicateKeyError, toApiError } from '../../server/utils/errors'
+import { errorFrames } from '../../server/utils/logger'
 
 describe('the error helper', () => {
   it('builds the contract body with the code default status', () => {
@@ -31,6 +32,14 @@ describe('the error helper', () => {
   it('never lets an unknown error message or stack out', () => {
     const { body } = toApiError(new Error('MongoServerError: connection string mongodb://user:secret@host'))
     expect(body).toEqual({ statusCode: 500, message: expect.not.stringContaining('secret'), data: { code: 'internal_error' } })
+  })
+
+  it('logs where an unexpected error was thrown without its message', () => {
+    const error = new Error('connect to mongodb://user:secret@host failed')
+    const frames = errorFrames(error)
+    expect(frames).toMatch(/^at .*errors\.test\.ts/)
+    expect(frames).not.toContain('secret')
+    expect(errorFrames('not an error')).toBe('')
   })
 
   it('recognises duplicate keys from MongoDB and from FerretDB updates', () => {

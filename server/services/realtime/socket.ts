@@ -6,7 +6,7 @@ import { UserModel, type UserRecord } from '../../models'
 import { type Actor, authenticateAccessToken, mustSetUpTwoFactor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { apiError, errorFrame, isDatabaseUnavailable, toApiError } from '../../utils/errors'
-import { errorName, logger } from '../../utils/logger'
+import { errorFrames, errorName, logger } from '../../utils/logger'
 import { resilienceSettings, withDeadline } from '../../utils/resilience'
 import { isShuttingDown } from '../../utils/shutdown'
 import { parseFrame, routeFrame, type FrameHandlers } from './frames/router'
@@ -236,7 +236,7 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
     catch (error) {
       const { body } = toApiError(error)
       if (body.data.code === 'unavailable') logger.warn('frame answered unavailable', { type: frame.type, error: errorName(error) })
-      else if (body.statusCode >= 500) logger.error('frame failed', { type: frame.type, error: errorName(error) })
+      else if (body.statusCode >= 500) logger.error('frame failed', { type: frame.type, error: errorName(error), at: errorFrames(error) })
       sendFrame(ws, errorFrame(frame.id, error))
       if (body.data.code === 'rate_limited' && isFlooding(session)) {
         closeSocket(ws, WS_CLOSE.policyViolation, 'flooding')
