@@ -25,20 +25,21 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
 }
 
 /**
- * Whether the driver's server monitor is stuck in a heartbeat. A heartbeat ends within its
- * socket's deadline (connectTimeoutMS to connect, as much again for the handshake; an awaited
- * one heartbeatFrequencyMS more), so one still running after twice all that never will.
+ * Whether one of the driver's server monitors (one per server of the deployment) is stuck in a
+ * heartbeat. A heartbeat ends within its socket's deadline (connectTimeoutMS to connect, as
+ * much again for the handshake; an awaited one heartbeatFrequencyMS more), so one still
+ * running after twice all that never will.
  */
 export function heartbeatWatch(stuckAfterMs: number, now: () => number = Date.now) {
-  let startedAt: number | null = null
+  const startedAt = new Map<string, number>()
   return {
-    started: () => {
-      startedAt ??= now()
+    started: (server: string) => {
+      if (!startedAt.has(server)) startedAt.set(server, now())
     },
-    ended: () => {
-      startedAt = null
+    ended: (server: string) => {
+      startedAt.delete(server)
     },
-    stuck: () => startedAt !== null && now() - startedAt > stuckAfterMs,
+    stuck: () => [...startedAt.values()].some(since => now() - since > stuckAfterMs),
   }
 }
 
@@ -57,9 +58,9 @@ export function heartbeatWatch(stuckAfterMs: number, now: () => number = Date.no
 function watchServerMonitor(uri: string, timeoutMs: number): void {
   const client = mongoose.connection.getClient()
   const watch = heartbeatWatch(2 * (2 * timeoutMs + HEARTBEAT_FREQUENCY_MS))
-  client.on('serverHeartbeatStarted', watch.started)
-  client.on('serverHeartbeatSucceeded', watch.ended)
-  client.on('serverHeartbeatFailed', watch.ended)
+  client.on('serverHeartbeatStarted', event => watch.started(event.connectionId))
+  client.on('serverHeartbeatSucceeded', event => watch.ended(event.connectionId))
+  client.on('serverHeartbeatFailed', event => watch.ended(event.connectionId))
   const timer = setInterval(() => {
     if (!watch.stuck()) return
     clearInterval(timer)

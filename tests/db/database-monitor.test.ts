@@ -70,19 +70,31 @@ describe('the heartbeat watch', () => {
     let now = 0
     const watch = heartbeatWatch(8_000, () => now)
     expect(watch.stuck()).toBe(false)
-    watch.started()
+    watch.started('a:27017')
     now = 8_000
     expect(watch.stuck()).toBe(false)
     now = 8_001
     expect(watch.stuck()).toBe(true)
-    watch.ended()
+    watch.ended('a:27017')
     expect(watch.stuck()).toBe(false)
     // An awaited heartbeat starts again as the last one ends: counted from the new start.
-    watch.started()
+    watch.started('a:27017')
     now = 16_000
     expect(watch.stuck()).toBe(false)
-    watch.started()
+    watch.started('a:27017')
     now = 16_002
+    expect(watch.stuck()).toBe(true)
+  })
+
+  it('watches each server of a deployment on its own', () => {
+    let now = 0
+    const watch = heartbeatWatch(8_000, () => now)
+    watch.started('primary:27017')
+    for (now = 1_000; now <= 10_000; now += 1_000) {
+      // The other members' heartbeats come and go; the primary's never ends.
+      watch.started('secondary:27017')
+      watch.ended('secondary:27017')
+    }
     expect(watch.stuck()).toBe(true)
   })
 })
