@@ -94,7 +94,7 @@ describe('a database that stalls or dies under steady sends', () => {
   it('answers sends with `unavailable` while it is stalled, and loses nothing acked', async () => {
     const traffic = await steadyTraffic('stall')
     await eventually(() => traffic.group.every(client => client.acked.length >= 5), 30_000)
-    database.stall()
+    await database.stall()
     const stalledAt = Date.now()
     // A send over HTTP during the stall: an explicit 503 within the deadline, not silence.
     // An upgrade during the stall: 503, not a 401 that would sign the person out.

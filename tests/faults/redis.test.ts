@@ -98,7 +98,7 @@ describe('Redis stalled or killed under traffic on two instances', () => {
     const traffic = await trafficOnBoth('rstall')
     await eventually(() => traffic.group.every(client => client.acked.length >= 3), 30_000)
     const login = traffic.users[0]!
-    redis.stall()
+    await redis.stall()
     const stalledAt = Date.now()
     await new Promise(resolve => setTimeout(resolve, 1_500))
     const [busDuring, loginDuring] = await Promise.all([busOf(one), loginUser(one.baseUrl, login.username, TEST_PASSWORD)])

@@ -61,7 +61,7 @@ describe('a send is stored at most once', () => {
     const file = await uploaded(reader.baseUrl, alice, chatId, PDF, { name: 'notes.pdf', type: 'application/pdf' })
     const first = send(faulty, alice, 'alice wrote this', 'unknown-1', [file.id])
     await stoppedAt(faulty, 'send.before-insert')
-    database.stall()
+    await database.stall()
     faulty.process.kill('SIGCONT')
     await stoppedAt(faulty, 'send.store-failed')
     // The database resumes and carries out the insert its client gave up on.

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { freePort, startFerretdb } from '../../scripts/lib/ferretdb.mjs'
 import { startDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import type { Message } from '#shared/types/api'
@@ -22,10 +22,31 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** Whether every thread of `pid` is stopped (state T), or the process is gone. */
+function allThreadsStopped(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).every(tid => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').startsWith('T'))
+  }
+  catch {
+    return true
+  }
+}
+
+/**
+ * SIGSTOP, and back once the process has really stopped: on a loaded machine a thread stops
+ * only when it is next scheduled, and the engine was seen answering for 50 ms after the
+ * signal, so a request sent "during the stall" was served before it.
+ */
+async function stopProcess(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return
+  process.kill(pid, 'SIGSTOP')
+  while (!allThreadsStopped(pid)) await new Promise(resolve => setTimeout(resolve, 5))
+}
+
 /** The embedded database, with its engine process at hand (the shell watchdog wraps it). */
 export interface FaultDatabase {
   uri: string
-  stall: () => void
+  stall: () => Promise<void>
   resume: () => void
   /** SIGKILL the engine, wait `downMs`, then start it again on the same data and port. */
   killAndRestart: (downMs?: number) => Promise<void>
@@ -42,7 +63,7 @@ export async function startFaultDatabase(): Promise<FaultDatabase> {
   }
   return {
     uri: first.uri,
-    stall: () => process.kill(engine(), 'SIGSTOP'),
+    stall: () => stopProcess(engine()),
     resume: () => process.kill(engine(), 'SIGCONT'),
     async killAndRestart(downMs = 0) {
       // The watchdog shell exits once its engine is gone; the data directory stays.
@@ -63,7 +84,7 @@ export async function startFaultDatabase(): Promise<FaultDatabase> {
 /** A redis-server that can be stalled, killed and started again on its port. */
 export interface FaultRedis {
   url: string
-  stall: () => void
+  stall: () => Promise<void>
   resume: () => void
   kill: () => Promise<void>
   start: () => Promise<void>
@@ -87,7 +108,7 @@ export async function startFaultRedis(): Promise<FaultRedis> {
   await start()
   return {
     url: `redis://127.0.0.1:${port}`,
-    stall: () => child?.kill('SIGSTOP'),
+    stall: () => stopProcess(child?.pid),
     resume: () => child?.kill('SIGCONT'),
     kill,
     start,
