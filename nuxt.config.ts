@@ -123,6 +123,9 @@ export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   nitro: {
     experimental: { websocket: true },
+    // One server file, loaded whole at start: h3 remembers a route chunk's failed import
+    // for good, so one unreadable file broke that route until a restart (guarantees.md).
+    inlineDynamicImports: true,
     // The embedded dev database's data, and anything else kept between runs.
     ignore: ['.data/**'],
     // The emoji picker's data, served by Parley itself (components/emoji/Picker.vue).

@@ -16,7 +16,14 @@ export interface RunningServer {
   logs: () => string
   stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
-export function startServer(options: { mongoUri: string, env?: Record<string, string>, waitHealthy?: boolean, appHost?: string }): Promise<RunningServer>
+export function startServer(options: {
+  mongoUri: string
+  env?: Record<string, string>
+  waitHealthy?: boolean
+  appHost?: string
+  /** The built server's entry (SERVER_ENTRY unless a test runs a copy of the build). */
+  entry?: string
+}): Promise<RunningServer>
 export interface RunningDatabase extends RunningFerretdb { dataDir: string }
 export function startDatabase(): Promise<RunningDatabase>
 export interface Stack {

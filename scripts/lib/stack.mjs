@@ -68,11 +68,11 @@ export async function waitForHealth(baseUrl, { timeoutMs = 30_000, child } = {})
  * relying party must be a host name, never an IP address; the tests' own requests still
  * go to `baseUrl` on 127.0.0.1.
  */
-export async function startServer({ mongoUri, env = {}, waitHealthy = true, appHost = '127.0.0.1' } = {}) {
+export async function startServer({ mongoUri, env = {}, waitHealthy = true, appHost = '127.0.0.1', entry = SERVER_ENTRY } = {}) {
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
   const appUrl = `http://${appHost}:${port}`
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: {
       ...process.env,
