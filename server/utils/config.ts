@@ -13,8 +13,6 @@ import { runtimeSchema, yesNoSetting, type AttachmentSettings, type S3Settings, 
 // defaults, or whatever it hands to loadServerConfig. The settings' shape and defaults are
 // declared in ./config-schema.ts.
 
-export type { AttachmentSettings, S3Settings, ServerLimits, ServerTimings }
-
 export interface ServerConfig {
   /** NODE_ENV is `production` (the built server the tests start sets it too). */
   production: boolean

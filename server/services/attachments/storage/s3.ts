@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
-import type { S3Settings } from '../../../utils/config'
+import type { S3Settings } from '../../../utils/config-schema'
 import type { AttachmentStorage } from './types'
 
 // Any S3-compatible bucket (Amazon S3, Cloudflare R2, Backblaze B2, MinIO) through the
