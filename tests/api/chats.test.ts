@@ -132,6 +132,21 @@ describe('chats over HTTP', () => {
     expect((await api(baseUrl(), cy, 'POST', `/api/chats/${chat.id}/read`, { seq: 1 })).status).toBe(404)
   })
 
+  it('keeps a sender\'s own messages out of their unread count, and moves a sender who never reads past their older ones', async () => {
+    // server/services/messages/send.ts: MAX_OWN_SEQS_KEPT (100) own messages above
+    // lastReadSeq are remembered; the next cuts them to the latest 50.
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Bot', memberIds: [bob.id] })).body
+    await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/messages`, { content: 'before the bot' })
+    for (let i = 0; i < 100; i++) expect((await api(baseUrl(), ana, 'POST', `/api/chats/${chat.id}/messages`, { content: `bot ${i}` })).status).toBe(201)
+    expect((await api(baseUrl(), ana, 'GET', `/api/chats/${chat.id}`)).body.membership).toMatchObject({ lastReadSeq: 0, unreadCount: 1 })
+    await api(baseUrl(), ana, 'POST', `/api/chats/${chat.id}/messages`, { content: 'bot 100' })
+    // Seqs 2-102 are the bot's: the latest 50 (53-102) stay remembered, 52 and before are read.
+    expect((await api(baseUrl(), ana, 'GET', `/api/chats/${chat.id}`)).body.membership).toMatchObject({ lastReadSeq: 52, unreadCount: 0 })
+    await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/messages`, { content: 'after the bot' })
+    expect((await api(baseUrl(), ana, 'GET', `/api/chats/${chat.id}`)).body.membership).toMatchObject({ lastReadSeq: 52, unreadCount: 1 })
+    expect((await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}`)).body.membership).toMatchObject({ lastReadSeq: 0, unreadCount: 101 })
+  })
+
   it('lists each member\'s read position, so "Seen" survives a reload', async () => {
     const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Seen', memberIds: [bob.id] })).body
     for (let i = 0; i < 3; i++) await api(baseUrl(), ana, 'POST', `/api/chats/${chat.id}/messages`, { content: `s${i}` })

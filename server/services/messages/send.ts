@@ -22,7 +22,14 @@ import { bumpChatCounters, claimChangeSeq, findMessage, MAX_CLAIM_ATTEMPTS } fro
 // send rate, mentions, the next seq under the chat's lock (./store.ts), then the announcement.
 // Its database commands are counted in tests/db/send-cost.test.ts (docs/database.md, "A send").
 
-const MAX_OWN_SEQS_KEPT = 1_000
+// The sender's own seqs above their lastReadSeq ride on the membership, which the engine
+// decodes and rewrites on every send: long lists took up to two fifths of the embedded
+// engine's work per send (docs/benchmarks.md, "Own messages"). Only a sender that never
+// reads (a bot, an integration) grows the list, since the app marks what it shows as read,
+// own messages included. Past the bound the list is cut to its latest OWN_SEQS_AFTER_CUT,
+// so the cut (a read and a rewrite) comes once every 50 sends.
+const MAX_OWN_SEQS_KEPT = 100
+const OWN_SEQS_AFTER_CUT = 50
 
 export interface SendInput {
   content: string
@@ -273,8 +280,8 @@ async function rememberOwnMessage(chatId: string, userId: string, seq: number, k
       await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $push: { ownSeqsAfterRead: seq } }).exec()
       return
     }
-    // Someone who writes a thousand messages without reading has read up to their older ones.
-    const lastReadSeq = Math.max(membership.lastReadSeq, own[own.length - MAX_OWN_SEQS_KEPT - 1]!)
+    // Someone who writes a hundred messages without reading has read up to their older ones.
+    const lastReadSeq = Math.max(membership.lastReadSeq, own[own.length - OWN_SEQS_AFTER_CUT - 1]!)
     await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, {
       $set: { lastReadSeq, ownSeqsAfterRead: own.filter(ownSeq => ownSeq > lastReadSeq) },
     }).exec()
