@@ -48,6 +48,20 @@ const SERVER_ENV = {
 /** How far past M1's small-chat rate the overload run offers (5 x 200 = 1,000 msg/s, M2's target). */
 const OVERLOAD_FACTOR = 5
 
+/**
+ * Starts one part of the run; when it fails, stops the parts already running first: their
+ * child processes (the database, a server) would otherwise keep the bench waiting forever.
+ */
+async function startOrStop(start, running) {
+  try {
+    return await start()
+  }
+  catch (error) {
+    await Promise.all(running.map(part => part.stop()))
+    throw error
+  }
+}
+
 async function main() {
   const host = machine() // before pinning: afterwards this process sees one core
   const loadCores = pinServerSide()
@@ -56,12 +70,9 @@ async function main() {
   if (!existsSync(SERVER_ENTRY)) build({ log })
   const startedAt = new Date()
   const database = await startDatabase()
-  const server = await startServer({ mongoUri: database.uri, env: SERVER_ENV })
-  const baseline = await startBaseline()
-  const load = await startLoadGenerator(loadCores).catch(async (error) => {
-    await Promise.all([baseline.stop(), server.stop(), database.stop()])
-    throw error
-  })
+  const server = await startOrStop(() => startServer({ mongoUri: database.uri, env: SERVER_ENV }), [database])
+  const baseline = await startOrStop(startBaseline, [server, database])
+  const load = await startOrStop(() => startLoadGenerator(loadCores), [baseline, server, database])
   const parleyWs = `${server.baseUrl.replace('http', 'ws')}/ws`
   const results = { quick, scale, ids, plan: PLAN, machine: host, startedAt: startedAt.toISOString(), pinned: !!loadCores }
   const failures = []
