@@ -5,6 +5,7 @@
 // socket (lost and duplicated included) and errors. The reconnect storm (M5) has its own
 // sockets (scripts/bench/resume.mjs). Commands arrive over IPC from the orchestrator;
 // every loop is bounded by a duration.
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import WebSocket from 'ws'
 import { resumeCommands } from './resume.mjs'
@@ -20,6 +21,10 @@ function setNamed(name) {
   if (!sets.has(name)) sets.set(name, { sockets: [], chatSockets: new Map() })
   return sets.get(name)
 }
+/** The load generator's stalls are timed by a timer of this period: what it fires later than that. */
+const LAG_RESOLUTION_MS = 5
+const stallMs = intervalNs => Math.max(0, intervalNs / 1e6 - LAG_RESOLUTION_MS)
+
 /** The run being recorded (null between runs: late frames are counted as late). */
 let run = null
 let messageNumber = 0
@@ -97,6 +102,10 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
   if (senders.length === 0) throw new Error('no socket to send from')
   run = { messages: new Map(), sent: 0, acked: 0, expected: 0, delivered: 0, duplicated: 0, errors: {}, ack: histogram(), deliver: histogram() }
   for (const socket of sockets) socket.seen?.clear()
+  // This process's own stalls (its garbage collection, a busy core) delay the frames it
+  // times as much as the server's: reported beside the latencies, so a tail can be told apart.
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS })
+  lag.enable()
   const startedAt = performance.now()
   await new Promise((resolve) => {
     const timer = setInterval(() => {
@@ -147,7 +156,9 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
     ack: summary(run.ack),
     deliver: summary(run.deliver),
     drainedInMs: Math.round(performance.now() - startedAt - sendSeconds * 1000),
+    loadGeneratorLag: { p99: stallMs(lag.percentile(99)), max: stallMs(lag.max) },
   }
+  lag.disable()
   run = null
   return result
 }

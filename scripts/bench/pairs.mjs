@@ -26,6 +26,8 @@ export function combine(runs) {
     duplicated: total('duplicated'),
     unanswered: total('unanswered'),
     errors,
+    // The load generator's worst stall over the runs: a latency tail it explains is the harness's.
+    loadGeneratorLagMaxMs: Math.max(...runs.map(run => run.loadGeneratorLag?.max ?? 0)),
   }
 }
 
@@ -67,7 +69,7 @@ export function pairRunner({ load, plan, log, failures, strict }) {
       for (const target of rep % 2 ? [...targets].reverse() : targets) {
         const run = await load.call('send', { set: `${name}:${target}`, rate, durationMs })
         runs[target].push(run)
-        log(`${name} ${target} #${rep + 1}: deliver p50 ${run.deliver.p50} p99 ${run.deliver.p99} ms, ack p99 ${run.ack.p99} ms, acked ${run.acked}/${run.sent}${run.refused ? ` (${run.refused} refused)` : ''}, delivered ${run.delivered}/${run.expected}${run.duplicated ? `, ${run.duplicated} duplicated` : ''}${Object.keys(run.errors).length ? ` errors ${JSON.stringify(run.errors)}` : ''}`)
+        log(`${name} ${target} #${rep + 1}: deliver p50 ${run.deliver.p50} p99 ${run.deliver.p99} ms, ack p99 ${run.ack.p99} ms (load generator's own stalls: p99 ${run.loadGeneratorLag.p99.toFixed(1)}, max ${run.loadGeneratorLag.max.toFixed(1)} ms), acked ${run.acked}/${run.sent}${run.refused ? ` (${run.refused} refused)` : ''}, delivered ${run.delivered}/${run.expected}${run.duplicated ? `, ${run.duplicated} duplicated` : ''}${Object.keys(run.errors).length ? ` errors ${JSON.stringify(run.errors)}` : ''}`)
       }
     }
     for (const target of targets) await load.call('close', { set: `${name}:${target}` })
