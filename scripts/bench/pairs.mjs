@@ -27,7 +27,7 @@ export function combine(runs) {
     unanswered: total('unanswered'),
     errors,
     // The load generator's worst stall over the runs: a latency tail it explains is the harness's.
-    loadGeneratorLagMaxMs: Math.max(...runs.map(run => run.loadGeneratorLag?.max ?? 0)),
+    loadGeneratorLagMaxMs: Math.max(...runs.map(run => run.loadGeneratorLag.max)),
   }
 }
 
