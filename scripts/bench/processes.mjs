@@ -57,8 +57,8 @@ export async function startLoadGenerator(cores) {
   }
 }
 
-export async function startBaseline() {
-  const child = fork(`${HERE}baseline-server.mjs`, ['0'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+export async function startBaseline({ execArgv = [], env = {} } = {}) {
+  const child = fork(`${HERE}baseline-server.mjs`, ['0'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...execArgv], env: { ...process.env, ...env } })
   const port = await new Promise((resolve, reject) => {
     child.once('message', message => resolve(message.port))
     child.once('exit', code => reject(new Error(`baseline exited with ${code}`)))
