@@ -74,7 +74,10 @@ async function main() {
   const baseline = await startOrStop(startBaseline, [server, database])
   const load = await startOrStop(() => startLoadGenerator(loadCores), [baseline, server, database])
   const parleyWs = `${server.baseUrl.replace('http', 'ws')}/ws`
-  const results = { quick, scale, ids, plan: PLAN, machine: host, startedAt: startedAt.toISOString(), pinned: !!loadCores }
+  // The code measured is the code at the start: edits made while the run goes on are not in it.
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== ''
+  const results = { quick, scale, ids, plan: PLAN, machine: host, startedAt: startedAt.toISOString(), commit, dirty, pinned: !!loadCores }
   const failures = []
   const pair = pairRunner({ load, plan: PLAN, log, failures, strict: quick })
   const bothServers = people => ({ parley: socketSpecs(parleyWs, people), baseline: socketSpecs(baseline.url, people) })
@@ -137,8 +140,6 @@ async function main() {
   }
 
   results.finishedAt = new Date().toISOString()
-  results.commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
-  results.dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== ''
   results.machine.loadAverageAfter = machine().loadAverage
   results.failures = failures
   const jsonFile = official ? join(ROOT, 'docs/benchmarks.json') : join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.json')

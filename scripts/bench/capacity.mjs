@@ -51,7 +51,7 @@ export async function measureCapacity({ load, log, people, urls, warmupMs, stepM
  * growth over the resident size before the first, divided by the sockets open, after a full
  * garbage collection (./collect-garbage.mjs): what the open sockets hold, not the garbage of
  * their authentications that the next major collection frees. Read 3 s after opening
- * without it (`bytesPerSocketAsOpened`, kept beside it), the same code measured 21 to 56 KiB.
+ * without it (`bytesPerSocketAsOpened`, kept beside it), it moved from 31 to 56 KiB between runs.
  */
 export async function measureMemory({ load, log, people, mongoUri, env, perPersonCounts = [2, 5] }) {
   const figures = []
