@@ -106,61 +106,66 @@ async function send({ set: name, rate, durationMs, drainMs = 10_000 }) {
   // times as much as the server's: reported beside the latencies, so a tail can be told apart.
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS })
   lag.enable()
-  const startedAt = performance.now()
-  await new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = performance.now() - startedAt
-      if (elapsed >= durationMs) {
-        clearInterval(timer)
-        return resolve()
-      }
-      const due = Math.floor((elapsed / 1000) * rate)
-      while (run.sent < due) {
-        const socket = senders[Math.floor(Math.random() * senders.length)]
-        const chatId = socket.chats[Math.floor(Math.random() * socket.chats.length)]
-        const n = ++messageNumber
-        run.messages.set(n, { at: performance.now(), expected: chatSockets.get(chatId)?.size ?? 0, delivered: 0 })
-        run.sent++
-        if (socket.ws.readyState !== WebSocket.OPEN) {
-          run.errors.socket_closed = (run.errors.socket_closed ?? 0) + 1
-          continue
+  try {
+    const startedAt = performance.now()
+    await new Promise((resolve) => {
+      const timer = setInterval(() => {
+        const elapsed = performance.now() - startedAt
+        if (elapsed >= durationMs) {
+          clearInterval(timer)
+          return resolve()
         }
-        socket.ws.send(JSON.stringify({ type: 'message.send', id: `b${n}`, chatId, content: contentFor(n), clientId: `b${n}` }))
-      }
-    }, 5)
-  })
-  const sendSeconds = (performance.now() - startedAt) / 1000
-  const drainDeadline = performance.now() + drainMs
-  while (performance.now() < drainDeadline) {
-    const answered = [...run.messages.values()].filter(sent => sent.ackedAt || sent.refused).length
-    if (answered === run.sent && run.delivered >= run.expected) break
-    await new Promise(r => setTimeout(r, 50))
+        const due = Math.floor((elapsed / 1000) * rate)
+        while (run.sent < due) {
+          const socket = senders[Math.floor(Math.random() * senders.length)]
+          const chatId = socket.chats[Math.floor(Math.random() * socket.chats.length)]
+          const n = ++messageNumber
+          run.messages.set(n, { at: performance.now(), expected: chatSockets.get(chatId)?.size ?? 0, delivered: 0 })
+          run.sent++
+          if (socket.ws.readyState !== WebSocket.OPEN) {
+            run.errors.socket_closed = (run.errors.socket_closed ?? 0) + 1
+            continue
+          }
+          socket.ws.send(JSON.stringify({ type: 'message.send', id: `b${n}`, chatId, content: contentFor(n), clientId: `b${n}` }))
+        }
+      }, 5)
+    })
+    const sendSeconds = (performance.now() - startedAt) / 1000
+    const drainDeadline = performance.now() + drainMs
+    while (performance.now() < drainDeadline) {
+      const answered = [...run.messages.values()].filter(sent => sent.ackedAt || sent.refused).length
+      if (answered === run.sent && run.delivered >= run.expected) break
+      await new Promise(r => setTimeout(r, 50))
+    }
+    // Per acked message: every socket of its chat got it (a message whose ack is still
+    // missing may already be delivered; it counts as unanswered, not as delivered).
+    const acked = [...run.messages.values()].filter(sent => sent.ackedAt)
+    const lost = acked.reduce((sum, sent) => sum + Math.max(0, sent.expected - sent.delivered), 0)
+    const result = {
+      offeredRate: rate,
+      achievedRate: run.sent / sendSeconds,
+      sent: run.sent,
+      acked: run.acked,
+      refused: [...run.messages.values()].filter(sent => sent.refused).length,
+      unanswered: [...run.messages.values()].filter(sent => !sent.ackedAt && !sent.refused).length,
+      expected: run.expected,
+      delivered: run.delivered,
+      duplicated: run.duplicated,
+      lost,
+      deliveryRatio: run.expected === 0 ? 0 : (run.expected - lost) / run.expected,
+      errors: run.errors,
+      ack: summary(run.ack),
+      deliver: summary(run.deliver),
+      drainedInMs: Math.round(performance.now() - startedAt - sendSeconds * 1000),
+      loadGeneratorLag: { p99: stallMs(lag.percentile(99)), max: stallMs(lag.max) },
+    }
+    return result
   }
-  // Per acked message: every socket of its chat got it (a message whose ack is still
-  // missing may already be delivered; it counts as unanswered, not as delivered).
-  const acked = [...run.messages.values()].filter(sent => sent.ackedAt)
-  const lost = acked.reduce((sum, sent) => sum + Math.max(0, sent.expected - sent.delivered), 0)
-  const result = {
-    offeredRate: rate,
-    achievedRate: run.sent / sendSeconds,
-    sent: run.sent,
-    acked: run.acked,
-    refused: [...run.messages.values()].filter(sent => sent.refused).length,
-    unanswered: [...run.messages.values()].filter(sent => !sent.ackedAt && !sent.refused).length,
-    expected: run.expected,
-    delivered: run.delivered,
-    duplicated: run.duplicated,
-    lost,
-    deliveryRatio: run.expected === 0 ? 0 : (run.expected - lost) / run.expected,
-    errors: run.errors,
-    ack: summary(run.ack),
-    deliver: summary(run.deliver),
-    drainedInMs: Math.round(performance.now() - startedAt - sendSeconds * 1000),
-    loadGeneratorLag: { p99: stallMs(lag.percentile(99)), max: stallMs(lag.max) },
+  finally {
+    // On every way out, a failed run's included: the next run starts its own monitor.
+    lag.disable()
+    run = null
   }
-  lag.disable()
-  run = null
-  return result
 }
 
 /** Drives an HTTP route with autocannon for `durationMs` (logins during a storm, say). */

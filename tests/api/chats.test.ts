@@ -133,7 +133,7 @@ describe('chats over HTTP', () => {
   })
 
   it('keeps a sender\'s own messages out of their unread count, and moves a sender who never reads past their older ones', async () => {
-    // server/services/messages/send.ts: MAX_OWN_SEQS_KEPT (100) own messages above
+    // server/services/messages/own-messages.ts: MAX_OWN_SEQS_KEPT (100) own messages above
     // lastReadSeq are remembered; the next cuts them to the latest 50.
     const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Bot', memberIds: [bob.id] })).body
     await api(baseUrl(), bob, 'POST', `/api/chats/${chat.id}/messages`, { content: 'before the bot' })

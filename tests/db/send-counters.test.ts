@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { ChatModel, ClientIdKeyModel, MessageChangeModel, MessageModel, changeKeyId, clientIdKeyId, messageIdFor, type MessageRecord } from '../../server/models'
+import { ChatModel, ClientIdKeyModel, MembershipModel, MessageChangeModel, MessageModel, changeKeyId, clientIdKeyId, membershipId, messageIdFor, type MessageRecord } from '../../server/models'
 import { createChat } from '../../server/services/chats/chats'
 import { changes, messagesBySeq } from '../../server/services/messages/history'
 import { renderMessage } from '../../server/services/messages/render'
@@ -48,6 +48,11 @@ async function sendElsewhere(chatId: string, senderId: string, count: number, cl
   return MessageModel.find({ _id: { $in: records.map(record => record._id) } }).lean<MessageRecord[]>().exec()
 }
 
+/** The seqs the sender's membership holds as their own (server/services/messages/own-messages.ts). */
+async function ownSeqsOf(chatId: string, userId: string): Promise<number[]> {
+  return (await MembershipModel.findById(membershipId(chatId, userId)).lean())!.ownSeqsAfterRead
+}
+
 const chatReads = (commands: CommandRecord[]) => commands.filter(command => command.name === 'find' && command.collection === 'chats')
 
 /** The seqs of the chat's messages up to its lastSeq, after checking its change log names each once. */
@@ -84,6 +89,8 @@ describe('a send from remembered counters', () => {
     expect(next.result.message.seq).toBe(first.message.seq + 5)
     expect(chatReads(next.commands)).toEqual([])
     expect(await seqsOf(chatId, ana)).toEqual(Array.from({ length: first.message.seq + 5 }, (_, index) => index + 1))
+    // The seq noted among Ana's own (the one after her first) followed her message.
+    expect(await ownSeqsOf(chatId, ana.userId)).toEqual([first.message.seq, result.message.seq, next.result.message.seq])
   })
 
   it('another instance\'s message event raises the counters: the next send meets no taken slot', async () => {
@@ -158,5 +165,27 @@ describe('a send stored meanwhile by its own retry on another instance (its key 
     const { answer, warm, ana, chatId } = await overtaken(false)
     expect(answer).toMatchObject({ created: false, message: { seq: warm.message.seq + 2, content: 'elsewhere 0' } })
     expect(await seqsOf(chatId, ana)).toEqual([1, 2, 3])
+    // This send stored nothing: the seq it noted among Ana's own went (the retry's instance notes its own).
+    expect(await ownSeqsOf(chatId, ana.userId)).toEqual([warm.message.seq])
+  })
+})
+
+describe('the seq a send notes among the sender\'s own, when it stores nothing', () => {
+  it('goes with a failed insert, and the retry is noted once', async () => {
+    const { ana, bob, chatId } = await groupOfTwo()
+    const first = await sendMessage(ana, chatId, { content: 'first' })
+    const failing = vi.spyOn(MessageModel.collection, 'insertOne').mockRejectedValueOnce(new Error('connection reset'))
+    try {
+      await expect(sendMessage(ana, chatId, { content: 'lost on the way', clientId: 'lost' })).rejects.toThrow()
+    }
+    finally {
+      failing.mockRestore()
+    }
+    expect(await ownSeqsOf(chatId, ana.userId)).toEqual([first.message.seq])
+    const retried = await sendMessage(ana, chatId, { content: 'lost on the way', clientId: 'lost' })
+    expect(retried.message.seq).toBe(first.message.seq + 1)
+    expect(await ownSeqsOf(chatId, ana.userId)).toEqual([first.message.seq, retried.message.seq])
+    // Bob's unread count sees both; Ana's none of her own.
+    expect((await MembershipModel.findById(membershipId(chatId, bob.userId)).lean())!.ownSeqsAfterRead).toEqual([])
   })
 })

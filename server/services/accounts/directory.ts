@@ -76,7 +76,7 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
     if (input.role !== undefined && input.role !== current.role) set.role = input.role
     if (input.banned !== undefined && input.banned !== current.banned) set.banned = input.banned
     const updated = Object.keys(set).length > 0
-      ? await UserModel.findByIdAndUpdate(targetId, { $set: set }, { new: true }).lean<UserRecord>()
+      ? await UserModel.findByIdAndUpdate(targetId, { $set: set }, { returnDocument: 'after' }).lean<UserRecord>()
       : current
     if (!updated) throw apiError('not_found')
     return { user: updated, banned: set.banned === true, roleChanged: set.role !== undefined }

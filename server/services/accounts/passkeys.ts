@@ -131,7 +131,7 @@ export async function listPasskeys(actor: Actor): Promise<Passkey[]> {
 }
 
 export async function renamePasskey(actor: Actor, passkeyId: string, name: string): Promise<Passkey> {
-  const updated = await PasskeyModel.findOneAndUpdate({ _id: passkeyId, userId: actor.user._id }, { $set: { name } }, { new: true }).lean<PasskeyRecord>().exec()
+  const updated = await PasskeyModel.findOneAndUpdate({ _id: passkeyId, userId: actor.user._id }, { $set: { name } }, { returnDocument: 'after' }).lean<PasskeyRecord>().exec()
   if (!updated) throw apiError('not_found')
   return toPasskey(updated)
 }

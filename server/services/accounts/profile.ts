@@ -59,7 +59,7 @@ export async function updateProfile(auth: Actor, input: UpdateProfileInput): Pro
       }
     }
     const updated = Object.keys(set).length > 0
-      ? await UserModel.findByIdAndUpdate(userId, { $set: set }, { new: true }).lean<UserRecord>()
+      ? await UserModel.findByIdAndUpdate(userId, { $set: set }, { returnDocument: 'after' }).lean<UserRecord>()
       : current
     if (!updated) throw apiError('unauthorized')
     return { user: updated, emailChanged, displayNameChanged: set.displayName !== undefined && set.displayName !== current.displayName }

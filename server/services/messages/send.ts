@@ -1,17 +1,18 @@
 import { searchableText } from '#shared/markdown'
 import type { Message as MessageDto } from '#shared/types/api'
-import { MembershipModel, MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, membershipId, messageIdFor, updateById, type ChatRecord, type MessageRecord } from '../../models'
+import { MessageChangeModel, MessageModel, changeKeyId, insertDocument, clientIdKeyId, messageIdFor, type ChatRecord, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { faultPoint, withDeadline } from '../../utils/resilience'
 import { claimAttachments, resolveSendAttachments, tieUnsentFiles, type AttachmentClaim } from '../attachments/sending'
-import { findChat, findMembership } from '../chats/access'
+import { findChat } from '../chats/access'
 import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
 import { rememberedCounters } from './chat-counters'
 import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom, type KeyState } from './client-key'
 import { recordMentions, resolveMentions } from './mentions'
+import { noteOwnSeq, type OwnSeqNote } from './own-messages'
 import { renderMessage, type Known } from './render'
 import { forgetMembership, rememberChat, rememberMembership, requireSender, sendCacheEpoch, type SendAccess } from './send-cache'
 import { admitSend } from './send-gate'
@@ -21,15 +22,6 @@ import { bumpChatCounters, claimChangeSeq, findMessage, MAX_CLAIM_ATTEMPTS } fro
 // Sending a message, HTTP or WebSocket: membership, idempotent replays by clientId, the
 // send rate, mentions, the next seq under the chat's lock (./store.ts), then the announcement.
 // Its database commands are counted in tests/db/send-cost.test.ts (docs/database.md, "A send").
-
-// The sender's own seqs above their lastReadSeq ride on the membership, which the engine
-// decodes and rewrites on every send: long lists took up to two fifths of the embedded
-// engine's work per send (docs/benchmarks.md, "Own messages"). Only a sender that never
-// reads (a bot, an integration) grows the list, since the app marks what it shows as read,
-// own messages included. Past the bound the list is cut to its latest OWN_SEQS_AFTER_CUT,
-// so the cut (a read and a rewrite) comes once every 50 sends.
-const MAX_OWN_SEQS_KEPT = 100
-const OWN_SEQS_AFTER_CUT = 50
 
 export interface SendInput {
   content: string
@@ -101,22 +93,27 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
   const searchText = searchableText(input.content)
   if (reply) known.replies = new Map([[reply._id.toHexString(), reply]])
 
-  const sent = await withLock(`chat:${chatId}`, async (): Promise<{ message: MessageDto, created: boolean, ownSeqs?: number } | { replayOf: MessageRecord }> => {
-    // The membership read again: a member removed (on any instance) before this send took
-    // the lock cannot store it, whatever this instance remembered. The chat's counters as
-    // this instance last knew them; the chat is read when they are unknown, and when a
-    // taken slot shows another instance wrote since (`resync`, once).
+  let ownNote = null as OwnSeqNote | null // set under the lock, read after it
+  const storeUnderLock = async (): Promise<{ message: MessageDto, created: boolean } | { replayOf: MessageRecord }> => {
+    // The chat's counters as this instance last knew them; the chat is read when they are
+    // unknown, and when a taken slot shows another instance wrote since (`resync`, once).
+    // The membership read again, in the command that notes the seq among the sender's own
+    // (own-messages.ts): a member removed (on any instance) before this send took the lock
+    // cannot store it, whatever this instance remembered.
     const since = sendCacheEpoch()
     const remembered = rememberedCounters(chatId)
-    const [read, membership] = await Promise.all([remembered ? null : findChat(chatId), findMembership(chatId, actor.userId)])
+    const read = remembered ? null : await findChat(chatId)
     if (!remembered && !read) throw apiError('not_found')
+    const counters = read ?? remembered!
+    const note = await noteOwnSeq(chatId, actor.userId, counters.lastSeq + 1)
+    const membership = note.membership
     if (!membership) {
       forgetMembership(chatId, actor.userId)
       throw access.chat.type === 'channel' ? apiError('forbidden', 'Join this channel first.') : apiError('not_found')
     }
+    ownNote = note
     if (read) rememberChat(read, since)
     rememberMembership(membership, since)
-    const counters = read ?? remembered!
     let chatRead: Promise<ChatRecord> | null = read ? Promise.resolve(read) : null
     const readChat = (): Promise<ChatRecord> => chatRead ??= findChat(chatId).then((found) => {
       if (!found) throw apiError('not_found')
@@ -246,11 +243,19 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
     void publishToChat(chatId, { type: 'message.created', chatId, message })
     // Web Push only queues here: recipients are resolved and pushed after the lock (push/deliver.ts).
     queuePush({ chat: access.chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
-    return { message, created: true, ownSeqs: membership.ownSeqsAfterRead.length }
+    return { message, created: true }
+  }
+  const sent = await withLock(`chat:${chatId}`, async () => {
+    // The note of the sender's own seq follows where the message went, if anywhere.
+    const outcome = await storeUnderLock().catch(async (error: unknown) => {
+      await ownNote?.settle(null)
+      throw error
+    })
+    await ownNote?.settle('replayOf' in outcome ? null : outcome.message.seq)
+    return outcome
   })
   if ('replayOf' in sent) return replay(sent.replayOf, known)
-  // The sender's own write, after the lock: its membership is not the chat's document.
-  await rememberOwnMessage(chatId, actor.userId, sent.message.seq, sent.ownSeqs ?? 0)
+  await ownNote?.keepBounded()
   return { message: sent.message, created: true }
 }
 
@@ -258,32 +263,4 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
 async function replay(original: MessageRecord, known: Known): Promise<{ message: MessageDto, created: boolean }> {
   if (original.clientId) await tieUnsentFiles(original, clientIdKeyId(original.chatId, original.senderId, original.clientId))
   return { message: await renderMessage(original, known), created: false }
-}
-
-/**
- * The sender's own messages never count as unread for them (see dto/chats.ts unreadCount).
- * `knownOwn` is how many the membership held when the send read it: below the bound one
- * `$push` does (the list only shrinks meanwhile, when the person reads); at it, the list is
- * read again under the member's lock and trimmed.
- */
-async function rememberOwnMessage(chatId: string, userId: string, seq: number, knownOwn: number): Promise<void> {
-  await withLock(`member:${chatId}:${userId}`, async () => {
-    if (knownOwn + 1 <= MAX_OWN_SEQS_KEPT) {
-      // Every send's write, of values already of their types: straight through the driver (no query cast).
-      await updateById(MembershipModel, membershipId(chatId, userId), { $push: { ownSeqsAfterRead: seq } }, { raw: true })
-      return
-    }
-    const membership = await findMembership(chatId, userId)
-    if (!membership) return
-    const own = [...membership.ownSeqsAfterRead, seq].sort((a, b) => a - b)
-    if (own.length <= MAX_OWN_SEQS_KEPT) {
-      await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, { $push: { ownSeqsAfterRead: seq } }).exec()
-      return
-    }
-    // Someone who writes a hundred messages without reading has read up to their older ones.
-    const lastReadSeq = Math.max(membership.lastReadSeq, own[own.length - OWN_SEQS_AFTER_CUT - 1]!)
-    await MembershipModel.updateOne({ _id: membershipId(chatId, userId) }, {
-      $set: { lastReadSeq, ownSeqsAfterRead: own.filter(ownSeq => ownSeq > lastReadSeq) },
-    }).exec()
-  })
 }
