@@ -1,5 +1,6 @@
 import { MembershipModel, membershipId, type MembershipRecord } from '../../models'
 import { withLock } from '../../utils/lock'
+import { errorName, logger } from '../../utils/logger'
 import { findMembership } from '../chats/access'
 
 // The sender's own seqs above their lastReadSeq ride on the membership, so that their own
@@ -7,9 +8,10 @@ import { findMembership } from '../chats/access'
 // there in the same command that reads the membership under the chat's lock, one
 // `findAndModify` instead of a read and a later `$push` (docs/benchmarks.md, "One command
 // for the membership"). The seq noted is the one the send is about to take; the rare send
-// that stores at another seq, or stores nothing, corrects the note afterwards (settle,
-// release). Until the message is stored the note is above the chat's lastSeq, which
-// unreadCount leaves out, so a note never hides a message that is not the sender's own.
+// that stores at another seq, or stores nothing, corrects the note before the chat's lock
+// is let go (settle). Until the message is stored the note is above the chat's lastSeq,
+// which unreadCount leaves out; only a note the engine failed to correct can later hide
+// another's message at that seq from the sender's own unread count.
 //
 // The engine decodes and rewrites the list on every send: long lists took up to two fifths
 // of the embedded engine's work per send (docs/benchmarks.md, "Own messages"). Only a sender
@@ -26,8 +28,8 @@ export interface OwnSeqNote {
   membership: MembershipRecord | null
   /**
    * Under the chat's lock, once the send is over: the message stored at `storedSeq` (the note
-   * follows it there), or none (null: the note goes; never throws, at worst a note is left
-   * above the chat's lastSeq). So the chat's next send cannot note the same seq meanwhile.
+   * follows it there), or none (null: the note goes), so that the chat's next send cannot
+   * note the same seq meanwhile. Never throws.
    */
   settle: (storedSeq: number | null) => Promise<void>
   /** After the lock: the list cut back when this note took it past its bound. */
@@ -50,11 +52,12 @@ export async function noteOwnSeq(chatId: string, userId: string, seq: number): P
     membership,
     settle: async (storedSeq) => {
       if (!membership || storedSeq === seq) return
+      // Never fails the send, whose message is stored or not either way: a note left where it
+      // was only counts once a message takes that seq, and only in the sender's unread count.
       await withLock(lockKey, async () => {
-        if (storedSeq === null) return void await pull().catch(() => {})
         await pull()
-        await MembershipModel.updateOne({ _id: id }, { $addToSet: { ownSeqsAfterRead: storedSeq } }).exec()
-      })
+        if (storedSeq !== null) await MembershipModel.updateOne({ _id: id }, { $addToSet: { ownSeqsAfterRead: storedSeq } }).exec()
+      }).catch((error: unknown) => logger.warn('own message note not settled', { chatId, error: errorName(error) }))
     },
     keepBounded: async () => {
       if (!membership || membership.ownSeqsAfterRead.length + 1 <= MAX_OWN_SEQS_KEPT) return
