@@ -9,10 +9,10 @@ import { claimAttachments, resolveSendAttachments, tieUnsentFiles, type Attachme
 import { findChat } from '../chats/access'
 import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
-import { rememberedCounters } from './chat-counters'
+import { rememberedCounters, type ChatCounters } from './chat-counters'
 import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom, type KeyState } from './client-key'
 import { recordMentions, resolveMentions } from './mentions'
-import { noteOwnSeq, type OwnSeqNote } from './own-messages'
+import { noteOwnSeq } from './own-messages'
 import { renderMessage, type Known } from './render'
 import { forgetMembership, rememberChat, rememberMembership, requireSender, sendCacheEpoch, type SendAccess } from './send-cache'
 import { admitSend } from './send-gate'
@@ -93,27 +93,9 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
   const searchText = searchableText(input.content)
   if (reply) known.replies = new Map([[reply._id.toHexString(), reply]])
 
-  let ownNote = null as OwnSeqNote | null // set under the lock, read after it
-  const storeUnderLock = async (): Promise<{ message: MessageDto, created: boolean } | { replayOf: MessageRecord }> => {
-    // The chat's counters as this instance last knew them; the chat is read when they are
-    // unknown, and when a taken slot shows another instance wrote since (`resync`, once).
-    // The membership read again, in the command that notes the seq among the sender's own
-    // (own-messages.ts): a member removed (on any instance) before this send took the lock
-    // cannot store it, whatever this instance remembered.
-    const since = sendCacheEpoch()
-    const remembered = rememberedCounters(chatId)
-    const read = remembered ? null : await findChat(chatId)
-    if (!remembered && !read) throw apiError('not_found')
-    const counters = read ?? remembered!
-    const note = await noteOwnSeq(chatId, actor.userId, counters.lastSeq + 1)
-    const membership = note.membership
-    if (!membership) {
-      forgetMembership(chatId, actor.userId)
-      throw access.chat.type === 'channel' ? apiError('forbidden', 'Join this channel first.') : apiError('not_found')
-    }
-    ownNote = note
-    if (read) rememberChat(read, since)
-    rememberMembership(membership, since)
+  // Under the chat's lock, from the chat's counters (and the chat, when they had to be read)
+  // and after the membership check below.
+  const storeUnderLock = async (counters: ChatCounters, read: ChatRecord | null): Promise<{ message: MessageDto, created: boolean } | { replayOf: MessageRecord }> => {
     let chatRead: Promise<ChatRecord> | null = read ? Promise.resolve(read) : null
     const readChat = (): Promise<ChatRecord> => chatRead ??= findChat(chatId).then((found) => {
       if (!found) throw apiError('not_found')
@@ -245,18 +227,35 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
     queuePush({ chat: access.chat, message, mentionedUserIds: [...mentions.userIds, ...mentions.hereUserIds], everyone: mentions.everyone, sentAt: performance.now() })
     return { message, created: true }
   }
-  const sent = await withLock(`chat:${chatId}`, async () => {
+  const { outcome, ownNote } = await withLock(`chat:${chatId}`, async () => {
+    // The chat's counters as this instance last knew them; the chat is read when they are
+    // unknown, and when a taken slot shows another instance wrote since (`resync`, once).
+    // The membership read again, in the command that notes the seq among the sender's own
+    // (own-messages.ts): a member removed (on any instance) before this send took the lock
+    // cannot store it, whatever this instance remembered.
+    const since = sendCacheEpoch()
+    const remembered = rememberedCounters(chatId)
+    const read = remembered ? null : await findChat(chatId)
+    if (!remembered && !read) throw apiError('not_found')
+    const counters = read ?? remembered!
+    const note = await noteOwnSeq(chatId, actor.userId, counters.lastSeq + 1)
+    if (!note.membership) {
+      forgetMembership(chatId, actor.userId)
+      throw access.chat.type === 'channel' ? apiError('forbidden', 'Join this channel first.') : apiError('not_found')
+    }
+    if (read) rememberChat(read, since)
+    rememberMembership(note.membership, since)
     // The note of the sender's own seq follows where the message went, if anywhere.
-    const outcome = await storeUnderLock().catch(async (error: unknown) => {
-      await ownNote?.settle(null)
+    const stored = await storeUnderLock(counters, read).catch(async (error: unknown) => {
+      await note.settle(null)
       throw error
     })
-    await ownNote?.settle('replayOf' in outcome ? null : outcome.message.seq)
-    return outcome
+    await note.settle('replayOf' in stored ? null : stored.message.seq)
+    return { outcome: stored, ownNote: note }
   })
-  if ('replayOf' in sent) return replay(sent.replayOf, known)
-  await ownNote?.keepBounded()
-  return { message: sent.message, created: true }
+  if ('replayOf' in outcome) return replay(outcome.replayOf, known)
+  await ownNote.keepBounded()
+  return { message: outcome.message, created: true }
 }
 
 /** A repeat answers with the original (the sender's own); files its first writer could not tie are tied now. */
