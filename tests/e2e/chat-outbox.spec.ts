@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Message } from '#shared/types/api'
-import { closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { closeAll, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -17,8 +17,12 @@ test('a refused message offers Retry, which resends it once with its clientId, a
       if (!relayPaused) socket.send(frame)
     })
   })
+  await postMessage(ben, group.id, 'Meet at the trailhead')
   await openApp(ana, `/chats/${group.id}`)
+  // Ana has the chat in front of her, its history shown: the heading alone comes before the
+  // history's request, which a removal answered first would turn into "not available".
   await expect(ana.page.getByRole('heading', { name: 'Hiking crew' })).toBeVisible()
+  await expect(messageRows(ana.page, 'Meet at the trailhead')).toBeVisible()
 
   relayPaused = true
   expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
