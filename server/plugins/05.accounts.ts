@@ -2,13 +2,18 @@ import { sweepAccountTokens } from '../services/accounts/mail-tokens'
 import { sweepPasskeyChallenges } from '../services/accounts/passkeys'
 import { sweepSessions } from '../services/accounts/sessions'
 import { errorName, logger } from '../utils/logger'
+import { stopHashingProcess } from '../utils/hashing-process'
+import { prepareHashing } from '../utils/passwords'
 import { onShutdown } from '../utils/shutdown'
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
 
 // Expiry is checked on every use (the embedded engine has no TTL indexes); this hourly
 // sweep only keeps expired sessions, mail tokens and passkey challenges from piling up.
-export default defineNitroPlugin(() => {
+export default defineNitroPlugin((nitroApp) => {
+  // Password hashing's low-priority helper starts with the server and goes after the last request.
+  prepareHashing()
+  nitroApp.hooks.hook('close', stopHashingProcess)
   const sweep = async () => {
     try {
       const [sessions, tokens, passkeyChallenges] = await Promise.all([sweepSessions(), sweepAccountTokens(), sweepPasskeyChallenges()])

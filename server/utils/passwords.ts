@@ -3,6 +3,7 @@ import { argon2id, hash, verify } from 'argon2'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { serverConfig } from './config'
 import { apiError } from './errors'
+import { HelperUnavailable, hashInHelper, startHashingProcess, verifyInHelper } from './hashing-process'
 
 // argon2id at OWASP's minimum (19 MiB, t=2, p=1). The whole password is hashed:
 // argon2 has no length cut-off, and the schemas cap input at 256 code points.
@@ -14,6 +15,8 @@ const OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelis
 // (one fewer than the cores: one is left to the event loop) and `passwordHashQueue` wait;
 // one more is refused at once with 429 and Retry-After rather than queued for seconds.
 // tests/api/password-hashing.test.ts proves the refusal; docs/benchmarks.md (M7) the effect.
+// The hashes themselves run in a helper process at the lowest CPU priority, so even the
+// ones let in take only what the event loop leaves idle (hashing-process.ts).
 let limiter: { run: LimitFunction, concurrency: number, queue: number } | undefined
 
 function hashingSlots() {
@@ -25,6 +28,25 @@ function hashingSlots() {
   return limiter
 }
 
+/** Starts the hashing helper with the server, so its first login does not wait for it. */
+export function prepareHashing(): void {
+  startHashingProcess(hashingSlots().concurrency)
+}
+
+/** In the helper, or in this process when the helper cannot answer: never refused for its sake. */
+async function inHelperOrHere<T>(inHelper: () => Promise<T>, here: () => Promise<T>): Promise<T> {
+  try {
+    return await inHelper()
+  }
+  catch (error) {
+    if (!(error instanceof HelperUnavailable)) throw error
+    return here()
+  }
+}
+
+const argon2Hash = (password: string) => inHelperOrHere(() => hashInHelper(password, OPTIONS), () => hash(password, OPTIONS))
+const argon2Verify = (storedHash: string, password: string) => inHelperOrHere(() => verifyInHelper(storedHash, password), () => verify(storedHash, password))
+
 function bounded<T>(work: () => Promise<T>): Promise<T> {
   const slots = hashingSlots()
   if (slots.run.pendingCount >= slots.queue && slots.run.activeCount >= slots.concurrency) {
@@ -35,7 +57,7 @@ function bounded<T>(work: () => Promise<T>): Promise<T> {
 
 /** Hashes a new password; throws 429 `rate_limited` when the hashing queue is full. */
 export function hashPassword(password: string): Promise<string> {
-  return bounded(() => hash(password, OPTIONS))
+  return bounded(() => argon2Hash(password))
 }
 
 let dummyHash: Promise<string> | undefined
@@ -48,10 +70,10 @@ let dummyHash: Promise<string> | undefined
  */
 export async function verifyPassword(storedHash: string | null | undefined, password: string): Promise<boolean> {
   if (!storedHash) {
-    dummyHash ??= hash('parley-dummy-password-for-timing', OPTIONS)
+    dummyHash ??= argon2Hash('parley-dummy-password-for-timing')
     const target = await dummyHash
-    await bounded(() => verify(target, password).catch(() => false))
+    await bounded(() => argon2Verify(target, password).catch(() => false))
     return false
   }
-  return bounded(() => verify(storedHash, password).catch(() => false))
+  return bounded(() => argon2Verify(storedHash, password).catch(() => false))
 }

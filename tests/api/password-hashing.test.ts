@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
-import { call, loginUser, signUp } from '../harness/api-client'
+import { call, eventually, loginUser, signUp } from '../harness/api-client'
 
 // Password hashing is bounded (server/utils/passwords.ts): a login storm is answered
 // "try again in a moment" instead of queueing argon2 work that starves the event loop.
@@ -43,6 +44,18 @@ describe('bounded password hashing (one at a time, no queue)', () => {
     expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(counted >= 5 ? 429 : 200)
   })
 
+  it.runIf(process.platform === 'linux')('answers a login whose hash was in a helper that died: the server hashes it itself', async () => {
+    const account = await signUp(server.baseUrl)
+    const [helper] = hashingHelpersOf(server.process.pid!)
+    process.kill(helper!, 'SIGSTOP')
+    const logins = Array.from({ length: 2 }, () => loginUser(server.baseUrl, account.username, account.password))
+    // One slot, no queue: the first answer is the refusal, so the other holds the slot with
+    // its hash sent to the stopped helper. Then the helper dies with that hash unanswered.
+    expect((await Promise.race(logins)).status).toBe(429)
+    process.kill(helper!, 'SIGKILL')
+    expect((await Promise.all(logins)).map(result => result.status).sort()).toEqual([200, 429])
+  })
+
   it('answers a registration refused by the hashing queue with 429, storing no account', async () => {
     const names = Array.from({ length: 10 }, (_, i) => `burst${Date.now().toString(36)}${i}`)
     const burst = await Promise.all(names.map(username => call(server.baseUrl, '/api/auth/register', { body: { username, password: 'correct horse battery staple' } })))
@@ -55,3 +68,64 @@ describe('bounded password hashing (one at a time, no queue)', () => {
     }
   })
 })
+
+// The hashes run in a helper process at the lowest CPU priority (server/utils/hashing-process.ts),
+// so on a core shared with the event loop a login storm takes only what the chat leaves idle
+// (docs/benchmarks.md, "Hashing at the lowest priority"). Read from /proc: Linux only.
+describe.runIf(process.platform === 'linux')('password hashing at the lowest CPU priority', () => {
+  let server: RunningServer
+
+  beforeAll(async () => {
+    server = await startServer({ mongoUri: inject('mongoUri') })
+  }, 120_000)
+
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('hashes in a process of its own whose every thread runs at nice 19, the server at its own', async () => {
+    const account = await signUp(server.baseUrl)
+    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(200)
+    const [helper, ...others] = hashingHelpersOf(server.process.pid!)
+    expect(others).toEqual([])
+    // Its main thread, libuv's pool where argon2 runs, and V8's threads.
+    expect(threadNiceValues(helper!).length).toBeGreaterThanOrEqual(5)
+    expect(new Set(threadNiceValues(helper!))).toEqual(new Set([19]))
+    expect(threadNiceValues(server.process.pid!).every(nice => nice < 19)).toBe(true)
+  })
+
+  it('still signs people in when the helper is killed, and starts another for the next hash', async () => {
+    const account = await signUp(server.baseUrl)
+    const [killed] = hashingHelpersOf(server.process.pid!)
+    process.kill(killed!, 'SIGKILL')
+    // Whether each reached the helper before it died or not, each is answered.
+    const racing = await Promise.all(Array.from({ length: 3 }, () => loginUser(server.baseUrl, account.username, account.password)))
+    expect(racing.map(result => result.status)).toEqual([200, 200, 200])
+    await eventually(() => !existsSync(`/proc/${killed}`), 15_000, 'the killed helper reaped')
+    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(200)
+    const [replacement] = hashingHelpersOf(server.process.pid!)
+    expect(replacement).toBeDefined()
+    expect(replacement).not.toBe(killed)
+    expect(new Set(threadNiceValues(replacement!))).toEqual(new Set([19]))
+  })
+})
+
+function statFields(path: string): string[] {
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  return readFileSync(path, 'utf8').split(') ').slice(1).join(') ').split(' ')
+}
+
+function hashingHelpersOf(serverPid: number): number[] {
+  return readdirSync('/proc').filter(entry => /^\d+$/.test(entry)).filter((pid) => {
+    try {
+      return statFields(`/proc/${pid}/stat`)[1] === String(serverPid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1] === '-e'
+    }
+    catch {
+      return false // gone meanwhile
+    }
+  }).map(Number)
+}
+
+function threadNiceValues(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map(thread => Number(statFields(`/proc/${pid}/task/${thread}/stat`)[16]))
+}

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import type { HashOptions } from 'argon2'
+import { errorName, logger } from './logger'
+
+// argon2 runs on libuv's threads, which the kernel shares the core with as equals: on a
+// small machine (one or two cores, the embedded database on them too) a login storm's
+// hashes took half the core from the event loop that delivers messages, and the chat's
+// delivery p99 doubled (issue 16, M7). So the hashes run in a helper process whose every
+// thread is at the lowest CPU priority (nice 19): they get the core whenever the event
+// loop and the database leave it idle, and give it back the moment either wants it.
+// Measured in docs/benchmarks.md ("Hashing at the lowest priority");
+// tests/api/password-hashing.test.ts checks the priority and the fallback.
+//
+// The helper is a priority, not a dependency: a request it cannot answer (it exited, could
+// not start, or never answered before exiting) is hashed in the server's own threads, as
+// before. It gets no environment of the server (no secrets), only the path of the argon2
+// package the server itself loaded, and passwords travel over its IPC pipe, never argv.
+
+/** The helper's code: argon2 on request, at nice 19; it exits when the server goes away. */
+const HELPER_SOURCE = `
+const { readdirSync } = require('node:fs')
+const { setPriority } = require('node:os')
+// Linux keeps a nice value per thread: each thread already started is lowered, and the ones
+// started later (libuv's pool) inherit it from the thread that starts them.
+const lowest = () => {
+  let threads = []
+  try { threads = readdirSync('/proc/self/task') } catch {}
+  for (const thread of threads) { try { setPriority(Number(thread), 19) } catch {} }
+  try { setPriority(19) } catch {}
+}
+lowest()
+const argon2 = require(process.argv[1])
+process.on('message', async (request) => {
+  lowest()
+  try {
+    const value = request.op === 'hash' ? await argon2.hash(request.password, request.options) : await argon2.verify(request.hash, request.password)
+    process.send({ id: request.id, value })
+  }
+  catch (error) {
+    process.send({ id: request.id, error: String(error && error.message || error) })
+  }
+})
+process.on('disconnect', () => process.exit(0))
+`
+
+type HashRequest = { op: 'hash', password: string, options: HashOptions } | { op: 'verify', hash: string, password: string }
+
+interface Pending { resolve: (value: unknown) => void, reject: (error: Error) => void }
+
+/** Raised when the helper cannot answer (not an answer from argon2): the caller hashes in-process. */
+export class HelperUnavailable extends Error {}
+
+let helper: { child: ChildProcess, pending: Map<number, Pending> } | null = null
+let nextId = 0
+/** libuv threads of the helper: at least as many as hashes may run at once. */
+let helperThreads = 4
+
+function startHelper(): NonNullable<typeof helper> {
+  const argon2Path = createRequire(import.meta.url).resolve('argon2')
+  const child = spawn(process.execPath, ['-e', HELPER_SOURCE, argon2Path], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { UV_THREADPOOL_SIZE: String(helperThreads) },
+  })
+  const started = { child, pending: new Map<number, Pending>() }
+  const fail = (reason: string) => {
+    if (helper === started) helper = null
+    for (const waiting of started.pending.values()) waiting.reject(new HelperUnavailable(reason))
+    started.pending.clear()
+  }
+  child.on('message', (answer: { id: number, value?: unknown, error?: string }) => {
+    const waiting = started.pending.get(answer.id)
+    started.pending.delete(answer.id)
+    if (answer.error !== undefined) waiting?.reject(new Error(answer.error))
+    else waiting?.resolve(answer.value)
+  })
+  child.on('error', (error) => {
+    logger.warn('password hashing process failed; hashing in the server', { error: errorName(error) })
+    fail('hashing process failed')
+  })
+  child.on('exit', (code, signal) => {
+    if (started.pending.size > 0 || helper === started) logger.warn('password hashing process exited; the next hash starts another', { code, signal })
+    fail('hashing process exited')
+  })
+  // Neither the helper nor its pipe keeps the server running.
+  child.unref()
+  child.channel?.unref()
+  return started
+}
+
+/** Starts the helper now (at start-up, with the rest of the server's code) for up to `concurrency` hashes at once. */
+export function startHashingProcess(concurrency: number): void {
+  helperThreads = Math.max(4, concurrency)
+  helper ??= startHelper()
+}
+
+export function stopHashingProcess(): void {
+  helper?.child.kill()
+  helper = null
+}
+
+/** A new argon2 hash of `password`, computed in the helper; rejects with HelperUnavailable when it cannot answer. */
+export function hashInHelper(password: string, options: HashOptions): Promise<string> {
+  return inHelper<string>({ op: 'hash', password, options })
+}
+
+/** Whether `password` matches `hash`, checked in the helper; rejects with HelperUnavailable when it cannot answer. */
+export function verifyInHelper(hash: string, password: string): Promise<boolean> {
+  return inHelper<boolean>({ op: 'verify', hash, password })
+}
+
+function inHelper<T>(request: HashRequest): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const unavailable = (error: unknown) => reject(error instanceof HelperUnavailable ? error : new HelperUnavailable(errorName(error)))
+    try {
+      const running = helper ??= startHelper()
+      if (!running.child.connected) throw new HelperUnavailable('hashing process not connected')
+      const id = nextId++
+      running.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      running.child.send({ id, ...request }, (error) => {
+        if (error && running.pending.delete(id)) unavailable(error)
+      })
+    }
+    catch (error) {
+      unavailable(error)
+    }
+  })
+}
