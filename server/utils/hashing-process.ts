@@ -14,7 +14,9 @@ import { errorName, logger } from './logger'
 //
 // The helper is a priority, not a dependency: a request it cannot answer (it exited, could
 // not start, or never answered before exiting) is hashed in the server's own threads, as
-// before. It gets no environment of the server (no secrets), only the path of the argon2
+// before. One that has not answered within the request deadline (a hash takes tens of
+// milliseconds, seconds at nice 19 on a saturated core) means the helper is stuck: it is
+// killed and replaced, so its hashes do not hold the hashing slots for good. It gets no environment of the server (no secrets), only the path of the argon2
 // package the server itself loaded, and passwords travel over its IPC pipe, never argv.
 
 /** The helper's code: argon2 on request, at nice 19; it exits when the server goes away. */
@@ -53,14 +55,14 @@ export class HelperUnavailable extends Error {}
 
 let helper: { child: ChildProcess, pending: Map<number, Pending> } | null = null
 let nextId = 0
-/** libuv threads of the helper: at least as many as hashes may run at once. */
-let helperThreads = 4
+/** libuv threads of the helper (at least as many as hashes may run at once), and how long an answer may take. */
+let settings = { threads: 4, answerWithinMs: 5_000 }
 
 function startHelper(): NonNullable<typeof helper> {
   const argon2Path = createRequire(import.meta.url).resolve('argon2')
   const child = spawn(process.execPath, ['-e', HELPER_SOURCE, argon2Path], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { UV_THREADPOOL_SIZE: String(helperThreads) },
+    env: { UV_THREADPOOL_SIZE: String(settings.threads) },
   })
   const started = { child, pending: new Map<number, Pending>() }
   const fail = (reason: string) => {
@@ -89,8 +91,8 @@ function startHelper(): NonNullable<typeof helper> {
 }
 
 /** Starts the helper now (at start-up, with the rest of the server's code) for up to `concurrency` hashes at once. */
-export function startHashingProcess(concurrency: number): void {
-  helperThreads = Math.max(4, concurrency)
+export function startHashingProcess({ concurrency, answerWithinMs }: { concurrency: number, answerWithinMs: number }): void {
+  settings = { threads: Math.max(4, concurrency), answerWithinMs }
   helper ??= startHelper()
 }
 
@@ -111,18 +113,35 @@ export function verifyInHelper(hash: string, password: string): Promise<boolean>
 
 function inHelper<T>(request: HashRequest): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const unavailable = (error: unknown) => reject(error instanceof HelperUnavailable ? error : new HelperUnavailable(errorName(error)))
     try {
       const running = helper ??= startHelper()
       if (!running.child.connected) throw new HelperUnavailable('hashing process not connected')
       const id = nextId++
-      running.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      const stuck = setTimeout(() => {
+        logger.warn('password hashing process did not answer in time; replacing it', { ms: settings.answerWithinMs })
+        // Its exit hands every hash it holds to the server's threads (fail above).
+        if (helper === running) helper = null
+        running.child.kill('SIGKILL')
+      }, settings.answerWithinMs)
+      stuck.unref()
+      running.pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(stuck)
+          resolve(value as T)
+        },
+        reject: (error) => {
+          clearTimeout(stuck)
+          reject(error)
+        },
+      })
       running.child.send({ id, ...request }, (error) => {
-        if (error && running.pending.delete(id)) unavailable(error)
+        if (!error) return
+        running.pending.get(id)?.reject(new HelperUnavailable(errorName(error)))
+        running.pending.delete(id)
       })
     }
     catch (error) {
-      unavailable(error)
+      reject(error instanceof HelperUnavailable ? error : new HelperUnavailable(errorName(error)))
     }
   })
 }

@@ -30,7 +30,7 @@ function hashingSlots() {
 
 /** Starts the hashing helper with the server, so its first login does not wait for it. */
 export function prepareHashing(): void {
-  startHashingProcess(hashingSlots().concurrency)
+  startHashingProcess({ concurrency: hashingSlots().concurrency, answerWithinMs: serverConfig().timings.requestDeadlineMs })
 }
 
 /** In the helper, or in this process when the helper cannot answer: never refused for its sake. */

@@ -76,7 +76,9 @@ describe.runIf(process.platform === 'linux')('password hashing at the lowest CPU
   let server: RunningServer
 
   beforeAll(async () => {
-    server = await startServer({ mongoUri: inject('mongoUri') })
+    // A helper is taken for stuck after the request deadline (4 s here), a second before a
+    // login itself would be answered 503.
+    server = await startServer({ mongoUri: inject('mongoUri'), env: { NUXT_TIMINGS_REQUEST_DEADLINE_MS: '4000' } })
   }, 120_000)
 
   afterAll(async () => {
@@ -107,6 +109,19 @@ describe.runIf(process.platform === 'linux')('password hashing at the lowest CPU
     expect(replacement).toBeDefined()
     expect(replacement).not.toBe(killed)
     expect(new Set(threadNiceValues(replacement!))).toEqual(new Set([19]))
+  })
+
+  it('replaces a helper that stopped answering, and answers the login that waited on it', async () => {
+    const account = await signUp(server.baseUrl)
+    const [stuck] = hashingHelpersOf(server.process.pid!)
+    process.kill(stuck!, 'SIGSTOP')
+    // Waits out the helper's deadline, then is hashed in the server itself.
+    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(200)
+    await eventually(() => !existsSync(`/proc/${stuck}`), 15_000, 'the stuck helper killed and reaped')
+    expect((await loginUser(server.baseUrl, account.username, account.password)).status).toBe(200)
+    const helpers = hashingHelpersOf(server.process.pid!)
+    expect(helpers).toHaveLength(1)
+    expect(helpers[0]).not.toBe(stuck)
   })
 })
 
