@@ -5,8 +5,8 @@ import { errorName, logger } from './logger'
 
 // argon2 runs on libuv's threads, which the kernel shares the core with as equals: on a
 // small machine (one or two cores, the embedded database on them too) a login storm's
-// hashes took half the core from the event loop that delivers messages, and the chat's
-// delivery p99 doubled (issue 16, M7). So the hashes run in a helper process whose every
+// hashes took half the core from the event loop that delivers messages (issue 16, M7: the
+// chat's delivery p50 during a storm 10-12 ms, 6 ms with the hashes niced). So the hashes run in a helper process whose every
 // thread is at the lowest CPU priority (nice 19): they get the core whenever the event
 // loop and the database leave it idle, and give it back the moment either wants it.
 // Measured in docs/benchmarks.md ("Hashing at the lowest priority");
@@ -16,8 +16,9 @@ import { errorName, logger } from './logger'
 // not start, or never answered before exiting) is hashed in the server's own threads, as
 // before. One that has not answered within the request deadline (a hash takes tens of
 // milliseconds, seconds at nice 19 on a saturated core) means the helper is stuck: it is
-// killed and replaced, so its hashes do not hold the hashing slots for good. It gets no environment of the server (no secrets), only the path of the argon2
-// package the server itself loaded, and passwords travel over its IPC pipe, never argv.
+// killed and replaced, so its hashes do not hold the hashing slots for good. It gets no
+// environment of the server (no secrets), only the path of the argon2 package the server
+// itself loaded, and passwords travel over its IPC pipe, never its command line.
 
 /** The helper's code: argon2 on request, at nice 19; it exits when the server goes away. */
 const HELPER_SOURCE = `
