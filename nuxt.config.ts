@@ -76,12 +76,13 @@ export default defineNuxtConfig({
       /** WebSocket upgrades one instance handles at once (until `ready`); past them 503 with Retry-After (docs/api-realtime.md). */
       wsUpgradesInFlight: 256,
     },
-    // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MIN_PROGRESS_BYTES, _MAX_PIXELS, _STORAGE (database or s3).
+    // Attachments (docs/attachments.md): NUXT_ATTACHMENTS_MAX_BYTES, _DAILY_BYTES, _MIN_PROGRESS_BYTES, _MAX_PIXELS, _IMAGE_CONCURRENCY, _STORAGE (database or s3).
     attachments: {
       maxBytes: 25 * 1024 * 1024,
       dailyBytes: 500 * 1024 * 1024,
       minProgressBytes: 16 * 1024,
       maxPixels: 100_000_000,
+      imageConcurrency: 0,
       storage: 'database',
     },
     // The S3-compatible bucket of NUXT_ATTACHMENTS_STORAGE=s3: NUXT_S3_ENDPOINT, _BUCKET, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _FORCE_PATH_STYLE.

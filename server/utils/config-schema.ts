@@ -71,6 +71,8 @@ export const runtimeSchema = z.object({
     minProgressBytes: positive(16 * 1024),
     /** Pixels an image may have (width x height, all frames): a decompression bomb is refused before decoding. */
     maxPixels: positive(100_000_000),
+    /** Images decoded and encoded at once (sharp, on libuv's threads); 0 picks one, two from four cores (services/attachments/images.ts). */
+    imageConcurrency: nonNegative(0),
     /** `database` (chunk documents, the default) or `s3` (the NUXT_S3_* bucket). */
     storage: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['database', 's3']).default('database')),
   })),

@@ -1,11 +1,27 @@
+import { availableParallelism } from 'node:os'
+import pLimit, { type LimitFunction } from 'p-limit'
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp'
 import { THUMBNAIL_MAX_PX } from '#shared/limits'
+import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
 
 // Images are decoded by sharp (libvips) once, at upload: the copy served is re-encoded in
 // the same format without metadata (EXIF location, XMP, IPTC: sharp writes none unless
 // asked) and turned upright by its EXIF orientation first; the thumbnail is WebP, at most
 // 640 px on its longest side. Animated GIFs and WebPs keep every frame in both.
+
+// Each sharp step runs on one of libuv's four threads, which also verify every request's
+// token (WebCrypto's HMAC), read files and resolve names. Unbounded, a few photos uploaded at
+// once took all four, and a token check waited behind them for seconds (2.5 s behind eight
+// 12 MP JPEGs on one core, against 33 ms one image at a time: docs/attachments.md). So at
+// most `imageConcurrency` images are processed at once (one, two from four cores: the rest
+// of the pool stays free); the others wait their turn, which is what they would take anyway.
+let imageSlots: LimitFunction | undefined
+
+function withImageSlot<T>(work: () => Promise<T>): Promise<T> {
+  imageSlots ??= pLimit(serverConfig().attachments.imageConcurrency || (availableParallelism() >= 4 ? 2 : 1))
+  return imageSlots(work)
+}
 
 /** The raster types shown inline; every other image type is a plain file (a download). */
 const ENCODERS = {
@@ -37,7 +53,11 @@ function unreadable(): Error {
  * Reads only the header first: an image of more than `maxPixels` (a decompression bomb such
  * as a 50,000 x 50,000 PNG of a few KiB) is refused before any pixel is allocated.
  */
-export async function processImage(input: Buffer, type: InlineImageType, maxPixels: number): Promise<ProcessedImage> {
+export function processImage(input: Buffer, type: InlineImageType, maxPixels: number): Promise<ProcessedImage> {
+  return withImageSlot(() => decodeAndEncode(input, type, maxPixels))
+}
+
+async function decodeAndEncode(input: Buffer, type: InlineImageType, maxPixels: number): Promise<ProcessedImage> {
   let meta: Metadata
   try {
     meta = await sharp(input, { animated: true, limitInputPixels: false }).metadata()
