@@ -12,8 +12,8 @@ import { apiError } from '../../utils/errors'
 
 // Each sharp step runs on one of libuv's four threads, which also verify every request's
 // token (WebCrypto's HMAC), read files and resolve names. Unbounded, a few photos uploaded at
-// once took all four, and a token check waited behind them for seconds (2.5 s behind eight
-// 12 MP JPEGs on one core, against 33 ms one image at a time: docs/attachments.md). So at
+// once took all four, and every request waited behind them (eight 12 MP JPEGs on one core:
+// a token-checked request up to 1.8 s, 0.24 s one image at a time; docs/attachments.md). So at
 // most `imageConcurrency` images are processed at once (one, two from four cores: the rest
 // of the pool stays free); the others wait their turn, which is what they would take anyway.
 let imageSlots: LimitFunction | undefined
