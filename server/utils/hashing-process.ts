@@ -6,9 +6,10 @@ import { errorName, logger } from './logger'
 // argon2 runs on libuv's threads, which the kernel shares the core with as equals: on a
 // small machine (one or two cores, the embedded database on them too) a login storm's
 // hashes took half the core from the event loop that delivers messages (issue 16, M7: the
-// chat's delivery p50 during a storm 10-12 ms, 6 ms with the hashes niced). So the hashes run in a helper process whose every
-// thread is at the lowest CPU priority (nice 19): they get the core whenever the event
-// loop and the database leave it idle, and give it back the moment either wants it.
+// chat's delivery p50 during a storm 10-12 ms, 6 ms with the hashes niced). So the hashes
+// run in a helper process whose every thread is at the lowest CPU priority (nice 19): they
+// get the core whenever the event loop and the database leave it idle, and give it back
+// the moment either wants it.
 // Measured in docs/benchmarks.md ("Hashing at the lowest priority");
 // tests/api/password-hashing.test.ts checks the priority and the fallback.
 //
