@@ -2,8 +2,7 @@ import { sweepAccountTokens } from '../services/accounts/mail-tokens'
 import { sweepPasskeyChallenges } from '../services/accounts/passkeys'
 import { sweepSessions } from '../services/accounts/sessions'
 import { errorName, logger } from '../utils/logger'
-import { stopHashingProcess } from '../utils/hashing-process'
-import { prepareHashing } from '../utils/passwords'
+import { prepareHashing, stopHashing } from '../utils/passwords'
 import { onShutdown } from '../utils/shutdown'
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -13,7 +12,7 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000
 export default defineNitroPlugin((nitroApp) => {
   // Password hashing's low-priority helper starts with the server and goes after the last request.
   prepareHashing()
-  nitroApp.hooks.hook('close', stopHashingProcess)
+  nitroApp.hooks.hook('close', stopHashing)
   const sweep = async () => {
     try {
       const [sessions, tokens, passkeyChallenges] = await Promise.all([sweepSessions(), sweepAccountTokens(), sweepPasskeyChallenges()])

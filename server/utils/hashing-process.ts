@@ -55,95 +55,103 @@ interface Pending { resolve: (value: unknown) => void, reject: (error: Error) =>
 /** Raised when the helper cannot answer (not an answer from argon2): the caller hashes in-process. */
 export class HelperUnavailable extends Error {}
 
-let helper: { child: ChildProcess, pending: Map<number, Pending> } | null = null
-let nextId = 0
-/** libuv threads of the helper (at least as many as hashes may run at once), and how long an answer may take. */
-let settings = { threads: 4, answerWithinMs: 5_000 }
+export interface HashingHelperSettings {
+  /** libuv threads of the helper: at least as many as hashes may run at once. */
+  threads: number
+  /** How long an answer may take before the helper is taken for stuck. */
+  answerWithinMs: number
+}
 
-function startHelper(): NonNullable<typeof helper> {
-  const argon2Path = createRequire(import.meta.url).resolve('argon2')
-  const child = spawn(process.execPath, ['-e', HELPER_SOURCE, argon2Path], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { UV_THREADPOOL_SIZE: String(settings.threads) },
-  })
-  const started = { child, pending: new Map<number, Pending>() }
-  const fail = (reason: string) => {
-    if (helper === started) helper = null
-    for (const waiting of started.pending.values()) waiting.reject(new HelperUnavailable(reason))
-    started.pending.clear()
+export interface HashingHelper {
+  /** Starts the helper now (at start-up, with the rest of the server's code), if not running. */
+  start: () => void
+  stop: () => void
+  /** A new argon2 hash of `password`; rejects with HelperUnavailable when the helper cannot answer. */
+  hash: (password: string, options: HashOptions) => Promise<string>
+  /** Whether `password` matches `hash`; rejects with HelperUnavailable when the helper cannot answer. */
+  verify: (hash: string, password: string) => Promise<boolean>
+}
+
+export function createHashingHelper({ threads, answerWithinMs }: HashingHelperSettings): HashingHelper {
+  let helper: { child: ChildProcess, pending: Map<number, Pending> } | null = null
+  let nextId = 0
+
+  function startHelper(): NonNullable<typeof helper> {
+    const argon2Path = createRequire(import.meta.url).resolve('argon2')
+    const child = spawn(process.execPath, ['-e', HELPER_SOURCE, argon2Path], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { UV_THREADPOOL_SIZE: String(threads) },
+    })
+    const started = { child, pending: new Map<number, Pending>() }
+    const fail = (reason: string) => {
+      if (helper === started) helper = null
+      for (const waiting of started.pending.values()) waiting.reject(new HelperUnavailable(reason))
+      started.pending.clear()
+    }
+    child.on('message', (answer: { id: number, value?: unknown, error?: string }) => {
+      const waiting = started.pending.get(answer.id)
+      started.pending.delete(answer.id)
+      if (answer.error !== undefined) waiting?.reject(new Error(answer.error))
+      else waiting?.resolve(answer.value)
+    })
+    child.on('error', (error) => {
+      logger.warn('password hashing process failed; hashing in the server', { error: errorName(error) })
+      fail('hashing process failed')
+    })
+    child.on('exit', (code, signal) => {
+      if (started.pending.size > 0 || helper === started) logger.warn('password hashing process exited; the next hash starts another', { code, signal })
+      fail('hashing process exited')
+    })
+    // Neither the helper nor its pipe keeps the server running.
+    child.unref()
+    child.channel?.unref()
+    return started
   }
-  child.on('message', (answer: { id: number, value?: unknown, error?: string }) => {
-    const waiting = started.pending.get(answer.id)
-    started.pending.delete(answer.id)
-    if (answer.error !== undefined) waiting?.reject(new Error(answer.error))
-    else waiting?.resolve(answer.value)
-  })
-  child.on('error', (error) => {
-    logger.warn('password hashing process failed; hashing in the server', { error: errorName(error) })
-    fail('hashing process failed')
-  })
-  child.on('exit', (code, signal) => {
-    if (started.pending.size > 0 || helper === started) logger.warn('password hashing process exited; the next hash starts another', { code, signal })
-    fail('hashing process exited')
-  })
-  // Neither the helper nor its pipe keeps the server running.
-  child.unref()
-  child.channel?.unref()
-  return started
-}
 
-/** Starts the helper now (at start-up, with the rest of the server's code) for up to `concurrency` hashes at once. */
-export function startHashingProcess({ concurrency, answerWithinMs }: { concurrency: number, answerWithinMs: number }): void {
-  settings = { threads: Math.max(4, concurrency), answerWithinMs }
-  helper ??= startHelper()
-}
+  function inHelper<T>(request: HashRequest): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      try {
+        const running = helper ??= startHelper()
+        if (!running.child.connected) throw new HelperUnavailable('hashing process not connected')
+        const id = nextId++
+        const stuck = setTimeout(() => {
+          logger.warn('password hashing process did not answer in time; replacing it', { ms: answerWithinMs })
+          // Its exit hands every hash it holds to the server's threads (fail above).
+          if (helper === running) helper = null
+          running.child.kill('SIGKILL')
+        }, answerWithinMs)
+        stuck.unref()
+        running.pending.set(id, {
+          resolve: (value) => {
+            clearTimeout(stuck)
+            resolve(value as T)
+          },
+          reject: (error) => {
+            clearTimeout(stuck)
+            reject(error)
+          },
+        })
+        running.child.send({ id, ...request }, (error) => {
+          if (!error) return
+          running.pending.get(id)?.reject(new HelperUnavailable(errorName(error)))
+          running.pending.delete(id)
+        })
+      }
+      catch (error) {
+        reject(error instanceof HelperUnavailable ? error : new HelperUnavailable(errorName(error)))
+      }
+    })
+  }
 
-export function stopHashingProcess(): void {
-  helper?.child.kill()
-  helper = null
-}
-
-/** A new argon2 hash of `password`, computed in the helper; rejects with HelperUnavailable when it cannot answer. */
-export function hashInHelper(password: string, options: HashOptions): Promise<string> {
-  return inHelper<string>({ op: 'hash', password, options })
-}
-
-/** Whether `password` matches `hash`, checked in the helper; rejects with HelperUnavailable when it cannot answer. */
-export function verifyInHelper(hash: string, password: string): Promise<boolean> {
-  return inHelper<boolean>({ op: 'verify', hash, password })
-}
-
-function inHelper<T>(request: HashRequest): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    try {
-      const running = helper ??= startHelper()
-      if (!running.child.connected) throw new HelperUnavailable('hashing process not connected')
-      const id = nextId++
-      const stuck = setTimeout(() => {
-        logger.warn('password hashing process did not answer in time; replacing it', { ms: settings.answerWithinMs })
-        // Its exit hands every hash it holds to the server's threads (fail above).
-        if (helper === running) helper = null
-        running.child.kill('SIGKILL')
-      }, settings.answerWithinMs)
-      stuck.unref()
-      running.pending.set(id, {
-        resolve: (value) => {
-          clearTimeout(stuck)
-          resolve(value as T)
-        },
-        reject: (error) => {
-          clearTimeout(stuck)
-          reject(error)
-        },
-      })
-      running.child.send({ id, ...request }, (error) => {
-        if (!error) return
-        running.pending.get(id)?.reject(new HelperUnavailable(errorName(error)))
-        running.pending.delete(id)
-      })
-    }
-    catch (error) {
-      reject(error instanceof HelperUnavailable ? error : new HelperUnavailable(errorName(error)))
-    }
-  })
+  return {
+    start: () => {
+      helper ??= startHelper()
+    },
+    stop: () => {
+      helper?.child.kill()
+      helper = null
+    },
+    hash: (password, options) => inHelper<string>({ op: 'hash', password, options }),
+    verify: (hash, password) => inHelper<boolean>({ op: 'verify', hash, password }),
+  }
 }

@@ -3,7 +3,7 @@ import { argon2id, hash, verify } from 'argon2'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { serverConfig } from './config'
 import { apiError } from './errors'
-import { HelperUnavailable, hashInHelper, startHashingProcess, verifyInHelper } from './hashing-process'
+import { createHashingHelper, HelperUnavailable, type HashingHelper } from './hashing-process'
 
 // argon2id at OWASP's minimum (19 MiB, t=2, p=1). The whole password is hashed:
 // argon2 has no length cut-off, and the schemas cap input at 256 code points.
@@ -17,20 +17,28 @@ const OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelis
 // tests/api/password-hashing.test.ts proves the refusal; docs/benchmarks.md (M7) the effect.
 // The hashes themselves run in a helper process at the lowest CPU priority, so even the
 // ones let in take only what the event loop leaves idle (hashing-process.ts).
-let limiter: { run: LimitFunction, concurrency: number, queue: number } | undefined
+let limiter: { run: LimitFunction, concurrency: number, queue: number, helper: HashingHelper } | undefined
 
 function hashingSlots() {
   if (!limiter) {
     const { passwordHashConcurrency, passwordHashQueue } = serverConfig().limits
     const concurrency = passwordHashConcurrency || Math.max(1, availableParallelism() - 1)
-    limiter = { run: pLimit(concurrency), concurrency, queue: passwordHashQueue }
+    // The helper's threads: one per hash let in, libuv's four at least; a hash not answered
+    // within the request deadline takes the helper for stuck.
+    const helper = createHashingHelper({ threads: Math.max(4, concurrency), answerWithinMs: serverConfig().timings.requestDeadlineMs })
+    limiter = { run: pLimit(concurrency), concurrency, queue: passwordHashQueue, helper }
   }
   return limiter
 }
 
 /** Starts the hashing helper with the server, so its first login does not wait for it. */
 export function prepareHashing(): void {
-  startHashingProcess({ concurrency: hashingSlots().concurrency, answerWithinMs: serverConfig().timings.requestDeadlineMs })
+  hashingSlots().helper.start()
+}
+
+/** Stops the hashing helper (after the server's last request). */
+export function stopHashing(): void {
+  limiter?.helper.stop()
 }
 
 /** In the helper, or in this process when the helper cannot answer: never refused for its sake. */
@@ -44,8 +52,8 @@ async function inHelperOrHere<T>(inHelper: () => Promise<T>, here: () => Promise
   }
 }
 
-const argon2Hash = (password: string) => inHelperOrHere(() => hashInHelper(password, OPTIONS), () => hash(password, OPTIONS))
-const argon2Verify = (storedHash: string, password: string) => inHelperOrHere(() => verifyInHelper(storedHash, password), () => verify(storedHash, password))
+const argon2Hash = (password: string) => inHelperOrHere(() => hashingSlots().helper.hash(password, OPTIONS), () => hash(password, OPTIONS))
+const argon2Verify = (storedHash: string, password: string) => inHelperOrHere(() => hashingSlots().helper.verify(storedHash, password), () => verify(storedHash, password))
 
 function bounded<T>(work: () => Promise<T>): Promise<T> {
   const slots = hashingSlots()
