@@ -1,4 +1,5 @@
 import type { Chat, Message } from '#shared/types/api'
+import type { SeqRange } from '~/composables/useScrollAnchor'
 
 /** What the conversation asks of its message list. */
 export interface MessageListHandle {
@@ -26,6 +27,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const unreadAfterSeq = ref<number | null>(null)
   /** "Jump to next mention" looks after this seq (null: no unread mention when the chat opened). */
   const mentionCursor = ref<number | null>(null)
+  /** Mentions of the viewer that have been on screen: nothing to jump to. */
+  const mentionsShown = ref(new Set<number>())
   const focusSeq = ref<number | null>(null)
   const replyTo = ref<Message | null>(null)
   const editing = ref<Message | null>(null)
@@ -66,6 +69,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
       const membership = detail.membership
       unreadAfterSeq.value = membership && membership.unreadCount > 0 ? membership.lastReadSeq : null
       mentionCursor.value = membership && membership.mentionCount > 0 ? membership.lastReadSeq : null
+      mentionsShown.value = new Set()
       // Roles, presence and read positions of the people here (a channel's may be many).
       if (detail.type !== 'channel') void chats.loadMembers(chatId).catch(() => {})
       // A held history is live already; a search result or a first visit loads a page.
@@ -90,8 +94,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     if (chats.activeChatId === source.chatId) chats.activeChatId = null
   })
 
-  function onRead(seq: number) {
-    if (joined.value) void chats.markRead(source.chatId, seq)
+  function onRead(onScreen: SeqRange) {
+    if (joined.value) void chats.markRead(source.chatId, onScreen.to)
+    if (mentionCursor.value === null) return
+    for (const message of held.value) {
+      if (message.seq >= onScreen.from && message.seq <= onScreen.to && chats.mentionsViewer(message)) mentionsShown.value.add(message.seq)
+    }
   }
 
   const { run: jumpTo } = useAction(async (seq: number) => {
@@ -102,11 +110,11 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     list.value?.scrollToSeq(seq)
   })
 
-  /** The next held message that mentions the viewer, after the last one jumped to. */
+  /** The next held message that mentions the viewer, after the last one jumped to, not yet on screen. */
   const nextMention = computed(() => {
     const after = mentionCursor.value
     if (after === null) return null
-    return held.value.find(message => message.seq > after && chats.mentionsViewer(message)) ?? null
+    return held.value.find(message => message.seq > after && chats.mentionsViewer(message) && !mentionsShown.value.has(message.seq)) ?? null
   })
 
   function jumpToNextMention() {

@@ -15,6 +15,9 @@ export interface ScrollAnchorSource {
   readonly loadNewer: () => Promise<number>
 }
 
+/** The messages on screen, by seq: `from` the first (partly) shown to `to`, the last whose top is shown. */
+export interface SeqRange { from: number, to: number }
+
 /** Within this many pixels of the end counts as at the bottom (new messages are followed). */
 const BOTTOM_SLACK_PX = 80
 /** Closer than this to the top loads the older page. */
@@ -25,11 +28,11 @@ const TOP_LOAD_PX = 300
  * message, the unread divider or the end; new messages are followed while the reader is
  * at the bottom (or sent them) and counted in `unseenCount` otherwise; older pages load
  * near the top without moving what is on screen, newer ones at the bottom; and the last
- * message whose top is on screen is reported read (`onRead`) while the tab is visible.
- * Elements carry `data-seq`; the unread divider `data-unread-divider`.
+ * message whose top is on screen is reported read (`onRead`, with the first message on screen)
+ * while the tab is visible. Elements carry `data-seq`; the unread divider `data-unread-divider`.
  * Proven by tests/components/scroll-anchor.test.ts and tests/e2e/chat-history.spec.ts.
  */
-export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: ScrollAnchorSource, onRead: (seq: number) => void) {
+export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: ScrollAnchorSource, onRead: (onScreen: SeqRange) => void) {
   const atBottom = ref(true)
   const unseenCount = ref(0)
 
@@ -55,13 +58,16 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
   function reportRead() {
     const element = scroller.value
     if (!element || document.visibilityState !== 'visible') return
-    const bottom = element.getBoundingClientRect().bottom
+    const { top, bottom } = element.getBoundingClientRect()
+    let firstVisible: number | null = null
     let lastVisible: number | null = null
     for (const node of element.querySelectorAll<HTMLElement>('[data-seq]')) {
-      if (node.getBoundingClientRect().top < bottom) lastVisible = Number(node.dataset.seq)
-      else break
+      const box = node.getBoundingClientRect()
+      if (box.top >= bottom) break
+      lastVisible = Number(node.dataset.seq)
+      if (firstVisible === null && box.bottom > top) firstVisible = lastVisible
     }
-    if (lastVisible !== null) onRead(lastVisible)
+    if (lastVisible !== null) onRead({ from: firstVisible ?? lastVisible, to: lastVisible })
   }
 
   let loadingOlder = false
@@ -112,8 +118,15 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
     reportRead()
   }
 
+  /** The view placed last (placeInitialView): a chat, and the message it was opened on. */
+  let placedFor: string | null = null
+  const viewKey = () => `${source.chatId}:${source.focusSeq ?? ''}`
+
   // New messages at the end: follow them if the reader was at the bottom, else count them.
+  // Not before the view is placed: the first page of a chat opening on its unread divider
+  // would be scrolled to the end, and everything in it reported read, on the way.
   watch(() => [source.messages.at(-1)?.seq, source.pending.length] as const, async ([lastSeq], [previousSeq]) => {
+    if (placedFor !== viewKey()) return
     const wasAtBottom = atBottom.value
     const mineArrived = source.messages.at(-1)?.sender.id === source.viewerId || source.pending.length > 0
     await nextTick()
@@ -137,9 +150,8 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
     void maybeLoadOlder()
   }
 
-  let placedFor: string | null = null
   watch(() => [source.chatId, source.loading, source.messages.length, source.focusSeq] as const, () => {
-    const key = `${source.chatId}:${source.focusSeq ?? ''}`
+    const key = viewKey()
     if (source.loading || placedFor === key || (source.messages.length === 0 && source.pending.length === 0)) return
     placedFor = key
     void placeInitialView()

@@ -40,3 +40,27 @@ test('older history loads on scrolling up without moving the view, and a search 
   await expect(found).toHaveClass(/message--highlighted/)
   await closeAll(ana, ben)
 })
+
+test('a chat opens at its unread divider and reads only what was on screen; the rest is read on reaching it', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  for (let n = 1; n <= 40; n++) await postMessage(ben, chat.id, label(n))
+  await openApp(ben, `/chats/${chat.id}`)
+  const lastReadSeq = async () => (await (await ana.context.request.get(`/api/chats/${chat.id}`)).json() as { membership: { lastReadSeq: number } }).membership.lastReadSeq
+
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(ana.page.getByText('Unread messages')).toBeInViewport()
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+  await expect(messageRows(ana.page, label(40))).not.toBeInViewport()
+  // What Ana has on screen is read; the messages below it are not, and Ben is not told they were seen.
+  await expect.poll(lastReadSeq).toBeGreaterThan(0)
+  expect(await lastReadSeq()).toBeLessThan(40)
+  await expect(messageLog(ben.page).getByText('Seen', { exact: true })).toHaveCount(0)
+
+  await ana.page.getByRole('button', { name: 'Jump to latest' }).click()
+  await expect(messageRows(ana.page, label(40))).toBeInViewport()
+  await expect.poll(lastReadSeq).toBe(40)
+  await expect(messageLog(ben.page).getByText('Seen', { exact: true })).toBeVisible()
+  await closeAll(ana, ben)
+})

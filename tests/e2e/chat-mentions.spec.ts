@@ -49,16 +49,23 @@ test('an @ completion mentions a member, who sees the highlight, the @ badge and
   await closeAll(ana, ben, cy)
 })
 
-test('"Jump to next mention" brings an older unread mention into view', async ({ browser, baseURL }) => {
+test('"Jump to next mention" brings the next unread mention not yet on screen into view, and goes once each has been shown', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
   const group = await createGroupChat(ana, 'Long talk', [ben])
   await postMessage(ana, group.id, `@${ben.username} this one is for you`)
   for (let index = 0; index < 40; index++) await postMessage(ana, group.id, `filler line ${index}`)
+  await postMessage(ana, group.id, `@${ben.username} and this one too`)
+  for (let index = 0; index < 5; index++) await postMessage(ana, group.id, `closing line ${index}`)
   await openApp(ben, `/chats/${group.id}`)
-  const target = messageLog(ben.page).locator('[data-mentions-me]')
+  // The chat opens at the first unread message, the first mention: the button offers the second.
+  const mentions = messageLog(ben.page).locator('[data-mentions-me]')
+  await expect(mentions.first()).toBeInViewport()
+  await expect(mentions.last()).not.toBeInViewport()
   await ben.page.getByTestId('next-mention').click()
-  await expect(target).toBeInViewport()
+  await expect(mentions.last()).toBeInViewport()
+  // Both have been on screen: nothing is left to jump to.
+  await expect(ben.page.getByTestId('next-mention')).toHaveCount(0)
   await closeAll(ana, ben)
 })
 
