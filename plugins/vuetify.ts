@@ -1,14 +1,22 @@
 import 'vuetify/styles'
 import { createVuetify } from 'vuetify'
 
+/** The theme the operating system asked for on this browser's last visit. */
+const THEME_COOKIE = 'parley-theme'
+
 export default defineNuxtPlugin((nuxtApp) => {
+  // The server cannot see the visitor's preference (`prefers-color-scheme` lives in the
+  // browser), so it renders the theme the browser last resolved, which a cookie brings back:
+  // a person on a dark system sees the page dark from its first paint from their second
+  // visit on, not light and then dark on every load. The first visit renders light. The
+  // page hydrates in the same theme (the same cookie), then follows the operating system
+  // (below): a theme that differed during hydration would leave the server's classes on
+  // the page.
+  const lastTheme = useCookie<string | undefined>(THEME_COOKIE, { sameSite: 'lax', maxAge: 60 * 60 * 24 * 365 })
   const vuetify = createVuetify({
     ssr: true,
     theme: {
-      // The server cannot know the visitor's preference, so the page renders and hydrates
-      // light, then follows the operating system (below): a theme that differed during
-      // hydration would leave the server's classes on the page.
-      defaultTheme: 'light',
+      defaultTheme: lastTheme.value === 'dark' ? 'dark' : 'light',
       themes: {
         light: { colors: { primary: '#3949AB', secondary: '#00897B' } },
         dark: { colors: { primary: '#9FA8DA', secondary: '#80CBC4' } },
@@ -21,7 +29,13 @@ export default defineNuxtPlugin((nuxtApp) => {
   })
   nuxtApp.vueApp.use(vuetify)
   // After hydration has finished (the root Suspense resolved), not merely after mount.
+  let following = false
   nuxtApp.hook('app:suspense:resolve', () => {
+    if (following) return
+    following = true
     vuetify.theme.global.name.value = 'system'
+    watch(() => vuetify.theme.global.current.value.dark, (dark) => {
+      lastTheme.value = dark ? 'dark' : 'light'
+    }, { immediate: true })
   })
 })
