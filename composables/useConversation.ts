@@ -42,10 +42,13 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const canModerate = computed(() => auth.user?.role === 'admin' || chat.value?.membership?.role === 'owner' || chat.value?.membership?.role === 'admin')
   const typingLine = computed(() => typingSentence(presence.typingIn(source.chatId).filter(id => id !== viewerId.value).map(nameOf)))
 
+  /** The names the held messages carry: a channel's member list is never loaded whole. */
+  const heldSenderNames = computed(() => new Map(held.value.map(message => [message.sender.id, message.sender.displayName])))
+
   function nameOf(userId: string): string {
     if (userId === viewerId.value) return 'You'
     const member = chats.members[source.chatId]?.find(entry => entry.user.id === userId)
-    return member?.user.displayName ?? presence.names[userId] ?? chat.value?.peer?.displayName ?? 'Someone'
+    return member?.user.displayName ?? presence.names[userId] ?? heldSenderNames.value.get(userId) ?? chat.value?.peer?.displayName ?? 'Someone'
   }
 
   function seenLabel(seq: number): string | null {

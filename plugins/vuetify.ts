@@ -19,7 +19,9 @@ export default defineNuxtPlugin((nuxtApp) => {
       defaultTheme: lastTheme.value === 'dark' ? 'dark' : 'light',
       themes: {
         light: { colors: { primary: '#3949AB', secondary: '#00897B' } },
-        dark: { colors: { primary: '#9FA8DA', secondary: '#80CBC4' } },
+        // Light colours on a dark page take dark text: white on these is about 2:1, where
+        // text needs 4.5:1 (WCAG AA); Vuetify's own pick is white (tests/e2e/theme.spec.ts).
+        dark: { colors: { 'primary': '#9FA8DA', 'on-primary': '#1A237E', 'secondary': '#80CBC4', 'on-secondary': '#004D40' } },
       },
     },
     defaults: {

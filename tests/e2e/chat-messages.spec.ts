@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { anaAndBenInDirectChat, closeAll, composer, menuItem, messageRows, send } from './chat-helpers'
+import { anaAndBenInDirectChat, closeAll, composer, menuItem, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('an edit, a reaction and a delete are seen live by the other person', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
@@ -52,5 +52,32 @@ test('a reply quotes the original, and clicking the quote jumps to it', async ({
   await expect(quote).toContainText('Which train?')
   await quote.click()
   await expect(ana.page.locator('.message--highlighted')).toContainText('Which train?')
+  await closeAll(ana, ben)
+})
+
+test('in a channel a reply names the author it quotes, and a search result shows a formatted message as text', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: `quotes-${ben.username}` } })
+  expect(created.status()).toBe(201)
+  const channel = await created.json() as { id: string }
+  expect((await ben.context.request.post(`/api/chats/${channel.id}/join`)).status()).toBe(200)
+  await postMessage(ana, channel.id, 'Read the **house rules** in the [guide](https://example.com/guide) first')
+
+  // A channel's member list is not loaded: the author's name comes from the messages held.
+  await openApp(ben, `/chats/${channel.id}`)
+  const original = messageRows(ben.page, 'Read the house rules')
+  await original.hover()
+  await original.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ben.page, 'Reply').click()
+  await send(ben.page, 'Done, thanks')
+  const quote = messageRows(ben.page, 'Done, thanks').getByRole('button', { name: 'Jump to the message from Ana this replies to' })
+  await expect(quote).toContainText('Ana')
+
+  await ben.page.getByRole('button', { name: 'Search messages' }).first().click()
+  await ben.page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill('house rules')
+  const result = ben.page.getByRole('dialog').getByText('Read the house rules in the guide first')
+  await expect(result).toBeVisible()
+  await expect(ben.page.getByRole('dialog')).not.toContainText('**')
   await closeAll(ana, ben)
 })

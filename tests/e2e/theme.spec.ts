@@ -16,6 +16,19 @@ function consoleErrors(page: Page): string[] {
   return problems
 }
 
+/** WCAG's contrast ratio of two `rgb(...)` colours. */
+function contrast(foreground: string, background: string): number {
+  const luminance = (css: string) => {
+    const [r, g, b] = css.match(/[\d.]+/g)!.slice(0, 3).map(Number).map((channel) => {
+      const c = channel / 255
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+    })
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
+  }
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a)
+  return (light! + 0.05) / (dark! + 0.05)
+}
+
 test('a dark system gets the dark theme, painted dark from the server on the next visit, and a change back to light is followed', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, colorScheme: 'dark' })
   const page = await context.newPage()
@@ -28,6 +41,13 @@ test('a dark system gets the dark theme, painted dark from the server on the nex
   const again = await page.goto('/login')
   expect(paintedDark(await again!.text())).toBe(true)
   expect(await isDark(page)).toBe(true)
+  // Text on the primary colour stays readable in the dark theme (WCAG AA: 4.5:1).
+  const button = page.getByRole('button', { name: 'Log in', exact: true })
+  const colours = await button.evaluate((element) => {
+    const style = getComputedStyle(element)
+    return { text: style.color, background: style.backgroundColor }
+  })
+  expect(contrast(colours.text, colours.background)).toBeGreaterThanOrEqual(4.5)
 
   // The system turns light: the open page follows it, and so does the next first paint.
   await page.emulateMedia({ colorScheme: 'light' })
