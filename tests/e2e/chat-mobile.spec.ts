@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
+import { chatList, closeAll, composer, createDirectChat, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 const phone = { width: 390, height: 844 }
 
@@ -17,9 +17,15 @@ test('on a phone the list and the conversation are separate screens', async ({ b
   await item.click()
   await expect(messageRows(ana.page, 'Are you on your phone?')).toHaveCount(1)
   await expect(chatList(ana.page)).toHaveCount(0)
-  await send(ana.page, 'Yes, on the bus')
+  // A phone's keyboard has no Shift+Enter: Enter breaks the line, the Send button sends.
+  await composer(ana.page).fill('Yes,')
+  await composer(ana.page).press('Enter')
+  await composer(ana.page).pressSequentially('on the bus')
+  await expect(messageRows(ana.page, 'on the bus')).toHaveCount(0)
+  await ana.page.getByRole('button', { name: 'Send' }).tap()
   await openApp(ben, `/chats/${chat.id}`)
-  await expect(messageRows(ben.page, 'Yes, on the bus')).toHaveCount(1)
+  await expect(messageRows(ben.page, 'on the bus')).toHaveCount(1)
+  expect(await messageRows(ben.page, 'on the bus').locator('.rich-text').innerText()).toBe('Yes,\non the bus')
 
   await ana.page.getByRole('link', { name: 'Back to chats' }).or(ana.page.getByRole('button', { name: 'Back to chats' })).click()
   await expect(chatList(ana.page)).toBeVisible()
