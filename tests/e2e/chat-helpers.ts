@@ -51,6 +51,15 @@ export async function createGroupChat(owner: Person, name: string, members: Pers
   return await response.json() as Chat
 }
 
+/** A public channel `owner` creates, which each of `members` joins. */
+export async function createChannel(owner: Person, name: string, members: Person[]): Promise<Chat> {
+  const response = await owner.context.request.post('/api/chats', { data: { type: 'channel', name } })
+  expect(response.status(), await response.text()).toBe(201)
+  const channel = await response.json() as Chat
+  for (const member of members) expect((await member.context.request.post(`/api/chats/${channel.id}/join`)).status()).toBe(200)
+  return channel
+}
+
 export async function postMessage(from: Person, chatId: string, content: string) {
   const response = await from.context.request.post(`/api/chats/${chatId}/messages`, { data: { content } })
   expect(response.status(), await response.text()).toBe(201)

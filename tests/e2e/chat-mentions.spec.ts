@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUpPerson } from './chat-helpers'
+import { chatList, closeAll, composer, createChannel, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 test('an @ completion mentions a member, who sees the highlight, the @ badge and the jump to the mention', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -72,10 +72,7 @@ test('"Jump to next mention" brings the next unread mention not yet on screen in
 test('in a channel the @ completion searches people by prefix, and Tab picks from the keyboard', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: `trail-${ben.username}` } })
-  expect(created.status()).toBe(201)
-  const channel = await created.json() as { id: string }
-  expect((await ben.context.request.post(`/api/chats/${channel.id}/join`)).status()).toBe(200)
+  const channel = await createChannel(ana, `trail-${ben.username}`, [ben])
   await openApp(ana, `/chats/${channel.id}`)
   // Ben has another chat open.
   const direct = await createDirectChat(ben, ana)

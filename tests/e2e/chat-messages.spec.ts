@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { anaAndBenInDirectChat, closeAll, composer, menuItem, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, closeAll, composer, createChannel, menuItem, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('an edit, a reaction and a delete are seen live by the other person', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
@@ -58,10 +58,7 @@ test('a reply quotes the original, and clicking the quote jumps to it', async ({
 test('in a channel a reply names the author it quotes, and a search result shows a formatted message as text', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
-  const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: `quotes-${ben.username}` } })
-  expect(created.status()).toBe(201)
-  const channel = await created.json() as { id: string }
-  expect((await ben.context.request.post(`/api/chats/${channel.id}/join`)).status()).toBe(200)
+  const channel = await createChannel(ana, `quotes-${ben.username}`, [ben])
   await postMessage(ana, channel.id, 'Read the **house rules** in the [guide](https://example.com/guide) first')
 
   // A channel's member list is not loaded: the author's name comes from the messages held.
