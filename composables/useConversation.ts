@@ -1,3 +1,4 @@
+import { objectIdSchema } from '#shared/schemas/common'
 import type { Chat, Message } from '#shared/types/api'
 import type { SeqRange } from '~/composables/useScrollAnchor'
 
@@ -23,7 +24,9 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const presence = usePresenceStore()
   const snackbar = useSnackbarStore()
 
-  const state = ref<'loading' | 'ready' | 'missing'>('loading')
+  const state = ref<'loading' | 'ready' | 'missing' | 'failed'>('loading')
+  /** Why the chat could not be loaded (state `failed`), in the words of the snackbar. */
+  const loadFailure = ref<string | null>(null)
   const unreadAfterSeq = ref<number | null>(null)
   /** "Jump to next mention" looks after this seq (null: no unread mention when the chat opened). */
   const mentionCursor = ref<number | null>(null)
@@ -66,6 +69,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     replyTo.value = null
     editing.value = null
     focusSeq.value = around
+    loadFailure.value = null
+    // A link whose id cannot be a chat's names none: nothing to ask the server.
+    if (!objectIdSchema.safeParse(chatId).success) {
+      state.value = 'missing'
+      return
+    }
     try {
       const detail = await chats.fetchChat(chatId)
       if (chatId !== source.chatId) return
@@ -85,11 +94,20 @@ export function useConversation(source: { readonly chatId: string, readonly arou
         state.value = 'missing'
         chats.remove(chatId)
       }
+      else if (!chat.value) {
+        // Nothing held to show instead: say so where the chat would be, with a retry.
+        loadFailure.value = failureText(error)
+        state.value = 'failed'
+      }
       else {
         snackbar.notifyError(error)
         state.value = 'ready'
       }
     }
+  }
+
+  function retryOpen() {
+    void open(source.chatId, source.around)
   }
 
   watch(() => [source.chatId, source.around] as const, ([chatId, around]) => void open(chatId, around), { immediate: true })
@@ -170,7 +188,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   }
 
   return {
-    state, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq,
+    state, loadFailure, retryOpen, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq,
     replyTo, editing, nameOf, seenLabel, onRead, jumpTo, jumpToLatest, send, save, react, joining, join,
     startReply, startEdit, cancelCompose, nextMention, jumpToNextMention,
   }

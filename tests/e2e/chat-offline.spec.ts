@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { anaAndBenInDirectChat, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
+import { anaAndBenInDirectChat, closeAll, composer, createChannel, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
 
 /** How many stored messages of the chat say `content`, as `person` reads the history. */
 async function storedCount(person: Person, chatId: string, content: string): Promise<number> {
@@ -103,5 +103,24 @@ test('what was missed while away arrives even when a live message comes first, d
 
   await expect(messageRows(ana.page, 'Said while Ana was away')).toHaveCount(1)
   await expect(messageLog(ana.page).locator('[data-seq]')).toHaveText([/Before the tunnel/, /Said while Ana was away/, /Said once she was back/])
+  await closeAll(ana, ben)
+})
+
+test('a chat that cannot be loaded says so and offers to try again; a link with no chat in it says the chat is not available', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  // A channel Ana is not in: nothing of it is held before its link is opened.
+  const channel = await createChannel(ben, `walks-${ana.username}`, [])
+  const theChat = (url: URL) => url.pathname === `/api/chats/${channel.id}`
+  await ana.page.route(theChat, route => route.abort('internetdisconnected'))
+  await openApp(ana, `/chats/${channel.id}`)
+  await expect(ana.page.getByRole('alert').filter({ hasText: 'This chat could not be loaded' })).toBeVisible()
+
+  await ana.page.unroute(theChat)
+  await ana.page.getByRole('button', { name: 'Try again' }).click()
+  await expect(ana.page.getByRole('button', { name: 'Join channel' })).toBeVisible()
+
+  await openApp(ana, '/chats/not-a-chat')
+  await expect(ana.page.getByRole('heading', { name: 'This chat is not available' })).toBeVisible()
   await closeAll(ana, ben)
 })
