@@ -31,10 +31,7 @@ export default defineNuxtPlugin((nuxtApp) => {
   })
   nuxtApp.vueApp.use(vuetify)
   // After hydration has finished (the root Suspense resolved), not merely after mount.
-  let following = false
-  nuxtApp.hook('app:suspense:resolve', () => {
-    if (following) return
-    following = true
+  nuxtApp.hooks.hookOnce('app:suspense:resolve', () => {
     vuetify.theme.global.name.value = 'system'
     watch(() => vuetify.theme.global.current.value.dark, (dark) => {
       lastTheme.value = dark ? 'dark' : 'light'
