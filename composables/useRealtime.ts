@@ -66,18 +66,20 @@ async function onReady(chatsOnServer: ReadyChat[]) {
   messages.resyncOpening()
   // Chats that appeared, vanished or moved while we were away: reload the list once.
   const held = chats.byId
-  const differs = chatsOnServer.length !== Object.keys(held).length
+  const differs = chatsOnServer.length !== chats.list.length
     || chatsOnServer.some(chat => !held[chat.id] || held[chat.id]!.lastChangeSeq !== chat.lastChangeSeq || held[chat.id]!.lastSeq !== chat.lastSeq)
   if (differs || !chats.loaded) await chats.load().catch(() => {})
   // Every chat whose history we hold catches up through /changes (never a reload).
   const onServer = new Map(chatsOnServer.map(chat => [chat.id, chat]))
   await Promise.all(Object.keys(messages.windows).map(async (chatId) => {
     const latest = onServer.get(chatId)
+    const heldUpTo = inSyncUpTo.get(chatId) ?? messages.windows[chatId]!.lastChangeSeq
     if (!latest) {
-      messages.forget(chatId)
+      // A channel looked at before joining is in no member's list: it catches up all the same.
+      if (chats.byId[chatId]?.membership === null) await messages.catchUp(chatId, undefined, heldUpTo).catch(() => {})
+      else messages.forget(chatId)
       return
     }
-    const heldUpTo = inSyncUpTo.get(chatId) ?? messages.windows[chatId]!.lastChangeSeq
     if (latest.lastChangeSeq > heldUpTo) {
       await messages.catchUp(chatId, latest.lastChangeSeq, heldUpTo).catch(() => {})
     }
@@ -120,7 +122,7 @@ function handle(frame: ServerFrame) {
       chats.applyMessage(frame.message)
       break
     case 'typing':
-      presence.applyTyping(frame.chatId, frame.userId, frame.expiresAt)
+      presence.applyTyping(frame.chatId, frame.userId, frame.expiresAt, frame.displayName)
       break
     case 'presence':
       presence.apply(frame.userId, frame.online, frame.lastSeenAt)
@@ -147,11 +149,16 @@ function handle(frame: ServerFrame) {
       }
       chats.applyMemberRemoved(frame.chatId, frame.userId)
       break
+    case 'member.updated':
+      chats.applyMemberRole(frame.chatId, frame.userId, frame.role)
+      break
     case 'session.revoked':
-      // This session was ended elsewhere (logout, password change, ban): sign out here too.
+      // This session was ended elsewhere (logout, password change, ban): sign out here too,
+      // saying why, and come back to this page after signing in again.
       stop()
       auth.clear()
-      void router.push('/login')
+      wiring!.snackbar.notify('You were signed out: this session was ended elsewhere.', { color: 'info' })
+      void router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath } })
       break
     case 'error':
       // Frames we send are fire-and-forget (typing); their refusals need no UI.

@@ -12,7 +12,7 @@ export default defineNuxtRouteMiddleware(async (to) => {
   if (import.meta.client && !auth.user) await auth.restore()
   // The server requires two-factor and this account has none: the setup page, and only it.
   if (auth.user?.twoFactorSetupRequired) return to.path === TWO_FACTOR_SETUP_PATH ? undefined : navigateTo(TWO_FACTOR_SETUP_PATH)
-  if (to.meta.guestOnly && auth.user) return navigateTo(typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/')
+  if (to.meta.guestOnly && auth.user) return navigateTo(appPathFrom(to.query.redirect))
   if (to.meta.auth === false || auth.user) return
   // During SSR an expired access cookie looks signed out, but the refresh cookie (which
   // only travels to /api/auth) may still be good: let the client decide.

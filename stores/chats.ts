@@ -105,8 +105,9 @@ export const useChatsStore = defineStore('chats', () => {
     const startedAt = clock
     try {
       const fresh = Object.fromEntries((await allPages<Chat>('/api/chats')).map(chat => [chat.id, chat]))
-      // A chat that arrived or went away live while the list was on its way stays so.
-      for (const id of Object.keys(byId.value)) if (!fresh[id] && !changedSince(id, startedAt)) forget(id)
+      // A chat that arrived or went away live while the list was on its way stays so; a
+      // channel looked at before joining (no membership) is in no list and stays held.
+      for (const [id, chat] of Object.entries(byId.value)) if (!fresh[id] && chat.membership && !changedSince(id, startedAt)) forget(id)
       for (const chat of Object.values(fresh)) if (byId.value[chat.id] || !changedSince(chat.id, startedAt)) upsert(chat, startedAt)
       loaded.value = true
     }
@@ -190,6 +191,15 @@ export const useChatsStore = defineStore('chats', () => {
     if (chat) chat.memberCount = Math.max(0, chat.memberCount - 1)
   }
 
+  /** A role changed (made admin, or owner when the owner left): the viewer's own decides what they may do. */
+  function applyMemberRole(chatId: string, userId: string, role: MemberRole) {
+    touchMembers(chatId)
+    const member = members.value[chatId]?.find(entry => entry.user.id === userId)
+    if (member) member.role = role
+    const membership = byId.value[chatId]?.membership
+    if (userId === auth.user?.id && membership) membership.role = role
+  }
+
   // Actions: the server's answer is the truth; on failure nothing local changed
   // (or the optimistic change is rolled back) and the error reaches the caller.
 
@@ -268,7 +278,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   return {
     byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer, setNotifications,
-    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, markRead,
+    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, markRead,
     create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
   }
 })

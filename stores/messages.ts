@@ -36,7 +36,18 @@ export const useMessagesStore = defineStore('messages', () => {
    */
   const opening = new Map<string, { live: Message[], resync: boolean }>()
 
+  /**
+   * Messages deleted since this page loaded, held or not: what lists their files (the Files
+   * panel) drops them without reading its pages again.
+   */
+  const deletedIds = ref(new Set<string>())
+
+  function isDeleted(chatId: string, messageId: string): boolean {
+    return deletedIds.value.has(messageId) || !!find(chatId, messageId)?.deletedAt
+  }
+
   function apply(message: Message): boolean {
+    if (message.deletedAt) deletedIds.value.add(message.id)
     opening.get(message.chatId)?.live.push(message)
     if (!isLoaded(message.chatId)) return false
     return applyToWindow(windowOf(message.chatId), message)
@@ -109,7 +120,10 @@ export const useMessagesStore = defineStore('messages', () => {
     for (let round = 0; round < 50; round++) {
       if (upTo !== undefined && since >= upTo) return
       const page = await api<ChangesPage>(`/api/chats/${chatId}/changes`, { query: { since, limit: 100 } })
-      for (const message of page.items) applyToWindow(window, message)
+      for (const message of page.items) {
+        if (message.deletedAt) deletedIds.value.add(message.id)
+        applyToWindow(window, message)
+      }
       since = Math.max(since, page.lastChangeSeq, ...page.items.map(message => message.changeSeq))
       window.lastChangeSeq = Math.max(window.lastChangeSeq, since)
       if (!page.hasMore) return
@@ -165,9 +179,10 @@ export const useMessagesStore = defineStore('messages', () => {
 
   function reset() {
     opening.clear()
+    deletedIds.value = new Set()
     windows.value = {}
     loading.value = {}
   }
 
-  return { windows, loading, isLoaded, messagesOf, find, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, forget, edit, remove, toggleReaction, reset }
+  return { windows, loading, isLoaded, messagesOf, find, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, forget, edit, remove, toggleReaction, reset }
 })

@@ -14,13 +14,21 @@ export const usePresenceStore = defineStore('presence', () => {
   const names = ref<Record<string, string>>({})
   const timers = new Map<string, ReturnType<typeof setTimeout>>()
 
+  /**
+   * People whose presence a live event told us: what a fetch says (maybe asked before the
+   * event) does not undo it. Everyone else's comes from the latest fetch: someone found in
+   * the directory shares no chat with the viewer, so no event would ever correct it.
+   */
+  const toldLive = new Set<string>()
+
   /** Takes presence from a User object unless a live event already told us. */
   function seed(user: User) {
     names.value[user.id] = user.displayName
-    if (!byUser.value[user.id]) byUser.value[user.id] = { online: user.online, lastSeenAt: user.lastSeenAt }
+    if (!toldLive.has(user.id)) byUser.value[user.id] = { online: user.online, lastSeenAt: user.lastSeenAt }
   }
 
   function apply(userId: string, online: boolean, lastSeenAt: string | null) {
+    toldLive.add(userId)
     byUser.value[userId] = { online, lastSeenAt }
     // Someone who went offline is no longer typing.
     if (!online) for (const chatId of Object.keys(typing.value)) stopTyping(chatId, userId)
@@ -41,7 +49,8 @@ export const usePresenceStore = defineStore('presence', () => {
     }
   }
 
-  function applyTyping(chatId: string, userId: string, expiresAt: string) {
+  function applyTyping(chatId: string, userId: string, expiresAt: string, displayName?: string) {
+    if (displayName) names.value[userId] = displayName
     const until = Date.parse(expiresAt)
     const delay = until - Date.now()
     if (!Number.isFinite(until) || delay <= 0) {
@@ -62,6 +71,7 @@ export const usePresenceStore = defineStore('presence', () => {
   function reset() {
     for (const timer of timers.values()) clearTimeout(timer)
     timers.clear()
+    toldLive.clear()
     byUser.value = {}
     typing.value = {}
   }

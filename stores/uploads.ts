@@ -69,7 +69,8 @@ export const useUploadsStore = defineStore('uploads', () => {
       // An expired access token: renew it once, as useApi does for other requests.
       if (body.statusCode === 401 && !retried && await auth.refresh()) return start(key, true)
       upload.status = 'failed'
-      upload.error = describeApiError(body)
+      // Told beside the file it is about: the server's sentence, not a field's technical detail.
+      upload.error = body.message
     }).finally(() => {
       if (requests.get(key) === request) requests.delete(key)
       onSettled()

@@ -1,18 +1,7 @@
 import type { Attachment } from '#shared/types/api'
 import { markdownToPlainText } from '#shared/markdown'
 
-/** "820 B", "14.2 KB", "3.1 MB" (binary multiples, as the limits are written). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KB', 'MB', 'GB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
-}
+export { formatBytes } from '#shared/bytes'
 
 /** A Material Design icon for a file, by its kind and type. */
 export function fileIcon(file: { type: string, kind?: Attachment['kind'] }): string {

@@ -58,13 +58,14 @@ export type ReadyChat = z.infer<typeof dto.readyChatDto>
 export type ServerEvent
   = | { type: 'ready', user: Me, sessionId: Id, chats: ReadyChat[] }
     | { type: 'message.created' | 'message.updated' | 'message.deleted', chatId: Id, message: Message }
-    | { type: 'typing', chatId: Id, userId: Id, expiresAt: IsoTime }
+    | { type: 'typing', chatId: Id, userId: Id, displayName: string, expiresAt: IsoTime }
     | { type: 'presence', userId: Id, online: boolean, lastSeenAt: IsoTime | null }
     | { type: 'read', chatId: Id, userId: Id, seq: number }
     | { type: 'chat.created' | 'chat.updated', chat: Chat }
     | { type: 'chat.deleted', chatId: Id }
     | { type: 'member.added', chatId: Id, user: User, role: MemberRole }
     | { type: 'member.removed', chatId: Id, userId: Id }
+    | { type: 'member.updated', chatId: Id, userId: Id, role: MemberRole }
     | { type: 'session.revoked' }
     | { type: 'pong' }
 

@@ -45,7 +45,9 @@ describe('upload limits and bad input', () => {
     const ana = await signUp(baseUrl(), 'lim')
     const chat = await groupOf(baseUrl(), ana)
     const before = await stored()
-    await expectRefused(ana, chat, Buffer.alloc(MAX_BYTES + 1, 7), {}, 413, 'payload_too_large')
+    // Said as people read sizes: "A file can have at most 200 KB."
+    const refused = await expectRefused(ana, chat, Buffer.alloc(MAX_BYTES + 1, 7), {}, 413, 'payload_too_large')
+    expect(refused.body.message).toBe('A file can have at most 200 KB.')
     // Without Content-Length (chunked): counted as it arrives.
     const streamed = await fetch(`${baseUrl()}/api/chats/${chat}/attachments`, {
       method: 'POST',

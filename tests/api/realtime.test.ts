@@ -167,6 +167,7 @@ describe('/ws frames', () => {
     const typing = await reader.waitFor(frame => frame.type === 'typing' && frame.chatId === chatId)
     const receivedAt = Date.now()
     expect(typing.userId).toBe(ana.id)
+    expect(typing.displayName).toBe(ana.auth.user.displayName)
     // The server stamps its clock plus the typing expiry (5 s by default): between the
     // moments the frame left and arrived here, however long that took.
     const expiresAt = Date.parse(typing.expiresAt as string)
@@ -196,6 +197,12 @@ describe('/ws subscriptions', () => {
     await existing.waitFor(frame => frame.type === 'member.added' && frame.chatId === chatId && (frame.user as { id: string }).id === user.id)
     await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/messages`, { content: 'hello newcomer' })
     await socket.waitFor(frame => isCreated(chatId)(frame) && (frame.message as Message).content === 'hello newcomer')
+
+    // A new role: member.updated to every member, the person themselves included.
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${chatId}/members/${user.id}`, { role: 'admin' })).status).toBe(200)
+    for (const member of [socket, existing]) {
+      await member.waitFor(frame => frame.type === 'member.updated' && frame.chatId === chatId && frame.userId === user.id && frame.role === 'admin')
+    }
 
     // Removed: member.removed, then nothing more from this chat.
     expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${chatId}/members/${user.id}`)).status).toBe(204)

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
-import type { Chat, Message } from '#shared/types/api'
+import type { Chat, Message, User } from '#shared/types/api'
 import { applyToWindow, emptyWindow, orderedMessages } from '~~/utils/message-window'
 import { ben, chatId, message, viewer } from './chat-fixtures'
 
@@ -188,6 +188,20 @@ describe('presence', () => {
     expect(presence.typingIn(chatId)).toHaveLength(1)
     vi.advanceTimersByTime(2)
     expect(presence.typingIn(chatId)).toEqual([])
+  })
+
+  it('takes each newer fetch of someone no event tells about, and keeps what an event told', () => {
+    const presence = usePresenceStore()
+    const cleo = { id: 'c'.repeat(24), username: 'cleo', displayName: 'Cleo', online: true, lastSeenAt: null } as User
+    // Found in the directory, online; found again after she left: the directory's answer shows.
+    presence.seed(cleo)
+    expect(presence.isOnline(cleo.id)).toBe(true)
+    presence.seed({ ...cleo, online: false, lastSeenAt: new Date().toISOString() })
+    expect(presence.isOnline(cleo.id)).toBe(false)
+    // A live event is newer than a fetch that may have been asked before it.
+    presence.apply(cleo.id, true, null)
+    presence.seed({ ...cleo, online: false })
+    expect(presence.isOnline(cleo.id)).toBe(true)
   })
 
   it('ignores a typing event that has already expired', () => {

@@ -71,7 +71,7 @@ test('forgot password: the mailed link sets a new password that logs in', async 
   await logIn(page, username, 'the new password')
 })
 
-test('revoking another session from /settings sends that browser to /login', async ({ browser }) => {
+test('revoking another session from /settings sends that browser to /login saying why; signing in again goes back, never to another site', async ({ browser }) => {
   const username = uniqueName('rev')
   const password = 'a long enough password'
   const first = await browser.newContext()
@@ -93,10 +93,24 @@ test('revoking another session from /settings sends that browser to /login', asy
     await expect(items).toHaveCount(1)
 
     // B's live socket hears `session.revoked` and the app signs out at once, landing on
-    // /login (without a socket, B's next request would meet the 401 and do the same).
+    // /login and saying why (without a socket, B's next request would meet the 401 and do
+    // the same); signing in again comes back to the page B was on.
     await expect(pageB).toHaveURL(/\/login/)
+    await expect(pageB.getByText('You were signed out: this session was ended elsewhere.')).toBeVisible()
     await open(pageB, '/settings')
     await expect(pageB).toHaveURL(/\/login/)
+    await pageB.getByLabel('Username or email').fill(username)
+    await pageB.getByLabel('Password', { exact: true }).fill(password)
+    await pageB.getByRole('button', { name: 'Log in' }).click()
+    await expect(pageB).toHaveURL(/\/settings$/)
+    await expect(pageB.getByLabel('Display name')).toBeVisible()
+
+    // A signed-in person sent to /login with another site as the way back stays here.
+    for (const elsewhere of ['//example.com/x', '/\\example.com/x', 'https://example.com/x']) {
+      await open(pageB, `/login?redirect=${encodeURIComponent(elsewhere)}`)
+      await expect(pageB).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+      await expect(pageB.getByRole('navigation', { name: 'Chats' })).toBeVisible()
+    }
   }
   finally {
     await first.close()

@@ -77,8 +77,8 @@ test('a pasted image reaches the other person live, sized before it loads', asyn
   await closeAll(ana, ben)
 })
 
-test('a dropped PDF is a card the other person downloads byte for byte, and the Files panel lists it', async ({ browser, baseURL }) => {
-  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+test('a dropped PDF is a card the other person downloads byte for byte, and the Files panel lists it until its message is deleted', async ({ browser, baseURL }) => {
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
   await drop(ana.page, 'minutes.pdf', 'application/pdf', PDF)
   await expect(ana.page.getByRole('list', { name: 'Attached files' })).toContainText('minutes.pdf')
   await expect(ana.page.getByRole('button', { name: 'Remove minutes.pdf' })).toBeVisible()
@@ -104,10 +104,18 @@ test('a dropped PDF is a card the other person downloads byte for byte, and the 
   await expect(files.getByRole('listitem')).toHaveCount(2)
   await expect(files.getByRole('listitem').first()).toContainText('chart.png')
   await expect(files.getByRole('listitem').last()).toContainText('minutes.pdf')
+
+  // Ana deletes the chart's message: its file leaves Ben's open panel, which is not read again.
+  const history = await (await ana.context.request.get(`/api/chats/${chat.id}/messages`)).json() as { items: { id: string, attachments: { name: string }[] }[] }
+  const chart = history.items.find(message => message.attachments.some(file => file.name === 'chart.png'))!
+  expect((await ana.context.request.delete(`/api/messages/${chart.id}`)).status()).toBe(204)
+  await expect(messageLog(ben.page).getByRole('button', { name: 'Open image chart.png' })).toHaveCount(0)
+  await expect(files.getByRole('listitem')).toHaveCount(1)
+  await expect(files.getByRole('listitem')).toContainText('minutes.pdf')
   await closeAll(ana, ben)
 })
 
-test('audio plays inline; the viewer opens an image, the arrow keys move between the chat\'s images, Escape closes it', async ({ browser, baseURL }) => {
+test('audio plays inline; the viewer opens an image, the arrow keys move between the chat\'s images, Escape closes it and gives the focus back', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   await attach(ana.page, [
     { name: 'first.png', mimeType: 'image/png', buffer: await image(120, 90, '#c03030') },
@@ -133,6 +141,25 @@ test('audio plays inline; the viewer opens an image, the arrow keys move between
   await expect(viewer).toContainText('first.png')
   await ben.page.keyboard.press('Escape')
   await expect(viewer).toBeHidden()
+  // Closed with its button too, the viewer gives the focus back to where it was opened
+  // from: the keyboard goes on from the thumbnail.
+  const thumbnail = messageLog(ben.page).getByRole('button', { name: 'Open image second.png' })
+  await thumbnail.click()
+  await expect(viewer).toContainText('second.png')
+  await viewer.getByRole('button', { name: 'Close viewer' }).click()
+  await expect(viewer).toBeHidden()
+  await expect(thumbnail).toBeFocused()
+  await closeAll(ana, ben)
+})
+
+test('a file that is not the image it claims to be is refused beside it, in words people read', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await attach(ana.page, [{ name: 'holiday.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all, only text') }])
+  const queue = ana.page.getByRole('list', { name: 'Attached files' })
+  await expect(queue).toContainText('The file is not the image it claims to be.')
+  await expect(queue).not.toContainText('Declared')
+  await ana.page.getByRole('button', { name: 'Remove holiday.png' }).click()
+  await expect(queue).toHaveCount(0)
   await closeAll(ana, ben)
 })
 

@@ -20,6 +20,8 @@ test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
   // The new chat and its message reach Ben without a reload.
   const chatWithAna = chatList(ben.page).getByRole('link', { name: /Ana/ })
   await expect(chatWithAna).toBeVisible()
+  // A screen reader hears the chat's name and, as its description, what was said last and when.
+  await expect(chatWithAna).toHaveAccessibleDescription(/^Hello Ben! \d{1,2}:\d{2}/)
   await chatWithAna.click()
   await expect(messageRows(ben.page, 'Hello Ben!')).toHaveCount(1)
   await send(ben.page, 'Hi Ana, good to hear from you')

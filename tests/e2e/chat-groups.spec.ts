@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { uniqueName } from '../harness/api-client'
-import { chatList, closeAll, composer, createGroupChat, menuItem, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { chatList, closeAll, composer, createChannel, createGroupChat, menuItem, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
 
 test('a group is created and renamed, and its members see both live', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -117,4 +117,44 @@ test('group members are added, made admin and removed live; leaving and deleting
   await expect(chatList(ana.page).getByRole('link', { name: /Book club/ })).toHaveCount(0)
   expect((await ana.context.request.get(`/api/chats/${group.id}`)).status()).toBe(404)
   await closeAll(ana, ben, cleo)
+})
+
+test('a role given, or handed over when the owner leaves, shows live to everyone with what it lets them do', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cleo = await signUpPerson(browser, baseURL, 'Cleo')
+  const group = await createGroupChat(ana, 'Garden', [ben, cleo])
+  const memberRow = (person: Person, of: Person) => person.page.getByRole('region', { name: 'Members' }).locator('.v-list-item').filter({ hasText: `@${of.username}` })
+  for (const person of [ben, cleo]) {
+    await openApp(person, `/chats/${group.id}`)
+    await person.page.getByRole('button', { name: 'Members', exact: true }).click()
+    await expect(memberRow(person, ana)).toContainText('owner')
+  }
+  await expect(ben.page.getByRole('button', { name: 'Add people' })).toHaveCount(0)
+
+  // Ana makes Ben an admin: Ben may add people now, and Cleo sees his role.
+  expect((await ana.context.request.patch(`/api/chats/${group.id}/members/${ben.id}`, { data: { role: 'admin' } })).status()).toBe(200)
+  await expect(memberRow(cleo, ben)).toContainText('admin')
+  await expect(memberRow(ben, ben)).toContainText('admin')
+  await expect(ben.page.getByRole('button', { name: 'Add people' })).toBeVisible()
+
+  // Ana leaves: Ben, the longest-standing admin, is the owner, and may rename the group.
+  expect((await ana.context.request.post(`/api/chats/${group.id}/leave`)).status()).toBe(204)
+  await expect(memberRow(cleo, ben)).toContainText('owner')
+  await ben.page.getByRole('button', { name: 'Chat options' }).click()
+  await expect(menuItem(ben.page, 'Rename group')).toBeVisible()
+  await expect(menuItem(ben.page, 'Delete group')).toBeVisible()
+  await closeAll(ana, ben, cleo)
+})
+
+test('in a channel, someone typing is named even before they have said anything', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  // A channel's member list is never loaded whole: Ben's name is in nothing Ana holds.
+  const channel = await createChannel(ana, uniqueName('quiet'), [ben])
+  await openApp(ana, `/chats/${channel.id}`)
+  await openApp(ben, `/chats/${channel.id}`)
+  await composer(ben.page).pressSequentially('Hello every')
+  await expect(ana.page.getByTestId('typing-line')).toHaveText('Ben is typing...')
+  await closeAll(ana, ben)
 })

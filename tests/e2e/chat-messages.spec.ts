@@ -24,7 +24,12 @@ test('an edit, a reaction and a delete are seen live by the other person', async
   await edited.hover()
   await edited.getByRole('button', { name: 'Add reaction' }).click()
   await ben.page.getByRole('button', { name: 'React with 👍' }).click()
-  await expect(messageRows(ana.page, 'See you at 6').getByText('👍 1')).toBeVisible()
+  // A reaction is a toggle button, pressed for those who gave it: Ana adds hers to Ben's.
+  await expect(edited.getByRole('button', { name: '👍 1', pressed: true })).toBeVisible()
+  const onAnaReacted = messageRows(ana.page, 'See you at 6')
+  await onAnaReacted.getByRole('button', { name: '👍 1', pressed: false }).click()
+  await expect(onAnaReacted.getByRole('button', { name: '👍 2', pressed: true })).toBeVisible()
+  await expect(edited.getByRole('button', { name: '👍 2', pressed: true })).toBeVisible()
 
   // Ana deletes it; Ben sees the tombstone.
   const mine = messageRows(ana.page, 'See you at 6')

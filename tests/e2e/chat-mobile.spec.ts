@@ -37,3 +37,17 @@ test('on a phone the list and the conversation are separate screens', async ({ b
   await expect(ana.page.getByRole('heading', { name: 'People' })).toBeVisible()
   await closeAll(ana, ben)
 })
+
+test('on a phone, someone with no chat yet is shown the ways to start one', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport: phone })
+  await openApp(ana, '/')
+  // The list names the button as it is labelled, and links to where people and channels are found.
+  await expect(chatList(ana.page)).toContainText('No chats yet. Start one with the New chat button above')
+  await expect(ana.page.getByRole('button', { name: 'New chat' })).toBeVisible()
+  await chatList(ana.page).getByRole('link', { name: 'browse channels' }).tap()
+  await expect(ana.page).toHaveURL(/\/channels$/)
+  await ana.page.goBack()
+  await chatList(ana.page).getByRole('link', { name: 'find people' }).tap()
+  await expect(ana.page).toHaveURL(/\/people$/)
+  await closeAll(ana)
+})

@@ -94,7 +94,16 @@ test('a passkey added in the settings signs in without a password, until it is r
   await logOut(page)
   await expectSignedInWithPasskey(page)
 
-  await passkeys.getByRole('button', { name: 'Remove passkey Work laptop' }).click()
+  // Renamed in place: the name field takes the typing, Enter saves.
+  await passkeys.getByRole('button', { name: 'Rename passkey Work laptop' }).click()
+  const newName = passkeys.getByLabel('Passkey name')
+  await expect(newName).toBeFocused()
+  await newName.fill('Home laptop')
+  await newName.press('Enter')
+  await expect(item).toContainText('Home laptop')
+  await expect(newName).toHaveCount(0)
+
+  await passkeys.getByRole('button', { name: 'Remove passkey Home laptop' }).click()
   await expect(item).toHaveCount(0)
   await expect(passkeys).toContainText('No passkeys yet.')
 

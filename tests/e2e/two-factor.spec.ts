@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test'
 import { Secret, TOTP } from 'otpauth'
+import { Types } from 'mongoose'
 import { TEST_PASSWORD } from '../harness/api-client'
+import { connectDatabase } from '../harness/db'
 import { openPage } from '../harness/open-page'
 import { closeAll, signUpPerson } from './chat-helpers'
 
@@ -41,6 +43,18 @@ test('two-factor is set up from /settings with the code of the key shown, then a
   await page.context().clearCookies()
   await openPage(page, '/login')
   await page.getByLabel('Username or email').fill(ana.username)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  // Away too long for the sign-in (it lasts 5 minutes; here its clock is moved on): the code
+  // meets an expired sign-in, and the form goes back to the password, the username kept.
+  await expect(page.getByLabel('Code')).toBeVisible()
+  const database = await connectDatabase(process.env.PARLEY_TEST_MONGO_URI!)
+  await database.collection('loginchallenges').updateMany({ userId: new Types.ObjectId(ana.id) }, { $set: { expiresAt: new Date(0) } })
+  await database.close()
+  await page.getByLabel('Code').fill(appCode(secret, 1))
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page.getByText('This sign-in has expired; enter your password again.')).toBeVisible()
+  await expect(page.getByLabel('Username or email')).toHaveValue(ana.username)
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Log in' }).click()
   await page.getByLabel('Code').fill(appCode(secret, 1))

@@ -5,10 +5,10 @@ import { encodeFrame } from '../../server/services/realtime/frame-encoding'
 // A broadcast is serialized once (server/services/realtime/frame-encoding.ts): every
 // recipient of one event is written the same bytes, which are the frame's JSON.
 describe('encodeFrame', () => {
-  const typing = (userId: string): ServerFrame => ({ type: 'typing', chatId: 'c1', userId, expiresAt: '2026-12-04T00:00:05.000Z' })
+  const typing = (userId: string): ServerFrame => ({ type: 'typing', chatId: 'c1', userId, displayName: 'Ana', expiresAt: '2026-12-04T00:00:05.000Z' })
 
   it('writes the frame as its JSON text in UTF-8', () => {
-    const frame: ServerFrame = { type: 'typing', chatId: 'ça', userId: 'u1', expiresAt: '2026-12-04T00:00:05.000Z' }
+    const frame: ServerFrame = { type: 'typing', chatId: 'ça', userId: 'u1', displayName: 'Zoë', expiresAt: '2026-12-04T00:00:05.000Z' }
     expect(JSON.parse(encodeFrame(frame).toString('utf8'))).toEqual(frame)
   })
 

@@ -7,7 +7,7 @@ import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { toMember } from '../../dto/chats'
 import { findUser, loadUsers, publicUser } from '../accounts/users'
-import { announceMemberChanged, publishToChat } from '../realtime'
+import { publishToChat } from '../realtime'
 import { findChat, findMembership, findMemberships, isChatManager, requireMember, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe, unsubscribe } from './announce'
 import { addToUserChats, forgetUserChatList, removeFromUserChats, userChatIds } from './chat-list'
@@ -153,7 +153,8 @@ export async function setMemberRole(actor: Pick<Actor, 'userId' | 'role'>, chatI
     if (!target) throw apiError('not_found')
     if (target.role === 'owner') throw apiError('forbidden', 'The owner keeps the owner role.')
     await MembershipModel.updateOne({ _id: target._id }, { $set: { role } }).exec()
-    announceMemberChanged(chatId, userId)
+    // Every member's app shows the role (and the person's own, what it lets them do).
+    await publishToChat(chatId, { type: 'member.updated', chatId, userId, role })
     const person = await findUser(userId)
     return toMember({ ...target, role }, publicUser(userId, person))
   })
@@ -182,7 +183,7 @@ async function handOverOwnership(chat: ChatRecord): Promise<void> {
     ?? await MembershipModel.findOne({ chatId }).sort(byTenure).lean<MembershipRecord>().exec()
   if (!successor) return
   await withLock(`member:${chatId}:${successor.userId}`, () => MembershipModel.updateOne({ _id: successor._id }, { $set: { role: 'owner' } }).exec())
-  announceMemberChanged(chatId, successor.userId)
+  await publishToChat(chatId, { type: 'member.updated', chatId, userId: successor.userId, role: 'owner' })
 }
 
 // --- read state ---

@@ -15,7 +15,7 @@ import { forgetCounters } from './chat-counters'
 // only let a removed member get as far as the lock, never store a message.
 //
 // Kept current by the events every instance hears over the bus (one Redis channel between
-// instances, in-process without it): a member removed, a role changed (`$member-changed`),
+// instances, in-process without it): a member removed, a role changed (`member.updated`),
 // a chat updated or deleted, a user renamed or signed out everywhere. `publish` delivers to
 // this instance's listeners before it returns, so an instance forgets inside the change's
 // own call, before its response. What the bus may lose between instances (a publish that
@@ -121,7 +121,7 @@ onEnvelope(({ event }) => {
     case 'member.added':
       forgetChat(event.chatId)
       return
-    case '$member-changed':
+    case 'member.updated':
       forgetMembership(event.chatId, event.userId)
       return
     case 'chat.updated':

@@ -19,7 +19,6 @@ export type ControlEvent
     | { type: '$presence-sync', instanceId: string }
     | { type: '$alive', instanceId: string }
     | { type: '$user-changed', userId: string }
-    | { type: '$member-changed', chatId: string, userId: string }
     | { type: '$visibility', userId: string, instanceId: string, /** the user's visible sockets there */ visible: number }
 
 export interface Envelope {

@@ -187,8 +187,6 @@ export function createHub(deps: HubDeps): Hub {
         return
       case '$visibility':
         return // ./visibility.ts listens to it
-      case '$member-changed':
-        return // the send's cache listens to it (messages/send-cache.ts)
       case 'message.created':
         chatOrders.order(event.chatId, event.message.seq, envelope)
         return

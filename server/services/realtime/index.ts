@@ -111,11 +111,6 @@ export function announceSessionsRevoked(userId: string, sessionIds: string[]): v
   void publishControl({ type: '$revoke', userId, sessionIds }, [userTopic(userId)])
 }
 
-/** A member's role changed: every instance forgets what it remembered of the membership (messages/send-cache.ts). */
-export function announceMemberChanged(chatId: string, userId: string): void {
-  void publishControl({ type: '$member-changed', chatId, userId })
-}
-
 /** A new role or name applies to the user's open sockets at their next frame, on every instance. */
 export function announceUserChanged(userId: string): void {
   void publishControl({ type: '$user-changed', userId }, [userTopic(userId)])
