@@ -29,7 +29,8 @@ export interface ActionOptions<Args extends unknown[]> {
  * Something the person set off (a button, a form, a menu item): `busy` while it runs,
  * `busyWith` the first argument of the run in progress (a row's spinner), an optional
  * optimistic change rolled back on failure, and the failure told in the snackbar queue
- * (`notifyError`) unless `onError` tells it elsewhere. `run` never throws: it resolves to
+ * (`notifyError`) unless `onError` tells it elsewhere; a new run clears the failures the
+ * snackbar still shows or holds, so an old one never contradicts what follows. `run` never throws: it resolves to
  * the task's result, or undefined when it failed.
  * Proven by tests/components/use-action.test.ts.
  */
@@ -40,6 +41,7 @@ export function useAction<Args extends unknown[], T>(task: (...args: Args) => Pr
   const busyWith = shallowRef<Args[0] | null>(null)
 
   async function run(...args: Args): Promise<T | undefined> {
+    snackbar.dismissErrors()
     running.value++
     busyWith.value = args[0] ?? null
     try {

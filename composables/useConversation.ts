@@ -182,6 +182,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     editing.value = message
   }
 
+  /** Up in an empty composer edits the viewer's latest message with text, as in the chat apps people know. */
+  function editLastOwn() {
+    const own = [...held.value].reverse().find(message => message.sender.id === viewerId.value && !message.deletedAt && message.content)
+    if (own) startEdit(own)
+  }
+
   function cancelCompose() {
     replyTo.value = null
     editing.value = null
@@ -190,6 +196,6 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   return {
     state, loadFailure, retryOpen, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq,
     replyTo, editing, nameOf, seenLabel, onRead, jumpTo, jumpToLatest, send, save, react, joining, join,
-    startReply, startEdit, cancelCompose, nextMention, jumpToNextMention,
+    startReply, startEdit, editLastOwn, cancelCompose, nextMention, jumpToNextMention,
   }
 }

@@ -170,7 +170,7 @@ export const useChatsStore = defineStore('chats', () => {
     const chat = byId.value[chatId]
     const list = members.value[chatId]
     if (list && !list.some(member => member.user.id === user.id)) {
-      list.push({ user, role, joinedAt: new Date().toISOString(), lastReadSeq: chat?.lastSeq ?? 0 })
+      list.push({ user, role, joinedAt: new Date().toISOString(), lastReadSeq: 0 })
       if (chat) chat.memberCount = Math.max(chat.memberCount, list.length)
     }
     else if (chat && !list) {

@@ -33,5 +33,13 @@ export const useSnackbarStore = defineStore('snackbar', () => {
     queue.value = queue.value.filter(entry => entry.id !== id)
   }
 
-  return { queue, current, notify, notifyError, dismiss }
+  /**
+   * The person tries again (useAction): what failed before is old news, shown or waiting,
+   * and must not contradict what this try brings ("Wrong password" over "Two-factor is off").
+   */
+  function dismissErrors(): void {
+    queue.value = queue.value.filter(entry => entry.color !== 'error')
+  }
+
+  return { queue, current, notify, notifyError, dismiss, dismissErrors }
 })

@@ -88,6 +88,8 @@ export function toMember(membership: MembershipRecord, user: User): Member {
     user,
     role: membership.role as MemberRole,
     joinedAt: membership.joinedAt.toISOString(),
-    lastReadSeq: membership.lastReadSeq,
+    // A newcomer starts with nothing unread (lastReadSeq at the chat's end) but has read
+    // nothing: "Seen by" them counts from their first read past it.
+    lastReadSeq: membership.lastReadSeq > (membership.joinedAtSeq ?? 0) ? membership.lastReadSeq : 0,
   }
 }

@@ -36,6 +36,8 @@ const membershipSchema = new Schema({
   userId: { type: String, required: true },
   role: { type: String, enum: ['owner', 'admin', 'member'], required: true },
   lastReadSeq: { type: Number, default: 0 },
+  /** The chat's lastSeq when the member joined it, where lastReadSeq starts: up to it nothing was read (see toMember). */
+  joinedAtSeq: { type: Number, default: 0 },
   /** Seqs of the member's own messages above lastReadSeq (they never count as unread). */
   ownSeqsAfterRead: { type: [Number], default: [] },
   /** Seqs of messages that name this member, kept above lastReadSeq (docs/messages.md, "Mentions"). */

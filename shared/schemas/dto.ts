@@ -195,7 +195,7 @@ export const memberDto = z.object({
   user: userDto,
   role: memberRoleValueSchema,
   joinedAt: time,
-  lastReadSeq: z.number().int().meta({ description: 'How far this member has read (an addition to the contract: "Seen" after a reload)' }),
+  lastReadSeq: z.number().int().meta({ description: 'How far this member has read (an addition to the contract: "Seen" after a reload); 0 until they read past where they joined' }),
 })
 
 /** `{ items, nextCursor }` of every list. */

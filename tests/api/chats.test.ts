@@ -75,6 +75,20 @@ describe('chats over HTTP', () => {
     expect((await api(baseUrl(), bob, 'GET', `/api/chats/${id}`)).status).toBe(404)
   })
 
+  it('a member added to a chat with history has read nothing of it: no "Seen" until they read past where they joined', async () => {
+    const group = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Plans', memberIds: [bob.id] })).body
+    await api(baseUrl(), ana, 'POST', `/api/chats/${group.id}/messages`, { content: 'before cy' })
+    await api(baseUrl(), ana, 'POST', `/api/chats/${group.id}/messages`, { content: 'still before cy' })
+    expect((await api(baseUrl(), ana, 'POST', `/api/chats/${group.id}/members`, { userIds: [cy.id] })).status).toBe(200)
+    const readOf = async (userId: string) => (await api(baseUrl(), ana, 'GET', `/api/chats/${group.id}/members`)).body.items.find((m: { user: { id: string } }) => m.user.id === userId).lastReadSeq
+    // Nothing unread for the newcomer, and nothing read either.
+    expect((await api(baseUrl(), cy, 'GET', `/api/chats/${group.id}`)).body.membership).toMatchObject({ unreadCount: 0, lastReadSeq: 2 })
+    expect(await readOf(cy.id)).toBe(0)
+    const after = (await api(baseUrl(), ana, 'POST', `/api/chats/${group.id}/messages`, { content: 'welcome cy' })).body
+    expect((await api(baseUrl(), cy, 'POST', `/api/chats/${group.id}/read`, { seq: after.seq })).status).toBe(204)
+    expect(await readOf(cy.id)).toBe(after.seq)
+  })
+
   it('channels: unique names in any case, public directory, join, delete', async () => {
     const name = `Lobby ${Date.now()}`
     const channel = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name, topic: 'hi' })
@@ -155,8 +169,8 @@ describe('chats over HTTP', () => {
     const members = await api(baseUrl(), ana, 'GET', `/api/chats/${chat.id}/members`)
     expect(members.status).toBe(200)
     const readBy = Object.fromEntries(members.body.items.map((m: { user: { id: string }, lastReadSeq: number }) => [m.user.id, m.lastReadSeq]))
-    // Sending is not reading (the sender's position stays); someone added later starts at the chat's end.
-    expect(readBy).toEqual({ [ana.id]: 0, [bob.id]: 2, [cy.id]: 3 })
+    // Sending is not reading (the sender's position stays); someone added later has read nothing yet.
+    expect(readBy).toEqual({ [ana.id]: 0, [bob.id]: 2, [cy.id]: 0 })
     // By join time: the creator and first members together (then by id), the newcomer last.
     const order = members.body.items.map((m: { user: { id: string } }) => m.user.id)
     expect(order.slice(0, 2).sort()).toEqual([ana.id, bob.id].sort())
@@ -166,7 +180,7 @@ describe('chats over HTTP', () => {
     const first = await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}/members?limit=2`)
     expect(first.body.items).toHaveLength(2)
     const second = await api(baseUrl(), bob, 'GET', `/api/chats/${chat.id}/members?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)
-    expect(second.body.items).toEqual([expect.objectContaining({ user: expect.objectContaining({ id: cy.id }), role: 'member', lastReadSeq: 3 })])
+    expect(second.body.items).toEqual([expect.objectContaining({ user: expect.objectContaining({ id: cy.id }), role: 'member', lastReadSeq: 0 })])
     expect(second.body.nextCursor).toBeNull()
     expect((await api(baseUrl(), null, 'GET', `/api/chats/${chat.id}/members`)).status).toBe(401)
   })

@@ -71,6 +71,20 @@ describe('useAction', () => {
     expect(action.busy.value).toBe(false)
   })
 
+  it('clears an earlier failure when the person tries again, so it cannot contradict what follows', async () => {
+    const snackbar = useSnackbarStore()
+    snackbar.queue = []
+    let attempt = 0
+    const turnOff = useAction(async () => {
+      if (++attempt === 1) throw new ApiError({ statusCode: 401, message: 'Wrong password or code.', data: { code: 'invalid_credentials' } })
+      snackbar.notify('Two-factor authentication is off.', { color: 'success' })
+    })
+    await turnOff.run()
+    expect(snackbar.current?.message).toBe('Wrong password or code.')
+    await turnOff.run()
+    expect(snackbar.queue.map(entry => entry.message)).toEqual(['Two-factor authentication is off.'])
+  })
+
   it('tells a failure in place instead when asked (a dialog, a field)', async () => {
     const snackbar = useSnackbarStore()
     snackbar.queue = []

@@ -126,6 +126,18 @@ test('continue as guest', async ({ page }) => {
   await expect(page).toHaveURL(/\/$/)
   await open(page, '/settings')
   await expect(page.getByLabel('Display name')).toHaveValue(name)
+
+  // A guest cannot sign in again: logging out asks first, and Cancel keeps them in.
+  await page.getByRole('button', { name: 'Log out' }).click()
+  const dialog = page.getByRole('dialog')
+  await expect(dialog).toContainText('A guest cannot sign in again')
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page).toHaveURL(/\/settings$/)
+  await page.getByRole('button', { name: 'Account menu' }).click()
+  await page.locator('.v-overlay--active .v-list-item').filter({ hasText: 'Log out' }).first().click()
+  await dialog.getByRole('button', { name: 'Log out' }).click()
+  await expect(page).toHaveURL(/\/login/)
 })
 
 test('a guest deletes their account without a password, and the name is free again', async ({ page }) => {

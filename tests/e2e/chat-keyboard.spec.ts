@@ -33,5 +33,16 @@ test('a message can be answered from the keyboard alone', async ({ browser, base
   await ana.page.keyboard.press('Enter')
   await openApp(ben, `/chats/${chat.id}`)
   await expect(messageRows(ben.page, 'Yes, see you there').getByRole('button', { name: /Jump to the message/ })).toContainText('Lunch at noon?')
+
+  // Up in the empty field edits Ana's latest message; Enter saves it, Escape would cancel.
+  await expect(messageRows(ana.page, 'Yes, see you there')).toHaveCount(1)
+  await ana.page.keyboard.press('ArrowUp')
+  await expect(composer(ana.page)).toHaveValue('Yes, see you there')
+  await expect(composer(ana.page)).toBeFocused()
+  await ana.page.keyboard.press('End')
+  await ana.page.keyboard.type(' at 12:30')
+  await ana.page.keyboard.press('Enter')
+  await expect(messageRows(ben.page, 'Yes, see you there at 12:30')).toContainText('edited')
+  await expect(composer(ana.page)).toHaveValue('')
   await closeAll(ana, ben)
 })

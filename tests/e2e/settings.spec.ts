@@ -41,11 +41,11 @@ test('deleting the account asks for the password in a dialog, then signs out', a
   await dialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(dialog).toBeHidden()
 
-  // A wrong password is said so (the server's words), and the dialog stays open to retry.
+  // A wrong password is said so in the dialog (the server's words), which stays open to retry.
   await page.getByRole('button', { name: 'Delete account' }).click()
   await dialog.getByLabel('Password', { exact: true }).fill('not my password')
   await dialog.getByRole('button', { name: 'Delete my account' }).click()
-  await expect(page.getByText('Wrong password.')).toBeVisible()
+  await expect(dialog.getByRole('alert').filter({ hasText: 'Wrong password.' })).toBeVisible()
   await expect(dialog).toBeVisible()
 
   await dialog.getByLabel('Password', { exact: true }).fill('correct horse battery staple')

@@ -37,7 +37,7 @@ function channelCreatorsSetting(): 'users' | 'admins' {
 
 /** A newcomer starts caught up: what was said before they joined is history, not unread. */
 export function newMembership(chatId: string, userId: string, role: MembershipRecord['role'], joinedAt: Date, lastReadSeq = 0) {
-  return { _id: membershipId(chatId, userId), chatId, userId, role, lastReadSeq, ownSeqsAfterRead: [], joinedAt }
+  return { _id: membershipId(chatId, userId), chatId, userId, role, lastReadSeq, joinedAtSeq: lastReadSeq, ownSeqsAfterRead: [], joinedAt }
 }
 
 export async function requireExistingUsers(ids: string[]): Promise<void> {
