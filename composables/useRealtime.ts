@@ -127,6 +127,15 @@ function handle(frame: ServerFrame) {
     case 'presence':
       presence.apply(frame.userId, frame.online, frame.lastSeenAt)
       break
+    case 'user.updated': {
+      // A new display name (or role): every place that shows the person, and the viewer's own menus.
+      const { user } = frame
+      presence.names[user.id] = user.displayName
+      chats.applyUser(user)
+      messages.applySender(user)
+      if (auth.user?.id === user.id) auth.setUser({ ...auth.user, displayName: user.displayName, role: user.role })
+      break
+    }
     case 'read':
       chats.applyRead(frame.chatId, frame.userId, frame.seq)
       break

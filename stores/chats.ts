@@ -191,6 +191,16 @@ export const useChatsStore = defineStore('chats', () => {
     if (chat) chat.memberCount = Math.max(0, chat.memberCount - 1)
   }
 
+  /** Someone's new display name (or role), in the direct chats with them and the member lists. */
+  function applyUser(user: User) {
+    for (const chat of Object.values(byId.value)) {
+      if (chat.peer?.id === user.id) chat.peer = { ...chat.peer, displayName: user.displayName, role: user.role }
+    }
+    for (const list of Object.values(members.value)) {
+      for (const member of list) if (member.user.id === user.id) member.user = { ...member.user, displayName: user.displayName, role: user.role }
+    }
+  }
+
   /** A role changed (made admin, or owner when the owner left): the viewer's own decides what they may do. */
   function applyMemberRole(chatId: string, userId: string, role: MemberRole) {
     touchMembers(chatId)
@@ -278,7 +288,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   return {
     byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer, setNotifications,
-    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, markRead,
+    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, applyUser, markRead,
     create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
   }
 })

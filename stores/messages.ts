@@ -130,6 +130,15 @@ export const useMessagesStore = defineStore('messages', () => {
     }
   }
 
+  /** Someone's new display name on the messages held from them (pages read later carry it already). */
+  function applySender(user: Pick<Message['sender'], 'id' | 'displayName'>) {
+    for (const window of Object.values(windows.value)) {
+      for (const [seq, message] of Object.entries(window.bySeq)) {
+        if (message.sender.id === user.id) window.bySeq[Number(seq)] = { ...message, sender: { ...message.sender, displayName: user.displayName } }
+      }
+    }
+  }
+
   function forget(chatId: string) {
     windows.value = omitKey(windows.value, chatId)
   }
@@ -184,5 +193,5 @@ export const useMessagesStore = defineStore('messages', () => {
     loading.value = {}
   }
 
-  return { windows, loading, isLoaded, messagesOf, find, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, forget, edit, remove, toggleReaction, reset }
+  return { windows, loading, isLoaded, messagesOf, find, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
 })

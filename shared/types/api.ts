@@ -60,6 +60,7 @@ export type ServerEvent
     | { type: 'message.created' | 'message.updated' | 'message.deleted', chatId: Id, message: Message }
     | { type: 'typing', chatId: Id, userId: Id, displayName: string, expiresAt: IsoTime }
     | { type: 'presence', userId: Id, online: boolean, lastSeenAt: IsoTime | null }
+    | { type: 'user.updated', user: User }
     | { type: 'read', chatId: Id, userId: Id, seq: number }
     | { type: 'chat.created' | 'chat.updated', chat: Chat }
     | { type: 'chat.deleted', chatId: Id }

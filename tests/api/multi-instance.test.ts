@@ -106,6 +106,8 @@ describe('what an instance remembers for sends (server/services/messages/send-ca
     const watching = await connect(two, bob)
     expect((await api<Message>(two.baseUrl, ana, 'POST', `/api/chats/${chat}/messages`, { content: 'old name' })).body.sender.displayName).not.toBe('Ana Renamed')
     expect((await api(one.baseUrl, ana, 'PATCH', '/api/users/me', { displayName: 'Ana Renamed' })).status).toBe(200)
+    // Bob's app on the other instance hears the new name too.
+    await watching.waitFor(frame => frame.type === 'user.updated' && (frame.user as { id: string, displayName: string }).id === ana.id && (frame.user as { displayName: string }).displayName === 'Ana Renamed')
     // The bus keeps instance one's order: once its next message reaches a socket on two, two heard of the rename.
     const barrier = await api<Message>(one.baseUrl, ana, 'POST', `/api/chats/${chat}/messages`, { content: 'barrier' })
     await watching.waitFor(frame => frame.type === 'message.created' && (frame.message as Message).id === barrier.body.id)

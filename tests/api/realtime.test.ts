@@ -218,6 +218,22 @@ describe('/ws subscriptions', () => {
     await socket.waitFor(frame => frame.type === 'chat.deleted' && frame.chatId === direct.id)
   })
 
+  it('tells a new display name to the person\'s own sockets and to everyone who shares a chat, and to nobody else', async () => {
+    const renamed = await signUp(baseUrl(), 'rename')
+    const stranger = await signUp(baseUrl(), 'stranger')
+    const shared = (await api(baseUrl(), renamed, 'POST', '/api/chats', { type: 'group', name: 'Names', memberIds: [ana.id] })).body.id as string
+    const [own, contact, outsider] = await Promise.all([connect(renamed), connect(ana), connect(stranger)])
+    expect((await api(baseUrl(), renamed, 'PATCH', '/api/users/me', { displayName: 'Brand New Name' })).status).toBe(200)
+    const isRename = (frame: Frame) => frame.type === 'user.updated' && (frame.user as { id: string }).id === renamed.id
+    for (const socket of [own, contact]) {
+      expect((await socket.waitFor(isRename)).user).toMatchObject({ id: renamed.id, displayName: 'Brand New Name', username: renamed.username })
+    }
+    // What reached Ana after the rename has reached the stranger too, had it been sent to him.
+    await api(baseUrl(), renamed, 'POST', `/api/chats/${shared}/messages`, { content: 'after the rename' })
+    await contact.waitFor(frame => isCreated(shared)(frame) && (frame.message as Message).content === 'after the rename')
+    expect(outsider.frames.some(isRename)).toBe(false)
+  })
+
   it('closes a revoked session\'s socket with 4401 after session.revoked', async () => {
     const user = await signUp(baseUrl(), 'revoke')
     const socket = await TestSocket.connect(baseUrl(), { token: user.token })

@@ -59,8 +59,12 @@ test('forgot password: the mailed link sets a new password that logs in', async 
   const mail = await waitForMail(mailbox(), email, /reset/i)
   const link = linkIn(mail, '/reset-password')
   await open(page, link.pathname + link.search)
-  await page.getByLabel('New password', { exact: true }).fill('the new password')
+  // A typo in the first field is said at the repeat, and fixing the first field clears it.
+  await page.getByLabel('New password', { exact: true }).fill('the new passwrd')
   await page.getByLabel('Repeat new password').fill('the new password')
+  await expect(page.getByText('The passwords differ')).toBeVisible()
+  await page.getByLabel('New password', { exact: true }).fill('the new password')
+  await expect(page.getByText('The passwords differ')).toHaveCount(0)
   await page.getByRole('button', { name: 'Set new password' }).click()
   await expect(page).toHaveURL(/\/login/)
 

@@ -6,13 +6,17 @@ import { openPage as open } from '../harness/open-page'
 // The first account of the shared test database is whoever signed up first, so this test
 // promotes its own admin directly in the database (PARLEY_TEST_MONGO_URI).
 
-test('an admin finds a user, bans them (their session ends) and makes someone else admin', async ({ page, baseURL }) => {
+test('an admin finds a user, bans them (their session ends) and makes someone else admin, whose app shows it at once', async ({ page, browser, baseURL }) => {
   const adminName = uniqueName('admin')
   const targetName = uniqueName('target')
   const helperName = uniqueName('helper')
   const password = 'a long enough password'
   const target = await signUp(page.request, { username: targetName, password })
-  await signUp(page.request, { username: helperName, password })
+  // The helper has the app open in their own browser.
+  const helperContext = await browser.newContext({ baseURL })
+  const helperPage = await helperContext.newPage()
+  await signUp(helperPage.request, { username: helperName, password })
+  await open(helperPage, '/')
   await signUp(page.request, { username: adminName, password })
   const connection = await connectDatabase(process.env.PARLEY_TEST_MONGO_URI!)
   try {
@@ -36,6 +40,9 @@ test('an admin finds a user, bans them (their session ends) and makes someone el
   const helperRow = page.getByTestId('admin-user-row').filter({ hasText: helperName })
   await helperRow.getByRole('button', { name: `Make ${helperName} admin` }).click()
   await expect(helperRow.getByRole('button', { name: `Remove admin role of ${helperName}` })).toBeVisible()
+  await helperPage.getByRole('button', { name: 'Account menu' }).click()
+  await expect(helperPage.locator('.v-overlay--active .v-list-item').filter({ hasText: 'Administration' })).toBeVisible()
+  await helperContext.close()
 })
 
 test('a non-admin sees no user administration', async ({ page }) => {

@@ -163,6 +163,28 @@ test('a file that is not the image it claims to be is refused beside it, in word
   await closeAll(ana, ben)
 })
 
+test('a message sent while its file still uploads can be cancelled, file and all', async ({ browser, baseURL }) => {
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
+  // The upload stays on its way, as on a slow link.
+  const uploadsOf = (url: URL) => url.pathname === `/api/chats/${chat.id}/attachments`
+  await ana.page.route(uploadsOf, () => {})
+  await composer(ana.page).fill('the wrong file')
+  await attach(ana.page, [{ name: 'huge.pdf', mimeType: 'application/pdf', buffer: PDF }])
+  await composer(ana.page).press('Enter')
+  const pending = ana.page.locator('[data-client-id]').filter({ hasText: 'the wrong file' })
+  await expect(pending).toContainText('Sending…')
+  await pending.getByRole('button', { name: 'Cancel' }).click()
+  await expect(pending).toHaveCount(0)
+
+  await ana.page.unroute(uploadsOf)
+  await composer(ana.page).fill('never mind')
+  await composer(ana.page).press('Enter')
+  await expect(messageLog(ben.page).getByText('never mind')).toBeVisible()
+  await expect(messageLog(ben.page).getByText('the wrong file')).toHaveCount(0)
+  expect((await (await ana.context.request.get(`/api/chats/${chat.id}/attachments`)).json()).items).toEqual([])
+  await closeAll(ana, ben)
+})
+
 test('an SVG with a script is a download, never rendered, and runs nothing', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
   const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert("svg ran")</script><rect width="10" height="10"/></svg>')

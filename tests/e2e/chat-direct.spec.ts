@@ -124,3 +124,18 @@ test('"Seen" under the last message survives a reload, in direct chats and group
   await expect(messageLog(ana.page).getByText('Seen by Ben')).toBeVisible()
   await closeAll(ana)
 })
+
+test('a new display name reaches the other person live: the chat list, the header and the tab title', async ({ browser, baseURL }) => {
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
+  await postMessage(ben, chat.id, 'Call me Benjamin from now on')
+  await expect(messageRows(ana.page, 'Call me Benjamin from now on')).toHaveCount(1)
+
+  expect((await ben.context.request.patch('/api/users/me', { data: { displayName: 'Benjamin' } })).status()).toBe(200)
+  await expect(chatList(ana.page).getByRole('link', { name: /^Benjamin/ })).toBeVisible()
+  await expect(ana.page.getByRole('heading', { name: 'Benjamin' })).toBeVisible()
+  await expect(ana.page).toHaveTitle(/Benjamin/)
+  // Ben's own app shows it too, in his account menu.
+  await ben.page.getByRole('button', { name: 'Account menu' }).click()
+  await expect(ben.page.locator('.v-overlay--active')).toContainText('Benjamin')
+  await closeAll(ana, ben)
+})

@@ -128,6 +128,8 @@ test('a role given, or handed over when the owner leaves, shows live to everyone
   for (const person of [ben, cleo]) {
     await openApp(person, `/chats/${group.id}`)
     await person.page.getByRole('button', { name: 'Members', exact: true }).click()
+    // The pane opened by the button has the focus.
+    await expect(person.page.getByRole('button', { name: 'Close members' })).toBeFocused()
     await expect(memberRow(person, ana)).toContainText('owner')
   }
   await expect(ben.page.getByRole('button', { name: 'Add people' })).toHaveCount(0)
@@ -144,6 +146,11 @@ test('a role given, or handed over when the owner leaves, shows live to everyone
   await ben.page.getByRole('button', { name: 'Chat options' }).click()
   await expect(menuItem(ben.page, 'Rename group')).toBeVisible()
   await expect(menuItem(ben.page, 'Delete group')).toBeVisible()
+
+  // Escape closes the members pane and the focus goes back to the button that opened it.
+  await cleo.page.keyboard.press('Escape')
+  await expect(cleo.page.getByRole('region', { name: 'Members' })).toHaveCount(0)
+  await expect(cleo.page.getByRole('button', { name: 'Members', exact: true })).toBeFocused()
   await closeAll(ana, ben, cleo)
 })
 

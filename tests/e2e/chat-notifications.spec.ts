@@ -96,10 +96,13 @@ test('a muted chat shows no notification while a mention in a "mentions only" ch
   await ana.page.getByRole('button', { name: 'Chat options' }).click()
   await menuItem(ana.page, 'Mute until I turn it back on').click()
   await expect(chatList(ana.page).locator(`[data-chat-id="${quiet.id}"]`)).toHaveAttribute('aria-label', /muted/)
+  // The chat says so where the person looks: its header, and a bell in the list.
+  await expect(ana.page.getByTestId('chat-subtitle')).toContainText('Muted')
+  await expect(chatList(ana.page).locator(`[data-chat-id="${quiet.id}"]`).getByTestId('muted-icon')).toBeVisible()
   await chatList(ana.page).locator(`[data-chat-id="${busy.id}"]`).click()
   await ana.page.getByRole('button', { name: 'Chat options' }).click()
   await menuItem(ana.page, 'Notify me of mentions only').click()
-  await expect(ana.page.getByRole('button', { name: 'Chat options' })).toBeVisible()
+  await expect(ana.page.getByTestId('chat-subtitle')).toContainText('Mentions only')
   await chatList(ana.page).locator(`[data-chat-id="${direct.id}"]`).click()
   await expect(ana.page).toHaveURL(new RegExp(direct.id))
 

@@ -38,6 +38,23 @@ test('the emoji picker inserts into the composer and reacts, with its data from 
   await picker.getByPlaceholder('Search').fill('avocado')
   await picker.getByRole('option', { name: /avocado/i }).first().click()
   await expect(messageLog(ana.page).getByText('🥑 1')).toBeVisible()
+
+  // From the keyboard: "More emoji" hands the focus to the picker's search, where the
+  // arrow keys choose and Enter reacts.
+  await row.getByRole('button', { name: 'Add reaction' }).focus()
+  await ana.page.keyboard.press('Enter')
+  const more = ana.page.getByRole('button', { name: 'More emoji' })
+  for (let step = 0; step < 15 && !(await more.evaluate(element => element === document.activeElement)); step++) {
+    await ana.page.keyboard.press('Tab')
+  }
+  await expect(more).toBeFocused()
+  await ana.page.keyboard.press('Enter')
+  await expect(picker.getByPlaceholder('Search')).toBeFocused()
+  await ana.page.keyboard.type('pineapple')
+  await expect(picker.getByRole('option', { name: /pineapple/i }).first()).toBeVisible()
+  await ana.page.keyboard.press('ArrowDown')
+  await ana.page.keyboard.press('Enter')
+  await expect(messageLog(ana.page).getByText('🍍 1')).toBeVisible()
   expect(foreign).toEqual([])
   await closeAll(ana, ben)
 })

@@ -56,3 +56,21 @@ test('deleting the account asks for the password in a dialog, then signs out', a
   expect(login.status()).toBe(401)
   await closeAll(ben)
 })
+
+test('on a phone the settings wrap rather than cut what a person reads there', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport: { width: 390, height: 844 } })
+  const { page } = ana
+  await openPage(page, '/settings')
+  await page.getByLabel('Email', { exact: true }).fill(`${ana.username}@example.com`)
+  await page.getByRole('button', { name: 'Save email' }).click()
+  await expect(page.getByText('Not confirmed')).toBeVisible()
+  await expect(page.getByTestId('session-item')).toHaveCount(1)
+
+  // Nothing of these is cut short with an ellipsis or clipped by its box.
+  const cut = async (selector: string) => page.locator(selector).evaluateAll(elements =>
+    elements.filter(element => element.scrollWidth > element.clientWidth + 1).map(element => element.textContent?.trim()))
+  expect(await cut('[data-testid="session-item"] .v-list-item-title, [data-testid="session-item"] .v-list-item-subtitle')).toEqual([])
+  expect(await cut('.v-chip .v-chip__content')).toEqual([])
+  expect(await cut('[data-testid="passkeys"] .v-field-label')).toEqual([])
+  await closeAll(ana)
+})

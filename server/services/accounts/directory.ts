@@ -6,9 +6,9 @@ import type { Actor } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { escapeRegex } from '../../utils/regex'
-import { announceUserChanged, presenceOf } from '../realtime'
+import { presenceOf } from '../realtime'
 import { revokeAllSessions } from './sessions'
-import { findUser } from './users'
+import { announceNewProfile, findUser } from './users'
 
 // The user directory (everyone's search) and the admin's view and changes of users.
 
@@ -82,6 +82,6 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
     return { user: updated, banned: set.banned === true, roleChanged: set.role !== undefined }
   })
   if (banned) await revokeAllSessions(targetId, 'banned')
-  if (roleChanged) announceUserChanged(targetId)
+  if (roleChanged) await announceNewProfile(user)
   return toAdminUser(user, presenceOf(user))
 }

@@ -10,12 +10,12 @@ import { errorName, logger } from '../../utils/logger'
 import { hashPassword } from '../../utils/passwords'
 import { forgetDeletedUser } from '../chats/memberships'
 import { forgetUser } from '../push/subscriptions'
-import { announceUserChanged, presenceOf } from '../realtime'
+import { presenceOf } from '../realtime'
 import { sendVerificationMail } from './mail-tokens'
 import type { RequestOrigin } from './accounts'
 import { confirmPassword, requireRecentSignIn } from './reauth'
 import { revokeAllSessions } from './sessions'
-import { findUser } from './users'
+import { announceNewProfile, findUser } from './users'
 
 // A person's own account: profile, password, deletion.
 
@@ -65,7 +65,7 @@ export async function updateProfile(auth: Actor, input: UpdateProfileInput): Pro
     return { user: updated, emailChanged, displayNameChanged: set.displayName !== undefined && set.displayName !== current.displayName }
   })
   if (emailChanged) void sendVerificationMail(user)
-  if (displayNameChanged) announceUserChanged(userId)
+  if (displayNameChanged) await announceNewProfile(user)
   return toMe(user, presenceOf(user))
 }
 

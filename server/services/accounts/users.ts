@@ -3,7 +3,8 @@ import type { User } from '#shared/types/api'
 import { deletedUser, toUser } from '../../dto/users'
 import { emailKey, loadById, mapByIds, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { apiError } from '../../utils/errors'
-import { presenceOf } from '../realtime'
+import { userChatIds } from '../chats/chat-list'
+import { announceUserChanged, presenceOf } from '../realtime'
 
 // Users as every other domain reads them: by `_id` (a missing user is a deleted account),
 // by a username or email key, and rendered as others see them (with presence).
@@ -53,4 +54,10 @@ export async function getUser(id: string): Promise<User> {
 /** When the user's last socket closed (presence writes it once, not per socket). */
 export async function persistLastSeen(userId: string, at: Date): Promise<void> {
   await UserModel.updateOne({ _id: userId }, { $set: { lastSeenAt: at } }).exec()
+}
+
+/** A new display name or role, told to the user's sockets and apps and to everyone who shares a chat with them. */
+export async function announceNewProfile(user: UserRecord): Promise<void> {
+  const userId = String(user._id)
+  await announceUserChanged(toUser(user, presenceOf(user)), await userChatIds(userId))
 }

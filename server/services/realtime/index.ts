@@ -1,7 +1,7 @@
-import { WS_CLOSE, type Message, type ReadyChat } from '#shared/types/api'
+import { WS_CLOSE, type Message, type ReadyChat, type User } from '#shared/types/api'
 import type { Presence } from '../../dto/users'
 import { serverConfig } from '../../utils/config'
-import { publishControl, startBus, stopBus, userTopic } from './bus'
+import { chatTopic, publish, publishControl, startBus, stopBus, userTopic } from './bus'
 import type { FrameHandlers } from './frames/router'
 import { createHub } from './hub'
 import { createPresence, type PresenceTracker } from './presence'
@@ -111,7 +111,12 @@ export function announceSessionsRevoked(userId: string, sessionIds: string[]): v
   void publishControl({ type: '$revoke', userId, sessionIds }, [userTopic(userId)])
 }
 
-/** A new role or name applies to the user's open sockets at their next frame, on every instance. */
-export function announceUserChanged(userId: string): void {
-  void publishControl({ type: '$user-changed', userId }, [userTopic(userId)])
+/**
+ * A new display name or role: it applies to the user's open sockets at their next frame, on
+ * every instance, and `user.updated` tells the user's own apps and everyone who shares one of
+ * `chatIds` with them (as presence does), so names and menus change without a reload.
+ */
+export async function announceUserChanged(user: User, chatIds: string[]): Promise<void> {
+  await publishControl({ type: '$user-changed', userId: user.id }, [userTopic(user.id)])
+  await publish({ topics: [userTopic(user.id), ...chatIds.map(chatTopic)], event: { type: 'user.updated', user } })
 }

@@ -1,0 +1,22 @@
+import type { WatchSource } from 'vue'
+
+/**
+ * Gives the focus back, when `open` turns false, to what had it when `open` turned true:
+ * the button or thumbnail that opened a viewer or a panel, as a dialog's activator would
+ * have it. Without it the focus fell to the page's body and a keyboard or screen reader
+ * user started again from the top (tests/e2e/attachments.spec.ts, chat-groups.spec.ts).
+ */
+export function useReturnFocus(open: WatchSource<boolean>) {
+  let opener: HTMLElement | null = null
+  watch(open, (isOpen) => {
+    if (!import.meta.client) return
+    if (isOpen) {
+      const active = document.activeElement
+      opener = active instanceof HTMLElement && active !== document.body ? active : null
+      return
+    }
+    const returnTo = opener
+    opener = null
+    if (returnTo) void nextTick(() => returnTo.isConnected && returnTo.focus())
+  })
+}
