@@ -30,8 +30,8 @@ export interface ActionOptions<Args extends unknown[]> {
  * `busyWith` the first argument of the run in progress (a row's spinner), an optional
  * optimistic change rolled back on failure, and the failure told in the snackbar queue
  * (`notifyError`) unless `onError` tells it elsewhere; a new run clears the failures the
- * snackbar still shows or holds, so an old one never contradicts what follows. `run` never throws: it resolves to
- * the task's result, or undefined when it failed.
+ * snackbar still shows or holds, so an old one never contradicts what follows. `run`
+ * never throws: it resolves to the task's result, or undefined when it failed.
  * Proven by tests/components/use-action.test.ts.
  */
 export function useAction<Args extends unknown[], T>(task: (...args: Args) => Promise<T>, options: ActionOptions<Args> = {}) {

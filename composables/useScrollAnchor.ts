@@ -125,10 +125,16 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
   // New messages at the end: follow them if the reader was at the bottom, else count them.
   // Not before the view is placed: the first page of a chat opening on its unread divider
   // would be scrolled to the end, and everything in it reported read, on the way.
-  watch(() => [source.messages.at(-1)?.seq, source.pending.length] as const, async ([lastSeq], [previousSeq]) => {
+  // Only a new last message or a send counts: an edit, a reaction or an older page changes
+  // the list too, and used to pull a reader whose own message was last down to the end,
+  // reporting everything on the way read.
+  watch(() => [source.messages.at(-1)?.seq, source.pending.length] as const, async ([lastSeq, pendingCount], [previousSeq, previousPending]) => {
     if (placedFor !== viewKey()) return
+    const newAtEnd = lastSeq !== undefined && (previousSeq === undefined || lastSeq > previousSeq)
+    const sentNow = pendingCount > previousPending
+    if (!newAtEnd && !sentNow) return
     const wasAtBottom = atBottom.value
-    const mineArrived = source.messages.at(-1)?.sender.id === source.viewerId || source.pending.length > 0
+    const mineArrived = sentNow || source.messages.at(-1)?.sender.id === source.viewerId
     await nextTick()
     if (wasAtBottom || mineArrived) scrollToBottom()
     else if (lastSeq !== undefined && previousSeq !== undefined && lastSeq > previousSeq) unseenCount.value += lastSeq - previousSeq

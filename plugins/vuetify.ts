@@ -18,7 +18,8 @@ export default defineNuxtPlugin((nuxtApp) => {
     theme: {
       defaultTheme: lastTheme.value === 'dark' ? 'dark' : 'light',
       themes: {
-        light: { colors: { primary: '#3949AB', secondary: '#00897B' } },
+        // success: green 800, so white text on it (the snackbar) has 5:1, where Vuetify's green 500 had 2.8:1.
+        light: { colors: { primary: '#3949AB', secondary: '#00897B', success: '#2E7D32' } },
         // Light colours on a dark page take dark text: white on these is about 2:1, where
         // text needs 4.5:1 (WCAG AA); Vuetify's own pick is white (tests/e2e/theme.spec.ts).
         dark: { colors: { 'primary': '#9FA8DA', 'on-primary': '#1A237E', 'secondary': '#80CBC4', 'on-secondary': '#004D40' } },

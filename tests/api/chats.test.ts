@@ -103,6 +103,13 @@ describe('chats over HTTP', () => {
     expect(visible.body.membership).toBeNull()
     const directory = await api(baseUrl(), cy, 'GET', `/api/chats/public?q=${encodeURIComponent(name.slice(0, 8).toLowerCase())}`)
     expect(directory.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({ joined: false })
+    // A word from the middle of the name or from the topic finds it too, in any case.
+    const topic = `Trails and peaks ${Date.now()}`
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${id}`, { topic })).status).toBe(200)
+    for (const q of [name.slice(6), topic.slice(4).toUpperCase()]) {
+      const found = await api(baseUrl(), cy, 'GET', `/api/chats/public?q=${encodeURIComponent(q)}&limit=100`)
+      expect(found.body.items.map((c: { id: string }) => c.id), q).toContain(id)
+    }
     const post = await api(baseUrl(), cy, 'POST', `/api/chats/${id}/messages`, { content: 'hi' })
     expect(post.status).toBe(403)
     expect(post.body.data.code).toBe('forbidden')

@@ -14,7 +14,10 @@ test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
   await expect(people).toHaveCount(1)
   await people.filter({ hasText: `@${ben.username}` }).getByRole('button', { name: 'Message Ben' }).click()
   await expect(composer(ana.page)).toBeVisible()
+  // A new chat says it is empty rather than showing a blank pane.
+  await expect(messageLog(ana.page)).toContainText('No messages yet')
   await send(ana.page, 'Hello Ben!')
+  await expect(messageLog(ana.page)).not.toContainText('No messages yet')
   await expect(messageRows(ana.page, 'Hello Ben!')).toHaveCount(1)
 
   // The new chat and its message reach Ben without a reload.
@@ -27,6 +30,9 @@ test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
   await send(ben.page, 'Hi Ana, good to hear from you')
   await expect(messageRows(ana.page, 'Hi Ana, good to hear from you')).toHaveCount(1)
   await expect(messageRows(ana.page, 'Hello Ben!').locator('[data-seq]')).toHaveCount(0)
+  // A screen reader hears who wrote each message, which the bubble's side says to the eye.
+  await expect(messageRows(ben.page, 'Hi Ana, good to hear from you')).toContainText('You: Hi Ana')
+  await expect(messageRows(ana.page, 'Hi Ana, good to hear from you')).toContainText('Ben: Hi Ana')
 
   // Shift+Enter adds a line instead of sending.
   await composer(ana.page).fill('first line')

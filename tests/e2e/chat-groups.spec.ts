@@ -147,7 +147,14 @@ test('a role given, or handed over when the owner leaves, shows live to everyone
   await expect(menuItem(ben.page, 'Rename group')).toBeVisible()
   await expect(menuItem(ben.page, 'Delete group')).toBeVisible()
 
-  // Escape closes the members pane and the focus goes back to the button that opened it.
+  // Escape closes the innermost layer: a member's menu first, then the members pane, and
+  // the focus goes back to the button that opened the pane.
+  await memberRow(cleo, ben).getByRole('button', { name: 'Actions for Ben' }).focus()
+  await cleo.page.keyboard.press('Enter')
+  await expect(menuItem(cleo.page, 'Message')).toBeVisible()
+  await cleo.page.keyboard.press('Escape')
+  await expect(cleo.page.locator('.v-overlay--active')).toHaveCount(0)
+  await expect(cleo.page.getByRole('region', { name: 'Members' })).toBeVisible()
   await cleo.page.keyboard.press('Escape')
   await expect(cleo.page.getByRole('region', { name: 'Members' })).toHaveCount(0)
   await expect(cleo.page.getByRole('button', { name: 'Members', exact: true })).toBeFocused()

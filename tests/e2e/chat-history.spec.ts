@@ -64,3 +64,27 @@ test('a chat opens at its unread divider and reads only what was on screen; the 
   await expect(messageLog(ben.page).getByText('Seen', { exact: true })).toBeVisible()
   await closeAll(ana, ben)
 })
+
+test('a reader scrolled up stays where they are when an older message is reacted to, even when their own message is the last', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  const posted: { id: string }[] = []
+  for (let n = 1; n <= 40; n++) posted.push(await (await ben.context.request.post(`/api/chats/${chat.id}/messages`, { data: { content: label(n) } })).json())
+  await postMessage(ana, chat.id, 'My answer comes last')
+  expect((await ana.context.request.post(`/api/chats/${chat.id}/read`, { data: { seq: 41 } })).status()).toBe(204)
+
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(messageRows(ana.page, 'My answer comes last')).toBeInViewport()
+  await messageLog(ana.page).evaluate((element) => {
+    element.scrollTop = 0
+  })
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+
+  // Ben reacts to the first message, which Ana is looking at.
+  expect((await ben.context.request.put(`/api/messages/${posted[0]!.id}/reactions/${encodeURIComponent('👍')}`)).status()).toBe(200)
+  await expect(messageRows(ana.page, label(1)).getByRole('button', { name: '👍 1' })).toBeVisible()
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+  await expect(messageRows(ana.page, 'My answer comes last')).not.toBeInViewport()
+  await closeAll(ana, ben)
+})

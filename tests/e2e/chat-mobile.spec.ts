@@ -27,9 +27,17 @@ test('on a phone the list and the conversation are separate screens', async ({ b
   await expect(messageRows(ben.page, 'on the bus')).toHaveCount(1)
   expect(await messageRows(ben.page, 'on the bus').locator('.rich-text').innerText()).toBe('Yes,\non the bus')
 
-  await ana.page.getByRole('link', { name: 'Back to chats' }).or(ana.page.getByRole('button', { name: 'Back to chats' })).click()
+  await ana.page.getByRole('button', { name: 'Back to chats' }).tap()
   await expect(chatList(ana.page)).toBeVisible()
   await expect(chatList(ana.page).getByRole('link', { name: /Ben/ })).toContainText('You: Yes, on the bus')
+  // The app's Back was a step back: the phone's own Back now leaves the list, not into the chat.
+  await item.tap()
+  await expect(composer(ana.page)).toBeVisible()
+  await ana.page.getByRole('button', { name: 'Back to chats' }).tap()
+  await expect(chatList(ana.page)).toBeVisible()
+  await ana.page.goBack()
+  await expect(ana.page).not.toHaveURL(/\/chats\//)
+  await openApp(ana, '/')
 
   // The directories work on a phone too.
   await ana.page.getByRole('button', { name: 'Account menu' }).click()

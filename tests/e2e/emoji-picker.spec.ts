@@ -41,6 +41,8 @@ test('the emoji picker inserts into the composer and reacts, with its data from 
 
   // From the keyboard: "More emoji" hands the focus to the picker's search, where the
   // arrow keys choose and Enter reacts.
+  // (The row's tools show on hover or focus; the pointer rests on the row.)
+  await row.hover()
   await row.getByRole('button', { name: 'Add reaction' }).focus()
   await ana.page.keyboard.press('Enter')
   const more = ana.page.getByRole('button', { name: 'More emoji' })

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { textContrast } from '../harness/contrast'
 import { openPage } from '../harness/open-page'
 import { closeAll, signUpPerson } from './chat-helpers'
 
@@ -11,6 +12,8 @@ test('the profile and the password are saved from /settings, and stay saved afte
   await page.getByLabel('Country').fill('Portugal')
   await page.getByRole('button', { name: 'Save profile' }).click()
   await expect(page.getByText('Profile saved.')).toBeVisible()
+  // A success message is readable on its green (WCAG AA: 4.5:1).
+  expect(await textContrast(page.locator('.v-snackbar__wrapper').filter({ hasText: 'Profile saved.' }))).toBeGreaterThanOrEqual(4.5)
 
   // The new password is checked by the shared schema before anything is sent.
   await page.getByLabel('Current password').fill('correct horse battery staple')

@@ -183,15 +183,19 @@ export async function listChats(actor: Pick<Actor, 'userId' | 'role'>, options: 
   return { items, nextCursor: more && last ? encodeCursor({ t: last.at, id: last.id }) : null }
 }
 
-/** The channel directory (a scan, as directories may be): by name, with `joined`. */
+/**
+ * The channel directory (a scan, as directories may be): by name, with `joined`. `q` is
+ * found anywhere in the name or the topic ("trails" finds #hikers about "Trails and peaks").
+ */
 export async function listPublicChats(actor: Pick<Actor, 'userId' | 'role'>, options: ListOptions & { q?: string }): Promise<Page<PublicChat>> {
-  const filter: Record<string, unknown> = { type: 'channel' }
+  const conditions: Record<string, unknown>[] = [{ type: 'channel' }]
   const q = options.q?.trim().toLowerCase()
-  if (q) filter.nameKey = { $regex: `^${escapeRegex(q)}` }
+  if (q) conditions.push({ $or: [{ nameKey: { $regex: escapeRegex(q) } }, { topic: { $regex: escapeRegex(q), $options: 'i' } }] })
   const after = decodeCursor(options.cursor)
   if (after?.name !== undefined && Types.ObjectId.isValid(after.id)) {
-    filter.$or = [{ nameKey: { $gt: after.name } }, { nameKey: after.name, _id: { $gt: new Types.ObjectId(after.id) } }]
+    conditions.push({ $or: [{ nameKey: { $gt: after.name } }, { nameKey: after.name, _id: { $gt: new Types.ObjectId(after.id) } }] })
   }
+  const filter = { $and: conditions }
   const found = await ChatModel.find(filter).sort({ nameKey: 1, _id: 1 }).limit(options.limit + 1).lean<ChatRecord[]>().exec()
   const page = found.slice(0, options.limit)
   const chats = await renderChatsFor(actor.userId, page)
