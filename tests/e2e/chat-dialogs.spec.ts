@@ -36,18 +36,14 @@ test('a taken channel name is said next to the name, and the dialog stays open t
 test('a dialog is named by its title, and closing it gives the focus back to the button that opened it', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   await openApp(ana, '/channels')
-  const newChannel = ana.page.getByRole('button', { name: 'New channel' })
-  await newChannel.click()
-  await expect(ana.page.getByRole('dialog', { name: 'New channel' })).toBeVisible()
-  await ana.page.keyboard.press('Escape')
-  await expect(ana.page.getByRole('dialog')).toHaveCount(0)
-  await expect(newChannel).toBeFocused()
-
-  const search = ana.page.getByRole('button', { name: 'Search messages' })
-  await search.click()
-  await expect(ana.page.getByRole('dialog', { name: 'Search messages' })).toBeVisible()
-  await ana.page.keyboard.press('Escape')
-  await expect(ana.page.getByRole('dialog')).toHaveCount(0)
-  await expect(search).toBeFocused()
+  // Each button is named as the dialog it opens.
+  for (const name of ['New channel', 'Search messages']) {
+    const opener = ana.page.getByRole('button', { name })
+    await opener.click()
+    await expect(ana.page.getByRole('dialog', { name })).toBeVisible()
+    await ana.page.keyboard.press('Escape')
+    await expect(ana.page.getByRole('dialog')).toHaveCount(0)
+    await expect(opener).toBeFocused()
+  }
   await closeAll(ana)
 })
