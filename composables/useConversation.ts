@@ -106,6 +106,14 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     }
   }
 
+  // What arrives while the tab is hidden is new to the reader on their return: the unread
+  // divider moves to where they last read, unless one below that is still unread.
+  watch(() => held.value.at(-1)?.seq, (lastSeq, previousSeq) => {
+    const membership = chat.value?.membership
+    if (document.visibilityState !== 'hidden' || !membership || lastSeq === undefined || previousSeq === undefined || lastSeq <= previousSeq) return
+    if (unreadAfterSeq.value === null || unreadAfterSeq.value < membership.lastReadSeq) unreadAfterSeq.value = membership.lastReadSeq
+  })
+
   function retryOpen() {
     void open(source.chatId, source.around)
   }
@@ -129,6 +137,11 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     await messages.open(source.chatId, seq)
     await nextTick()
     list.value?.scrollToSeq(seq)
+  })
+
+  // The search result opened once more (useMessageRefocus): no new route to open it.
+  watch(useMessageRefocus(), (request) => {
+    if (request?.chatId === source.chatId) void jumpTo(request.seq)
   })
 
   /** The next held message that mentions the viewer, after the last one jumped to, not yet on screen. */

@@ -136,8 +136,17 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
     const wasAtBottom = atBottom.value
     const mineArrived = sentNow || source.messages.at(-1)?.sender.id === source.viewerId
     await nextTick()
-    if (wasAtBottom || mineArrived) scrollToBottom()
-    else if (lastSeq !== undefined && previousSeq !== undefined && lastSeq > previousSeq) unseenCount.value += lastSeq - previousSeq
+    const arrived = lastSeq !== undefined && previousSeq !== undefined && lastSeq > previousSeq ? lastSeq - previousSeq : 0
+    // Away from the tab, the reader has seen none of it: followed no further than the unread
+    // divider's place at the top, so they come back to where they left off.
+    const divider = wasAtBottom && !mineArrived && document.visibilityState === 'hidden' ? scroller.value?.querySelector<HTMLElement>('[data-unread-divider]') : null
+    if (divider && scroller.value) {
+      divider.scrollIntoView({ block: 'start' })
+      atBottom.value = isAtBottom(scroller.value)
+      if (!atBottom.value) unseenCount.value += arrived
+    }
+    else if (wasAtBottom || mineArrived) scrollToBottom()
+    else unseenCount.value += arrived
     reportRead()
   })
 

@@ -122,15 +122,32 @@ function collectText(nodes: RichNode[], parts: string[]) {
 /** Characters without which a text's Markdown reads as the text itself, for search. */
 const SEARCH_MARKUP = /[*_~`[\]<>\\\n]/
 
+/** Anything but printable ASCII: only such a text can have accents or compatibility forms to fold. */
+const BEYOND_ASCII = /[^ -~\t\n\r]/
+/** The accents of Latin, Greek and Cyrillic letters once decomposed (the Combining Diacritical Marks block). */
+const DIACRITICS = /[\u0300-\u036F]/g
+
+/**
+ * A text as search compares it: compatibility forms as their letters ("ﬁ" as "fi", "Ｍ" as
+ * "M") and accented letters without their accents ("é", composed or as e + U+0301, as "e").
+ * Marks that are letters' own in other scripts (kana's voicing, Hangul, Indic vowel signs)
+ * are composed back, not dropped.
+ */
+export function foldForSearch(text: string): string {
+  if (!BEYOND_ASCII.test(text)) return text
+  return text.normalize('NFKD').replace(DIACRITICS, '').normalize('NFC')
+}
+
 /**
  * What search matches beside the text as typed: its words without the Markdown, on one line
- * ("**lunch** at" is found by "lunch at"), or null when that is the text itself. A text
- * without any marker or line break is never parsed (most messages: no parser on their send).
+ * ("**lunch** at" is found by "lunch at"), folded (`foldForSearch`: "creme brulee" finds
+ * "Crème **brûlée**"), or null when that is the text itself. A text without any marker, line
+ * break or character past ASCII is never parsed (most messages: no parser on their send).
  */
 export function searchableText(content: string): string | null {
-  if (!SEARCH_MARKUP.test(content)) return null
-  const plain = markdownToPlainText(content, Number.POSITIVE_INFINITY)
-  return plain === content ? null : plain
+  const plain = SEARCH_MARKUP.test(content) ? markdownToPlainText(content, Number.POSITIVE_INFINITY) : content
+  const folded = foldForSearch(plain)
+  return folded === content ? null : folded
 }
 
 /** The words of a message without its Markdown, on one line (notification excerpts). */

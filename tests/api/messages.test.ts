@@ -232,6 +232,28 @@ describe('messages over HTTP', () => {
     expect(await search(`${marker} dinner`)).toEqual([])
   })
 
+  it('finds words whatever their accents, composed or not, both ways, and compatibility forms by their letters', async () => {
+    const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Accents', memberIds: [bob.id] })).body.id
+    const search = async (q: string) => (await api(baseUrl(), bob, 'GET', `/api/search/messages?q=${encodeURIComponent(q)}&chatId=${chat}`)).body.items.map((m: Message) => m.content).sort()
+    const composed = 'Le Café de Flore'
+    // The same words as a phone keyboard may send them: e + a combining acute accent.
+    const decomposed = 'un cafe\u0301 crème'.normalize('NFD')
+    const plain = 'cafe creme at Zoe\'s'
+    const formatted = '**Crème brûlée** au café'
+    const ligature = 'the \uFB01nal ＭＥＮＵ'
+    for (const content of [composed, decomposed, plain, formatted, ligature]) expect((await send(ana, { content }, chat)).status).toBe(201)
+
+    expect(await search('cafe')).toEqual([formatted, plain, composed, decomposed].sort())
+    expect(await search('CAFÉ')).toEqual([formatted, plain, composed, decomposed].sort())
+    expect(await search('cafe\u0301')).toEqual([formatted, plain, composed, decomposed].sort())
+    expect(await search('creme')).toEqual([formatted, plain, decomposed].sort())
+    expect(await search('creme brulee')).toEqual([formatted])
+    expect(await search('Zoë')).toEqual([plain])
+    expect(await search('final menu')).toEqual([ligature])
+    // What is typed still matches as typed, Markdown and accents and all.
+    expect(await search('**Crème')).toEqual([formatted])
+  })
+
   it('shows a deleted account\'s messages as from "Deleted user" and drops it from its groups', async () => {
     const leaver = await signUp(baseUrl(), 'gone')
     const chat = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Farewell', memberIds: [leaver.id] })).body.id

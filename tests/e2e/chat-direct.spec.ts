@@ -68,6 +68,8 @@ test('the unread badge rises with new messages and clears when the chat is opene
   await send(ben.page, 'three')
   const item = chatList(ana.page).getByRole('link', { name: /Ben/ })
   await expect(item.getByTestId('unread-badge')).toHaveText('3')
+  // A screen reader hears what the badge counts.
+  await expect(item.getByRole('status', { name: '3 unread' })).toHaveText('3')
   await expect(ana.page).toHaveTitle(/^\(3\)/)
 
   await item.click()

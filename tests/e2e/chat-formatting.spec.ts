@@ -1,5 +1,5 @@
 import { expect, test, type Response } from '@playwright/test'
-import { anaAndBenInDirectChat, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, chatList, closeAll, composer, createDirectChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 test('a link in a message is clickable and opens in a new tab without the opener', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
@@ -48,6 +48,9 @@ test('fenced code keeps its layout, scrolls sideways, and is highlighted by a sc
   expect(await pre.evaluate(element => element.textContent)).toBe(code)
   expect(await pre.evaluate(element => element.scrollWidth > element.clientWidth)).toBe(true)
   expect(await pre.evaluate(element => getComputedStyle(element).overflowX)).toBe('auto')
+  // The block's code is not drawn as inline code inside it (a second background, padding, a smaller size).
+  const styleOf = (element: Element) => ({ background: getComputedStyle(element).backgroundColor, padding: getComputedStyle(element).padding, fontSize: getComputedStyle(element).fontSize })
+  expect(await pre.locator('code').evaluate(styleOf)).toEqual({ background: 'rgba(0, 0, 0, 0)', padding: '0px', fontSize: '13.6px' })
   // The row itself does not grow past the log: only the code scrolls.
   const log = await messageLog(ben.page).boundingBox()
   const box = await pre.boundingBox()
@@ -59,6 +62,22 @@ test('fenced code keeps its layout, scrolls sideways, and is highlighted by a sc
   await messageLog(ben.page).getByRole('button', { name: 'Copy code' }).click()
   await expect(messageLog(ben.page).getByRole('button', { name: 'Copied' })).toBeVisible()
   expect(await ben.page.evaluate(() => navigator.clipboard.readText())).toBe(code)
+  await closeAll(ana, ben)
+})
+
+test('each paragraph reads in the direction of its own language, in the message, its quote and the chat list', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await send(ana.page, 'Meeting at noon?\nשלום, נתראה בצהריים\n- مرحبا بالجميع')
+  const row = messageRows(ben.page, 'Meeting at noon?')
+  const direction = (element: Element) => getComputedStyle(element).direction
+  await expect(row.locator('p')).toHaveCount(1)
+  expect(await row.locator('p').evaluate(direction)).toBe('ltr')
+  // Hebrew and Arabic read right to left even under an English line.
+  expect(await row.locator('li').evaluate(direction)).toBe('rtl')
+  await send(ana.page, 'שלום, נתראה בצהריים')
+  const hebrew = messageRows(ben.page, 'שלום, נתראה בצהריים').last()
+  expect(await hebrew.locator('p').evaluate(direction)).toBe('rtl')
+  expect(await chatList(ben.page).getByText('שלום, נתראה בצהריים').evaluate(direction)).toBe('rtl')
   await closeAll(ana, ben)
 })
 

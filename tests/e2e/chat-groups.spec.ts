@@ -172,3 +172,30 @@ test('in a channel, someone typing is named even before they have said anything'
   await expect(ana.page.getByTestId('typing-line')).toHaveText('Ben is typing...')
   await closeAll(ana, ben)
 })
+
+test('a channel\'s owner makes a member admin and removes another from the members panel; members see who is online', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cleo = await signUpPerson(browser, baseURL, 'Cleo')
+  const channel = await createChannel(ana, `garden-${ana.username}`, [ben, cleo])
+  await openApp(cleo, '/')
+  await openApp(ana, `/chats/${channel.id}`)
+  await ana.page.getByRole('button', { name: 'Members', exact: true }).click()
+  const panel = ana.page.getByRole('region', { name: 'Members' })
+  const row = (person: Person) => panel.locator('.v-list-item').filter({ hasText: `@${person.username}` })
+  // The presence dot is named for screen readers (Cleo has the app open, Ben has not).
+  await expect(row(cleo).getByRole('status', { name: 'Online' })).toBeAttached()
+  await expect(row(ben).getByRole('status', { name: 'Offline' })).toBeAttached()
+
+  await panel.getByRole('button', { name: 'Actions for Ben' }).click()
+  await menuItem(ana.page, 'Make admin').click()
+  await expect(row(ben)).toContainText('admin')
+
+  await panel.getByRole('button', { name: 'Actions for Cleo' }).click()
+  await menuItem(ana.page, 'Remove from channel').click()
+  await expect(row(cleo)).toHaveCount(0)
+  await expect(chatList(cleo.page).getByRole('link', { name: new RegExp(`garden-${ana.username}`) })).toHaveCount(0)
+  const members = await (await ana.context.request.get(`/api/chats/${channel.id}/members`)).json() as { items: { user: { id: string }, role: string }[] }
+  expect(members.items.map(member => [member.user.id, member.role]).sort()).toEqual([[ana.id, 'owner'], [ben.id, 'admin']].sort())
+  await closeAll(ana, ben, cleo)
+})

@@ -96,3 +96,25 @@ export async function closeAll(...people: Person[]) {
 export function menuItem(page: Page, name: string) {
   return page.locator('.v-overlay--active .v-list-item').filter({ hasText: name }).first()
 }
+
+/**
+ * Lets the test hide or show a person's tab: headless Chromium has no real background
+ * tab, so `document.visibilityState` answers what the test says, and `visibilitychange`
+ * fires as it would. Call before the page loads.
+ */
+export async function hideableTab(person: Person) {
+  await person.page.addInitScript(() => {
+    let hidden = false
+    Object.assign(window, {
+      __setHidden: (value: boolean) => {
+        hidden = value
+        document.dispatchEvent(new Event('visibilitychange'))
+      },
+    })
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' })
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden })
+  })
+  return {
+    setHidden: (hidden: boolean) => person.page.evaluate(value => (window as unknown as { __setHidden: (hidden: boolean) => void }).__setHidden(value), hidden),
+  }
+}

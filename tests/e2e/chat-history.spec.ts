@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, createDirectChat, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
+import { closeAll, createDirectChat, hideableTab, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 const label = (n: number) => `Message ${String(n).padStart(3, '0')}`
 
@@ -38,6 +38,16 @@ test('older history loads on scrolling up without moving the view, and a search 
   const found = messageRows(ana.page, label(7))
   await expect(found).toBeInViewport()
   await expect(found).toHaveClass(/message--highlighted/)
+
+  // Scrolled away, the same result opened again shows it again (the address stays the same).
+  await messageLog(ana.page).evaluate((element) => {
+    element.scrollTop = element.scrollHeight
+  })
+  await expect(found).not.toBeInViewport()
+  await ana.page.getByRole('button', { name: 'Search messages' }).first().click()
+  await ana.page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill(label(7))
+  await ana.page.getByRole('dialog').getByText(label(7)).click()
+  await expect(found).toBeInViewport()
   await closeAll(ana, ben)
 })
 
@@ -86,5 +96,33 @@ test('a reader scrolled up stays where they are when an older message is reacted
   await expect(messageRows(ana.page, label(1)).getByRole('button', { name: '👍 1' })).toBeVisible()
   await expect(messageRows(ana.page, label(1))).toBeInViewport()
   await expect(messageRows(ana.page, 'My answer comes last')).not.toBeInViewport()
+  await closeAll(ana, ben)
+})
+
+test('messages that come while the tab is hidden wait under an unread divider, and are read only as far as the reader sees on return', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  await postMessage(ben, chat.id, 'Before you went away')
+  const lastReadSeq = async () => (await (await ana.context.request.get(`/api/chats/${chat.id}`)).json() as { membership: { lastReadSeq: number } }).membership.lastReadSeq
+  expect((await ana.context.request.post(`/api/chats/${chat.id}/read`, { data: { seq: 1 } })).status()).toBe(204)
+  const tab = await hideableTab(ana)
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(messageRows(ana.page, 'Before you went away')).toBeVisible()
+  await expect(ana.page.getByText('Unread messages')).toHaveCount(0)
+
+  // Ana switches to another tab; Ben writes more than a screenful.
+  await tab.setHidden(true)
+  for (let n = 1; n <= 40; n++) await postMessage(ben, chat.id, label(n))
+  await expect(messageRows(ana.page, label(40))).toHaveCount(1)
+  expect(await lastReadSeq()).toBe(1)
+
+  // Back, she finds the divider where she left off and the first new message under it.
+  await tab.setHidden(false)
+  await expect(ana.page.getByText('Unread messages')).toBeInViewport()
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+  await expect(messageRows(ana.page, label(40))).not.toBeInViewport()
+  await expect.poll(lastReadSeq).toBeGreaterThan(1)
+  expect(await lastReadSeq()).toBeLessThan(41)
   await closeAll(ana, ben)
 })

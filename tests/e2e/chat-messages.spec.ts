@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { anaAndBenInDirectChat, closeAll, composer, createChannel, menuItem, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, closeAll, composer, createChannel, menuItem, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('an edit, a reaction and a delete are seen live by the other person', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
@@ -57,6 +57,35 @@ test('a reply quotes the original, and clicking the quote jumps to it', async ({
   await expect(quote).toContainText('Which train?')
   await quote.click()
   await expect(ana.page.locator('.message--highlighted')).toContainText('Which train?')
+  await closeAll(ana, ben)
+})
+
+test('a quote follows its original: an edit shows in it, and a deletion takes the words out', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await send(ana.page, 'The door code is 4711')
+  const original = messageRows(ben.page, 'The door code is 4711')
+  await original.hover()
+  await original.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ben.page, 'Reply').click()
+  await send(ben.page, 'Got it')
+  const quotes = [ana, ben].map(person => messageRows(person.page, 'Got it').getByRole('button', { name: /Jump to the message/ }))
+  for (const quote of quotes) await expect(quote).toContainText('The door code is 4711')
+
+  const mine = messageRows(ana.page, 'The door code is 4711').first()
+  await mine.hover()
+  await mine.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Edit').click()
+  await composer(ana.page).fill('The door code is 0815')
+  await composer(ana.page).press('Enter')
+  for (const quote of quotes) await expect(quote).toContainText('The door code is 0815')
+
+  const edited = messageRows(ana.page, 'The door code is 0815').first()
+  await edited.hover()
+  await edited.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Delete').click()
+  await ana.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+  for (const quote of quotes) await expect(quote).toHaveText(/Deleted message/)
+  for (const person of [ana, ben]) await expect(messageLog(person.page)).not.toContainText('0815')
   await closeAll(ana, ben)
 })
 

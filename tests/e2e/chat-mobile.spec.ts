@@ -17,6 +17,13 @@ test('on a phone the list and the conversation are separate screens', async ({ b
   await item.click()
   await expect(messageRows(ana.page, 'Are you on your phone?')).toHaveCount(1)
   await expect(chatList(ana.page)).toHaveCount(0)
+  // No hover on a touch screen: one actions button, always shown, carries the reactions.
+  const received = messageRows(ana.page, 'Are you on your phone?')
+  await expect(received.getByRole('button', { name: 'Message actions' })).toBeVisible()
+  await expect(received.getByRole('button', { name: 'Add reaction' })).toBeHidden()
+  await received.getByRole('button', { name: 'Message actions' }).tap()
+  await ana.page.getByRole('button', { name: 'React with 👍' }).tap()
+  await expect(received.getByRole('button', { name: '👍 1', pressed: true })).toBeVisible()
   // A phone's keyboard has no Shift+Enter: Enter breaks the line, the Send button sends.
   await composer(ana.page).fill('Yes,')
   await composer(ana.page).press('Enter')

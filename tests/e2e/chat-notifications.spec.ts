@@ -1,19 +1,15 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, createDirectChat, createGroupChat, menuItem, messageLog, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, hideableTab, createDirectChat, createGroupChat, menuItem, messageLog, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 interface Shown { title: string, body: string | undefined }
 
-/**
- * Records every notification the page creates, and lets the test hide or show the tab:
- * headless Chromium has no real background tab, so `document.visibilityState` answers
- * what the test says, and `visibilitychange` fires as it would.
- */
+/** Records every notification the page creates; the tab can be hidden (`hideableTab`). */
 async function watchNotifications(person: Person, baseURL: string) {
   await person.context.grantPermissions(['notifications'], { origin: baseURL })
+  const tab = await hideableTab(person)
   await person.page.addInitScript(() => {
     const shown: { title: string, body: string | undefined }[] = []
     const instances: Notification[] = []
-    let hidden = false
     const Native = window.Notification
     class Recorded extends Native {
       constructor(title: string, options?: NotificationOptions) {
@@ -27,17 +23,11 @@ async function watchNotifications(person: Person, baseURL: string) {
       __shownNotifications: shown,
       // What the browser does when the person clicks the notification.
       __clickNotification: (index: number) => instances[index]!.dispatchEvent(new Event('click')),
-      __setHidden: (value: boolean) => {
-        hidden = value
-        document.dispatchEvent(new Event('visibilitychange'))
-      },
     })
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' })
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden })
   })
   return {
     shown: () => person.page.evaluate(() => (window as unknown as { __shownNotifications: Shown[] }).__shownNotifications.slice()),
-    setHidden: (hidden: boolean) => person.page.evaluate(value => (window as unknown as { __setHidden: (hidden: boolean) => void }).__setHidden(value), hidden),
+    setHidden: tab.setHidden,
     click: (index: number) => person.page.evaluate(value => (window as unknown as { __clickNotification: (index: number) => void }).__clickNotification(value), index),
   }
 }
@@ -115,6 +105,7 @@ test('a muted chat shows no notification while a mention in a "mentions only" ch
   // The muted chat's badge is dimmed and left out of the title's total (only Busy room's 2).
   const quietItem = chatList(ana.page).locator(`[data-chat-id="${quiet.id}"]`)
   await expect(quietItem.getByTestId('unread-badge')).toHaveAttribute('data-muted', 'true')
+  await expect(quietItem.getByRole('status', { name: /^\d+ unread, muted$/ })).toBeVisible()
   await expect(ana.page).toHaveTitle(/^\(2\) /)
   expect(await notifications.shown()).toHaveLength(1)
 

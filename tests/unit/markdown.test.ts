@@ -82,6 +82,16 @@ describe('searchableText', () => {
     expect(searchableText('plain words, no markers at all')).toBeNull()
     expect(searchableText('a_b')).toBeNull()
   })
+
+  it('folds accents and compatibility forms, so a search finds the letters whatever marks they carry', () => {
+    expect(searchableText('Crème **brûlée**')).toBe('Creme brulee')
+    expect(searchableText('cafe\u0301')).toBe('cafe')
+    expect(searchableText('\uFB01nal ＭＥＮＵ')).toBe('final MENU')
+    // Only the accents of the Latin, Greek and Cyrillic letters go: Hangul and kana keep theirs.
+    expect(searchableText('한국어 がぎ Ёлка Ωμέγα')).toBe('한국어 がぎ Елка Ωμεγα')
+    expect(searchableText('plain ASCII stays null')).toBeNull()
+    expect(searchableText('한국어')).toBeNull()
+  })
 })
 
 describe('markdownToPlainText', () => {

@@ -1,3 +1,4 @@
+import { foldForSearch } from '#shared/markdown'
 import { Types } from 'mongoose'
 import type { ChangesPage, Message as MessageDto, MessageHistory, Page } from '#shared/types/api'
 import { MessageChangeModel, MessageModel, changeKeyId, findByIds, messageIdFor, type ChatRecord, type MessageRecord } from '../../models'
@@ -142,9 +143,11 @@ export async function searchMessages(actor: Pick<Actor, 'userId' | 'role'>, quer
     chatId: { $in: chatIds },
     deletedAt: null,
   }
-  // The text as typed, or its words without the Markdown (docs/messages.md, "Search").
-  const text = { $regex: escapeRegex(query.q), $options: 'i' }
-  const matches = [{ content: text }, { searchText: text }]
+  // The text as typed, or its words without the Markdown and their accents, each against the
+  // query as typed and folded the same way (docs/messages.md, "Search").
+  const typed = query.q.normalize('NFC')
+  const forms = [...new Set([typed, foldForSearch(typed)])].map(form => ({ $regex: escapeRegex(form), $options: 'i' }))
+  const matches = forms.flatMap(form => [{ content: form }, { searchText: form }])
   const after = decodeCursor(query.cursor)
   if (after?.t !== undefined && Types.ObjectId.isValid(after.id)) {
     filter.$and = [{ $or: matches }, { $or: [{ createdAt: { $lt: new Date(after.t) } }, { createdAt: new Date(after.t), _id: { $lt: new Types.ObjectId(after.id) } }] }]
