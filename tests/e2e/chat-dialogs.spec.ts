@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { uniqueName } from '../harness/api-client'
-import { closeAll, menuItem, openApp, signUpPerson } from './chat-helpers'
+import { closeAll, createDirectChat, menuItem, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 test('a taken channel name is said next to the name, and the dialog stays open to fix it', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -46,4 +46,28 @@ test('a dialog is named by its title, and closing it gives the focus back to the
     await expect(opener).toBeFocused()
   }
   await closeAll(ana)
+})
+
+test('the search dialog keeps Tab inside it, and its results are links a screen reader names', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  for (const words of ['Tickets for Friday', 'Tickets are sold out']) await postMessage(ben, chat.id, words)
+  await openApp(ana, '/')
+  await ana.page.getByRole('button', { name: 'Search messages' }).click()
+  const dialog = ana.page.getByRole('dialog', { name: 'Search messages' })
+  await dialog.getByRole('textbox', { name: 'Search' }).fill('tickets')
+  const results = dialog.getByRole('list', { name: 'Search results' }).getByRole('link')
+  await expect(results).toHaveCount(2)
+  await expect(results.first()).toHaveAttribute('href', `/chats/${chat.id}?around=2`)
+
+  // Tab and Shift+Tab go round the dialog's own controls, never to the page behind it.
+  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await ana.page.keyboard.press(key)
+    expect(await dialog.evaluate(element => element.contains(document.activeElement)), `after ${key}`).toBe(true)
+  }
+  await results.last().focus()
+  await ana.page.keyboard.press('Enter')
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${chat.id}\\?around=1$`))
+  await closeAll(ana, ben)
 })

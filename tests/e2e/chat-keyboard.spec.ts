@@ -46,3 +46,22 @@ test('a message can be answered from the keyboard alone', async ({ browser, base
   await expect(composer(ana.page)).toHaveValue('')
   await closeAll(ana, ben)
 })
+
+test('the first Tab offers to skip to the page, and a screen reader hears each new page\'s title', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  await openApp(ana, '/channels')
+  await ana.page.keyboard.press('Tab')
+  const skip = ana.page.getByRole('link', { name: 'Skip to content' })
+  await expect(skip).toBeFocused()
+  await expect(skip).toBeInViewport()
+  await ana.page.keyboard.press('Enter')
+  await expect(ana.page.getByRole('main')).toBeFocused()
+  // The next Tab is inside the page (the directory's search), not back in the app bar.
+  await ana.page.keyboard.press('Tab')
+  expect(await ana.page.getByRole('main').evaluate(element => element.contains(document.activeElement))).toBe(true)
+
+  await ana.page.getByRole('link', { name: 'People', exact: true }).first().click()
+  await expect(ana.page.getByRole('heading', { name: 'People' })).toBeVisible()
+  await expect(ana.page.locator('.nuxt-route-announcer').getByRole('status')).toHaveText('People · Parley')
+  await closeAll(ana)
+})

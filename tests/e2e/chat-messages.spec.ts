@@ -50,7 +50,11 @@ test('a reply quotes the original, and clicking the quote jumps to it', async ({
   await original.hover()
   await original.getByRole('button', { name: 'Message actions' }).click()
   await menuItem(ben.page, 'Reply').click()
+  // The field says what it is doing to a screen reader, beside its formatting hint.
+  await expect(composer(ben.page)).toBeFocused()
+  await expect(composer(ben.page)).toHaveAccessibleDescription(/^Replying to Ana: Which train\?.*Shift\+Enter: new line/)
   await send(ben.page, 'The 8:15')
+  await expect(composer(ben.page)).not.toHaveAccessibleDescription(/Replying/)
   const reply = messageRows(ana.page, 'The 8:15')
   await expect(reply).toHaveCount(1)
   const quote = reply.getByRole('button', { name: /Jump to the message/ })

@@ -23,7 +23,7 @@ test('a stale session confirms its password in a dialog, and the email change it
 
   await openPage(page, '/settings')
   const email = `${uniqueName('ana')}@example.test`
-  await page.getByLabel('Email', { exact: true }).fill(email)
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email)
   await page.getByRole('button', { name: 'Save email' }).click()
 
   const dialog = page.getByRole('dialog').filter({ hasText: 'Confirm it is you' })

@@ -8,6 +8,9 @@ test('the profile and the password are saved from /settings, and stay saved afte
   const { page } = ana
   await openPage(page, '/settings')
 
+  // Each section is a region named by its heading: a screen reader lists and jumps between them.
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Profile', 'Email', 'Password', 'Two-factor authentication', 'Passkeys', 'Notifications', 'Sessions', 'Delete account'])
+  await expect(page.getByRole('region', { name: 'Sessions' })).toContainText('Where you are signed in')
   await page.getByLabel('Display name').fill('Ana Settings')
   await page.getByLabel('Country').fill('Portugal')
   await page.getByRole('button', { name: 'Save profile' }).click()
@@ -64,7 +67,7 @@ test('on a phone the settings wrap rather than cut what a person reads there', a
   const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport: { width: 390, height: 844 } })
   const { page } = ana
   await openPage(page, '/settings')
-  await page.getByLabel('Email', { exact: true }).fill(`${ana.username}@example.com`)
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(`${ana.username}@example.com`)
   await page.getByRole('button', { name: 'Save email' }).click()
   await expect(page.getByText('Not confirmed')).toBeVisible()
   await expect(page.getByTestId('session-item')).toHaveCount(1)
