@@ -40,6 +40,10 @@ test('an admin finds a user, bans them (their session ends) and makes someone el
   const helperRow = page.getByTestId('admin-user-row').filter({ hasText: helperName })
   await helperRow.getByRole('button', { name: `Make ${helperName} admin` }).click()
   await expect(helperRow.getByRole('button', { name: `Remove admin role of ${helperName}` })).toBeVisible()
+  // On a phone each row fits the screen: the actions are in view, nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 })
+  await expect(helperRow.getByRole('button', { name: `Ban ${helperName}` })).toBeInViewport({ ratio: 1 })
+  expect(await page.getByRole('table', { name: 'Users' }).evaluate(table => table.parentElement!.scrollWidth <= table.parentElement!.clientWidth)).toBe(true)
   await helperPage.getByRole('button', { name: 'Account menu' }).click()
   await expect(helperPage.locator('.v-overlay--active .v-list-item').filter({ hasText: 'Administration' })).toBeVisible()
   await helperContext.close()

@@ -18,8 +18,11 @@ test('a message can be answered from the keyboard alone', async ({ browser, base
   }
   await expect(actions).toBeFocused()
   await ana.page.keyboard.press('Enter')
-  const reply = ana.page.locator('.v-overlay--active .v-list-item').filter({ hasText: 'Reply' })
+  // A screen reader is told it is a menu of actions.
+  const menu = ana.page.getByRole('menu', { name: 'Message actions' })
+  const reply = menu.getByRole('menuitem', { name: 'Reply' })
   await expect(reply).toBeVisible()
+  await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'Copy text'])
   // Arrow keys move through the menu.
   for (let step = 0; step < 15 && !(await reply.evaluate(element => element === document.activeElement)); step++) {
     await ana.page.keyboard.press('ArrowDown')
