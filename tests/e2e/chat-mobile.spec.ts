@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
+import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 const phone = { width: 390, height: 844 }
 
@@ -65,4 +65,24 @@ test('on a phone, someone with no chat yet is shown the ways to start one', asyn
   await chatList(ana.page).getByRole('link', { name: 'find people' }).tap()
   await expect(ana.page).toHaveURL(/\/people$/)
   await closeAll(ana)
+})
+
+test('on a narrow phone the chat\'s header keeps room for its name; files and members are in its menu', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport: { width: 320, height: 640 } })
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ana, 'Weekend hiking trip', [ben])
+  await openApp(ana, `/chats/${group.id}`)
+  const title = ana.page.getByRole('heading', { name: 'Weekend hiking trip' })
+  await expect(title).toBeVisible()
+  // It had 20 px beside four buttons; now two, and the name has most of the row.
+  expect((await title.boundingBox())!.width).toBeGreaterThanOrEqual(110)
+
+  for (const [item, region] of [['Files', 'Files'], ['Members', 'Members']]) {
+    await ana.page.getByRole('button', { name: 'Chat options' }).tap()
+    await ana.page.getByRole('menuitem', { name: item }).tap()
+    await expect(ana.page.getByRole('region', { name: region })).toBeVisible()
+    await ana.page.keyboard.press('Escape')
+    await expect(ana.page.getByRole('region', { name: region })).toHaveCount(0)
+  }
+  await closeAll(ana, ben)
 })
