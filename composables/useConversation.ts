@@ -94,8 +94,10 @@ export function useConversation(source: { readonly chatId: string, readonly arou
         state.value = 'missing'
         chats.remove(chatId)
       }
-      else if (!chat.value) {
-        // Nothing held to show instead: say so where the chat would be, with a retry.
+      else if (!chat.value || !messages.isLoaded(chatId)) {
+        // No history held to show instead (a chat of the list opened offline has only its
+        // name): say so where the messages would be, with a retry; the connection's return
+        // retries by itself (below).
         loadFailure.value = failureText(error)
         state.value = 'failed'
       }
@@ -117,6 +119,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   function retryOpen() {
     void open(source.chatId, source.around)
   }
+
+  // Back online (the socket's `ready`), a chat that could not be loaded tries again.
+  const { status: connection } = useRealtime()
+  watch(connection, (now) => {
+    if (now === 'open' && state.value === 'failed') retryOpen()
+  })
 
   watch(() => [source.chatId, source.around] as const, ([chatId, around]) => void open(chatId, around), { immediate: true })
   onBeforeUnmount(() => {

@@ -9,14 +9,26 @@ export interface FormHandle {
  * `submit` checks the fields' rules first, then runs the task as a `useAction`
  * (`submitting` for the button's spinner, a failure in the snackbar unless `onError`
  * tells it next to the field it concerns). Without a bound form it runs straight away.
+ * A submit while one is in flight is ignored (tests/e2e/accounts.spec.ts, "Enter pressed twice...").
  */
 export function useFormSubmit(task: () => Promise<unknown>, options: { onError?: (error: unknown) => void } = {}) {
   const form = ref<FormHandle | null>(null)
   const action = useAction(task, options)
 
+  // Enter pressed twice (or Enter and a click) while the first submit is on its way is one
+  // submit: a second login made a second session, a second two-factor code a failure
+  // after the success. Set before the first await, where `busy` is not yet.
+  let inFlight = false
   async function submit() {
-    if (form.value && !(await form.value.validate()).valid) return
-    await action.run()
+    if (inFlight) return
+    inFlight = true
+    try {
+      if (form.value && !(await form.value.validate()).valid) return
+      await action.run()
+    }
+    finally {
+      inFlight = false
+    }
   }
 
   return { form, submitting: action.busy, submit }

@@ -92,10 +92,19 @@ function handle(frame: ServerFrame) {
       break
     }
     case 'message.updated':
-    case 'message.deleted':
       messages.apply(frame.message)
       chats.applyMessage(frame.message)
       break
+    case 'message.deleted': {
+      // Counted out of the unread only once, whichever way the deletion came first.
+      const { message } = frame
+      const firstNews = !messages.isDeleted(message.chatId, message.id)
+      const original = messages.find(message.chatId, message.id)
+      messages.apply(message)
+      if (firstNews) chats.applyDeletion(message, original)
+      else chats.applyMessage(message)
+      break
+    }
     case 'typing':
       presence.applyTyping(frame.chatId, frame.userId, frame.expiresAt, frame.displayName)
       break
@@ -128,7 +137,8 @@ function handle(frame: ServerFrame) {
       break
     case 'member.removed':
       if (frame.userId === auth.user?.id) {
-        leaveChatIfOpen(frame.chatId, 'You were removed from this chat.')
+        // Leaving in this tab needs no news; another tab cannot tell leaving from removal.
+        if (!chats.leaving.has(frame.chatId)) leaveChatIfOpen(frame.chatId, 'You are no longer a member of this chat.')
         messages.forget(frame.chatId)
       }
       chats.applyMemberRemoved(frame.chatId, frame.userId)

@@ -64,11 +64,25 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
     })
   }
 
+  /**
+   * A message deleted while unread no longer counts, as the server counts it. Given only
+   * the first news of a deletion, and the original when held: a deleted message carries no
+   * mentions, so without it only the server can tell the mention count.
+   */
+  function countOutDeleted(deleted: Message, original: Message | undefined) {
+    const membership = byId.value[deleted.chatId]?.membership
+    if (!membership || deleted.sender.id === auth.user?.id || deleted.seq <= membership.lastReadSeq) return
+    membership.unreadCount = Math.max(0, membership.unreadCount - 1)
+    if (membership.mentionCount === 0) return
+    if (!original) void fetchChat(deleted.chatId).catch(() => {})
+    else if (mentionsViewer(original)) membership.mentionCount -= 1
+  }
+
   /** Who has read up to `seq` in a chat (other people only). */
   function seenBy(chatId: string, seq: number): string[] {
     const forChat = readSeqs.value[chatId] ?? {}
     return Object.entries(forChat).filter(([, read]) => read >= seq).map(([userId]) => userId)
   }
 
-  return { readSeqs, mentionsViewer, applyRead, markRead, seenBy }
+  return { readSeqs, mentionsViewer, applyRead, markRead, countOutDeleted, seenBy }
 }

@@ -31,7 +31,7 @@ export const useChatsStore = defineStore('chats', () => {
   /** The chat on screen; its new messages are read as they arrive while visible. */
   const activeChatId = ref<string | null>(null)
   /** Read positions and receipts: stores/chat-reads.ts. */
-  const { readSeqs, mentionsViewer, applyRead, markRead, seenBy } = useChatReads(byId, fetchChat)
+  const { readSeqs, mentionsViewer, applyRead, markRead, countOutDeleted, seenBy } = useChatReads(byId, fetchChat)
 
   /** The viewer's chats, most recent activity first (a channel only looked at is not one). */
   const list = computed(() => Object.values(byId.value).filter(chat => chat.membership !== null).sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt)))
@@ -163,6 +163,12 @@ export const useChatsStore = defineStore('chats', () => {
     }
   }
 
+  /** A deletion's first news: the chat's last message, and the unread counts (useChatReads). */
+  function applyDeletion(deleted: Message, original: Message | undefined) {
+    applyMessage(deleted)
+    countOutDeleted(deleted, original)
+  }
+
   function applyMemberAdded(chatId: string, user: User, role: MemberRole) {
     presence.seed(user)
     touchMembers(chatId)
@@ -232,12 +238,19 @@ export const useChatsStore = defineStore('chats', () => {
     remove(chatId)
   }
 
+  /** Chats this tab left (until joined again): the server's `member.removed` for them is no news here. */
+  const leaving = new Set<string>()
   async function leave(chatId: string) {
-    await api(`/api/chats/${chatId}/leave`, { method: 'POST' })
+    leaving.add(chatId)
+    await api(`/api/chats/${chatId}/leave`, { method: 'POST' }).catch((error: unknown) => {
+      leaving.delete(chatId)
+      throw error
+    })
     remove(chatId)
   }
 
   async function join(chatId: string) {
+    leaving.delete(chatId)
     return upsert(await api<Chat>(`/api/chats/${chatId}/join`, { method: 'POST' }))
   }
 
@@ -288,7 +301,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   return {
     byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer, setNotifications,
-    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, applyUser, markRead,
-    create, update, destroy, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
+    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyDeletion, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, applyUser, markRead,
+    create, update, destroy, leaving, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
   }
 })

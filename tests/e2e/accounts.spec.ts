@@ -176,3 +176,21 @@ test('a reload after the access token expired restores the session from the refr
   await expect(page.getByLabel('Display name')).toHaveValue(username)
   expect(problems).toEqual([])
 })
+
+test('Enter pressed twice signs in once: one request, so one session', async ({ page }) => {
+  const username = uniqueName('twice')
+  await signUp(page.request, { username, password: 'a long enough password' })
+  await page.context().clearCookies()
+  const logins: string[] = []
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/auth/login') logins.push(request.url())
+  })
+  await open(page, '/login')
+  await page.getByLabel('Username or email').fill(username)
+  await page.getByLabel('Password', { exact: true }).fill('a long enough password')
+  await page.getByLabel('Password', { exact: true }).press('Enter')
+  await page.getByLabel('Password', { exact: true }).press('Enter')
+  await expect(page).not.toHaveURL(/\/login/)
+  // A second request would have made a second session (listed in Settings for 30 days).
+  expect(logins).toHaveLength(1)
+})

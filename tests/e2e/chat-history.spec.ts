@@ -63,6 +63,9 @@ test('a chat opens at its unread divider and reads only what was on screen; the 
   await expect(ana.page.getByText('Unread messages')).toBeInViewport()
   await expect(messageRows(ana.page, label(1))).toBeInViewport()
   await expect(messageRows(ana.page, label(40))).not.toBeInViewport()
+  // Only the log scrolls: the page itself is the window's height, its header in view.
+  expect(await ana.page.evaluate(() => document.scrollingElement!.scrollHeight)).toBe(ana.page.viewportSize()!.height)
+  await expect(ana.page.getByRole('button', { name: 'Chat options' })).toBeInViewport()
   // What Ana has on screen is read; the messages below it are not, and Ben is not told they were seen.
   await expect.poll(lastReadSeq).toBeGreaterThan(0)
   expect(await lastReadSeq()).toBeLessThan(40)

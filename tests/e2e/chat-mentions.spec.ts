@@ -106,3 +106,26 @@ test('in a channel the @ completion searches people by prefix, and Tab picks fro
   expect(ana.dialogs.concat(ben.dialogs)).toEqual([])
   await closeAll(ana, ben)
 })
+
+test('an unread message deleted by its sender leaves the unread and mention counts at once', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ben, 'Oops', [ana])
+  await openApp(ana, '/people')
+  const sent: { id: string }[] = []
+  for (const content of ['first', `wrong chat @${ana.username}`, 'third']) {
+    const response = await ben.context.request.post(`/api/chats/${group.id}/messages`, { data: { content } })
+    expect(response.status()).toBe(201)
+    sent.push(await response.json())
+  }
+  const item = chatList(ana.page).getByRole('link', { name: /Oops/ })
+  await expect(item.getByTestId('unread-badge')).toHaveText('3')
+  await expect(item.getByTestId('mention-badge')).toBeVisible()
+  await expect(ana.page).toHaveTitle(/^\(3\)/)
+
+  expect((await ben.context.request.delete(`/api/messages/${sent[1]!.id}`)).status()).toBe(204)
+  await expect(item.getByTestId('unread-badge')).toHaveText('2')
+  await expect(item.getByTestId('mention-badge')).toHaveCount(0)
+  await expect(ana.page).toHaveTitle(/^\(2\)/)
+  await closeAll(ana, ben)
+})

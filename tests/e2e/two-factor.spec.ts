@@ -21,6 +21,7 @@ test('two-factor is set up from /settings with the code of the key shown, then a
 
   await page.getByRole('button', { name: 'Set up two-factor authentication' }).click()
   await expect(page.getByTestId('two-factor-qr')).toBeVisible()
+  await expect(page.getByLabel('Code from the app')).toBeFocused()
   const secret = (await page.getByTestId('two-factor-secret').textContent())!.trim()
   expect(secret).toMatch(/^[A-Z2-7]+$/)
   // A wrong code is refused and nothing changes.
@@ -38,6 +39,12 @@ test('two-factor is set up from /settings with the code of the key shown, then a
   expect((await download).suggestedFilename()).toBe('parley-recovery-codes.txt')
   await page.getByRole('button', { name: 'Done' }).click()
   await expect(page.getByText('Two-factor authentication is on')).toBeVisible()
+  // Turning it off asks for the password first: the focus is there, not in the code field
+  // below it, where a password typed at once would show in plain text.
+  const twoFactor = page.getByTestId('two-factor')
+  await twoFactor.getByRole('button', { name: 'Turn off' }).click()
+  await expect(twoFactor.getByLabel('Password', { exact: true })).toBeFocused()
+  await twoFactor.getByRole('button', { name: 'Cancel' }).click()
 
   // Signing in again: the password, then a code (the next step's: the current one is spent).
   await page.context().clearCookies()
@@ -45,6 +52,7 @@ test('two-factor is set up from /settings with the code of the key shown, then a
   await page.getByLabel('Username or email').fill(ana.username)
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page.getByLabel('Code')).toBeFocused()
   // Away too long for the sign-in (it lasts 5 minutes; here its clock is moved on): the code
   // meets an expired sign-in, and the form goes back to the password, the username kept.
   await expect(page.getByLabel('Code')).toBeVisible()

@@ -4,7 +4,7 @@ import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth
 import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { hashPassword, verifyPassword } from '../../utils/passwords'
-import { accountLimiters, countLoginFailure, throwIfLimited } from './limits'
+import { accountLimiters, countLoginFailure, lockoutMessage, throwIfLimited } from './limits'
 import { sendVerificationMail } from './mail-tokens'
 import { signIn, type IssuedTokens } from './sessions'
 import { issueLoginChallenge } from './two-factor'
@@ -129,7 +129,7 @@ export async function login(input: LoginInput, origin: RequestOrigin): Promise<S
   await throwIfLimited(ipFailures, origin.ip, false)
   const user = await findUserByLogin(input.login)
   const accountKey = user ? `user:${String(user._id)}` : `login:${input.login.toLowerCase()}`
-  await throwIfLimited(accountFailures, accountKey, false)
+  await throwIfLimited(accountFailures, accountKey, false, lockoutMessage)
 
   const valid = await verifyPassword(user?.passwordHash, input.password)
   if (!user || !valid) {

@@ -30,9 +30,16 @@ export function accountLimiters(): AccountLimiters {
   return limiters
 }
 
-export async function throwIfLimited(limiter: Limiter, key: string, consume: boolean): Promise<void> {
+/** Refuses with 429 and `Retry-After` past the limit; `explain` words it (else the contract's generic sentence). */
+export async function throwIfLimited(limiter: Limiter, key: string, consume: boolean, explain?: (retryAfterSeconds: number) => string): Promise<void> {
   const result = consume ? await limiter.consume(key) : await limiter.check(key)
-  if (!result.allowed) throw apiError('rate_limited', undefined, { retryAfter: result.retryAfterSeconds })
+  if (!result.allowed) throw apiError('rate_limited', explain?.(result.retryAfterSeconds), { retryAfter: result.retryAfterSeconds })
+}
+
+/** A locked account's refusal: what happened, for how long, and the way out. The same for unknown names. */
+export function lockoutMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60))
+  return `Too many wrong passwords: this account is locked for ${minutes} minute${minutes === 1 ? '' : 's'}. Resetting the password unlocks it now.`
 }
 
 /**

@@ -5,7 +5,7 @@ import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
 import { verifyPassword } from '../../utils/passwords'
 import type { RequestOrigin } from './accounts'
-import { accountLimiters, countLoginFailure, throwIfLimited } from './limits'
+import { accountLimiters, countLoginFailure, lockoutMessage, throwIfLimited } from './limits'
 import { checkSecondFactor } from './two-factor'
 
 // Re-authentication before sensitive changes (docs/security.md, "Re-authentication"): a
@@ -46,7 +46,7 @@ async function prove(actor: Actor, origin: RequestOrigin, check: () => Promise<b
   const { accountFailures, ipFailures } = accountLimiters()
   const accountKey = `user:${actor.userId}`
   await throwIfLimited(ipFailures, origin.ip, false)
-  await throwIfLimited(accountFailures, accountKey, false)
+  await throwIfLimited(accountFailures, accountKey, false, lockoutMessage)
   if (!(await check())) {
     await countLoginFailure(accountKey, origin.ip)
     throw apiError('invalid_credentials', message, { statusCode: 403 })

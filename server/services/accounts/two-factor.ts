@@ -9,7 +9,7 @@ import { withLock } from '../../utils/lock'
 import { isSealed, openSecret, sealSecret } from '../../utils/sealed-secrets'
 import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin, SignedIn } from './accounts'
-import { accountLimiters, throwIfLimited } from './limits'
+import { accountLimiters, lockoutMessage, throwIfLimited } from './limits'
 import { signIn } from './sessions'
 
 // TOTP two-factor sign-in (RFC 6238 through otpauth: SHA-1, 6 digits, 30 s steps, one step
@@ -162,7 +162,7 @@ export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin:
     const expired = !challenge || challenge.expiresAt.getTime() <= Date.now() || challenge.failures >= MAX_CODE_FAILURES
     if (expired) throw expiredChallenge()
     const accountKey = `user:${String(challenge.userId)}`
-    await throwIfLimited(accountFailures, accountKey, false)
+    await throwIfLimited(accountFailures, accountKey, false, lockoutMessage)
     const [user, state] = await Promise.all([
       UserModel.findById(challenge.userId).lean<UserRecord>().exec(),
       loadTwoFactor(String(challenge.userId)),
