@@ -4,7 +4,8 @@ import type { WatchSource } from 'vue'
  * Gives the focus back, when `open` turns false, to what had it when `open` turned true:
  * the button or thumbnail that opened a viewer or a panel, as a dialog's activator would
  * have it. Without it the focus fell to the page's body and a keyboard or screen reader
- * user started again from the top (tests/e2e/attachments.spec.ts, chat-groups.spec.ts).
+ * user started again from the top (tests/e2e/attachments.spec.ts, chat-groups.spec.ts,
+ * chat-messages.spec.ts).
  */
 export function useReturnFocus(open: WatchSource<boolean>) {
   let opener: HTMLElement | null = null
@@ -17,6 +18,8 @@ export function useReturnFocus(open: WatchSource<boolean>) {
     }
     const returnTo = opener
     opener = null
-    if (returnTo) void nextTick(() => returnTo.isConnected && returnTo.focus())
+    // An opener that went away with what it acted on (a deleted message's actions button)
+    // hands the focus to the page's content, the skip link's target, not to the body.
+    if (returnTo) void nextTick(() => (returnTo.isConnected ? returnTo : document.getElementById('main-content'))?.focus())
   })
 }

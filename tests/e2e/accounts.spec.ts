@@ -31,6 +31,10 @@ test('register, confirm the email through the mailed link, log out and log in ag
   const link = linkIn(mail, '/verify-email')
   await open(page, link.pathname + link.search)
   await expect(page.getByText('Your email address is confirmed.')).toBeVisible()
+  // The same link again (the mail opened twice) is no error for a confirmed address.
+  await open(page, link.pathname + link.search)
+  await expect(page.getByText('Your email address is confirmed.')).toBeVisible()
+  await expect(page.getByRole('alert')).toHaveCount(0)
 
   await open(page, '/settings')
   await expect(page.getByText('Confirmed', { exact: true })).toBeVisible()

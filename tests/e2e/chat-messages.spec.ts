@@ -37,6 +37,9 @@ test('an edit, a reaction and a delete are seen live by the other person', async
   await mine.getByRole('button', { name: 'Message actions' }).click()
   await menuItem(ana.page, 'Delete').click()
   await ana.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+  // The actions button that opened the dialog went with the message: the focus stays in the page.
+  await expect(ana.page.getByRole('dialog')).toHaveCount(0)
+  await expect(ana.page.getByRole('main')).toBeFocused()
   await expect(messageRows(ben.page, 'See you at 6')).toHaveCount(0)
   await expect(ben.page.getByText('This message was deleted')).toBeVisible()
   await closeAll(ana, ben)
