@@ -137,8 +137,9 @@ function handle(frame: ServerFrame) {
       break
     case 'member.removed':
       if (frame.userId === auth.user?.id) {
-        // Leaving in this tab needs no news; another tab cannot tell leaving from removal.
-        if (!chats.leaving.has(frame.chatId)) leaveChatIfOpen(frame.chatId, 'You are no longer a member of this chat.')
+        // Leaving in this tab needs no news (the mark is used up); another tab cannot tell
+        // leaving from removal.
+        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(frame.chatId, 'You are no longer a member of this chat.')
         messages.forget(frame.chatId)
       }
       chats.applyMemberRemoved(frame.chatId, frame.userId)

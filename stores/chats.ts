@@ -238,7 +238,7 @@ export const useChatsStore = defineStore('chats', () => {
     remove(chatId)
   }
 
-  /** Chats this tab left (until joined again): the server's `member.removed` for them is no news here. */
+  /** Chats this tab is leaving: the server's `member.removed` for each is no news here (useRealtime uses the mark up). */
   const leaving = new Set<string>()
   async function leave(chatId: string) {
     leaving.add(chatId)
@@ -250,7 +250,6 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   async function join(chatId: string) {
-    leaving.delete(chatId)
     return upsert(await api<Chat>(`/api/chats/${chatId}/join`, { method: 'POST' }))
   }
 
