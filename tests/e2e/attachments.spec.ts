@@ -163,6 +163,22 @@ test('a file that is not the image it claims to be is refused beside it, in word
   await closeAll(ana, ben)
 })
 
+test('an upload that failed on a lost connection is tried again from its chip, and then sent', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  // The first upload meets a lost connection.
+  await ana.page.route('**/api/chats/*/attachments', route => route.abort('internetdisconnected'), { times: 1 })
+  await attach(ana.page, [{ name: 'minutes.txt', mimeType: 'text/plain', buffer: Buffer.from('the minutes of the meeting') }])
+  const queue = ana.page.getByRole('list', { name: 'Attached files' })
+  await expect(queue.getByRole('alert')).toBeVisible()
+  await queue.getByRole('button', { name: 'Try minutes.txt again' }).click()
+  await expect(queue.getByRole('alert')).toHaveCount(0)
+  await composer(ana.page).fill('here they are')
+  await composer(ana.page).press('Enter')
+  await expect(messageLog(ben.page)).toContainText('minutes.txt')
+  await expect(messageLog(ben.page)).toContainText('here they are')
+  await closeAll(ana, ben)
+})
+
 test('a message sent while its file still uploads can be cancelled, file and all', async ({ browser, baseURL }) => {
   const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
   // The upload stays on its way, as on a slow link.
