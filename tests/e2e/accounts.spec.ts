@@ -181,10 +181,13 @@ test('a reload after the access token expired restores the session from the refr
   expect(problems).toEqual([])
 })
 
-test('Enter pressed twice signs in once: one request, so one session', async ({ page }) => {
+test('Enter pressed twice signs in once, on a slow phone too: one request, so one session', async ({ page }) => {
   const username = uniqueName('twice')
   await signUp(page.request, { username, password: 'a long enough password' })
   await page.context().clearCookies()
+  // A slow device: the second Enter can come after the first answer, before the page changes.
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 })
   const logins: string[] = []
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/auth/login') logins.push(request.url())

@@ -75,6 +75,8 @@ test('each paragraph reads in the direction of its own language, in the message,
   // Hebrew and Arabic read right to left even under an English line.
   expect(await row.locator('li').evaluate(direction)).toBe('rtl')
   await send(ana.page, 'שלום, נתראה בצהריים')
+  // The first message has the line too: the second is the last of two rows.
+  await expect(messageRows(ben.page, 'שלום, נתראה בצהריים')).toHaveCount(2)
   const hebrew = messageRows(ben.page, 'שלום, נתראה בצהריים').last()
   expect(await hebrew.locator('p').evaluate(direction)).toBe('rtl')
   expect(await chatList(ben.page).getByText('שלום, נתראה בצהריים').evaluate(direction)).toBe('rtl')
