@@ -5,8 +5,12 @@ import { errorName, logger } from '../utils/logger'
 import { onShutdown } from '../utils/shutdown'
 
 // Uploads not sent within NUXT_TIMINGS_ATTACHMENT_TTL_MS are removed (bytes and document),
-// and the upload quotas of past days, every NUXT_TIMINGS_ATTACHMENT_SWEEP_MS.
+// and the upload quotas of past days, every NUXT_TIMINGS_ATTACHMENT_SWEEP_MS after the last
+// sweep ended: a sweep slower than the interval (a scan on a loaded database) used to be
+// joined by the next ones, which piled up until the instance answered 503.
 export default defineNitroPlugin(() => {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let stopped = false
   const sweep = async () => {
     try {
       const [attachments, quotas] = await Promise.all([sweepUnsentAttachments(), sweepUploadQuotas()])
@@ -15,8 +19,18 @@ export default defineNitroPlugin(() => {
     catch (error) {
       logger.warn('sweep of unsent attachments failed', { error: errorName(error) })
     }
+    finally {
+      schedule()
+    }
   }
-  const timer = setInterval(sweep, serverConfig().timings.attachmentSweepMs)
-  timer.unref()
-  onShutdown(() => clearInterval(timer))
+  function schedule() {
+    if (stopped) return
+    timer = setTimeout(sweep, serverConfig().timings.attachmentSweepMs)
+    timer.unref()
+  }
+  schedule()
+  onShutdown(() => {
+    stopped = true
+    if (timer) clearTimeout(timer)
+  })
 })
