@@ -1,7 +1,12 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, createDirectChat, hideableTab, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
+import { closeAll, createDirectChat, hideableTab, messageLog, messageRows, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 const label = (n: number) => `Message ${String(n).padStart(3, '0')}`
+
+/** How far the server says `person` has read the chat (their membership's lastReadSeq). */
+async function readPositionOf(person: Person, chatId: string): Promise<number> {
+  return (await (await person.context.request.get(`/api/chats/${chatId}`)).json() as { membership: { lastReadSeq: number } }).membership.lastReadSeq
+}
 
 test('older history loads on scrolling up without moving the view, and a search result opens at its message', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -57,7 +62,7 @@ test('a chat opens at its unread divider and reads only what was on screen; the 
   const chat = await createDirectChat(ben, ana)
   for (let n = 1; n <= 40; n++) await postMessage(ben, chat.id, label(n))
   await openApp(ben, `/chats/${chat.id}`)
-  const lastReadSeq = async () => (await (await ana.context.request.get(`/api/chats/${chat.id}`)).json() as { membership: { lastReadSeq: number } }).membership.lastReadSeq
+  const lastReadSeq = () => readPositionOf(ana, chat.id)
 
   await openApp(ana, `/chats/${chat.id}`)
   await expect(ana.page.getByText('Unread messages')).toBeInViewport()
@@ -107,7 +112,7 @@ test('messages that come while the tab is hidden wait under an unread divider, a
   const ben = await signUpPerson(browser, baseURL, 'Ben')
   const chat = await createDirectChat(ben, ana)
   await postMessage(ben, chat.id, 'Before you went away')
-  const lastReadSeq = async () => (await (await ana.context.request.get(`/api/chats/${chat.id}`)).json() as { membership: { lastReadSeq: number } }).membership.lastReadSeq
+  const lastReadSeq = () => readPositionOf(ana, chat.id)
   expect((await ana.context.request.post(`/api/chats/${chat.id}/read`, { data: { seq: 1 } })).status()).toBe(204)
   const tab = await hideableTab(ana)
   await openApp(ana, `/chats/${chat.id}`)
