@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
-import type { Chat, ChatDetail, Member, MemberRole, Message, Page, User } from '#shared/types/api'
+import type { Chat, ChatDetail, Message, Page } from '#shared/types/api'
 import { useChatReads } from './chat-reads'
+import { useChatMembers } from './chat-members'
 import type { CreateChatInput, NotificationSettingsInput } from '#shared/schemas/chats'
 
 /**
@@ -25,13 +26,15 @@ export const useChatsStore = defineStore('chats', () => {
   const presence = usePresenceStore()
 
   const byId = ref<Record<string, Chat>>({})
-  const members = ref<Record<string, Member[]>>({})
   const loaded = ref(false)
   const loading = ref(false)
   /** The chat on screen; its new messages are read as they arrive while visible. */
   const activeChatId = ref<string | null>(null)
   /** Read positions and receipts: stores/chat-reads.ts. */
   const { readSeqs, mentionsViewer, applyRead, markRead, countOutDeleted, seenBy } = useChatReads(byId, fetchChat)
+  /** Member lists and member actions: stores/chat-members.ts. */
+  const { members, seedMembers, loadMembers, applyMemberAdded, applyMemberRemoved, applyUser, applyMemberRole, addMembers, removeMember, setMemberRole }
+    = useChatMembers({ byId, upsert, remove, markLive, allPages, applyRead })
 
   /** The viewer's chats, most recent activity first (a channel only looked at is not one). */
   const list = computed(() => Object.values(byId.value).filter(chat => chat.membership !== null).sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt)))
@@ -47,6 +50,9 @@ export const useChatsStore = defineStore('chats', () => {
   let clock = 0
   let changedLiveAt: Record<string, number> = {}
   const changedSince = (chatId: string, tick: number) => (changedLiveAt[chatId] ?? 0) > tick
+  function markLive(chatId: string) {
+    changedLiveAt[chatId] = ++clock
+  }
 
   /**
    * Stores a chat. Without `fetchedAt` it is live news (an event or an action's answer);
@@ -54,12 +60,7 @@ export const useChatsStore = defineStore('chats', () => {
    */
   function upsert(chat: Chat | ChatDetail, fetchedAt?: number): Chat {
     const { members: people, ...rest } = chat as ChatDetail
-    if (people) {
-      for (const user of people) presence.seed(user)
-      const known = new Map((members.value[chat.id] ?? []).map(member => [member.user.id, member]))
-      // Until the member list arrives: a placeholder role, and no read position (0) known.
-      members.value[chat.id] = people.map(user => known.get(user.id) ?? { user, role: 'member', joinedAt: chat.createdAt, lastReadSeq: 0 })
-    }
+    if (people) seedMembers(chat, people)
     if (rest.peer) presence.seed(rest.peer)
     const held = byId.value[chat.id]
     // `chat.updated` goes to every member alike, without the viewer's own membership
@@ -69,7 +70,7 @@ export const useChatsStore = defineStore('chats', () => {
     if (held && held.lastSeq > rest.lastSeq) {
       Object.assign(merged, { lastSeq: held.lastSeq, lastChangeSeq: held.lastChangeSeq, lastMessage: held.lastMessage, lastActivityAt: held.lastActivityAt, membership: held.membership })
     }
-    if (fetchedAt === undefined) changedLiveAt[chat.id] = ++clock
+    if (fetchedAt === undefined) markLive(chat.id)
     else if (held && changedSince(chat.id, fetchedAt)) Object.assign(merged, { name: held.name, topic: held.topic, memberCount: held.memberCount })
     byId.value[chat.id] = merged
     return byId.value[chat.id]!
@@ -77,7 +78,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   /** The chat is gone for the viewer (deleted, left, removed): live news too. */
   function remove(chatId: string) {
-    changedLiveAt[chatId] = ++clock
+    markLive(chatId)
     forget(chatId)
   }
 
@@ -123,26 +124,6 @@ export const useChatsStore = defineStore('chats', () => {
     return chat
   }
 
-  /** Bumped by every local change to a member list, so an older fetch does not overwrite it. */
-  const membersEpoch: Record<string, number> = {}
-  function touchMembers(chatId: string): number {
-    membersEpoch[chatId] = (membersEpoch[chatId] ?? 0) + 1
-    return membersEpoch[chatId]
-  }
-
-  async function loadMembers(chatId: string) {
-    const epoch = touchMembers(chatId)
-    const all = await allPages<Member>(`/api/chats/${chatId}/members`)
-    // Read positions give "Seen" before any live receipt (and after a reload). They only
-    // move forward, so even an answer older than the list held is safe to take them from.
-    for (const member of all) applyRead(chatId, member.user.id, member.lastReadSeq)
-    // A role change, removal or arrival since the request started is newer than this answer.
-    if (membersEpoch[chatId] !== epoch) return members.value[chatId] ?? all
-    for (const member of all) presence.seed(member.user)
-    members.value[chatId] = all
-    return all
-  }
-
   /** A new message moves the chat up and, from someone else, counts as unread until read. */
   function applyMessage(message: Message) {
     const chat = byId.value[message.chatId]
@@ -167,53 +148,6 @@ export const useChatsStore = defineStore('chats', () => {
   function applyDeletion(deleted: Message, original: Message | undefined) {
     applyMessage(deleted)
     countOutDeleted(deleted, original)
-  }
-
-  function applyMemberAdded(chatId: string, user: User, role: MemberRole) {
-    presence.seed(user)
-    touchMembers(chatId)
-    changedLiveAt[chatId] = ++clock
-    const chat = byId.value[chatId]
-    const list = members.value[chatId]
-    if (list && !list.some(member => member.user.id === user.id)) {
-      list.push({ user, role, joinedAt: new Date().toISOString(), lastReadSeq: 0 })
-      if (chat) chat.memberCount = Math.max(chat.memberCount, list.length)
-    }
-    else if (chat && !list) {
-      chat.memberCount += 1
-    }
-  }
-
-  function applyMemberRemoved(chatId: string, userId: string) {
-    if (userId === auth.user?.id) {
-      remove(chatId)
-      return
-    }
-    touchMembers(chatId)
-    changedLiveAt[chatId] = ++clock
-    const list = members.value[chatId]
-    if (list) members.value[chatId] = list.filter(member => member.user.id !== userId)
-    const chat = byId.value[chatId]
-    if (chat) chat.memberCount = Math.max(0, chat.memberCount - 1)
-  }
-
-  /** Someone's new display name (or role), in the direct chats with them and the member lists. */
-  function applyUser(user: User) {
-    for (const chat of Object.values(byId.value)) {
-      if (chat.peer?.id === user.id) chat.peer = { ...chat.peer, displayName: user.displayName, role: user.role }
-    }
-    for (const list of Object.values(members.value)) {
-      for (const member of list) if (member.user.id === user.id) member.user = { ...member.user, displayName: user.displayName, role: user.role }
-    }
-  }
-
-  /** A role changed (made admin, or owner when the owner left): the viewer's own decides what they may do. */
-  function applyMemberRole(chatId: string, userId: string, role: MemberRole) {
-    touchMembers(chatId)
-    const member = members.value[chatId]?.find(entry => entry.user.id === userId)
-    if (member) member.role = role
-    const membership = byId.value[chatId]?.membership
-    if (userId === auth.user?.id && membership) membership.role = role
   }
 
   // Actions: the server's answer is the truth; on failure nothing local changed
@@ -251,37 +185,6 @@ export const useChatsStore = defineStore('chats', () => {
 
   async function join(chatId: string) {
     return upsert(await api<Chat>(`/api/chats/${chatId}/join`, { method: 'POST' }))
-  }
-
-  async function addMembers(chatId: string, userIds: string[]) {
-    const chat = upsert(await api<Chat>(`/api/chats/${chatId}/members`, { method: 'POST', body: { userIds } }))
-    await loadMembers(chatId)
-    return chat
-  }
-
-  async function removeMember(chatId: string, userId: string) {
-    touchMembers(chatId)
-    const held = members.value[chatId]
-    await withRollback(() => {
-      if (!held) return undefined
-      members.value[chatId] = held.filter(member => member.user.id !== userId)
-      return () => {
-        members.value[chatId] = held
-      }
-    }, () => api(`/api/chats/${chatId}/members/${userId}`, { method: 'DELETE' }))
-  }
-
-  async function setMemberRole(chatId: string, userId: string, role: 'admin' | 'member') {
-    touchMembers(chatId)
-    const member = members.value[chatId]?.find(entry => entry.user.id === userId)
-    await withRollback(() => {
-      if (!member) return undefined
-      const before = member.role
-      member.role = role
-      return () => {
-        member.role = before
-      }
-    }, () => api(`/api/chats/${chatId}/members/${userId}`, { method: 'PATCH', body: { role } }))
   }
 
   /** Changes what the chat notifies the viewer of; the answer (and the event, in other tabs) applies it. */
