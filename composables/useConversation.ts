@@ -35,6 +35,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const focusSeq = ref<number | null>(null)
   const replyTo = ref<Message | null>(null)
   const editing = ref<Message | null>(null)
+  /** The words of an edit that could not be saved (offline, a server error), back in the composer to try again. */
+  const unsavedEdit = ref<string | null>(null)
 
   const chat = computed<Chat | undefined>(() => chats.byId[source.chatId])
   const viewerId = computed(() => auth.user?.id ?? null)
@@ -66,8 +68,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   async function open(chatId: string, around: number | null) {
     state.value = 'loading'
     chats.activeChatId = chatId
-    replyTo.value = null
-    editing.value = null
+    cancelCompose()
     focusSeq.value = around
     loadFailure.value = null
     // A link whose id cannot be a chat's names none: nothing to ask the server.
@@ -179,10 +180,26 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     replyTo.value = null
   }
 
-  const { run: saveEdit } = useAction((message: Message, content: string) => messages.edit(message, content))
+  const { run: saveEdit } = useAction(async (message: Message, content: string) => {
+    try {
+      await messages.edit(message, content)
+    }
+    catch (error) {
+      reopenUnsavedEdit(message, content)
+      throw error
+    }
+  })
+
+  /** A failed edit reopens with the person's words, unless they went on to another edit or a reply. */
+  function reopenUnsavedEdit(message: Message, content: string) {
+    const current = held.value.find(entry => entry.id === message.id)
+    if (message.chatId !== source.chatId || !current || current.deletedAt || editing.value || replyTo.value) return
+    unsavedEdit.value = content
+    editing.value = current
+  }
 
   async function save(message: Message, content: string) {
-    editing.value = null
+    cancelCompose()
     if (content !== message.content) await saveEdit(message, content)
   }
 
@@ -194,12 +211,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   })
 
   function startReply(message: Message) {
-    editing.value = null
+    cancelCompose()
     replyTo.value = message
   }
 
   function startEdit(message: Message) {
-    replyTo.value = null
+    cancelCompose()
     editing.value = message
   }
 
@@ -212,11 +229,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   function cancelCompose() {
     replyTo.value = null
     editing.value = null
+    unsavedEdit.value = null
   }
 
   return {
     state, loadFailure, retryOpen, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq,
-    replyTo, editing, nameOf, seenLabel, onRead, jumpTo, jumpToLatest, send, save, react, joining, join,
+    replyTo, editing, unsavedEdit, nameOf, seenLabel, onRead, jumpTo, jumpToLatest, send, save, react, joining, join,
     startReply, startEdit, editLastOwn, cancelCompose, nextMention, jumpToNextMention,
   }
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { anaAndBenInDirectChat, chatList, closeAll, composer, createChannel, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
+import { anaAndBenInDirectChat, chatList, closeAll, composer, createChannel, createDirectChat, createGroupChat, menuItem, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
 
 /** How many stored messages of the chat say `content`, as `person` reads the history. */
 async function storedCount(person: Person, chatId: string, content: string): Promise<number> {
@@ -26,6 +26,33 @@ test('a message sent while offline waits as pending and is delivered once back o
 
   // Exactly once on the server, too.
   expect(await storedCount(ben, chat.id, 'Written in a tunnel')).toBe(1)
+  await closeAll(ana, ben)
+})
+
+test('an edit saved while offline is not thrown away: it stays in the composer with its words, and saves once back online', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await send(ana.page, 'Meet at the statoin')
+  await expect(messageRows(ben.page, 'Meet at the statoin')).toHaveCount(1)
+
+  await ana.context.setOffline(true)
+  await messageRows(ana.page, 'Meet at the statoin').hover()
+  await messageRows(ana.page, 'Meet at the statoin').getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Edit').click()
+  await composer(ana.page).fill('Meet at the station, platform 4')
+  await composer(ana.page).press('Enter')
+
+  // The failure is said, and the words typed are still there, ready to save again.
+  await expect(ana.page.getByText('Cannot reach the server. Check your connection.')).toBeVisible()
+  await expect(composer(ana.page)).toHaveValue('Meet at the station, platform 4')
+  await expect(ana.page.getByText('Editing message')).toBeVisible()
+  await expect(messageRows(ana.page, 'Meet at the statoin')).toHaveCount(1)
+
+  await ana.context.setOffline(false)
+  await expect(ana.page.getByText('Reconnecting...')).toHaveCount(0)
+  await composer(ana.page).press('Enter')
+  await expect(messageRows(ben.page, 'Meet at the station, platform 4')).toHaveCount(1)
+  await expect(ana.page.getByText('Editing message')).toHaveCount(0)
+  await expect(composer(ana.page)).toHaveValue('')
   await closeAll(ana, ben)
 })
 
