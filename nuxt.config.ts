@@ -121,6 +121,9 @@ export default defineNuxtConfig({
   },
   srcDir: '.',
   build: { transpile: ['vuetify'] },
+  // Page chunks that fail to load are handled by plugins/route-chunks.client.ts: offline,
+  // Nuxt's reload would put the browser's offline page where the app was.
+  experimental: { emitRouteChunkError: 'manual' },
   compatibilityDate: '2026-11-01',
   nitro: {
     experimental: { websocket: true },

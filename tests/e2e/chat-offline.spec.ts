@@ -196,3 +196,27 @@ test('a channel\'s link opened by someone not in it shows its messages and Join,
   await expect(composer(ben.page)).toBeVisible()
   await closeAll(ana, ben)
 })
+
+test('offline, a page of the app not opened before never leaves the app for the browser\'s offline page; back online it opens', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  await openApp(ana, '/')
+  await ana.context.setOffline(true)
+  await ana.page.getByRole('button', { name: 'Account menu' }).click()
+  await menuItem(ana.page, 'Settings').click()
+
+  // Either its code was loaded ahead and Settings opens, or Ana stays where she was and is
+  // told why: the app is still there either way (the old build reloaded into Chromium's error page).
+  const settings = ana.page.getByRole('heading', { name: 'Settings', level: 1 })
+  const told = ana.page.getByText('This page cannot open without a connection yet.')
+  await expect(settings.or(told)).toBeVisible()
+  await expect(ana.page.getByRole('link', { name: 'Parley' })).toBeVisible()
+
+  await ana.context.setOffline(false)
+  await expect(ana.page.getByText('Reconnecting...')).toHaveCount(0)
+  if (!(await settings.isVisible())) {
+    await ana.page.getByRole('button', { name: 'Account menu' }).click()
+    await menuItem(ana.page, 'Settings').click()
+  }
+  await expect(settings).toBeVisible()
+  await closeAll(ana)
+})
