@@ -19,7 +19,8 @@ export function useReturnFocus(open: WatchSource<boolean>) {
     const returnTo = opener
     opener = null
     // An opener that went away with what it acted on (a deleted message's actions button)
-    // hands the focus to the page's content, the skip link's target, not to the body.
-    if (returnTo) void nextTick(() => (returnTo.isConnected ? returnTo : document.getElementById('main-content'))?.focus())
+    // hands the focus to the page's content (the layout's focusable <main>, the skip link's
+    // target), not to the body.
+    if (returnTo) void nextTick(() => (returnTo.isConnected ? returnTo : document.querySelector<HTMLElement>('main[tabindex]'))?.focus())
   })
 }
