@@ -147,14 +147,17 @@ function handle(frame: ServerFrame) {
     case 'member.updated':
       chats.applyMemberRole(frame.chatId, frame.userId, frame.role)
       break
-    case 'session.revoked':
+    case 'session.revoked': {
       // This session was ended elsewhere (logout, password change, ban): sign out here too,
-      // saying why, and come back to this page after signing in again.
+      // saying why (utils/session-end.ts), and come back to this page after signing in again.
       stop()
       auth.clear()
-      wiring!.snackbar.notify('You were signed out: this session was ended elsewhere.', { color: 'info' })
-      void router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath } })
+      const said = sessionEndedText(frame.reason)
+      if (said) wiring!.snackbar.notify(said, { color: 'info' })
+      const ended = frame.reason === 'banned' ? { ended: 'banned' } : {}
+      void router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath, ...ended } })
       break
+    }
     case 'error':
       // Frames we send are fire-and-forget (typing); their refusals need no UI.
       break

@@ -55,6 +55,13 @@ export type Health = z.infer<typeof dto.healthDto>
 
 export type ReadyChat = z.infer<typeof dto.readyChatDto>
 
+/**
+ * Why a session ended, as `session.revoked` tells its sockets: signed out (in another tab of
+ * it), ended from another session, a password change or reset, a ban, the account deleted,
+ * or its refresh token used twice (a stolen cookie is assumed).
+ */
+export type SessionEndReason = 'signed-out' | 'revoked' | 'password-changed' | 'password-reset' | 'banned' | 'account-deleted' | 'token-reused'
+
 export type ServerEvent
   = | { type: 'ready', user: Me, sessionId: Id, chats: ReadyChat[] }
     | { type: 'message.created' | 'message.updated' | 'message.deleted', chatId: Id, message: Message }
@@ -67,7 +74,7 @@ export type ServerEvent
     | { type: 'member.added', chatId: Id, user: User, role: MemberRole }
     | { type: 'member.removed', chatId: Id, userId: Id }
     | { type: 'member.updated', chatId: Id, userId: Id, role: MemberRole }
-    | { type: 'session.revoked' }
+    | { type: 'session.revoked', reason?: SessionEndReason }
     | { type: 'pong' }
 
 export interface AckFrame {

@@ -239,7 +239,7 @@ describe('/ws subscriptions', () => {
     const socket = await TestSocket.connect(baseUrl(), { token: user.token })
     expect((await api(baseUrl(), user, 'POST', '/api/auth/logout')).status).toBe(204)
     expect((await socket.closed).code).toBe(4401)
-    expect(socket.frames.some(frame => frame.type === 'session.revoked')).toBe(true)
+    expect(socket.frames).toContainEqual({ type: 'session.revoked', reason: 'signed-out' })
   })
 
   it('announces presence to people who share a chat: online, then offline once the last socket closes', async () => {

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test'
 import { call, signUp, uniqueName } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
 import { openPage as open } from '../harness/open-page'
+import { closeAll, openApp, signUpPerson } from './chat-helpers'
 
 // The first account of the shared test database is whoever signed up first, so this test
 // promotes its own admin directly in the database (PARLEY_TEST_MONGO_URI).
@@ -47,6 +48,33 @@ test('an admin finds a user, bans them (their session ends) and makes someone el
   await helperPage.getByRole('button', { name: 'Account menu' }).click()
   await expect(helperPage.locator('.v-overlay--active .v-list-item').filter({ hasText: 'Administration' })).toBeVisible()
   await helperContext.close()
+})
+
+// `session.revoked` carries why (docs/api-realtime.md): a ban is said as a ban on /login,
+// where it stays, and not as a session "ended elsewhere".
+test('a person banned while the app is open lands on the login page told their account was suspended', async ({ page, browser, baseURL }) => {
+  const tess = await signUpPerson(browser, baseURL, 'Tess')
+  await openApp(tess)
+  const adminName = uniqueName('admin')
+  await signUp(page.request, { username: adminName })
+  const connection = await connectDatabase(process.env.PARLEY_TEST_MONGO_URI!)
+  try {
+    await connection.collection('users').updateOne({ usernameLower: adminName.toLowerCase() }, { $set: { role: 'admin' } })
+  }
+  finally {
+    await connection.close()
+  }
+
+  await open(page, '/admin/users')
+  await page.getByRole('textbox', { name: 'Search users' }).fill(tess.username)
+  const row = page.getByTestId('admin-user-row').filter({ hasText: tess.username })
+  await row.getByRole('button', { name: `Ban ${tess.username}` }).click()
+  await expect(row.getByText('banned')).toBeVisible()
+
+  await expect(tess.page).toHaveURL(/\/login/)
+  await expect(tess.page.getByRole('alert').filter({ hasText: 'Your account was suspended by an administrator.' })).toBeVisible()
+  await expect(tess.page.getByText('this session was ended elsewhere')).toHaveCount(0)
+  await closeAll(tess)
 })
 
 test('a non-admin sees no user administration', async ({ page }) => {

@@ -4,7 +4,7 @@ import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {
   const auth = await requireUser(event, { duringTwoFactorSetup: true })
-  await revokeSession(auth.userId, auth.sessionId, 'logout')
+  await revokeSession(auth.userId, auth.sessionId, 'signed-out')
   clearAuthCookies(event)
   setResponseStatus(event, 204)
   return null

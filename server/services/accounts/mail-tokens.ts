@@ -116,7 +116,7 @@ export async function resetPassword(input: ResetPasswordInput): Promise<void> {
     const emailVerified = user.emailVerified || (!!user.emailLower && user.emailLower === stored.email)
     await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash, emailVerified } })
   })
-  await revokeAllSessions(userId, 'password_reset')
+  await revokeAllSessions(userId, 'password-reset')
   await accountLimiters().accountFailures.reset(`user:${userId}`)
 }
 

@@ -82,7 +82,7 @@ export async function deleteAccount(auth: Actor, password: string | undefined, o
     await confirmPassword(auth, password, origin)
   }
   const userId = auth.userId
-  await revokeAllSessions(userId, 'account_deleted')
+  await revokeAllSessions(userId, 'account-deleted')
   await withLock(`user:${userId}`, async () => {
     const user = await findUser(userId)
     if (!user) return
@@ -108,5 +108,5 @@ export async function changePassword(auth: Actor, input: ChangePasswordInput, or
   await confirmPassword(auth, input.currentPassword, origin)
   const passwordHash = await hashPassword(input.newPassword)
   await UserModel.updateOne({ _id: auth.user._id }, { $set: { passwordHash } })
-  await revokeAllSessions(auth.userId, 'password_changed', auth.sessionId)
+  await revokeAllSessions(auth.userId, 'password-changed', auth.sessionId)
 }

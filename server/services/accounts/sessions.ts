@@ -1,5 +1,5 @@
 import mongoose, { type Types } from 'mongoose'
-import type { AuthResult, RefreshResult, SignInMethod } from '#shared/types/api'
+import type { AuthResult, RefreshResult, SessionEndReason, SignInMethod } from '#shared/types/api'
 import { toMe } from '../../dto/users'
 import { insertDocument, RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
 import { serverConfig } from '../../utils/config'
@@ -97,8 +97,8 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
   const userId = String(session.userId)
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
-    await revokeSessionDocument(session._id, 'token_reused')
-    sessionsEnded(userId, [sessionId])
+    await revokeSessionDocument(session._id, 'token-reused')
+    sessionsEnded(userId, [sessionId], 'token-reused')
     throw apiError('token_reused')
   }
   const [nextSecret, access] = await Promise.all([
@@ -115,12 +115,12 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
 }
 
 /** Sessions that stop working now: their sockets close, and their push subscriptions end. */
-function sessionsEnded(userId: string, sessionIds: string[]): void {
-  announceSessionsRevoked(userId, sessionIds)
+function sessionsEnded(userId: string, sessionIds: string[], reason: SessionEndReason): void {
+  announceSessionsRevoked(userId, sessionIds, reason)
   forgetSessions(userId, sessionIds).catch((error: unknown) => logger.warn('ending push subscriptions failed', { error: errorName(error) }))
 }
 
-async function revokeSessionDocument(sessionId: Types.ObjectId | string, reason: string): Promise<void> {
+async function revokeSessionDocument(sessionId: Types.ObjectId | string, reason: SessionEndReason): Promise<void> {
   await SessionModel.updateOne(
     { _id: sessionId },
     { $set: { revokedAt: new Date(), revokedReason: reason } },
@@ -128,11 +128,11 @@ async function revokeSessionDocument(sessionId: Types.ObjectId | string, reason:
 }
 
 /** Revokes one of the user's sessions; false when it is not theirs or already gone. */
-export async function revokeSession(userId: string, sessionId: string, reason = 'revoked'): Promise<boolean> {
+export async function revokeSession(userId: string, sessionId: string, reason: SessionEndReason = 'revoked'): Promise<boolean> {
   const session = await SessionModel.findById(sessionId).lean<SessionRecord>()
   if (!session || String(session.userId) !== userId || session.revokedAt) return false
   await revokeSessionDocument(sessionId, reason)
-  sessionsEnded(userId, [sessionId])
+  sessionsEnded(userId, [sessionId], reason)
   return true
 }
 
@@ -144,11 +144,11 @@ export async function listLiveSessions(userId: string): Promise<SessionRecord[]>
 }
 
 /** Revokes every live session of the user except `keepSessionId`. */
-export async function revokeAllSessions(userId: string, reason: string, keepSessionId?: string): Promise<string[]> {
+export async function revokeAllSessions(userId: string, reason: SessionEndReason, keepSessionId?: string): Promise<string[]> {
   const sessions = await SessionModel.find({ userId, revokedAt: null }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()
   const revoked = sessions.map(session => String(session._id)).filter(id => id !== keepSessionId)
   await Promise.all(revoked.map(id => revokeSessionDocument(id, reason)))
-  if (revoked.length > 0) sessionsEnded(userId, revoked)
+  if (revoked.length > 0) sessionsEnded(userId, revoked, reason)
   return revoked
 }
 

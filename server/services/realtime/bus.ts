@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import type { ServerEvent } from '#shared/types/api'
+import type { ServerEvent, SessionEndReason } from '#shared/types/api'
 import { serverConfig } from '../../utils/config'
 import { errorName, logger } from '../../utils/logger'
 import { resilienceSettings } from '../../utils/resilience'
@@ -14,7 +14,7 @@ export type ControlEvent
   = | { type: '$subscribe', userId: string, chatId: string, /** the newcomer's sockets know the chat up to here */ lastSeq: number }
     | { type: '$unsubscribe', userId: string, chatId: string }
     | { type: '$drop-chat', chatId: string }
-    | { type: '$revoke', userId: string, sessionIds: string[] }
+    | { type: '$revoke', userId: string, sessionIds: string[], reason: SessionEndReason }
     | { type: '$presence', userId: string, instanceId: string, online: boolean, /** the user's open sockets there */ sockets: number }
     | { type: '$presence-sync', instanceId: string }
     | { type: '$alive', instanceId: string }

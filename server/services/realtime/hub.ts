@@ -172,7 +172,7 @@ export function createHub(deps: HubDeps): Hub {
         for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) {
           if (!revoked.has(connection.sessionId)) continue
           connection.backlog = null
-          connection.send({ type: 'session.revoked' })
+          connection.send({ type: 'session.revoked', reason: event.reason })
           connection.close(WS_CLOSE.unauthorized, 'session revoked')
         }
         return

@@ -1,4 +1,4 @@
-import { WS_CLOSE, type Message, type ReadyChat, type User } from '#shared/types/api'
+import { WS_CLOSE, type Message, type ReadyChat, type SessionEndReason, type User } from '#shared/types/api'
 import type { Presence } from '../../dto/users'
 import { serverConfig } from '../../utils/config'
 import { chatTopic, publish, publishControl, startBus, stopBus, userTopic } from './bus'
@@ -106,9 +106,12 @@ export function onlineUserIds(): string[] {
 /** Whether a tab of the user has been visible since `since` (performance.now()): Web Push waits then. */
 export { visibleSince } from './visibility'
 
-/** Sessions that stop working now: every instance closes its sockets of them (with `session.revoked`). */
-export function announceSessionsRevoked(userId: string, sessionIds: string[]): void {
-  void publishControl({ type: '$revoke', userId, sessionIds }, [userTopic(userId)])
+/**
+ * Sessions that stop working now: every instance closes its sockets of them, with
+ * `session.revoked` saying why (a banned person is told so, not "ended elsewhere").
+ */
+export function announceSessionsRevoked(userId: string, sessionIds: string[], reason: SessionEndReason): void {
+  void publishControl({ type: '$revoke', userId, sessionIds, reason }, [userTopic(userId)])
 }
 
 /**
