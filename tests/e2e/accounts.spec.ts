@@ -79,6 +79,35 @@ test('forgot password: the mailed link sets a new password that logs in', async 
   await logIn(page, username, 'the new password')
 })
 
+// A used (or expired) link takes no password: the page says so and offers a new link at once.
+test('used reset link: the page says the link is spent and leads to asking for a new one', async ({ page }) => {
+  const username = uniqueName('reset')
+  const email = `${username}@example.com`
+  await signUp(page.request, { username, email, password: 'the old password' })
+  await page.context().clearCookies()
+  await open(page, '/forgot-password')
+  await page.getByLabel('Email').fill(email)
+  await page.getByRole('button', { name: 'Send reset link' }).click()
+  const link = linkIn(await waitForMail(mailbox(), email, /reset/i), '/reset-password')
+
+  async function setPassword(password: string) {
+    await open(page, link.pathname + link.search)
+    await page.getByLabel('New password', { exact: true }).fill(password)
+    await page.getByLabel('Repeat new password').fill(password)
+    await page.getByRole('button', { name: 'Set new password' }).click()
+  }
+  await setPassword('the new password')
+  await expect(page).toHaveURL(/\/login/)
+  // The mail opened again later: the link is used.
+  await setPassword('another new password')
+  await expect(page.getByText('This link was used already or has expired')).toBeVisible()
+  const newLink = page.getByRole('link', { name: 'Get a new link' })
+  await expect(newLink).toBeFocused()
+  await newLink.click()
+  await expect(page).toHaveURL(/\/forgot-password$/)
+  await expect(page.getByLabel('Email')).toBeVisible()
+})
+
 test('revoking another session from /settings sends that browser to /login saying why; signing in again goes back, never to another site', async ({ browser }) => {
   const username = uniqueName('rev')
   const password = 'a long enough password'
