@@ -29,7 +29,8 @@ export interface ActionOptions<Args extends unknown[]> {
  * Something the person set off (a button, a form, a menu item): `busy` while it runs,
  * `busyWith` the first argument of the run in progress (a row's spinner), an optional
  * optimistic change rolled back on failure, and the failure told in the snackbar queue
- * (`notifyError`) unless `onError` tells it elsewhere; a new run clears the failures the
+ * (`notifyError`) unless `onError` tells it elsewhere (a cancelled re-authentication is no
+ * failure and is not told); a new run clears the failures the
  * snackbar still shows or holds, so an old one never contradicts what follows. `run`
  * never throws: it resolves to the task's result, or undefined when it failed.
  * Proven by tests/components/use-action.test.ts.
@@ -48,6 +49,8 @@ export function useAction<Args extends unknown[], T>(task: (...args: Args) => Pr
       return await withRollback(() => options.optimistic?.(...args), () => task(...args))
     }
     catch (error) {
+      // Cancelling the re-authentication is the person's choice: nothing failed.
+      if (isCancelled(error)) return undefined
       if (options.onError) options.onError(error)
       else snackbar.notifyError(error)
       return undefined

@@ -32,7 +32,7 @@ export function useApi() {
       if (import.meta.client && body.data.code === 'reauthentication_required') {
         // A sensitive change from a session signed in a while ago: confirm, then send it again.
         if (await reauth.ask()) return api<T>(path, options)
-        throw new ApiError(body)
+        throw new ReauthCancelled(body)
       }
       if (body.data.code === 'two_factor_setup_required') {
         // The server requires two-factor (docs/security.md): nothing else works until it is on.

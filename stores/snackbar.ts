@@ -25,7 +25,8 @@ export const useSnackbarStore = defineStore('snackbar', () => {
 
   function notifyError(error: unknown): ApiErrorBody {
     const body = toApiErrorBody(error)
-    notify(describeApiError(body), { color: 'error', timeout: 7000 })
+    // A cancelled re-authentication is the person's choice, not news (utils/errors.ts).
+    if (!isCancelled(error)) notify(describeApiError(body), { color: 'error', timeout: 7000 })
     return body
   }
 

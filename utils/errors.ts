@@ -23,6 +23,20 @@ export class ApiError extends Error {
 }
 
 /**
+ * The person cancelled the re-authentication a request needed (useApi): their choice, not
+ * a failure, so `useAction` and the snackbar tell nothing (tests/e2e/reauth.spec.ts,
+ * "cancelling..."). Still an `ApiError`, for callers that look at the code.
+ */
+export class ReauthCancelled extends ApiError {
+  override name = 'ReauthCancelled'
+}
+
+/** Whether a failure is only the person's cancelling (nothing to tell). */
+export function isCancelled(error: unknown): boolean {
+  return error instanceof ReauthCancelled
+}
+
+/**
  * A passkey ceremony the browser did not carry out, by WebAuthn's error names (kept by
  * @simplewebauthn/browser's WebAuthnError): the person cancelled, the device already has
  * a passkey for the account, or passkeys cannot work here.
