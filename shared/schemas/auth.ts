@@ -8,7 +8,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 256
 
-export const usernameSchema = z.string()
+export const usernameSchema = z.string().trim()
   .regex(USERNAME_PATTERN, 'Use 3 to 32 letters, digits, "_", "." or "-"')
 
 /** 8-256 Unicode code points, used whole (never truncated or trimmed). */

@@ -155,14 +155,15 @@ test('revoking another session from /settings sends that browser to /login sayin
   }
 })
 
-test('continue as guest', async ({ page }) => {
+test('continue as guest (a name typed with spaces around it, as phone keyboards add, is taken without them)', async ({ page }) => {
   const name = uniqueName('guest')
   await open(page, '/login')
-  await page.getByLabel('Guest name').fill(name)
+  await page.getByLabel('Guest name').fill(` ${name} `)
   await page.getByRole('button', { name: 'Continue as guest' }).click()
   await expect(page).toHaveURL(/\/$/)
   await open(page, '/settings')
   await expect(page.getByLabel('Display name')).toHaveValue(name)
+  await expect(page.getByLabel('Username')).toHaveValue(name)
 
   // A guest cannot sign in again: logging out asks first, and Cancel keeps them in.
   await page.getByRole('button', { name: 'Log out' }).click()
