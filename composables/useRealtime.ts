@@ -1,4 +1,4 @@
-import type { ReadyChat, ServerFrame } from '#shared/types/api'
+import type { Me, ReadyChat, ServerFrame } from '#shared/types/api'
 import { WS_CLOSE } from '#shared/types/api'
 
 export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting'
@@ -74,6 +74,8 @@ function handle(frame: ServerFrame) {
   const { auth, chats, messages, presence, outbox, notifications, router } = wiring!
   switch (frame.type) {
     case 'ready':
+      // The account as it is now: a change missed while connecting (an email confirmed) shows.
+      if (auth.user?.id === frame.user.id) auth.setUser(frame.user)
       sendVisibility()
       void onReady(frame.chats)
       break
@@ -117,7 +119,10 @@ function handle(frame: ServerFrame) {
       presence.names[user.id] = user.displayName
       chats.applyUser(user)
       messages.applySender(user)
-      if (auth.user?.id === user.id) auth.setUser({ ...auth.user, displayName: user.displayName, role: user.role })
+      if (auth.user?.id !== user.id) break
+      // What only the person sees (the email confirmed in another tab) is read again.
+      auth.setUser({ ...auth.user, displayName: user.displayName, role: user.role })
+      wiring!.api<{ user: Me }>('/api/auth/me').then(result => auth.setUser(result.user), () => {})
       break
     }
     case 'read':

@@ -231,3 +231,22 @@ test('Enter pressed twice signs in once, on a slow phone too: one request, so on
   // A second request would have made a second session (listed in Settings for 30 days).
   expect(logins).toHaveLength(1)
 })
+
+// The settings open in one tab follow a confirmation made in another (the link opened from
+// the mail): the socket tells the person's own apps, and the status changes without a reload.
+test('the email status in an open settings tab turns to Confirmed when the link is opened in another tab', async ({ page, context }) => {
+  const username = uniqueName('live')
+  const email = `${username}@example.com`
+  await signUp(page.request, { username, email })
+  await open(page, '/settings')
+  await expect(page.getByText('Not confirmed')).toBeVisible()
+  // The settings tab is connected (its socket brings what follows).
+  await expect(page.getByTestId('session-item')).toHaveCount(1)
+
+  const other = await context.newPage()
+  const link = linkIn(await waitForMail(mailbox(), email, /confirm/i), '/verify-email')
+  await open(other, link.pathname + link.search)
+  await expect(other.getByText('Your email address is confirmed.')).toBeVisible()
+  await expect(page.getByText('Confirmed', { exact: true })).toBeVisible()
+  await expect(page.getByText('Not confirmed')).toHaveCount(0)
+})

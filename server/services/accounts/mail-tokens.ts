@@ -11,7 +11,7 @@ import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin } from './accounts'
 import { accountLimiters, throwIfLimited } from './limits'
 import { revokeAllSessions } from './sessions'
-import { findUserByLogin } from './users'
+import { announceOwnAccount, findUserByLogin } from './users'
 
 // The links accounts are mailed: email verification and password reset. A token is
 // stored hashed, used once, and expires.
@@ -65,12 +65,14 @@ export async function sendVerificationMail(user: UserRecord): Promise<void> {
 export async function verifyEmail(token: string): Promise<void> {
   const stored = await redeemAccountToken(token, 'verify-email')
   const userId = String(stored.userId)
-  await withLock(`user:${userId}`, async () => {
-    const user = await UserModel.findById(userId).lean<UserRecord>()
+  const user = await withLock(`user:${userId}`, async () => {
+    const found = await UserModel.findById(userId).lean<UserRecord>()
     // The link confirms the address it was sent to; a changed email needs its own link.
-    if (!user || !user.emailLower || user.emailLower !== stored.email) throw apiError('invalid_token')
-    await UserModel.updateOne({ _id: user._id }, { $set: { emailVerified: true } })
+    if (!found || !found.emailLower || found.emailLower !== stored.email) throw apiError('invalid_token')
+    await UserModel.updateOne({ _id: found._id }, { $set: { emailVerified: true } })
+    return found
   })
+  await announceOwnAccount(user)
 }
 
 /** Sends a fresh verification link: at most one per account per minute. */

@@ -4,7 +4,7 @@ import { deletedUser, toUser } from '../../dto/users'
 import { emailKey, loadById, mapByIds, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { apiError } from '../../utils/errors'
 import { userChatIds } from '../chats/chat-list'
-import { announceUserChanged, presenceOf } from '../realtime'
+import { announceOwnAccountChanged, announceUserChanged, presenceOf } from '../realtime'
 
 // Users as every other domain reads them: by `_id` (a missing user is a deleted account),
 // by a username or email key, and rendered as others see them (with presence).
@@ -60,4 +60,9 @@ export async function persistLastSeen(userId: string, at: Date): Promise<void> {
 export async function announceNewProfile(user: UserRecord): Promise<void> {
   const userId = String(user._id)
   await announceUserChanged(toUser(user, presenceOf(user)), await userChatIds(userId))
+}
+
+/** A change of the account only its owner sees (the email confirmed), told to their own apps. */
+export async function announceOwnAccount(user: UserRecord): Promise<void> {
+  await announceOwnAccountChanged(toUser(user, presenceOf(user)))
 }

@@ -115,6 +115,15 @@ export function announceSessionsRevoked(userId: string, sessionIds: string[], re
 }
 
 /**
+ * A change only the user's own apps show (the email confirmed): `user.updated` to their
+ * sockets alone, on which the apps read /api/auth/me again, so a settings page open in
+ * another tab says "Confirmed" without a reload (tests/e2e/accounts.spec.ts).
+ */
+export async function announceOwnAccountChanged(user: User): Promise<void> {
+  await publish({ topics: [userTopic(user.id)], event: { type: 'user.updated', user } })
+}
+
+/**
  * A new display name or role: it applies to the user's open sockets at their next frame, on
  * every instance, and `user.updated` tells the user's own apps and everyone who shares one of
  * `chatIds` with them (as presence does), so names and menus change without a reload.
