@@ -1,4 +1,4 @@
-import { browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser'
+import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser'
 
 /**
  * Signing in with a passkey on /login (docs/security.md, "Passkeys"), two ways:
@@ -10,7 +10,8 @@ import { browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortServ
  * Only one ceremony runs at a time on a page: starting one aborts the other
  * (@simplewebauthn/browser's abort service), so the offer is made again only when nothing
  * else is running. A refused passkey is told in the snackbar; a cancelled or unsupported
- * offer is not (nobody asked for it).
+ * offer is not (nobody asked for it). `supported` is false until mounted, and stays false
+ * in a browser without WebAuthn: the button is not offered there (it could only fail).
  * Proven by tests/e2e/passkeys.spec.ts (both ways, with Chromium's virtual authenticator).
  */
 export function usePasskeySignIn(onSignedIn: () => void) {
@@ -21,6 +22,7 @@ export function usePasskeySignIn(onSignedIn: () => void) {
   let paused = false
   let buttonRunning = false
   let mounted = false
+  const supported = ref(false)
 
   const loginOptions = () => request<PublicKeyCredentialRequestOptionsJSON>('/api/auth/login/passkey/options', { method: 'POST' })
 
@@ -83,6 +85,7 @@ export function usePasskeySignIn(onSignedIn: () => void) {
 
   onMounted(() => {
     mounted = true
+    supported.value = browserSupportsWebAuthn()
     void offerInUsernameField()
   })
   onBeforeUnmount(() => {
@@ -90,5 +93,5 @@ export function usePasskeySignIn(onSignedIn: () => void) {
     if (offering) WebAuthnAbortService.cancelCeremony()
   })
 
-  return { busy, signIn, pause, resume }
+  return { busy, signIn, pause, resume, supported }
 }

@@ -232,6 +232,16 @@ test('Enter pressed twice signs in once, on a slow phone too: one request, so on
   expect(logins).toHaveLength(1)
 })
 
+// A browser without WebAuthn is not offered a passkey sign-in it cannot do.
+test('the login page offers no passkey where the browser cannot use one', async ({ page }) => {
+  await page.addInitScript(() => {
+    Reflect.deleteProperty(window, 'PublicKeyCredential')
+  })
+  await open(page, '/login')
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toHaveCount(0)
+})
+
 // The settings open in one tab follow a confirmation made in another (the link opened from
 // the mail): the socket tells the person's own apps, and the status changes without a reload.
 test('the email status in an open settings tab turns to Confirmed when the link is opened in another tab', async ({ page, context }) => {

@@ -33,6 +33,8 @@ test('a stale session confirms its password in a dialog, and the email change it
 
   const dialog = page.getByRole('dialog').filter({ hasText: 'Confirm it is you' })
   await expect(dialog).toBeVisible()
+  // Ana has no passkey: none is offered (tests/e2e/passkeys.spec.ts has one offered).
+  await expect(dialog.getByRole('button', { name: 'Use a passkey instead' })).toHaveCount(0)
   await dialog.getByLabel('Password', { exact: true }).fill('not my password')
   await dialog.getByRole('button', { name: 'Confirm' }).click()
   await expect(dialog.getByText('Wrong password.')).toBeVisible()
