@@ -5,9 +5,10 @@ import type { WatchSource } from 'vue'
  * the button or thumbnail that opened a viewer or a panel, as a dialog's activator would
  * have it. Without it the focus fell to the page's body and a keyboard or screen reader
  * user started again from the top (tests/e2e/attachments.spec.ts, chat-groups.spec.ts,
- * chat-messages.spec.ts).
+ * chat-messages.spec.ts). `fallback` names where the focus goes when that opener went away
+ * with what it acted on (a removed passkey's Remove button: the next one, tests/e2e/passkeys.spec.ts).
  */
-export function useReturnFocus(open: WatchSource<boolean>) {
+export function useReturnFocus(open: WatchSource<boolean>, fallback?: () => HTMLElement | null | undefined) {
   let opener: HTMLElement | null = null
   watch(open, (isOpen) => {
     if (!import.meta.client) return
@@ -19,8 +20,8 @@ export function useReturnFocus(open: WatchSource<boolean>) {
     const returnTo = opener
     opener = null
     // An opener that went away with what it acted on (a deleted message's actions button)
-    // hands the focus to the page's content (the layout's focusable <main>, the skip link's
-    // target), not to the body.
-    if (returnTo) void nextTick(() => (returnTo.isConnected ? returnTo : document.querySelector<HTMLElement>('main[tabindex]'))?.focus())
+    // hands the focus to what the caller says comes next, else to the page's content (the
+    // layout's focusable <main>, the skip link's target), not to the body.
+    if (returnTo) void nextTick(() => (returnTo.isConnected ? returnTo : fallback?.() ?? document.querySelector<HTMLElement>('main[tabindex]'))?.focus())
   })
 }

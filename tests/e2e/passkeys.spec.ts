@@ -94,7 +94,8 @@ test('a passkey added in the settings signs in without a password, until it is r
   await logOut(page)
   await expectSignedInWithPasskey(page)
 
-  // Renamed in place: the name field takes the typing, Enter saves.
+  // Renamed in place: the name field takes the typing, Enter saves, and the focus stays
+  // on the row (its Rename button), not on the page's body.
   await passkeys.getByRole('button', { name: 'Rename passkey Work laptop' }).click()
   const newName = passkeys.getByLabel('Passkey name')
   await expect(newName).toBeFocused()
@@ -102,10 +103,21 @@ test('a passkey added in the settings signs in without a password, until it is r
   await newName.press('Enter')
   await expect(item).toContainText('Home laptop')
   await expect(newName).toHaveCount(0)
+  await expect(passkeys.getByRole('button', { name: 'Rename passkey Home laptop' })).toBeFocused()
 
+  // Removing asks first, as the app's other irreversible actions do; Cancel keeps it.
   await passkeys.getByRole('button', { name: 'Remove passkey Home laptop' }).click()
+  const confirm = page.getByRole('dialog').filter({ hasText: 'Remove passkey?' })
+  await expect(confirm).toContainText('"Home laptop"')
+  await confirm.getByRole('button', { name: 'Cancel' }).click()
+  await expect(confirm).toBeHidden()
+  await expect(item).toHaveCount(1)
+  await passkeys.getByRole('button', { name: 'Remove passkey Home laptop' }).click()
+  await confirm.getByRole('button', { name: 'Remove', exact: true }).click()
   await expect(item).toHaveCount(0)
   await expect(passkeys).toContainText('No passkeys yet.')
+  // The row went: the focus goes to what comes next, the Add button.
+  await expect(passkeys.getByRole('button', { name: 'Add a passkey' })).toBeFocused()
 
   // The device still holds the passkey, but the account no longer knows it: whether the
   // browser's offer or the button brings it, it is refused.
@@ -142,6 +154,7 @@ test('a session signed in a while ago confirms with a passkey before removing on
     await connection.close()
   }
   await passkeys.getByRole('button', { name: 'Remove passkey Phone' }).click()
+  await page.getByRole('dialog').filter({ hasText: 'Remove passkey?' }).getByRole('button', { name: 'Remove', exact: true }).click()
   const dialog = page.getByRole('dialog').filter({ hasText: 'Confirm it is you' })
   await dialog.getByRole('button', { name: 'Use a passkey instead' }).click()
   await expect(dialog).toBeHidden()
