@@ -232,6 +232,19 @@ test('Enter pressed twice signs in once, on a slow phone too: one request, so on
   expect(logins).toHaveLength(1)
 })
 
+// The login card has room on a desktop (its fields and buttons were squeezed into a third
+// of the page), and on a phone it still fits the screen.
+test('the login card is wide enough on a desktop and fits a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await open(page, '/login')
+  const card = page.locator('.v-card').filter({ has: page.getByRole('button', { name: 'Log in' }) })
+  expect((await card.boundingBox())!.width).toBeGreaterThanOrEqual(400)
+  await page.setViewportSize({ width: 375, height: 740 })
+  const box = (await card.boundingBox())!
+  expect(box.x).toBeGreaterThanOrEqual(0)
+  expect(box.x + box.width).toBeLessThanOrEqual(375)
+})
+
 // A browser without WebAuthn is not offered a passkey sign-in it cannot do.
 test('the login page offers no passkey where the browser cannot use one', async ({ page }) => {
   await page.addInitScript(() => {

@@ -162,3 +162,24 @@ test('a session signed in a while ago confirms with a passkey before removing on
   expect(rui.dialogs).toEqual([])
   await closeAll(rui)
 })
+
+// On a phone a passkey's name is read whole: it wraps under its buttons' room instead of
+// ending in an ellipsis.
+test('on a phone a long passkey name is shown whole', async ({ browser }) => {
+  const noa = await signUpPerson(browser, server.appUrl, 'Noa', { viewport: { width: 375, height: 740 } })
+  const { page } = noa
+  await addPlatformAuthenticator(page)
+  await openPage(page, '/settings')
+  const passkeys = page.getByTestId('passkeys')
+  const name = 'Grandmother\'s kitchen tablet'
+  await passkeys.getByLabel('Name of the new passkey').fill(name)
+  await passkeys.getByRole('button', { name: 'Add a passkey' }).click()
+  const title = passkeys.getByTestId('passkey-item').locator('.v-list-item-title')
+  await expect(title).toHaveText(name)
+  await title.scrollIntoViewIfNeeded()
+  expect(await title.evaluate(element => element.scrollWidth <= element.clientWidth + 1)).toBe(true)
+  const box = (await title.boundingBox())!
+  expect(box.x).toBeGreaterThanOrEqual(0)
+  expect(box.x + box.width).toBeLessThanOrEqual(375)
+  await closeAll(noa)
+})
