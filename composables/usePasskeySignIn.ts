@@ -10,8 +10,9 @@ import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthenti
  * Only one ceremony runs at a time on a page: starting one aborts the other
  * (@simplewebauthn/browser's abort service), so the offer is made again only when nothing
  * else is running. A refused passkey is told in the snackbar; a cancelled or unsupported
- * offer is not (nobody asked for it). `supported` is false until mounted, and stays false
- * in a browser without WebAuthn: the button is not offered there (it could only fail).
+ * offer is not (nobody asked for it). `supported` turns false once mounted in a browser
+ * without WebAuthn, where the button could only fail; the server renders it, so everywhere
+ * else it is there from the first paint, not only once the page is interactive.
  * Proven by tests/e2e/passkeys.spec.ts (both ways, with Chromium's virtual authenticator).
  */
 export function usePasskeySignIn(onSignedIn: () => void) {
@@ -22,7 +23,7 @@ export function usePasskeySignIn(onSignedIn: () => void) {
   let paused = false
   let buttonRunning = false
   let mounted = false
-  const supported = ref(false)
+  const supported = ref(true)
 
   const loginOptions = () => request<PublicKeyCredentialRequestOptionsJSON>('/api/auth/login/passkey/options', { method: 'POST' })
 
