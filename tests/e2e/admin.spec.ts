@@ -31,7 +31,18 @@ test('an admin finds a user, bans them (their session ends) and makes someone el
   await page.getByRole('textbox', { name: 'Search users' }).fill(targetName)
   const row = page.getByTestId('admin-user-row').filter({ hasText: targetName })
   await expect(row).toHaveCount(1)
+  // Banning asks first, naming the person and what happens; Cancel changes nothing.
   await row.getByRole('button', { name: `Ban ${targetName}` }).click()
+  const confirmBan = page.getByRole('dialog')
+  await expect(confirmBan).toContainText(`Ban ${targetName}?`)
+  await expect(confirmBan).toContainText('signed out everywhere')
+  await confirmBan.getByRole('button', { name: 'Cancel' }).click()
+  await expect(confirmBan).toHaveCount(0)
+  await expect(row.getByRole('button', { name: `Ban ${targetName}` })).toBeVisible()
+  expect((await call(baseURL!, '/api/auth/me', { token: target.token })).status).toBe(200)
+  await row.getByRole('button', { name: `Ban ${targetName}` }).click()
+  await confirmBan.getByRole('button', { name: 'Ban', exact: true }).click()
+  await expect(confirmBan).toHaveCount(0)
   await expect(row.getByText('banned')).toBeVisible()
 
   expect((await call(baseURL!, '/api/auth/me', { token: target.token })).status).toBe(401)

@@ -95,9 +95,23 @@ test('group members are added, made admin and removed live; leaving and deleting
     return members.items.find((member: { user: { id: string } }) => member.user.id === ben.id).role
   }).toBe('admin')
 
-  // Cleo is removed again; the group leaves her list.
+  // Removing Cleo asks first, naming her and what happens; Cancel changes nothing.
   await panel.getByRole('button', { name: 'Actions for Cleo' }).click()
   await menuItem(ana.page, 'Remove from group').click()
+  const confirmRemove = ana.page.getByRole('dialog')
+  await expect(confirmRemove).toContainText('Remove Cleo from Book club?')
+  await expect(confirmRemove).toContainText('Cleo loses the group and its messages')
+  await confirmRemove.getByRole('button', { name: 'Cancel' }).click()
+  await expect(confirmRemove).toHaveCount(0)
+  await expect(panel.getByText(`@${cleo.username}`)).toBeVisible()
+  expect((await cleo.context.request.get(`/api/chats/${group.id}`)).status()).toBe(200)
+  await expect(chatList(cleo.page).getByRole('link', { name: /Book club/ })).toBeVisible()
+  // Confirmed, Cleo is removed; the group leaves her list.
+  await panel.getByRole('button', { name: 'Actions for Cleo' }).click()
+  await menuItem(ana.page, 'Remove from group').click()
+  await confirmRemove.getByRole('button', { name: 'Remove' }).click()
+  await expect(confirmRemove).toHaveCount(0)
+  await expect(panel.getByText(`@${cleo.username}`)).toHaveCount(0)
   await expect(chatList(cleo.page).getByRole('link', { name: /Book club/ })).toHaveCount(0)
 
   // Ben leaves, after confirming.
@@ -203,6 +217,10 @@ test('a channel\'s owner makes a member admin and removes another from the membe
 
   await panel.getByRole('button', { name: 'Actions for Cleo' }).click()
   await menuItem(ana.page, 'Remove from channel').click()
+  const confirmRemove = ana.page.getByRole('dialog')
+  await expect(confirmRemove).toContainText(`Remove Cleo from garden-${ana.username}?`)
+  await expect(confirmRemove).toContainText('can join it again')
+  await confirmRemove.getByRole('button', { name: 'Remove' }).click()
   await expect(row(cleo)).toHaveCount(0)
   await expect(chatList(cleo.page).getByRole('link', { name: new RegExp(`garden-${ana.username}`) })).toHaveCount(0)
   const members = await (await ana.context.request.get(`/api/chats/${channel.id}/members`)).json() as { items: { user: { id: string }, role: string }[] }
