@@ -227,3 +227,27 @@ test('a channel\'s owner makes a member admin and removes another from the membe
   expect(members.items.map(member => [member.user.id, member.role]).sort()).toEqual([[ana.id, 'owner'], [ben.id, 'admin']].sort())
   await closeAll(ana, ben, cleo)
 })
+
+test('a channel\'s header says how many members it has from the first paint, and opening its members does not change it', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cleo = await signUpPerson(browser, baseURL, 'Cleo')
+  const channel = await createChannel(ana, uniqueName('orchard'), [ben, cleo])
+  const group = await createGroupChat(ana, 'Orchard crew', [ben, cleo])
+  await openApp(cleo, '/')
+  // A group's members come with it: who of them is online shows at once.
+  await openApp(ana, `/chats/${group.id}`)
+  await expect(ana.page.getByTestId('chat-subtitle')).toHaveText('3 members · 1 online')
+
+  // A channel's member list is never loaded whole, so its header counts members only,
+  // the same before and after the members panel loaded them (Cleo is online, Ben is not).
+  // (A channel notifies of mentions only until its member says otherwise.)
+  await chatList(ana.page).getByRole('link', { name: new RegExp(channel.name!) }).click()
+  const subtitle = ana.page.getByTestId('chat-subtitle')
+  await expect(subtitle).toHaveText('3 members · Mentions only')
+  await ana.page.getByRole('button', { name: 'Members', exact: true }).click()
+  const panel = ana.page.getByRole('region', { name: 'Members' })
+  await expect(panel.locator('.v-list-item').filter({ hasText: `@${cleo.username}` }).getByRole('status', { name: 'Online' })).toBeAttached()
+  await expect(subtitle).toHaveText('3 members · Mentions only')
+  await closeAll(ana, ben, cleo)
+})
