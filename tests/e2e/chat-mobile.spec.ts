@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
+import { expect, test, type Browser } from '@playwright/test'
+import { uniqueName } from '../harness/api-client'
+import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 const phone = { width: 390, height: 844 }
 
@@ -85,4 +86,56 @@ test('on a narrow phone the chat\'s header keeps room for its name; files and me
     await expect(ana.page.getByRole('region', { name: region })).toHaveCount(0)
   }
   await closeAll(ana, ben)
+})
+
+/** Ana on a phone of `viewport`, in a channel with a topic where Ben posted a code block whose first line is long. */
+async function anaInChannelWithCode(browser: Browser, baseURL: string | undefined, viewport: { width: number, height: number }) {
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport })
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: uniqueName('hikes'), topic: 'Trails, peaks and huts' } })
+  expect(created.status()).toBe(201)
+  const { id } = await created.json() as { id: string }
+  expect((await ben.context.request.post(`/api/chats/${id}/join`)).status()).toBe(200)
+  await postMessage(ben, id, '```sh\ncurl -fsSL https://example.invalid/install.sh | sh -s -- --prefix /opt/parley\necho done\n```')
+  await openApp(ana, `/chats/${id}`)
+  return { ana, ben }
+}
+
+test('on a phone the chat header\'s subtitle is read whole, inside the header', async ({ browser, baseURL }) => {
+  for (const viewport of [{ width: 375, height: 667 }, { width: 320, height: 640 }]) {
+    const { ana, ben } = await anaInChannelWithCode(browser, baseURL, viewport)
+    // Nothing cut off at either side or below (a channel notifies of mentions only at first).
+    const subtitle = ana.page.getByTestId('chat-subtitle')
+    await expect(subtitle).toHaveText('2 members · Mentions only · Trails, peaks and huts')
+    const header = (await ana.page.locator('.chat-header').boundingBox())!
+    const box = (await subtitle.boundingBox())!
+    expect(box.y).toBeGreaterThanOrEqual(header.y)
+    expect(box.y + box.height).toBeLessThanOrEqual(header.y + header.height)
+    expect(box.x + box.width).toBeLessThanOrEqual(viewport.width)
+    expect(await subtitle.evaluate(element => element.scrollWidth <= element.clientWidth && element.scrollHeight <= element.clientHeight)).toBe(true)
+    await closeAll(ana, ben)
+  }
+})
+
+test('on a phone the copy button of a code block covers none of its code', async ({ browser, baseURL }) => {
+  for (const viewport of [{ width: 375, height: 667 }, { width: 320, height: 640 }]) {
+    const { ana, ben } = await anaInChannelWithCode(browser, baseURL, viewport)
+    // The button's box meets no box of the code's text, as far as the block shows it.
+    const block = messageLog(ana.page).locator('.code-block')
+    const button = (await block.getByRole('button', { name: 'Copy code' }).boundingBox())!
+    const lines = await block.locator('pre').evaluate((pre) => {
+      const view = pre.getBoundingClientRect()
+      const range = document.createRange()
+      range.selectNodeContents(pre.querySelector('code')!)
+      return [...range.getClientRects()]
+        .map(line => ({ left: Math.max(line.left, view.left), right: Math.min(line.right, view.right), top: line.top, bottom: line.bottom }))
+        .filter(line => line.right > line.left)
+    })
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) {
+      const apart = button.y >= line.bottom || button.y + button.height <= line.top || button.x >= line.right || button.x + button.width <= line.left
+      expect(apart, JSON.stringify({ button, line })).toBe(true)
+    }
+    await closeAll(ana, ben)
+  }
 })
