@@ -80,3 +80,34 @@ test('on a phone the settings wrap rather than cut what a person reads there', a
   expect(await cut('[data-testid="passkeys"] .v-field-label')).toEqual([])
   await closeAll(ana)
 })
+
+test('each message of the snackbar is said once, by a live region that was on the page before it came', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const { page } = ana
+  await openPage(page, '/settings')
+  await expect(page.getByLabel('Display name')).toBeVisible()
+  // What a screen reader listens to: the page's live regions before anything is said.
+  const liveRegions = '[role="status"], [role="alert"], [aria-live]:not([aria-live="off"])'
+  const listening = await page.locator(liveRegions).elementHandles()
+  /** Which of those regions say `text` (their places in the list). */
+  const saying = async (text: string) => {
+    const said = await Promise.all(listening.map(region => region.evaluate((element, expected) => element.isConnected && !!element.textContent?.includes(expected), text)))
+    return said.flatMap((yes, index) => yes ? [index] : [])
+  }
+  const sayers: number[][] = []
+
+  for (const name of ['Ana Heard', 'Ana Heard Again']) {
+    await page.getByLabel('Display name').fill(name)
+    await page.getByRole('button', { name: 'Save profile' }).click()
+    await expect(page.getByText('Profile saved.')).toBeVisible()
+    // One region that was listened to says it, and no second region nested in it says it again.
+    sayers.push(await saying('Profile saved.'))
+    expect(sayers.at(-1)).toHaveLength(1)
+    expect(await page.locator(liveRegions).filter({ hasText: 'Profile saved.' }).count()).toBe(1)
+    await page.getByRole('button', { name: 'Dismiss message' }).click()
+    await expect(page.getByText('Profile saved.')).toHaveCount(0)
+  }
+  // The second message is said by the region that said the first.
+  expect(sayers[1]).toEqual(sayers[0])
+  await closeAll(ana)
+})
