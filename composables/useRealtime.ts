@@ -233,7 +233,8 @@ async function connect() {
         }
       }
     }
-    scheduleReconnect()
+    // Unless the browser came back online meanwhile and a new socket is on its way.
+    if (!socket) scheduleReconnect()
   }
 
   heartbeatTimer = setInterval(() => {
@@ -245,12 +246,12 @@ async function connect() {
 function onOnline() {
   if (!wanted) return
   wiring?.outbox.resume()
-  if (!socket) {
-    if (reconnectTimer) clearTimeout(reconnectTimer)
-    reconnectTimer = null
-    attempt = 0
-    void connect()
-  }
+  // Back online, the next attempt is a first one: at once, or, if one is on its way (opened
+  // while offline, it fails), half a second after it, not the grown delay of the last.
+  attempt = 0
+  if (reconnectTimer) clearTimeout(reconnectTimer)
+  reconnectTimer = null
+  if (!socket) void connect()
 }
 
 /** Tells the server whether this tab is shown: Web Push waits while one is (docs/messages.md, "Web Push"). */

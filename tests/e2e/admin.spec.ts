@@ -1,14 +1,37 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { call, signUp, uniqueName } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
 import { openPage as open } from '../harness/open-page'
 import { closeAll, openApp, signUpPerson } from './chat-helpers'
 
-// The first account of the shared test database is whoever signed up first, so this test
-// promotes its own admin directly in the database (PARLEY_TEST_MONGO_URI).
+/**
+ * An administrator signed up in `page`: the first account of the shared test database is
+ * whoever signed up first, so each test promotes its own directly in the database
+ * (PARLEY_TEST_MONGO_URI).
+ */
+async function signUpAdmin(page: Page, password?: string) {
+  const adminName = uniqueName('admin')
+  await signUp(page.request, { username: adminName, ...(password ? { password } : {}) })
+  const connection = await connectDatabase(process.env.PARLEY_TEST_MONGO_URI!)
+  try {
+    await connection.collection('users').updateOne({ usernameLower: adminName.toLowerCase() }, { $set: { role: 'admin' } })
+  }
+  finally {
+    await connection.close()
+  }
+}
+
+/** Bans `username` from the administration table, through its confirmation. */
+async function ban(page: Page, username: string) {
+  const row = page.getByTestId('admin-user-row').filter({ hasText: username })
+  await row.getByRole('button', { name: `Ban ${username}` }).click()
+  const confirmBan = page.getByRole('dialog')
+  await confirmBan.getByRole('button', { name: 'Ban', exact: true }).click()
+  await expect(confirmBan).toHaveCount(0)
+  await expect(row.getByText('banned')).toBeVisible()
+}
 
 test('an admin finds a user, bans them (their session ends) and makes someone else admin, whose app shows it at once', async ({ page, browser, baseURL }) => {
-  const adminName = uniqueName('admin')
   const targetName = uniqueName('target')
   const helperName = uniqueName('helper')
   const password = 'a long enough password'
@@ -18,14 +41,7 @@ test('an admin finds a user, bans them (their session ends) and makes someone el
   const helperPage = await helperContext.newPage()
   await signUp(helperPage.request, { username: helperName, password })
   await open(helperPage, '/')
-  await signUp(page.request, { username: adminName, password })
-  const connection = await connectDatabase(process.env.PARLEY_TEST_MONGO_URI!)
-  try {
-    await connection.collection('users').updateOne({ usernameLower: adminName.toLowerCase() }, { $set: { role: 'admin' } })
-  }
-  finally {
-    await connection.close()
-  }
+  await signUpAdmin(page, password)
 
   await open(page, '/admin/users')
   await page.getByRole('textbox', { name: 'Search users' }).fill(targetName)
@@ -40,10 +56,7 @@ test('an admin finds a user, bans them (their session ends) and makes someone el
   await expect(confirmBan).toHaveCount(0)
   await expect(row.getByRole('button', { name: `Ban ${targetName}` })).toBeVisible()
   expect((await call(baseURL!, '/api/auth/me', { token: target.token })).status).toBe(200)
-  await row.getByRole('button', { name: `Ban ${targetName}` }).click()
-  await confirmBan.getByRole('button', { name: 'Ban', exact: true }).click()
-  await expect(confirmBan).toHaveCount(0)
-  await expect(row.getByText('banned')).toBeVisible()
+  await ban(page, targetName)
 
   expect((await call(baseURL!, '/api/auth/me', { token: target.token })).status).toBe(401)
   expect((await call(baseURL!, '/api/auth/login', { body: { login: targetName, password } })).status).toBe(403)
@@ -66,21 +79,11 @@ test('an admin finds a user, bans them (their session ends) and makes someone el
 test('a person banned while the app is open lands on the login page told their account was suspended', async ({ page, browser, baseURL }) => {
   const tess = await signUpPerson(browser, baseURL, 'Tess')
   await openApp(tess)
-  const adminName = uniqueName('admin')
-  await signUp(page.request, { username: adminName })
-  const connection = await connectDatabase(process.env.PARLEY_TEST_MONGO_URI!)
-  try {
-    await connection.collection('users').updateOne({ usernameLower: adminName.toLowerCase() }, { $set: { role: 'admin' } })
-  }
-  finally {
-    await connection.close()
-  }
+  await signUpAdmin(page)
 
   await open(page, '/admin/users')
   await page.getByRole('textbox', { name: 'Search users' }).fill(tess.username)
-  const row = page.getByTestId('admin-user-row').filter({ hasText: tess.username })
-  await row.getByRole('button', { name: `Ban ${tess.username}` }).click()
-  await expect(row.getByText('banned')).toBeVisible()
+  await ban(page, tess.username)
 
   await expect(tess.page).toHaveURL(/\/login/)
   await expect(tess.page.getByRole('alert').filter({ hasText: 'Your account was suspended by an administrator.' })).toBeVisible()
