@@ -15,6 +15,19 @@ async function logIn(page: Page, login: string, password: string) {
   await expect(page).not.toHaveURL(/\/login/)
 }
 
+/** A person with the password "the old password" asks for a reset on /forgot-password; the mailed link. */
+async function requestResetLink(page: Page): Promise<{ username: string, link: URL }> {
+  const username = uniqueName('reset')
+  const email = `${username}@example.com`
+  await signUp(page.request, { username, email, password: 'the old password' })
+  await page.context().clearCookies()
+  await open(page, '/forgot-password')
+  await page.getByLabel('Email').fill(email)
+  await page.getByRole('button', { name: 'Send reset link' }).click()
+  await expect(page.getByText('a link to choose a new password is on its way')).toBeVisible()
+  return { username, link: linkIn(await waitForMail(mailbox(), email, /reset/i), '/reset-password') }
+}
+
 test('register, confirm the email through the mailed link, log out and log in again', async ({ page }) => {
   const username = uniqueName('e2e')
   const email = `${username}@example.com`
@@ -50,18 +63,7 @@ test('register, confirm the email through the mailed link, log out and log in ag
 })
 
 test('forgot password: the mailed link sets a new password that logs in', async ({ page }) => {
-  const username = uniqueName('reset')
-  const email = `${username}@example.com`
-  await signUp(page.request, { username, email, password: 'the old password' })
-  await page.context().clearCookies()
-
-  await open(page, '/forgot-password')
-  await page.getByLabel('Email').fill(email)
-  await page.getByRole('button', { name: 'Send reset link' }).click()
-  await expect(page.getByText('a link to choose a new password is on its way')).toBeVisible()
-
-  const mail = await waitForMail(mailbox(), email, /reset/i)
-  const link = linkIn(mail, '/reset-password')
+  const { username, link } = await requestResetLink(page)
   await open(page, link.pathname + link.search)
   // A typo in the first field is said at the repeat, and fixing the first field clears it.
   await page.getByLabel('New password', { exact: true }).fill('the new passwrd')
@@ -81,14 +83,7 @@ test('forgot password: the mailed link sets a new password that logs in', async 
 
 // A used (or expired) link takes no password: the page says so and offers a new link at once.
 test('used reset link: the page says the link is spent and leads to asking for a new one', async ({ page }) => {
-  const username = uniqueName('reset')
-  const email = `${username}@example.com`
-  await signUp(page.request, { username, email, password: 'the old password' })
-  await page.context().clearCookies()
-  await open(page, '/forgot-password')
-  await page.getByLabel('Email').fill(email)
-  await page.getByRole('button', { name: 'Send reset link' }).click()
-  const link = linkIn(await waitForMail(mailbox(), email, /reset/i), '/reset-password')
+  const { link } = await requestResetLink(page)
 
   async function setPassword(password: string) {
     await open(page, link.pathname + link.search)
