@@ -1,4 +1,5 @@
-import type { Me, ReadyChat, ServerFrame } from '#shared/types/api'
+import type { ReadyChat, ServerFrame } from '#shared/types/api'
+import type { FrameContext } from '~/utils/realtime-frames'
 import { WS_CLOSE } from '#shared/types/api'
 
 export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting'
@@ -19,10 +20,13 @@ let heartbeatTimer: ReturnType<typeof setInterval> | null = null
 let lastFrameAt = 0
 let frameCounter = 0
 const typingSentAt = new Map<string, number>()
-let wiring: ReturnType<typeof wire> | null = null
+let wiring: FrameContext | null = null
 
-/** The stores and helpers the socket feeds, captured once inside a Nuxt context. */
-function wire() {
+/**
+ * The stores and helpers the socket feeds, captured once inside a Nuxt context, with the
+ * connection's own steps a frame can take (utils/realtime-frames.ts applies the frames).
+ */
+function wire(): FrameContext {
   return {
     api: useApi(),
     auth: useAuthStore(),
@@ -33,6 +37,9 @@ function wire() {
     notifications: useChatNotifications(),
     router: useRouter(),
     snackbar: useSnackbarStore(),
+    onReady: chatsOnServer => void onReady(chatsOnServer),
+    sendVisibility,
+    stop,
   }
 }
 
@@ -60,115 +67,6 @@ async function onReady(chatsOnServer: ReadyChat[]) {
   status.value = 'open'
   await catchUpWithReady(chatsOnServer, chats, messages)
   outbox.resume()
-}
-
-function leaveChatIfOpen(chatId: string, why: string) {
-  const { chats, router, snackbar } = wiring!
-  if (chats.activeChatId === chatId) {
-    snackbar.notify(why, { color: 'info' })
-    void router.push('/')
-  }
-}
-
-function handle(frame: ServerFrame) {
-  const { auth, chats, messages, presence, outbox, notifications, router } = wiring!
-  switch (frame.type) {
-    case 'ready':
-      // The account as it is now: a change missed while connecting (an email confirmed) shows.
-      if (auth.user?.id === frame.user.id) auth.setUser(frame.user)
-      sendVisibility()
-      void onReady(frame.chats)
-      break
-    case 'message.created': {
-      const { message } = frame
-      messages.apply(message)
-      // A chat we do not hold yet (joined in another tab, say) is fetched once.
-      if (!chats.byId[message.chatId]) void chats.fetchChat(message.chatId).catch(() => {})
-      // Counted unread even in the open chat: the list marks it read once it is on screen.
-      else chats.applyMessage(message)
-      outbox.settle(message)
-      presence.stopTyping(message.chatId, message.sender.id)
-      if (message.sender.id !== auth.user?.id) {
-        notifications.notify(message, chats.byId[message.chatId], () => void router.push(`/chats/${message.chatId}`))
-      }
-      break
-    }
-    case 'message.updated':
-      messages.apply(frame.message)
-      chats.applyMessage(frame.message)
-      break
-    case 'message.deleted': {
-      // Counted out of the unread only once, whichever way the deletion came first.
-      const { message } = frame
-      const firstNews = !messages.isDeleted(message.chatId, message.id)
-      const original = messages.find(message.chatId, message.id)
-      messages.apply(message)
-      if (firstNews) chats.applyDeletion(message, original)
-      else chats.applyMessage(message)
-      break
-    }
-    case 'typing':
-      presence.applyTyping(frame.chatId, frame.userId, frame.expiresAt, frame.displayName)
-      break
-    case 'presence':
-      presence.apply(frame.userId, frame.online, frame.lastSeenAt)
-      break
-    case 'user.updated': {
-      // A new display name (or role): every place that shows the person, and the viewer's own menus.
-      const { user } = frame
-      presence.names[user.id] = user.displayName
-      chats.applyUser(user)
-      messages.applySender(user)
-      if (auth.user?.id !== user.id) break
-      // What only the person sees (the email confirmed in another tab) is read again.
-      auth.setUser({ ...auth.user, displayName: user.displayName, role: user.role })
-      wiring!.api<{ user: Me }>('/api/auth/me').then(result => auth.setUser(result.user), () => {})
-      break
-    }
-    case 'read':
-      chats.applyRead(frame.chatId, frame.userId, frame.seq)
-      break
-    case 'chat.created':
-    case 'chat.updated':
-      chats.upsert(frame.chat)
-      break
-    case 'chat.deleted':
-      leaveChatIfOpen(frame.chatId, 'This chat was deleted.')
-      chats.remove(frame.chatId)
-      messages.forget(frame.chatId)
-      break
-    case 'member.added':
-      chats.applyMemberAdded(frame.chatId, frame.user, frame.role)
-      break
-    case 'member.removed':
-      if (frame.userId === auth.user?.id) {
-        // Leaving in this tab needs no news (the mark is used up); another tab cannot tell
-        // leaving from removal.
-        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(frame.chatId, 'You are no longer a member of this chat.')
-        messages.forget(frame.chatId)
-      }
-      chats.applyMemberRemoved(frame.chatId, frame.userId)
-      break
-    case 'member.updated':
-      chats.applyMemberRole(frame.chatId, frame.userId, frame.role)
-      break
-    case 'session.revoked': {
-      // This session was ended elsewhere (logout, password change, ban): sign out here too,
-      // saying why (utils/session-end.ts), and come back to this page after signing in again.
-      stop()
-      auth.clear()
-      const said = sessionEndedText(frame.reason)
-      if (said) wiring!.snackbar.notify(said, { color: 'info' })
-      const ended = frame.reason === 'banned' ? { ended: 'banned' } : {}
-      void router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath, ...ended } })
-      break
-    }
-    case 'error':
-      // Frames we send are fire-and-forget (typing); their refusals need no UI.
-      break
-    default:
-      break
-  }
 }
 
 function scheduleReconnect() {
@@ -200,6 +98,7 @@ async function connect() {
   }
 
   current.onmessage = (event) => {
+    if (socket !== current) return
     lastFrameAt = Date.now()
     let frame: ServerFrame
     try {
@@ -208,7 +107,7 @@ async function connect() {
     catch {
       return
     }
-    handle(frame)
+    applyServerFrame(frame, wiring!)
   }
 
   current.onclose = async (event) => {
@@ -260,8 +159,15 @@ function sendVisibility() {
 }
 
 function onOffline() {
-  // The browser knows the link is gone: do not wait for the silence timeout.
-  socket?.close(4000, 'offline')
+  // The browser knows the link is gone: wait neither for the silence timeout nor for a
+  // closing handshake that needs the network (in a loaded run its close event had not come
+  // 10 s later, and the app said nothing of being offline).
+  const current = socket
+  if (!current) return
+  socket = null
+  clearTimers()
+  current.close(4000, 'offline')
+  scheduleReconnect()
 }
 
 function start() {
@@ -295,7 +201,7 @@ function sendTyping(chatId: string) {
 /**
  * The tab's one WebSocket: authenticates with the `chat_access` cookie, reconnects
  * with backoff, catches every held chat up through `/changes` on each `ready`, and
- * applies events to the stores idempotently.
+ * hands every frame to utils/realtime-frames.ts, which applies it to the stores.
  */
 export function useRealtime() {
   if (import.meta.client && !wiring) wiring = wire()

@@ -1,0 +1,133 @@
+import type { Me, ReadyChat, ServerFrame } from '#shared/types/api'
+
+/** What applying a frame needs: the stores and helpers useRealtime wired, and its own steps. */
+export interface FrameContext {
+  api: ReturnType<typeof useApi>
+  auth: ReturnType<typeof useAuthStore>
+  chats: ReturnType<typeof useChatsStore>
+  messages: ReturnType<typeof useMessagesStore>
+  presence: ReturnType<typeof usePresenceStore>
+  outbox: ReturnType<typeof useOutboxStore>
+  notifications: ReturnType<typeof useChatNotifications>
+  router: ReturnType<typeof useRouter>
+  snackbar: ReturnType<typeof useSnackbarStore>
+  /** The socket is (re)connected: catch up with what `ready` says. */
+  onReady: (chatsOnServer: ReadyChat[]) => void
+  sendVisibility: () => void
+  /** Stops the socket for good (the session ended). */
+  stop: () => void
+}
+
+function leaveChatIfOpen(context: FrameContext, chatId: string, why: string) {
+  const { chats, router, snackbar } = context
+  if (chats.activeChatId === chatId) {
+    snackbar.notify(why, { color: 'info' })
+    void router.push('/')
+  }
+}
+
+/**
+ * What each server frame does to the tab's stores (composables/useRealtime.ts owns the
+ * connection and hands every frame here). Every change is idempotent: a frame applied
+ * twice, or after a fetch that already had it, changes nothing more (docs/api-realtime.md).
+ */
+export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
+  const { auth, chats, messages, presence, outbox, notifications, router } = context
+  switch (frame.type) {
+    case 'ready':
+      // The account as it is now: a change missed while connecting (an email confirmed) shows.
+      if (auth.user?.id === frame.user.id) auth.setUser(frame.user)
+      context.sendVisibility()
+      context.onReady(frame.chats)
+      break
+    case 'message.created': {
+      const { message } = frame
+      messages.apply(message)
+      // A chat we do not hold yet (joined in another tab, say) is fetched once.
+      if (!chats.byId[message.chatId]) void chats.fetchChat(message.chatId).catch(() => {})
+      // Counted unread even in the open chat: the list marks it read once it is on screen.
+      else chats.applyMessage(message)
+      outbox.settle(message)
+      presence.stopTyping(message.chatId, message.sender.id)
+      if (message.sender.id !== auth.user?.id) {
+        notifications.notify(message, chats.byId[message.chatId], () => void router.push(`/chats/${message.chatId}`))
+      }
+      break
+    }
+    case 'message.updated':
+      messages.apply(frame.message)
+      chats.applyMessage(frame.message)
+      break
+    case 'message.deleted': {
+      // Counted out of the unread only once, whichever way the deletion came first.
+      const { message } = frame
+      const firstNews = !messages.isDeleted(message.chatId, message.id)
+      const original = messages.find(message.chatId, message.id)
+      messages.apply(message)
+      if (firstNews) chats.applyDeletion(message, original)
+      else chats.applyMessage(message)
+      break
+    }
+    case 'typing':
+      presence.applyTyping(frame.chatId, frame.userId, frame.expiresAt, frame.displayName)
+      break
+    case 'presence':
+      presence.apply(frame.userId, frame.online, frame.lastSeenAt)
+      break
+    case 'user.updated': {
+      // A new display name (or role): every place that shows the person, and the viewer's own menus.
+      const { user } = frame
+      presence.names[user.id] = user.displayName
+      chats.applyUser(user)
+      messages.applySender(user)
+      if (auth.user?.id !== user.id) break
+      // What only the person sees (the email confirmed in another tab) is read again.
+      auth.setUser({ ...auth.user, displayName: user.displayName, role: user.role })
+      context.api<{ user: Me }>('/api/auth/me').then(result => auth.setUser(result.user), () => {})
+      break
+    }
+    case 'read':
+      chats.applyRead(frame.chatId, frame.userId, frame.seq)
+      break
+    case 'chat.created':
+    case 'chat.updated':
+      chats.upsert(frame.chat)
+      break
+    case 'chat.deleted':
+      leaveChatIfOpen(context, frame.chatId, 'This chat was deleted.')
+      chats.remove(frame.chatId)
+      messages.forget(frame.chatId)
+      break
+    case 'member.added':
+      chats.applyMemberAdded(frame.chatId, frame.user, frame.role)
+      break
+    case 'member.removed':
+      if (frame.userId === auth.user?.id) {
+        // Leaving in this tab needs no news (the mark is used up); another tab cannot tell
+        // leaving from removal.
+        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(context, frame.chatId, 'You are no longer a member of this chat.')
+        messages.forget(frame.chatId)
+      }
+      chats.applyMemberRemoved(frame.chatId, frame.userId)
+      break
+    case 'member.updated':
+      chats.applyMemberRole(frame.chatId, frame.userId, frame.role)
+      break
+    case 'session.revoked': {
+      // This session was ended elsewhere (logout, password change, ban): sign out here too,
+      // saying why (utils/session-end.ts), and come back to this page after signing in again.
+      context.stop()
+      auth.clear()
+      const said = sessionEndedText(frame.reason)
+      if (said) context.snackbar.notify(said, { color: 'info' })
+      const ended = frame.reason === 'banned' ? { ended: 'banned' } : {}
+      void router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath, ...ended } })
+      break
+    }
+    case 'error':
+      // Frames we send are fire-and-forget (typing); their refusals need no UI.
+      break
+    default:
+      break
+  }
+}
