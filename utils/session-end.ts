@@ -12,7 +12,7 @@ const SAID: Partial<Record<SessionEndReason, string>> = {
   'account-deleted': 'Your account was deleted.',
 }
 
-export const ENDED_ELSEWHERE = 'You were signed out: this session was ended elsewhere.'
+const ENDED_ELSEWHERE = 'You were signed out: this session was ended elsewhere.'
 
 /** The sentence of the snackbar for a session that ended; null for a ban (said on /login). */
 export function sessionEndedText(reason: SessionEndReason | undefined): string | null {
