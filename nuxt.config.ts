@@ -110,6 +110,7 @@ export default defineNuxtConfig({
       dbOperationTimeoutMs: 5_000,
       redisCommandTimeoutMs: 1_000,
       headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 65_000,
       requestTimeoutMs: 15_000,
       uploadProgressMs: 15_000,
       attachmentTtlMs: 60 * 60 * 1000,

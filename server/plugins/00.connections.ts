@@ -14,6 +14,7 @@ import { UPLOAD_PATH } from '../utils/upload-body'
 // NUXT_TIMINGS_REQUEST_TIMEOUT_MS (15 s), an upload must bring NUXT_ATTACHMENTS_MIN_PROGRESS_BYTES
 // in every NUXT_TIMINGS_UPLOAD_PROGRESS_MS. And one address may hold at most
 // NUXT_LIMITS_CONNECTIONS_PER_IP connections (WebSockets included); more are cut at once.
+// An idle keep-alive connection is kept NUXT_TIMINGS_KEEP_ALIVE_TIMEOUT_MS (65 s).
 // Behind a reverse proxy (NUXT_TRUST_PROXY) every connection comes from the proxy, so
 // the per-address cap is the proxy's job there and is not applied.
 //
@@ -41,6 +42,11 @@ export default defineNitroPlugin((nitroApp) => {
 function harden(server: Server): void {
   const settings = resilienceSettings()
   server.headersTimeout = settings.headersTimeoutMs
+  // Node closes an idle keep-alive connection after 5 s. A proxy in front (Render's, a
+  // cloud load balancer) keeps its connections to the server longer and may send the next
+  // request on one the server has just closed: the person gets a 502. The side that
+  // closes first must be the proxy, so the server waits longer than proxies do.
+  server.keepAliveTimeout = settings.keepAliveTimeoutMs
   server.requestTimeout = 0
   // Read by Node when the server starts listening.
   ;(server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CHECK_INTERVAL_MS

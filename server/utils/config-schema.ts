@@ -108,6 +108,8 @@ export const runtimeSchema = z.object({
     redisCommandTimeoutMs: positive(1_000),
     /** A request's headers must arrive within this long (the slowloris attack trickles headers). */
     headersTimeoutMs: positive(10_000),
+    /** An idle keep-alive connection stays open this long: longer than a proxy's own (docs/deploy.md). */
+    keepAliveTimeoutMs: positive(65_000),
     /** An ordinary request's body (at most 64 KiB) must be whole within this long of its headers. */
     requestTimeoutMs: positive(15_000),
     /** An upload's body must bring uploadMinProgressBytes in every window of this long (docs/attachments.md). */

@@ -14,6 +14,7 @@ export interface ResilienceSettings {
   socketQueueBytes: number
   connectionsPerIp: number
   headersTimeoutMs: number
+  keepAliveTimeoutMs: number
   requestTimeoutMs: number
   uploadProgressMs: number
   uploadMinProgressBytes: number
@@ -30,6 +31,7 @@ export function resilienceSettings(): ResilienceSettings {
     socketQueueBytes: limits.wsMaxQueuedBytes,
     connectionsPerIp: limits.connectionsPerIp,
     headersTimeoutMs: timings.headersTimeoutMs,
+    keepAliveTimeoutMs: timings.keepAliveTimeoutMs,
     requestTimeoutMs: timings.requestTimeoutMs,
     uploadProgressMs: timings.uploadProgressMs,
     uploadMinProgressBytes: attachments.minProgressBytes,

@@ -2,30 +2,21 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Message } from '#shared/types/api'
 import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 import { api, eventually, signUp, type TestUser } from '../harness/api-client'
-import { TestSocket, type Frame } from '../harness/ws-client'
+import { isCreated, socketPool, TestSocket } from '../harness/ws-client'
 
 const baseUrl = () => inject('baseUrl')
 /** NUXT_TIMINGS_TYPING_TTL_MS on the shared test server: the default. */
 const TYPING_TTL_MS = 5_000
 let ana: TestUser, bob: TestUser, eve: TestUser
 let chatId: string
-const open: TestSocket[] = []
-
-async function connect(user: TestUser, via: 'bearer' | 'cookie' = 'bearer'): Promise<TestSocket> {
-  const socket = await TestSocket.connect(baseUrl(), { token: user.token, via })
-  open.push(socket)
-  return socket
-}
+const sockets = socketPool(baseUrl)
+const connect = sockets.connect
 
 beforeAll(async () => {
   [ana, bob, eve] = await Promise.all([signUp(baseUrl(), 'ana'), signUp(baseUrl(), 'bob'), signUp(baseUrl(), 'eve')])
   chatId = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Live', memberIds: [bob.id] })).body.id
 })
-afterAll(async () => {
-  await Promise.all(open.map(socket => socket.close()))
-})
-
-const isCreated = (chat: string) => (frame: Frame) => frame.type === 'message.created' && frame.chatId === chat
+afterAll(() => sockets.closeAll())
 
 describe('/ws authentication and limits', () => {
   it('authenticates with a Bearer header or the cookie and sends ready first', async () => {
@@ -44,9 +35,9 @@ describe('/ws authentication and limits', () => {
 
   it('authenticates in-band with an auth frame, and closes 4401 on a bad one', async () => {
     const socket = await TestSocket.connect(baseUrl())
-    open.push(socket)
     socket.send({ type: 'auth', token: ana.token })
     await socket.waitFor(frame => frame.type === 'ready')
+    await socket.close()
     const bad = await TestSocket.connect(baseUrl())
     bad.send({ type: 'auth', token: 'not-a-jwt' })
     expect((await bad.closed).code).toBe(4401)
@@ -179,131 +170,4 @@ describe('/ws frames', () => {
     expect(typistOther.frames.some(frame => frame.type === 'typing')).toBe(false)
     expect(typist.frames.some(frame => frame.type === 'typing')).toBe(false)
   })
-})
-
-describe('/ws subscriptions', () => {
-  it('tells a new direct chat\'s peer and new group members, and subscribes them at once', async () => {
-    const user = await signUp(baseUrl(), 'new')
-    const socket = await connect(user)
-    const existing = await connect(bob)
-    const direct = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'direct', userId: user.id })).body
-    const created = await socket.waitFor(frame => frame.type === 'chat.created' && (frame.chat as { id: string }).id === direct.id)
-    expect(created.chat).toMatchObject({ type: 'direct', peer: { id: ana.id } })
-    await api(baseUrl(), ana, 'POST', `/api/chats/${direct.id}/messages`, { content: 'welcome' })
-    await socket.waitFor(isCreated(direct.id))
-
-    expect((await api(baseUrl(), ana, 'POST', `/api/chats/${chatId}/members`, { userIds: [user.id] })).status).toBe(200)
-    await socket.waitFor(frame => frame.type === 'chat.created' && (frame.chat as { id: string }).id === chatId)
-    await existing.waitFor(frame => frame.type === 'member.added' && frame.chatId === chatId && (frame.user as { id: string }).id === user.id)
-    await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/messages`, { content: 'hello newcomer' })
-    await socket.waitFor(frame => isCreated(chatId)(frame) && (frame.message as Message).content === 'hello newcomer')
-
-    // A new role: member.updated to every member, the person themselves included.
-    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${chatId}/members/${user.id}`, { role: 'admin' })).status).toBe(200)
-    for (const member of [socket, existing]) {
-      await member.waitFor(frame => frame.type === 'member.updated' && frame.chatId === chatId && frame.userId === user.id && frame.role === 'admin')
-    }
-
-    // Removed: member.removed, then nothing more from this chat.
-    expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${chatId}/members/${user.id}`)).status).toBe(204)
-    await socket.waitFor(frame => frame.type === 'member.removed' && frame.userId === user.id)
-    await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/messages`, { content: 'after removal' })
-    await existing.waitFor(frame => isCreated(chatId)(frame) && (frame.message as Message).content === 'after removal')
-    await api(baseUrl(), ana, 'POST', `/api/chats/${direct.id}/messages`, { content: 'still here' })
-    await socket.waitFor(frame => isCreated(direct.id)(frame) && (frame.message as Message).content === 'still here')
-    expect(socket.frames.some(frame => isCreated(chatId)(frame) && (frame.message as Message).content === 'after removal')).toBe(false)
-
-    // Deleted: chat.deleted to the members.
-    expect((await api(baseUrl(), user, 'DELETE', `/api/chats/${direct.id}`)).status).toBe(204)
-    await socket.waitFor(frame => frame.type === 'chat.deleted' && frame.chatId === direct.id)
-  })
-
-  it('tells a new display name to the person\'s own sockets and to everyone who shares a chat, and to nobody else', async () => {
-    const renamed = await signUp(baseUrl(), 'rename')
-    const stranger = await signUp(baseUrl(), 'stranger')
-    const shared = (await api(baseUrl(), renamed, 'POST', '/api/chats', { type: 'group', name: 'Names', memberIds: [ana.id] })).body.id as string
-    const [own, contact, outsider] = await Promise.all([connect(renamed), connect(ana), connect(stranger)])
-    expect((await api(baseUrl(), renamed, 'PATCH', '/api/users/me', { displayName: 'Brand New Name' })).status).toBe(200)
-    const isRename = (frame: Frame) => frame.type === 'user.updated' && (frame.user as { id: string }).id === renamed.id
-    for (const socket of [own, contact]) {
-      expect((await socket.waitFor(isRename)).user).toMatchObject({ id: renamed.id, displayName: 'Brand New Name', username: renamed.username })
-    }
-    // What reached Ana after the rename has reached the stranger too, had it been sent to him.
-    await api(baseUrl(), renamed, 'POST', `/api/chats/${shared}/messages`, { content: 'after the rename' })
-    await contact.waitFor(frame => isCreated(shared)(frame) && (frame.message as Message).content === 'after the rename')
-    expect(outsider.frames.some(isRename)).toBe(false)
-  })
-
-  it('closes a revoked session\'s socket with 4401 after session.revoked', async () => {
-    const user = await signUp(baseUrl(), 'revoke')
-    const socket = await TestSocket.connect(baseUrl(), { token: user.token })
-    expect((await api(baseUrl(), user, 'POST', '/api/auth/logout')).status).toBe(204)
-    expect((await socket.closed).code).toBe(4401)
-    expect(socket.frames).toContainEqual({ type: 'session.revoked', reason: 'signed-out' })
-  })
-
-  it('announces presence to people who share a chat: online, then offline once the last socket closes', async () => {
-    const [watcher, user] = await Promise.all([signUp(baseUrl(), 'watch'), signUp(baseUrl(), 'pres')])
-    await api(baseUrl(), watcher, 'POST', '/api/chats', { type: 'direct', userId: user.id })
-    const socket = await connect(watcher)
-    const other = await TestSocket.connect(baseUrl(), { token: user.token })
-    await socket.waitFor(frame => frame.type === 'presence' && frame.userId === user.id && frame.online === true)
-    expect((await api(baseUrl(), watcher, 'GET', `/api/users/${user.id}`)).body.online).toBe(true)
-    await other.close()
-    const offline = await socket.waitFor(frame => frame.type === 'presence' && frame.userId === user.id && frame.online === false, 25_000)
-    expect(offline.lastSeenAt).toEqual(expect.any(String))
-  })
-})
-
-describe('/ws catch-up after a reconnect', () => {
-  it('returns exactly the changes missed while away, in order, through /changes', async () => {
-    const [reader, writer] = await Promise.all([signUp(baseUrl(), 'away'), signUp(baseUrl(), 'busy')])
-    const chat = (await api(baseUrl(), writer, 'POST', '/api/chats', { type: 'group', name: 'Away', memberIds: [reader.id] })).body.id
-    await api(baseUrl(), writer, 'POST', `/api/chats/${chat}/messages`, { content: 'seen' })
-    const first = await connect(reader)
-    const seen = (first.frames[0]!.chats as { id: string, lastChangeSeq: number }[]).find(c => c.id === chat)!.lastChangeSeq
-    await first.close()
-
-    const writerSocket = await connect(writer)
-    const sent: Message[] = []
-    for (let i = 0; i < 30; i++) sent.push((await writerSocket.request({ type: 'message.send', chatId: chat, content: `while away ${i}`, clientId: `away-${i}` })).message as Message)
-    await writerSocket.request({ type: 'message.edit', messageId: sent[0]!.id, content: 'edited 0' })
-    await writerSocket.request({ type: 'message.edit', messageId: sent[10]!.id, content: 'edited 10' })
-    await writerSocket.request({ type: 'message.delete', messageId: sent[20]!.id })
-    await writerSocket.request({ type: 'reaction.add', messageId: sent[5]!.id, emoji: '👀' })
-
-    const again = await connect(reader)
-    const now = (again.frames[0]!.chats as { id: string, lastChangeSeq: number }[]).find(c => c.id === chat)!
-    expect(now.lastChangeSeq).toBe(seen + 34)
-    const missed = (await api(baseUrl(), reader, 'GET', `/api/chats/${chat}/changes?since=${seen}&limit=100`)).body
-    expect(missed.hasMore).toBe(false)
-    expect(missed.lastChangeSeq).toBe(now.lastChangeSeq)
-    const items = missed.items as Message[]
-    expect(items.map(m => m.id).sort()).toEqual(sent.map(m => m.id).sort())
-    expect(items.map(m => m.changeSeq)).toEqual([...items.map(m => m.changeSeq)].sort((a, b) => a - b))
-    const byId = new Map(items.map(m => [m.id, m]))
-    expect(byId.get(sent[0]!.id)!.content).toBe('edited 0')
-    expect(byId.get(sent[10]!.id)!.content).toBe('edited 10')
-    expect(byId.get(sent[20]!.id)!.deletedAt).not.toBeNull()
-    expect(byId.get(sent[5]!.id)!.reactions).toEqual([{ emoji: '👀', count: 1, userIds: [writer.id] }])
-  })
-})
-
-describe('/ws ordering under load', () => {
-  it('stores 5 x 40 concurrent sends once each, in one seq order every client sees', async () => {
-    const users = await Promise.all(Array.from({ length: 5 }, (_, i) => signUp(baseUrl(), `load${i}`)))
-    const chat = (await api(baseUrl(), users[0]!, 'POST', '/api/chats', { type: 'group', name: 'Load', memberIds: users.slice(1).map(u => u.id) })).body.id
-    const sockets = await Promise.all(users.map(user => connect(user)))
-    const acks = await Promise.all(sockets.map((socket, s) => Promise.all(Array.from({ length: 40 }, (_, i) =>
-      socket.request({ type: 'message.send', chatId: chat, content: `s${s} m${i}`, clientId: `s${s}-${i}` }, 60_000)))))
-    const seqs = acks.flat().map(ack => (ack.message as Message).seq).sort((a, b) => a - b)
-    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
-    const orders = await Promise.all(sockets.map(async (socket) => {
-      const frames = await socket.waitForCount(isCreated(chat), 200, 60_000)
-      return frames.map(frame => (frame.message as Message).seq)
-    }))
-    for (const order of orders) expect(order).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
-    const detail = await api(baseUrl(), users[0]!, 'GET', `/api/chats/${chat}`)
-    expect(detail.body.lastSeq).toBe(200)
-  }, 120_000)
 })

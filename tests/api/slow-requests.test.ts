@@ -108,4 +108,40 @@ describe('slow clients', () => {
     expect(statusOf(result.answer)).toBe(408)
     expect(result.seconds).toBeLessThan((2 * WINDOW_MS + LATE_MS) / 1000)
   })
+
+  it('keeps an idle connection open longer than a proxy in front keeps its own, and says how long', async () => {
+    // Node's 5 s let a proxy send a request on a connection the server had just closed:
+    // a 502 for the person (docs/deploy.md, "Behind a proxy: keep-alive").
+    const answers = await twoRequestsOnOneConnection()
+    for (const answer of answers) {
+      expect(statusOf(answer)).toBe(200)
+      expect(answer).toMatch(/\r\nKeep-Alive: timeout=65\r\n/i)
+    }
+  })
 })
+
+/** Two health checks one after the other on one kept-alive connection; the raw answers. */
+function twoRequestsOnOneConnection(): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: server.port })
+    const request = 'GET /api/health HTTP/1.1\r\nHost: parley\r\n\r\n'
+    const answers: string[] = []
+    let current = ''
+    socket.on('connect', () => socket.write(request))
+    socket.on('data', (data: Buffer) => {
+      current += data.toString('latin1')
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(current)?.[1] ?? -1)
+      const bodyAt = current.indexOf('\r\n\r\n') + 4
+      if (length < 0 || bodyAt < 4 || current.length < bodyAt + length) return
+      answers.push(current)
+      current = ''
+      if (answers.length === 2) {
+        socket.end()
+        resolve(answers)
+      }
+      else socket.write(request)
+    })
+    socket.on('error', reject)
+    socket.on('close', () => reject(new Error(`closed after ${answers.length} answers`)))
+  })
+}

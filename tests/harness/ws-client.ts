@@ -142,3 +142,24 @@ export class TestSocket {
     await this.closed
   }
 }
+
+/**
+ * The sockets one test file opens, closed together in its afterAll:
+ * `const sockets = socketPool(baseUrl); afterAll(() => sockets.closeAll())`.
+ */
+export function socketPool(baseUrl: () => string) {
+  const open: TestSocket[] = []
+  return {
+    async connect(user: { token: string }, via: 'bearer' | 'cookie' = 'bearer'): Promise<TestSocket> {
+      const socket = await TestSocket.connect(baseUrl(), { token: user.token, via })
+      open.push(socket)
+      return socket
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all(open.map(socket => socket.close()))
+    },
+  }
+}
+
+/** A predicate for the `message.created` frames of one chat. */
+export const isCreated = (chatId: string) => (frame: Frame) => frame.type === 'message.created' && frame.chatId === chatId
