@@ -91,3 +91,39 @@ test('search from a chat\'s header looks in that chat, and the box widens it to 
   await expect(results).toHaveCount(2)
   await closeAll(ana, ben)
 })
+
+test('a slow answer to words already typed over never replaces the results of what the box says', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  for (const words of ['Red car parked outside', 'Release notes draft']) await postMessage(ben, chat.id, words)
+  await openApp(ana, '/')
+  // The server is slow with the search of "re" (a busy instance): its answer comes only
+  // after the person, still typing, has the answer for "release".
+  let answerRe!: () => void
+  const held = new Promise<void>(resolve => (answerRe = resolve))
+  const isSearchOf = (words: string) => (url: URL) => url.pathname === '/api/search/messages' && url.searchParams.get('q') === words
+  await ana.page.route(isSearchOf('re'), async (route) => {
+    await held
+    await route.continue()
+  })
+  await ana.page.getByRole('button', { name: 'Search messages' }).click()
+  const dialog = ana.page.getByRole('dialog', { name: 'Search messages' })
+  const box = dialog.getByRole('textbox', { name: 'Search' })
+  const askedRe = ana.page.waitForRequest(request => isSearchOf('re')(new URL(request.url())))
+  await box.fill('re')
+  await askedRe
+  await box.pressSequentially('lease')
+  const results = dialog.getByRole('list', { name: 'Search results' }).getByRole('link')
+  await expect(results).toHaveCount(1)
+  await expect(results).toContainText('Release notes draft')
+
+  const answeredRe = ana.page.waitForResponse(response => isSearchOf('re')(new URL(response.url())))
+  answerRe()
+  await answeredRe
+  await expect(dialog.getByRole('progressbar')).toBeHidden()
+  await expect(box).toHaveValue('release')
+  await expect(results).toHaveCount(1)
+  await expect(results).toContainText('Release notes draft')
+  await closeAll(ana, ben)
+})
