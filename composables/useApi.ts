@@ -50,7 +50,8 @@ export function useApi() {
         }
       }
       auth.clear()
-      if (route.path !== '/login') await navigateTo({ path: '/login', query: { redirect: route.fullPath } })
+      // In place of the page the session ended on: Back to it would only come here again.
+      if (route.path !== '/login') await navigateTo({ path: '/login', query: { redirect: route.fullPath } }, { replace: true })
       throw new ApiError(body)
     }
   }

@@ -1,3 +1,4 @@
+import { useResizeObserver } from '@vueuse/core'
 import type { Message } from '#shared/types/api'
 
 /** What the scroll anchoring reads of the message list (its props). */
@@ -171,6 +172,14 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
     placedFor = key
     void placeInitialView()
   }, { immediate: true })
+
+  // The log grows shorter when a phone's keyboard opens (or the window is resized): a reader
+  // at the end stays at the end, the latest message above the keyboard, not pushed under it.
+  useResizeObserver(scroller, () => {
+    if (placedFor !== viewKey() || !atBottom.value) return
+    scrollToBottom()
+    reportRead()
+  })
 
   function onVisibility() {
     if (document.visibilityState === 'visible') reportRead()

@@ -134,3 +134,24 @@ test('messages that come while the tab is hidden wait under an unread divider, a
   expect(await lastReadSeq()).toBeLessThan(41)
   await closeAll(ana, ben)
 })
+
+test('a chat whose history is still on its way says it is loading, never that it has no messages', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await postMessage(ben, chat.id, 'We have been talking for weeks')
+  // A slow network: the chat's first page of messages is held until the test lets it go.
+  let answer!: () => void
+  const held = new Promise<void>(resolve => (answer = resolve))
+  await ana.page.route(url => url.pathname === `/api/chats/${chat.id}/messages`, async (route) => {
+    if (route.request().method() === 'GET') await held
+    await route.continue()
+  })
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(messageLog(ana.page).getByRole('progressbar', { name: 'Loading messages' })).toBeVisible()
+  await expect(ana.page.getByText(/No messages yet/)).toHaveCount(0)
+  answer()
+  await expect(messageRows(ana.page, 'We have been talking for weeks')).toHaveCount(1)
+  await expect(ana.page.getByText(/No messages yet/)).toHaveCount(0)
+  await closeAll(ana, ben)
+})

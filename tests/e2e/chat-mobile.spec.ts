@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from '@playwright/test'
-import { uniqueName } from '../harness/api-client'
+import { TEST_PASSWORD, uniqueName } from '../harness/api-client'
 import { chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 const phone = { width: 390, height: 844 }
@@ -138,4 +138,42 @@ test('on a phone the copy button of a code block covers none of its code', async
     }
     await closeAll(ana, ben)
   }
+})
+
+test('signed in from a chat\'s link on a phone, Back from the chat list leaves the app instead of reopening the chat', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await postMessage(ana, chat.id, 'Open this on your phone')
+  // Ben, signed out on his phone, follows a link to the chat.
+  const phoneContext = await browser.newContext({ baseURL, viewport: phone, isMobile: true, hasTouch: true })
+  const page = await phoneContext.newPage()
+  await page.goto(`/chats/${chat.id}`)
+  await page.getByLabel('Username or email').fill(ben.username)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).tap()
+  await expect(messageRows(page, 'Open this on your phone')).toHaveCount(1)
+  await page.getByRole('button', { name: 'Back to chats' }).tap()
+  await expect(chatList(page)).toBeVisible()
+  // The login page gave its place to the chat, and the chat its place to the list.
+  await page.goBack()
+  await expect(page).toHaveURL('about:blank')
+  await phoneContext.close()
+  await closeAll(ana, ben)
+})
+
+test('a phone on its side keeps the phone\'s layout, and the latest message is read above the keyboard', async ({ browser, baseURL }) => {
+  const sideways = { width: 844, height: 390 }
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport: sideways })
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  for (const words of ['Lunch at one?', 'At the usual place', 'I booked a table by the window']) await postMessage(ben, chat.id, words)
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(ana.page.getByRole('button', { name: 'Back to chats' })).toBeVisible()
+  await expect(chatList(ana.page)).toHaveCount(0)
+  await composer(ana.page).tap()
+  // The on-screen keyboard takes about half of the height that is left.
+  await ana.page.setViewportSize({ width: 844, height: 220 })
+  await expect(messageRows(ana.page, 'I booked a table by the window')).toBeInViewport({ ratio: 1 })
+  await closeAll(ana, ben)
 })
