@@ -1,5 +1,6 @@
 import { refDebounced } from '@vueuse/core'
 import type { Page, User } from '#shared/types/api'
+import { mayMentionChatWide } from '#shared/mentions'
 
 export interface MentionOption {
   username: string
@@ -16,7 +17,9 @@ const CHAT_WIDE: MentionOption[] = [
 /**
  * Completion for `@` in the composer: the chat's members (direct chats and groups, held
  * in the chats store) or a prefix search of people (channels, whose members may be
- * thousands), plus `@here` and `@all`. Arrow keys move, Enter or Tab picks, Escape closes.
+ * thousands), plus `@here` and `@all` where the server would honour them from this person
+ * (not in a direct chat; in a channel of more than 50, only for its owners and admins).
+ * Arrow keys move, Enter or Tab picks, Escape closes.
  */
 export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
   const chats = useChatsStore()
@@ -54,7 +57,9 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
       .filter(user => user.username.toLowerCase().startsWith(lower) || user.displayName.toLowerCase().startsWith(lower))
       .slice(0, MAX_OPTIONS)
       .map(user => ({ username: user.username, label: user.displayName }))
-    const wide = chat.value?.type === 'direct' ? [] : CHAT_WIDE.filter(option => option.username.startsWith(lower))
+    const current = chat.value
+    const offersWide = !!current && current.type !== 'direct' && mayMentionChatWide(current, current.membership?.role)
+    const wide = offersWide ? CHAT_WIDE.filter(option => option.username.startsWith(lower)) : []
     return [...matches, ...wide]
   })
 

@@ -1,4 +1,5 @@
 import { parseMarkdown, type RichNode } from './markdown'
+import type { ChatType, MemberRole } from './types/api'
 
 /**
  * Mentions, one parser for the server (who is mentioned, when a message is stored) and
@@ -13,6 +14,8 @@ export type MentionPiece = string | { mention: string }
 
 /** Everyone in the chat (`@all`) or everyone there now (`@here`). */
 export const CHAT_WIDE_MENTIONS = ['all', 'here'] as const
+/** Above this many members, only a channel's owners and admins may address all of it. */
+export const CHAT_WIDE_MENTION_MEMBER_LIMIT = 50
 /** More distinct people than this in one message are not mentioned (it caps the writes of a send). */
 export const MAX_MENTIONS_PER_MESSAGE = 20
 
@@ -73,6 +76,74 @@ export function findMentions(content: string): MentionsFound {
   return { usernames: [...found], ...state }
 }
 
-export function isChatWideMention(name: string): boolean {
-  return (CHAT_WIDE_MENTIONS as readonly string[]).includes(name.toLowerCase())
+/**
+ * Whether `@all`/`@here` from a member with `role` addresses the chat: everywhere but a
+ * channel of more than 50 members, where only its owners and admins may (a crowd is not
+ * paged by anyone who joined). The server applies it when it stores a message, the
+ * composer offers `@all`/`@here` by it: one rule, so the offer never promises what the
+ * server then ignores.
+ */
+export function mayMentionChatWide(chat: { type: ChatType, memberCount: number }, role: MemberRole | null | undefined): boolean {
+  return chat.type !== 'channel' || chat.memberCount <= CHAT_WIDE_MENTION_MEMBER_LIMIT || role === 'owner' || role === 'admin'
+}
+
+/** What the server decided for a stored message (its DTO's fields). */
+export interface DecidedMentions {
+  content: string
+  sender: { id: string, username: string }
+  /** Ids of the named people it mentions. */
+  mentions: readonly string[]
+  /** `@all`/`@here` was honoured. */
+  mentionsAll: boolean
+  /** Edited since: its names may no longer be the ones `mentions` was decided from. */
+  edited: boolean
+}
+
+/** The names (lower-cased, without `@`) to show as mentions, and those that mention the viewer. */
+export interface MentionHighlights {
+  names: ReadonlySet<string>
+  mine: ReadonlySet<string>
+}
+
+export const NO_HIGHLIGHTS: MentionHighlights = { names: new Set(), mine: new Set() }
+
+/**
+ * Which `@names` of a message mention someone, from what the server decided, not from the
+ * text alone: a name that mentioned nobody (not a member, no such person, a plain member's
+ * `@all` in a big channel) stays plain text. `mentions` holds ids, so each name is matched
+ * by the id `idOf` knows for it (the viewer, the chat's members and senders the client
+ * holds). The names it does not know are mentions exactly when the ids left over are as
+ * many as they are (the server keeps at most one id per name, and none for the sender's
+ * own); after an edit, or when the count cannot tell, they stay plain.
+ */
+export function mentionHighlights(message: DecidedMentions, viewer: { id: string, username: string } | null, idOf: (name: string) => string | undefined): MentionHighlights {
+  const found = findMentions(message.content)
+  const names = new Set<string>()
+  const mine = new Set<string>()
+  const viewerIsSender = viewer?.id === message.sender.id
+  if (found.chatWide && message.mentionsAll) {
+    for (const name of CHAT_WIDE_MENTIONS) {
+      names.add(name)
+      if (viewer && !viewerIsSender) mine.add(name)
+    }
+  }
+  const ids = new Set(message.mentions)
+  const senderName = message.sender.username.toLowerCase()
+  const viewerName = viewer?.username.toLowerCase()
+  const unknown: string[] = []
+  let matched = 0
+  for (const name of found.usernames) {
+    if (name === senderName) continue
+    const id = name === viewerName ? viewer!.id : idOf(name)
+    if (id === undefined) unknown.push(name)
+    else if (ids.has(id)) {
+      matched++
+      names.add(name)
+      if (id === viewer?.id) mine.add(name)
+    }
+  }
+  if (!message.edited && unknown.length > 0 && ids.size - matched === unknown.length) {
+    for (const name of unknown) names.add(name)
+  }
+  return { names, mine }
 }

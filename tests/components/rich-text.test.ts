@@ -41,4 +41,15 @@ describe('rich text', () => {
     expect(wrapper.find('strong').exists()).toBe(false)
     expect(wrapper.get('em').text()).toBe('new')
   })
+
+  it('highlights only the @names the server found to mention someone, the viewer\'s more; without a decision none', async () => {
+    const content = '@all see @Ana and @ghost, `@ana` in code'
+    const wrapper = await mountSuspended(RichText, { props: { content, mentions: { names: new Set(['all', 'ana']), mine: new Set(['ana']) } } })
+    expect(wrapper.findAll('.mention').map(mention => mention.text())).toEqual(['@all', '@Ana'])
+    expect(wrapper.findAll('.mention--me').map(mention => mention.text())).toEqual(['@Ana'])
+    expect(wrapper.text()).toBe('@all see @Ana and @ghost, @ana in code')
+    const undecided = await mountSuspended(RichText, { props: { content } })
+    expect(undecided.findAll('.mention')).toHaveLength(0)
+    expect(undecided.text()).toBe(wrapper.text())
+  })
 })

@@ -1,5 +1,15 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, composer, createChannel, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUpPerson } from './chat-helpers'
+import { api, signUp, uniqueName } from '../harness/api-client'
+import { chatList, closeAll, composer, createChannel, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
+
+/** `count` guests join the channel (guests: no password to hash, so fifty join in moments). */
+async function crowdJoins(baseURL: string, chatId: string, count: number) {
+  await Promise.all(Array.from({ length: count }, async (_, index) => {
+    const guest = await api<{ accessToken: string }>(baseURL, null, 'POST', '/api/auth/guest', { username: uniqueName(`crowd${index}`) })
+    expect(guest.status).toBe(201)
+    expect((await api(baseURL, { token: guest.body.accessToken }, 'POST', `/api/chats/${chatId}/join`)).status).toBe(200)
+  }))
+}
 
 test('an @ completion mentions a member, who sees the highlight, the @ badge and the jump to the mention', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -128,4 +138,64 @@ test('an unread message deleted by its sender leaves the unread and mention coun
   await expect(item.getByTestId('mention-badge')).toHaveCount(0)
   await expect(ana.page).toHaveTitle(/^\(2\)/)
   await closeAll(ana, ben)
+})
+
+test('in a channel of more than 50, a plain member is not offered @all or @here, and a mention that mentions nobody is plain text for everyone', async ({ browser, baseURL }) => {
+  // Fifty people join before anything is looked at: a net for a loaded machine, as other specs' single pair of people has.
+  test.setTimeout(120_000)
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const bob = await signUpPerson(browser, baseURL, 'Bob')
+  // Cy has an account but is not in the channel.
+  const cy = await signUp(baseURL!, 'cy')
+  const channel = await createChannel(ana, `standup-${bob.username}`, [bob])
+  await crowdJoins(baseURL!, channel.id, 50)
+  await openApp(ana, `/chats/${channel.id}`)
+  await openApp(bob, `/chats/${channel.id}`)
+  await expect(bob.page.getByText('52 members')).toBeVisible()
+
+  // Bob, a plain member, types "@al": nothing offers to address all 52.
+  const options = bob.page.getByRole('listbox', { name: 'People to mention' })
+  await composer(bob.page).click()
+  await composer(bob.page).pressSequentially('@al')
+  await expect(composer(bob.page)).toHaveValue('@al')
+  await expect(options.getByRole('option', { name: /@all/ })).toHaveCount(0)
+  await composer(bob.page).fill('')
+  await composer(bob.page).pressSequentially('@he')
+  await expect(options.getByRole('option', { name: /@here/ })).toHaveCount(0)
+  await composer(bob.page).fill('')
+  // He writes them anyway, and names Cy, who is not in the channel: the server mentions nobody.
+  await send(bob.page, '@all standup moved to 10')
+  await send(bob.page, 'and @here too')
+  await send(bob.page, `ask @${cy.username} about it`)
+  await send(bob.page, `@${ana.username} can you confirm`)
+
+  // Ana, the owner, is offered @all, and her @all reaches Bob.
+  await composer(ana.page).click()
+  await composer(ana.page).pressSequentially('@al')
+  await expect(ana.page.getByRole('listbox', { name: 'People to mention' }).getByRole('option', { name: /@all/ })).toBeVisible()
+  await composer(ana.page).fill('')
+  await send(ana.page, '@all the owner says hello')
+
+  for (const person of [ana, bob]) {
+    // Once the owner's @all is on screen (highlighted), Bob's earlier messages are too: plain text.
+    const owners = messageRows(person.page, 'the owner says hello').locator('.mention[data-mention="all"]')
+    await expect(owners).toBeVisible()
+    for (const text of ['standup moved to 10', 'and @here too', 'about it']) {
+      await expect(messageRows(person.page, text)).toBeVisible()
+      await expect(messageRows(person.page, text).locator('.mention')).toHaveCount(0)
+    }
+    // Ana's name, in the chat, is a mention: highlighted for both, as hers on her screen.
+    await expect(messageRows(person.page, 'can you confirm').locator('.mention')).toHaveText(`@${ana.username}`)
+  }
+  // Bob is mentioned by the owner's @all; the owner's own @all is no mention of her.
+  await expect(messageRows(bob.page, 'the owner says hello').locator('.mention--me')).toHaveText('@all')
+  await expect(messageRows(ana.page, 'the owner says hello').locator('.mention--me')).toHaveCount(0)
+  await expect(messageRows(ana.page, 'can you confirm').locator('.mention--me')).toHaveText(`@${ana.username}`)
+  await expect(messageRows(bob.page, 'can you confirm').locator('.mention--me')).toHaveCount(0)
+  // Only the message naming her mentions Ana, as the server counted it.
+  await expect(messageLog(ana.page).locator('[data-mentions-me]')).toHaveCount(1)
+  const stored = await (await bob.context.request.get(`/api/chats/${channel.id}/messages`)).json() as { items: { content: string, mentions: string[], mentionsAll: boolean }[] }
+  expect(stored.items.filter(message => message.mentionsAll).map(message => message.content)).toEqual(['@all the owner says hello'])
+  expect(ana.dialogs.concat(bob.dialogs)).toEqual([])
+  await closeAll(ana, bob)
 })

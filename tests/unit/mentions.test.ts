@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findMentions, MAX_MENTIONS_PER_MESSAGE, splitMentions } from '#shared/mentions'
+import { CHAT_WIDE_MENTION_MEMBER_LIMIT, findMentions, MAX_MENTIONS_PER_MESSAGE, mayMentionChatWide, mentionHighlights, splitMentions, type DecidedMentions } from '#shared/mentions'
 
 describe('splitMentions', () => {
   it('finds @names, not addresses, and drops sentence punctuation', () => {
@@ -31,5 +31,52 @@ describe('findMentions', () => {
     expect(findMentions('@'.repeat(4000))).toEqual({ usernames: [], chatWide: false, everyone: false })
     expect(findMentions('@abc'.repeat(1000))).toEqual({ usernames: ['abc'], chatWide: false, everyone: false })
     expect(findMentions(' @abc'.repeat(800)).usernames).toEqual(['abc'])
+  })
+})
+
+describe('mayMentionChatWide', () => {
+  it('lets anyone address a chat, except a channel of more than 50 where only owners and admins may', () => {
+    for (const role of ['owner', 'admin', 'member'] as const) {
+      expect(mayMentionChatWide({ type: 'group', memberCount: 200 }, role)).toBe(true)
+      expect(mayMentionChatWide({ type: 'direct', memberCount: 2 }, role)).toBe(true)
+      expect(mayMentionChatWide({ type: 'channel', memberCount: CHAT_WIDE_MENTION_MEMBER_LIMIT }, role)).toBe(true)
+    }
+    expect(CHAT_WIDE_MENTION_MEMBER_LIMIT).toBe(50)
+    expect(mayMentionChatWide({ type: 'channel', memberCount: 51 }, 'member')).toBe(false)
+    expect(mayMentionChatWide({ type: 'channel', memberCount: 51 }, null)).toBe(false)
+    expect(mayMentionChatWide({ type: 'channel', memberCount: 51 }, 'admin')).toBe(true)
+    expect(mayMentionChatWide({ type: 'channel', memberCount: 5000 }, 'owner')).toBe(true)
+  })
+})
+
+describe('mentionHighlights', () => {
+  const ana = { id: 'a'.repeat(24), username: 'Ana' }
+  const bob = { id: 'b'.repeat(24), username: 'bob' }
+  const cy = { id: 'c'.repeat(24), username: 'cy_1' }
+  const known: Record<string, string> = { ana: ana.id, bob: bob.id, cy_1: cy.id }
+  const idOf = (name: string) => known[name]
+  const message = (content: string, fields: Partial<DecidedMentions> = {}): DecidedMentions =>
+    ({ content, sender: bob, mentions: [], mentionsAll: false, edited: false, ...fields })
+  const sorted = (highlights: { names: ReadonlySet<string>, mine: ReadonlySet<string> }) => ({ names: [...highlights.names].sort(), mine: [...highlights.mine].sort() })
+
+  it('highlights what the server decided, not the text: a refused @all or a non-member is plain', () => {
+    expect(sorted(mentionHighlights(message('@all and @here, @ana @ghost'), ana, idOf))).toEqual({ names: [], mine: [] })
+    expect(sorted(mentionHighlights(message('@all and @here, @ANA', { mentions: [ana.id], mentionsAll: true }), ana, idOf)))
+      .toEqual({ names: ['all', 'ana', 'here'], mine: ['all', 'ana', 'here'] })
+    // The sender's own @all is a mention, not of them; their own name never is.
+    expect(sorted(mentionHighlights(message('@all from @bob', { mentionsAll: true }), bob, idOf))).toEqual({ names: ['all', 'here'], mine: [] })
+    expect(sorted(mentionHighlights(message('@cy_1 and @ana', { mentions: [cy.id] }), ana, idOf))).toEqual({ names: ['cy_1'], mine: [] })
+  })
+
+  it('tells the names it knows no id for by the ids left over, and only when the count says', () => {
+    const nobodyKnown = () => undefined
+    expect(sorted(mentionHighlights(message('@dee @eve', { mentions: ['d'.repeat(24), 'e'.repeat(24)] }), ana, nobodyKnown)).names).toEqual(['dee', 'eve'])
+    expect(sorted(mentionHighlights(message('@dee @eve'), ana, nobodyKnown)).names).toEqual([])
+    // One of two unknown names is a mention: which one cannot be told, so neither is shown as one.
+    expect(sorted(mentionHighlights(message('@dee @eve', { mentions: ['d'.repeat(24)] }), ana, nobodyKnown)).names).toEqual([])
+    // Known names are matched first: the one id left is the unknown name's.
+    expect(sorted(mentionHighlights(message('@cy_1 @dee', { mentions: ['d'.repeat(24), cy.id] }), ana, idOf)).names).toEqual(['cy_1', 'dee'])
+    // After an edit the names may be new ones, decided on by nobody.
+    expect(sorted(mentionHighlights(message('@eve', { mentions: ['d'.repeat(24)], edited: true }), ana, nobodyKnown)).names).toEqual([])
   })
 })

@@ -1,8 +1,8 @@
-import { findMentions, type MentionsFound } from '#shared/mentions'
+import { findMentions, mayMentionChatWide, type MentionsFound } from '#shared/mentions'
 import { ChatModel, findByIds, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import { withLock } from '../../utils/lock'
 import { findUserByUsername } from '../accounts/users'
-import { findMembership, findMemberships, isChatManager } from '../chats/access'
+import { findMembership, findMemberships } from '../chats/access'
 import { onlineUserIds } from '../realtime'
 
 // Mentions are resolved when a message is stored and counted at read time, like unread
@@ -13,8 +13,6 @@ import { onlineUserIds } from '../realtime'
 // sent (presence): they are recorded like named people, so someone who was away gets no
 // mention from it.
 
-/** Above this many members, only owners and admins of a channel may address all of it. */
-export const CHAT_WIDE_MENTION_MEMBER_LIMIT = 50
 const MAX_MENTION_SEQS_KEPT = 200
 const MAX_CHAT_WIDE_KEPT = 200
 
@@ -40,7 +38,8 @@ export async function resolveMentions(content: string, chat: Pick<ChatRecord, '_
   const candidates = [...new Set(people.map(person => person?._id.toHexString()).filter((id): id is string => !!id && id !== sender.userId))]
   const memberships = await findMemberships(chatId, candidates)
   const userIds = candidates.filter(id => memberships.has(id))
-  const chatWide = found.chatWide && (chat.type !== 'channel' || chat.memberCount <= CHAT_WIDE_MENTION_MEMBER_LIMIT || isChatManager(sender))
+  // The composer offers `@all`/`@here` by the same rule (#shared/mentions).
+  const chatWide = found.chatWide && mayMentionChatWide(chat, sender.role)
   const everyone = chatWide && found.everyone
   const hereUserIds = chatWide && !everyone ? await onlineMembers(chatId, [sender.userId, ...userIds]) : []
   return { userIds, hereUserIds, chatWide, everyone }
