@@ -14,8 +14,21 @@ export interface Upload {
   status: 'uploading' | 'done' | 'failed'
   attachment: Attachment | null
   error: string | null
+  /** A failure that a second try may mend (see `mendable`); false while it has not failed. */
+  retryable: boolean
   /** A local image preview (blob: URL, allowed by the page's img-src) while it uploads. */
   previewUrl: string | null
+}
+
+/**
+ * Failures a second try may mend: the server not reached (status 0), an upload cut off as
+ * too slow (408), the server down or overloaded (5xx). The others fail the same way again
+ * (413 too large, 400 refused bytes, 429 the day's quota, 403/404 no longer a member):
+ * the file can only be removed (docs/attachments.md, "In the app"). Not isTransientFailure,
+ * the sends' rule: an upload's 429 is the day's quota, and a 401 here is after the refresh failed.
+ */
+function mendable(statusCode: number): boolean {
+  return statusCode === 0 || statusCode === 408 || statusCode >= 500
 }
 
 // Keys are unique per tab: an outbox restored after a reload may name keys of the last tab.
@@ -55,6 +68,7 @@ export const useUploadsStore = defineStore('uploads', () => {
     upload.status = 'uploading'
     upload.progress = 0
     upload.error = null
+    upload.retryable = false
     const request = uploadFile(upload.chatId, file, (fraction) => {
       upload.progress = fraction
     })
@@ -71,6 +85,7 @@ export const useUploadsStore = defineStore('uploads', () => {
       upload.status = 'failed'
       // Told beside the file it is about: the server's sentence, not a field's technical detail.
       upload.error = body.message
+      upload.retryable = mendable(body.statusCode)
     }).finally(() => {
       if (requests.get(key) === request) requests.delete(key)
       onSettled()
@@ -87,7 +102,7 @@ export const useUploadsStore = defineStore('uploads', () => {
       const key = `upload-${TAB_PREFIX}-${nextKey++}`
       added.push(key)
       const previewUrl = file.type.startsWith('image/') && file.type !== 'image/svg+xml' && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null
-      byKey.value[key] = { key, chatId, name: file.name || 'file', size: file.size, type: file.type, progress: 0, status: 'uploading', attachment: null, error: null, previewUrl }
+      byKey.value[key] = { key, chatId, name: file.name || 'file', size: file.size, type: file.type, progress: 0, status: 'uploading', attachment: null, error: null, retryable: false, previewUrl }
       files.set(key, file)
       start(key)
     }
@@ -109,9 +124,10 @@ export const useUploadsStore = defineStore('uploads', () => {
     if (upload) queued.value[upload.chatId] = (queued.value[upload.chatId] ?? []).filter(entry => entry !== key)
   }
 
-  /** Uploads a failed file again (its bytes are still in this tab). Whether it could. */
+  /** Uploads a failed file again (its bytes are still in this tab), if that may mend it. Whether it could. */
   function retry(key: string): boolean {
-    if (byKey.value[key]?.status !== 'failed' || !files.has(key)) return false
+    const upload = byKey.value[key]
+    if (upload?.status !== 'failed' || !upload.retryable || !files.has(key)) return false
     start(key)
     return true
   }

@@ -142,10 +142,30 @@ describe('upload queue', () => {
     await flushPromises()
     expect(wrapper.get('[role="alert"]').text()).toBe('The file is larger than 25 MiB.')
     expect(wrapper.get('button[aria-label="Send"]').attributes()).toHaveProperty('disabled')
+    // Too large stays too large: no Try again, and the store will not send it again either.
+    expect(wrapper.find('[aria-label="Try huge.txt again"]').exists()).toBe(false)
+    expect(useUploadsStore().retry(useUploadsStore().queuedIn(chatId)[0]!.key)).toBe(false)
 
     await wrapper.get('[aria-label="Remove huge.txt"]').trigger('click')
     await wrapper.get('textarea').setValue('just text')
     expect(wrapper.get('button[aria-label="Send"]').attributes()).not.toHaveProperty('disabled')
+  })
+
+  it('offers Try again only for a failure a second try may mend', async () => {
+    const wrapper = await mountComposer()
+    const answers: [string, number][] = [['down.txt', 503], ['slow.txt', 408], ['bad.png', 400], ['quota.txt', 429], ['gone.txt', 403]]
+    await pick(wrapper, answers.map(([name]) => file(name)))
+    answers.forEach(([, status], index) => FakeRequest.sent[index]!.respond(status, { statusCode: status, message: `failed with ${status}`, data: { code: 'x' } }))
+    await flushPromises()
+    const offered = answers.filter(([name]) => wrapper.find(`[aria-label="Try ${name} again"]`).exists()).map(([name]) => name)
+    expect(offered).toEqual(['down.txt', 'slow.txt'])
+    for (const [name] of answers) expect(wrapper.find(`[aria-label="Remove ${name}"]`).exists()).toBe(true)
+
+    // A lost connection (no answer at all) is one too.
+    await pick(wrapper, [file('lost.txt')])
+    FakeRequest.sent.at(-1)!.onerror?.()
+    await flushPromises()
+    expect(wrapper.find('[aria-label="Try lost.txt again"]').exists()).toBe(true)
   })
 })
 

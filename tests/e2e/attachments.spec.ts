@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, truncate, writeFile } from 'node:fs/promises'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { anaAndBenInDirectChat, chatList, closeAll, composer, messageLog } from './chat-helpers'
@@ -176,6 +176,33 @@ test('an upload that failed on a lost connection is tried again from its chip, a
   await composer(ana.page).press('Enter')
   await expect(messageLog(ben.page)).toContainText('minutes.txt')
   await expect(messageLog(ben.page)).toContainText('here they are')
+  await closeAll(ana, ben)
+})
+
+test('a file over the size limit offers only Remove, as trying it again cannot mend it; a server that was down offers Try again', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  // One byte over the server's 25 MiB, chosen from the disk: refused with 413, whatever is tried again.
+  const big = test.info().outputPath('big.bin')
+  await writeFile(big, '')
+  await truncate(big, 25 * 1024 * 1024 + 1)
+  const chooser = ana.page.waitForEvent('filechooser')
+  await ana.page.getByRole('button', { name: 'Attach files' }).click()
+  await (await chooser).setFiles(big)
+  const queue = ana.page.getByRole('list', { name: 'Attached files' })
+  await expect(queue.getByRole('alert')).toHaveText('A file can have at most 25.0 MB.')
+  await expect(queue.getByRole('button', { name: 'Try big.bin again' })).toHaveCount(0)
+  await queue.getByRole('button', { name: 'Remove big.bin' }).click()
+  await expect(queue).toHaveCount(0)
+
+  // A server that answered 503 (down for a moment) may take the file on a second try.
+  await ana.page.route('**/api/chats/*/attachments', route => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'The service is unavailable, try again shortly.', data: { code: 'unavailable' } }) }), { times: 1 })
+  await attach(ana.page, [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('the notes') }])
+  await expect(queue.getByRole('alert')).toBeVisible()
+  await queue.getByRole('button', { name: 'Try notes.txt again' }).click()
+  await expect(queue.getByRole('alert')).toHaveCount(0)
+  await composer(ana.page).fill('the notes, without the big one')
+  await composer(ana.page).press('Enter')
+  await expect(messageLog(ben.page)).toContainText('notes.txt')
   await closeAll(ana, ben)
 })
 
