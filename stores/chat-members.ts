@@ -85,7 +85,8 @@ export function useChatMembers(host: ChatMembersHost) {
   /** Someone's new display name (or role), in the direct chats with them and the member lists. */
   function applyUser(user: User) {
     for (const chat of Object.values(host.byId.value)) {
-      if (chat.peer?.id === user.id) chat.peer = { ...chat.peer, displayName: user.displayName, role: user.role }
+      // A deleted account comes as the "Deleted user" stand-in: its name and never-seen presence too.
+      if (chat.peer?.id === user.id) chat.peer = { ...chat.peer, username: user.username, displayName: user.displayName, role: user.role, lastSeenAt: user.lastSeenAt }
     }
     for (const list of Object.values(members.value)) {
       for (const member of list) if (member.user.id === user.id) member.user = { ...member.user, displayName: user.displayName, role: user.role }

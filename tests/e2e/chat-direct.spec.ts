@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { TEST_PASSWORD } from '../harness/api-client'
 import { anaAndBenInDirectChat, chatList, closeAll, composer, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('a direct chat works both ways, live', async ({ browser, baseURL }) => {
@@ -145,5 +146,25 @@ test('a new display name reaches the other person live: the chat list, the heade
   // Ben's own app shows it too, in his account menu.
   await ben.page.getByRole('button', { name: 'Account menu' }).click()
   await expect(ben.page.locator('.v-overlay--active')).toContainText('Benjamin')
+  await closeAll(ana, ben)
+})
+
+test('when the other person deletes their account, the open chat shows "Deleted user", offline, at once, and sends nothing more', async ({ browser, baseURL }) => {
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
+  await postMessage(ben, chat.id, 'I am leaving Parley')
+  await expect(messageRows(ana.page, 'I am leaving Parley')).toHaveCount(1)
+  const header = ana.page.locator('.chat-header')
+  await expect(header.getByRole('heading')).toHaveText('Ben')
+  await expect(header).toContainText('online')
+
+  expect((await ben.context.request.delete('/api/users/me', { data: { password: TEST_PASSWORD } })).status()).toBe(204)
+  // Ana's open app says so without a reload: the header, the chat list, the message's sender.
+  await expect(header.getByRole('heading')).toHaveText('Deleted user')
+  await expect(header).toContainText('offline')
+  await expect(header).not.toContainText('online')
+  await expect(chatList(ana.page).getByRole('link', { name: /^Deleted user/ })).toBeVisible()
+  // Nobody reads this chat any more: a message is refused, and says why.
+  await send(ana.page, 'Are you still there?')
+  await expect(messageRows(ana.page, 'Are you still there?')).toContainText('This account was deleted: nobody reads this chat any more.')
   await closeAll(ana, ben)
 })

@@ -8,6 +8,7 @@ import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
 import { hashPassword } from '../../utils/passwords'
+import { userChatIds } from '../chats/chat-list'
 import { forgetDeletedUser } from '../chats/memberships'
 import { forgetUser } from '../push/subscriptions'
 import { presenceOf } from '../realtime'
@@ -15,7 +16,7 @@ import { sendVerificationMail } from './mail-tokens'
 import type { RequestOrigin } from './accounts'
 import { confirmPassword, requireRecentSignIn } from './reauth'
 import { revokeAllSessions } from './sessions'
-import { announceNewProfile, findUser } from './users'
+import { announceDeletedAccount, announceNewProfile, findUser } from './users'
 
 // A person's own account: profile, password, deletion.
 
@@ -82,10 +83,12 @@ export async function deleteAccount(auth: Actor, password: string | undefined, o
     await confirmPassword(auth, password, origin)
   }
   const userId = auth.userId
+  // Whom to tell, read before the chat list is forgotten (forgetDeletedUser erases it).
+  const chatIds = await userChatIds(userId)
   await revokeAllSessions(userId, 'account-deleted')
-  await withLock(`user:${userId}`, async () => {
+  const deleted = await withLock(`user:${userId}`, async () => {
     const user = await findUser(userId)
-    if (!user) return
+    if (!user) return false
     await UserModel.deleteOne({ _id: user._id })
     const sessionIds = (await SessionModel.find({ userId: user._id }, { _id: 1 }).lean()).map(session => session._id)
     await Promise.all([
@@ -98,7 +101,10 @@ export async function deleteAccount(auth: Actor, password: string | undefined, o
       PasskeyModel.deleteMany({ userId: user._id }),
       KnownBrowsersModel.deleteOne({ _id: user._id }),
     ])
+    return true
   })
+  // The people it shared chats with see "Deleted user", offline, at once (and stop sending to it).
+  if (deleted) await announceDeletedAccount(userId, chatIds)
   // It leaves its groups and channels; its direct chats stay for the other person.
   forgetDeletedUser(userId).catch((error: unknown) => logger.warn('leaving chats of a deleted account failed', { error: errorName(error) }))
   forgetUser(userId).catch((error: unknown) => logger.warn('ending push subscriptions failed', { error: errorName(error) }))

@@ -5,6 +5,7 @@ import { emailKey, loadById, mapByIds, UserKeyModel, UserModel, usernameKey, typ
 import { apiError } from '../../utils/errors'
 import { userChatIds } from '../chats/chat-list'
 import { announceOwnAccountChanged, announceUserChanged, presenceOf } from '../realtime'
+import { chatTopic, publish } from '../realtime/bus'
 
 // Users as every other domain reads them: by `_id` (a missing user is a deleted account),
 // by a username or email key, and rendered as others see them (with presence).
@@ -65,4 +66,17 @@ export async function announceNewProfile(user: UserRecord): Promise<void> {
 /** A change of the account only its owner sees (the email confirmed), told to their own apps. */
 export async function announceOwnAccount(user: UserRecord): Promise<void> {
   await announceOwnAccountChanged(toUser(user, presenceOf(user)))
+}
+
+/**
+ * A deleted account, told to everyone who shared one of `chatIds` with it (read before its
+ * chat list is forgotten): `user.updated` with the "Deleted user" stand-in, and `presence`
+ * offline at once, not after the grace (its sockets were closed on purpose, and a deleted
+ * guest's name can be someone else's a moment later). tests/api/account-deletion.test.ts.
+ */
+export async function announceDeletedAccount(userId: string, chatIds: string[]): Promise<void> {
+  const gone = deletedUser(userId)
+  await announceUserChanged(gone, chatIds)
+  if (chatIds.length === 0) return
+  await publish({ topics: chatIds.map(chatTopic), event: { type: 'presence', userId, online: false, lastSeenAt: gone.lastSeenAt } })
 }

@@ -100,16 +100,27 @@ export async function requireSender(actor: Pick<Actor, 'userId'>, chatId: string
   const [chat, membership, sender] = await Promise.all([
     chats.get(chatId) ?? findChat(chatId).then(found => found && rememberChat(found, since)),
     members.get(memberKey(chatId, actor.userId)) ?? findMembership(chatId, actor.userId).then(found => found && rememberMembership(found, since)),
-    senders.get(actor.userId) ?? findUser(actor.userId).then((found) => {
-      if (!found) return null
-      const name: SenderName = { username: found.username, displayName: found.displayName }
-      if (since === forgotten) senders.set(actor.userId, name)
-      return name
-    }),
+    nameOf(actor.userId, since),
   ])
   if (!chat) throw apiError('not_found')
   if (!membership) throw chat.type === 'channel' ? apiError('forbidden', 'Join this channel first.') : apiError('not_found')
+  // A direct chat whose other person deleted their account has nobody to read it (api-accounts.md).
+  const peerId = chat.type === 'direct' ? chat.memberIds?.find(id => id !== actor.userId) : undefined
+  if (peerId && !(await nameOf(peerId, since))) throw apiError('forbidden', PEER_DELETED)
   return { chat, membership, sender }
+}
+
+/** Why nothing can be sent into a direct chat with a deleted account. */
+const PEER_DELETED = 'This account was deleted: nobody reads this chat any more.'
+
+/** A user's name, remembered (a deleted account, null, is read again each time). */
+function nameOf(userId: string, since: number): SenderName | null | Promise<SenderName | null> {
+  return senders.get(userId) ?? findUser(userId).then((found) => {
+    if (!found) return null
+    const name: SenderName = { username: found.username, displayName: found.displayName }
+    if (since === forgotten) senders.set(userId, name)
+    return name
+  })
 }
 
 onEnvelope(({ event }) => {
