@@ -111,3 +111,35 @@ test('each message of the snackbar is said once, by a live region that was on th
   expect(sayers[1]).toEqual(sayers[0])
   await closeAll(ana)
 })
+
+test('a second settings tab follows the profile saved in the first, and its save changes only what was typed there', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const first = ana.page
+  const second = await ana.context.newPage()
+  await openPage(first, '/settings')
+  await openPage(second, '/settings')
+  await expect(second.getByLabel('Display name')).toHaveValue('Ana')
+
+  await first.getByLabel('Display name').fill('Alpha Name')
+  await first.getByLabel('Country').fill('Spain')
+  await first.getByRole('button', { name: 'Save profile' }).click()
+  await expect(first.getByText('Profile saved.')).toBeVisible()
+  // The other tab shows the account as it is now, without a reload.
+  await expect(second.getByLabel('Display name')).toHaveValue('Alpha Name')
+  await expect(second.getByLabel('Country')).toHaveValue('Spain')
+
+  // Only the bio is typed in the second tab: only the bio is sent, so nothing of the first is undone.
+  await second.getByLabel('About you').fill('Written in the second tab')
+  const patch = second.waitForRequest(request => request.method() === 'PATCH' && request.url().endsWith('/api/users/me'))
+  await second.getByRole('button', { name: 'Save profile' }).click()
+  expect((await patch).postDataJSON()).toEqual({ bio: 'Written in the second tab' })
+  await expect(second.getByText('Profile saved.')).toBeVisible()
+  // The first tab, untouched since its save, follows too.
+  await expect(first.getByLabel('About you')).toHaveValue('Written in the second tab')
+
+  await openPage(first, '/settings')
+  await expect(first.getByLabel('Display name')).toHaveValue('Alpha Name')
+  await expect(first.getByLabel('Country')).toHaveValue('Spain')
+  await expect(first.getByLabel('About you')).toHaveValue('Written in the second tab')
+  await closeAll(ana)
+})

@@ -16,7 +16,7 @@ import { sendVerificationMail } from './mail-tokens'
 import type { RequestOrigin } from './accounts'
 import { confirmPassword, requireRecentSignIn } from './reauth'
 import { revokeAllSessions } from './sessions'
-import { announceDeletedAccount, announceNewProfile, findUser } from './users'
+import { announceDeletedAccount, announceNewProfile, announceOwnAccount, findUser } from './users'
 
 // A person's own account: profile, password, deletion.
 
@@ -27,7 +27,7 @@ import { announceDeletedAccount, announceNewProfile, findUser } from './users'
  */
 export async function updateProfile(auth: Actor, input: UpdateProfileInput): Promise<Me> {
   const userId = auth.userId
-  const { user, emailChanged, displayNameChanged } = await withLock(`user:${userId}`, async () => {
+  const { user, emailChanged, changed, displayNameChanged } = await withLock(`user:${userId}`, async () => {
     const current = await findUser(userId)
     if (!current) throw apiError('unauthorized')
     const set: Record<string, unknown> = {}
@@ -63,10 +63,13 @@ export async function updateProfile(auth: Actor, input: UpdateProfileInput): Pro
       ? await UserModel.findByIdAndUpdate(userId, { $set: set }, { returnDocument: 'after' }).lean<UserRecord>()
       : current
     if (!updated) throw apiError('unauthorized')
-    return { user: updated, emailChanged, displayNameChanged: set.displayName !== undefined && set.displayName !== current.displayName }
+    return { user: updated, emailChanged, changed: Object.keys(set).length > 0, displayNameChanged: set.displayName !== undefined && set.displayName !== current.displayName }
   })
   if (emailChanged) void sendVerificationMail(user)
+  // A new name is for everyone who shares a chat; any other change for the person's own
+  // apps, which read their account again (a settings tab open elsewhere follows it).
   if (displayNameChanged) await announceNewProfile(user)
+  else if (changed) await announceOwnAccount(user)
   return toMe(user, presenceOf(user))
 }
 
