@@ -18,7 +18,7 @@ describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
     const locked = await loginUser(baseUrl(), account.username, account.password)
     expect(locked.status).toBe(429)
     // The person is told what happened, for how long, and the way out (not "try again shortly").
-    expect(locked.body).toMatchObject({ statusCode: 429, message: 'Too many wrong passwords: this account is locked for 15 minutes. Resetting the password unlocks it now.', data: { code: 'rate_limited' } })
+    expect(locked.body).toMatchObject({ statusCode: 429, message: 'Too many wrong passwords or codes: this account is locked for 15 minutes. Resetting the password unlocks it now.', data: { code: 'rate_limited' } })
     const retryAfter = Number(locked.headers.get('retry-after'))
     expect(retryAfter).toBeGreaterThan(14 * 60)
     expect(retryAfter).toBeLessThanOrEqual(15 * 60)
@@ -45,7 +45,7 @@ describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
     await failLogins(baseUrl(), name, 5)
     const locked = await loginUser(baseUrl(), name, 'whatever-password')
     expect(locked.status).toBe(429)
-    expect(locked.body).toMatchObject({ message: expect.stringMatching(/^Too many wrong passwords: this account is locked for 1[45] minutes\./) })
+    expect(locked.body).toMatchObject({ message: expect.stringMatching(/^Too many wrong passwords or codes: this account is locked for 1[45] minutes\./) })
   })
 })
 

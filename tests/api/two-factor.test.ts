@@ -99,17 +99,27 @@ describe('two-factor authentication (TOTP)', () => {
     expect((await secondStep(await passwordStep(user), recoveryCodes[4]!)).status).toBe(200)
   })
 
-  it('ends a challenge after five wrong codes, and counts them as failed logins', async () => {
+  it('ends a challenge after five wrong codes and says so: the account is locked, as by five wrong passwords', async () => {
     const user = await signUp(baseUrl(), 'tfa')
     const { secret } = await enrol(user)
     const challenge = await passwordStep(user)
     const wrong = otherThan(codeAt(secret, 1))
-    for (let i = 0; i < 5; i++) expect((await secondStep(challenge, wrong)).body.data.code).toBe('invalid_credentials')
+    for (let i = 0; i < 4; i++) {
+      expect((await secondStep(challenge, wrong)).body).toMatchObject({ statusCode: 401, message: 'That code is not right.', data: { code: 'invalid_credentials' } })
+    }
+    // The fifth ends the sign-in and locks the account: that is what it answers, not "not right".
+    const lockedText = 'Too many wrong passwords or codes: this account is locked for 15 minutes. Resetting the password unlocks it now.'
+    const fifth = await secondStep(challenge, wrong)
+    expect(fifth.status).toBe(429)
+    expect(fifth.body).toMatchObject({ message: lockedText, data: { code: 'rate_limited' } })
+    expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(14 * 60)
+    // The right code after it, and the right password, meet the same lockout, in the same words.
     const dead = await secondStep(challenge, codeAt(secret, 1))
-    expect(dead.status).toBe(401)
-    expect(dead.body.data.code).toBe('invalid_token')
-    // Five failures lock the account, as five wrong passwords do.
-    expect((await loginUser(baseUrl(), user.username, user.password)).status).toBe(429)
+    expect(dead.status).toBe(429)
+    expect(dead.body.message).toBe(lockedText)
+    const again = await loginUser(baseUrl(), user.username, user.password)
+    expect(again.status).toBe(429)
+    expect((again.body as unknown as { message: string }).message).toBe(lockedText)
   })
 
   it('is turned off with the password and a code; new recovery codes replace the old', async () => {

@@ -71,3 +71,37 @@ test('two-factor is set up from /settings with the code of the key shown, then a
   expect(ana.dialogs).toEqual([])
   await closeAll(ana)
 })
+
+test('the fifth wrong code says the account is now locked, and goes back to the password saying so', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const { page, context } = ana
+  const setup = await (await context.request.post('/api/auth/2fa/setup')).json() as { secret: string }
+  expect((await context.request.post('/api/auth/2fa/enable', { data: { code: appCode(setup.secret) } })).status()).toBe(200)
+  await context.clearCookies()
+
+  await openPage(page, '/login')
+  await page.getByLabel('Username or email').fill(ana.username)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  // A code of no step near now: wrong however slow the machine is.
+  const wrong = String((Number(appCode(setup.secret, 1)) + 1) % 1_000_000).padStart(6, '0')
+  for (let i = 0; i < 4; i++) {
+    await page.getByLabel('Code').fill(wrong)
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await expect(page.getByText('That code is not right.')).toBeVisible()
+  }
+  const locked = 'Too many wrong passwords or codes: this account is locked for 15 minutes. Resetting the password unlocks it now.'
+  await page.getByLabel('Code').fill(wrong)
+  await page.getByRole('button', { name: 'Verify' }).click()
+  // The sign-in is over: the password step again, with why, and no "not right" left over it.
+  await expect(page.getByText(locked)).toBeVisible()
+  await expect(page.getByLabel('Code')).toHaveCount(0)
+  await expect(page.getByLabel('Username or email')).toHaveValue(ana.username)
+  await expect(page.getByText('That code is not right.')).toHaveCount(0)
+  // The right password meets the same lockout, in the same words.
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page.getByText(locked)).toBeVisible()
+  await expect(page.getByLabel('Code')).toHaveCount(0)
+  await closeAll(ana)
+})

@@ -39,7 +39,7 @@ export async function throwIfLimited(limiter: Limiter, key: string, consume: boo
 /** A locked account's refusal: what happened, for how long, and the way out. The same for unknown names. */
 export function lockoutMessage(retryAfterSeconds: number): string {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60))
-  return `Too many wrong passwords: this account is locked for ${minutes} minute${minutes === 1 ? '' : 's'}. Resetting the password unlocks it now.`
+  return `Too many wrong passwords or codes: this account is locked for ${minutes} minute${minutes === 1 ? '' : 's'}. Resetting the password unlocks it now.`
 }
 
 /**
@@ -47,8 +47,16 @@ export function lockoutMessage(retryAfterSeconds: number): string {
  * and the address, and the failure that reaches the account's limit locks it for a whole
  * window from then, even against the right password.
  */
-export async function countLoginFailure(accountKey: string, ip: string): Promise<void> {
+export async function countLoginFailure(accountKey: string, ip: string): Promise<{ lockedForSeconds: number } | null> {
   const { accountFailures, ipFailures } = accountLimiters()
   const [failures] = await Promise.all([accountFailures.consume(accountKey), ipFailures.consume(ip)])
-  if (!failures.allowed || failures.remaining === 0) await accountFailures.block(accountKey, serverConfig().limits.loginWindowSeconds)
+  if (failures.allowed && failures.remaining > 0) return null
+  const lockedForSeconds = serverConfig().limits.loginWindowSeconds
+  await accountFailures.block(accountKey, lockedForSeconds)
+  return { lockedForSeconds }
+}
+
+/** The refusal of the failure that locked the account: it says so (429), not "wrong code". */
+export function lockedOut(seconds: number) {
+  return apiError('rate_limited', lockoutMessage(seconds), { retryAfter: seconds })
 }

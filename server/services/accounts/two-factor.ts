@@ -9,7 +9,7 @@ import { withLock } from '../../utils/lock'
 import { isSealed, openSecret, sealSecret } from '../../utils/sealed-secrets'
 import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin, SignedIn } from './accounts'
-import { accountLimiters, lockoutMessage, throwIfLimited } from './limits'
+import { accountLimiters, countLoginFailure, lockedOut, lockoutMessage, throwIfLimited } from './limits'
 import { signIn } from './sessions'
 
 // TOTP two-factor sign-in (RFC 6238 through otpauth: SHA-1, 6 digits, 30 s steps, one step
@@ -39,6 +39,8 @@ function newRecoveryCodes(): string[] {
 const recoveryCodeHash = (code: string) => hashSecret(code.toLowerCase().replace(/[^a-z0-9]/g, ''))
 
 const expiredChallenge = () => apiError('invalid_token', 'This sign-in has expired; enter your password again.', { statusCode: 401 })
+/** The sign-in's own limit of codes, reached before the account's (when the account allows more). */
+const tooManyCodes = () => apiError('invalid_token', 'Too many wrong codes: this sign-in has ended; enter your password again.', { statusCode: 401 })
 
 /** Marks a code used; false when it already was (the insert is the arbiter, on both engines). */
 async function spend(key: string): Promise<boolean> {
@@ -151,7 +153,9 @@ export async function issueLoginChallenge(user: UserRecord): Promise<TwoFactorCh
 /**
  * The second step: a live challenge and a code. Wrong codes count against the account's
  * failed-login limit like wrong passwords, and the fifth ends the challenge (the password
- * step again). The challenge is spent by its first success.
+ * step again). The failure that ends it says so: the lockout's 429 when it locked the
+ * account (the default: five failures either way), else `invalid_token`, never "not right"
+ * (tests/api/two-factor.test.ts). The challenge is spent by its first success.
  */
 export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin: RequestOrigin): Promise<SignedIn> {
   const challengeId = hashSecret(input.challenge)
@@ -159,21 +163,24 @@ export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin:
   await throwIfLimited(ipFailures, origin.ip, false)
   return withLock(`login-challenge:${challengeId}`, async () => {
     const challenge = await LoginChallengeModel.findById(challengeId).lean<LoginChallengeRecord>().exec()
-    const expired = !challenge || challenge.expiresAt.getTime() <= Date.now() || challenge.failures >= MAX_CODE_FAILURES
-    if (expired) throw expiredChallenge()
+    if (!challenge || challenge.expiresAt.getTime() <= Date.now()) throw expiredChallenge()
     const accountKey = `user:${String(challenge.userId)}`
+    // A locked account says so first: it is why a sign-in ended by wrong codes is over.
     await throwIfLimited(accountFailures, accountKey, false, lockoutMessage)
+    if (challenge.failures >= MAX_CODE_FAILURES) throw tooManyCodes()
     const [user, state] = await Promise.all([
       UserModel.findById(challenge.userId).lean<UserRecord>().exec(),
       loadTwoFactor(String(challenge.userId)),
     ])
     if (!user || user.banned || !state?.secret) throw expiredChallenge()
     if (!(await acceptCode(user, state.secret, state.recoveryCodes, input.code))) {
-      await Promise.all([
+      const [, locked] = await Promise.all([
         LoginChallengeModel.updateOne({ _id: challengeId }, { $set: { failures: challenge.failures + 1 } }).exec(),
-        accountFailures.consume(accountKey),
-        ipFailures.consume(origin.ip),
+        countLoginFailure(accountKey, origin.ip),
       ])
+      // The failure that ends the sign-in says so, and why (the account locked, or too many codes).
+      if (locked) throw lockedOut(locked.lockedForSeconds)
+      if (challenge.failures + 1 >= MAX_CODE_FAILURES) throw tooManyCodes()
       throw apiError('invalid_credentials', 'That code is not right.')
     }
     if (!(await spend(`challenge:${challengeId}`))) throw apiError('invalid_token', 'This sign-in has already been used.', { statusCode: 401 })
