@@ -33,8 +33,14 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   /** Mentions of the viewer that have been on screen: nothing to jump to. */
   const mentionsShown = ref(new Set<number>())
   const focusSeq = ref<number | null>(null)
-  const replyTo = ref<Message | null>(null)
-  const editing = ref<Message | null>(null)
+  // The messages replied to and edited, as chosen: the composer shows and saves their held
+  // version (`replyTo`, `editing`), which follows an edit or a deletion made meanwhile; a
+  // snapshot had kept deleted words in the reply bar, and an edit saved from one put a
+  // deleted message back.
+  const replyTarget = shallowRef<Message | null>(null)
+  const editTarget = shallowRef<Message | null>(null)
+  const replyTo = computed(() => heldVersion(replyTarget.value))
+  const editing = computed(() => heldVersion(editTarget.value))
   /** The words of an edit that could not be saved (offline, a server error), back in the composer to try again. */
   const unsavedEdit = ref<string | null>(null)
 
@@ -46,6 +52,19 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const joined = computed(() => !!chat.value?.membership)
   const canModerate = computed(() => auth.user?.role === 'admin' || chat.value?.membership?.role === 'owner' || chat.value?.membership?.role === 'admin')
   const typingLine = computed(() => typingSentence(presence.typingIn(source.chatId).filter(id => id !== viewerId.value).map(nameOf)))
+
+  function heldVersion(message: Message | null): Message | null {
+    return message && (messages.find(message.chatId, message.id) ?? message)
+  }
+
+  // The message being edited is deleted (by a moderator, in another tab): the edit ends at
+  // once, and says why, rather than waiting for the save to fail.
+  watch(() => editTarget.value && messages.isDeleted(editTarget.value.chatId, editTarget.value.id), (deleted) => {
+    if (!deleted) return
+    editTarget.value = null
+    unsavedEdit.value = null
+    snackbar.notify('The message you were editing was deleted.', { color: 'warning' })
+  })
 
   /** The names the held messages carry: a channel's member list is never loaded whole. */
   const heldSenderNames = computed(() => new Map(held.value.map(message => [message.sender.id, message.sender.displayName])))
@@ -177,7 +196,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   async function send(content: string, uploadKeys: string[] = []) {
     if (window.value?.hasMoreAfter) await jumpToLatest()
     outbox.enqueue(source.chatId, content, replyTo.value?.id ?? null, uploadKeys)
-    replyTo.value = null
+    replyTarget.value = null
   }
 
   const { run: saveEdit } = useAction(async (message: Message, content: string) => {
@@ -185,7 +204,9 @@ export function useConversation(source: { readonly chatId: string, readonly arou
       await messages.edit(message, content)
     }
     catch (error) {
-      reopenUnsavedEdit(message, content)
+      // 409: deleted meanwhile (the news not here yet): nothing left to save to, the
+      // server's answer says so.
+      if (toApiErrorBody(error).statusCode !== 409) reopenUnsavedEdit(message, content)
       throw error
     }
   })
@@ -193,9 +214,9 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   /** A failed edit reopens with the person's words, unless they went on to another edit or a reply. */
   function reopenUnsavedEdit(message: Message, content: string) {
     const current = held.value.find(entry => entry.id === message.id)
-    if (message.chatId !== source.chatId || !current || current.deletedAt || editing.value || replyTo.value) return
+    if (message.chatId !== source.chatId || !current || current.deletedAt || editTarget.value || replyTarget.value) return
     unsavedEdit.value = content
-    editing.value = current
+    editTarget.value = current
   }
 
   async function save(message: Message, content: string) {
@@ -212,12 +233,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
 
   function startReply(message: Message) {
     cancelCompose()
-    replyTo.value = message
+    replyTarget.value = message
   }
 
   function startEdit(message: Message) {
     cancelCompose()
-    editing.value = message
+    editTarget.value = message
   }
 
   /** Up in an empty composer edits the viewer's latest message with text, as in the chat apps people know. */
@@ -227,8 +248,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   }
 
   function cancelCompose() {
-    replyTo.value = null
-    editing.value = null
+    replyTarget.value = null
+    editTarget.value = null
     unsavedEdit.value = null
   }
 

@@ -143,27 +143,38 @@ export const useMessagesStore = defineStore('messages', () => {
     windows.value = omitKey(windows.value, chatId)
   }
 
-  // Edits, deletes and reactions show at once and roll back if the server refuses.
+  // Edits, deletes and reactions show at once and roll back if the server refuses. Each
+  // starts from the held version of the message, not the copy the caller holds: an edit
+  // begun before a deletion arrived had put the deleted message back (its optimistic copy,
+  // then the rollback, wrote over the tombstone).
 
-  async function replaceOptimistically(message: Message, optimistic: Message, request: () => Promise<Message | undefined>) {
+  function heldVersion(message: Message): Message {
+    return find(message.chatId, message.id) ?? message
+  }
+
+  async function replaceOptimistically(message: Message, change: (held: Message) => Message, request: () => Promise<Message | undefined>) {
     const window = windowOf(message.chatId)
     const confirmed = await withRollback(() => {
-      window.bySeq[message.seq] = optimistic
+      const held = heldVersion(message)
+      // A deleted message changes no more: nothing to show while the server says so.
+      if (held.deletedAt) return undefined
+      const optimistic = change(held)
+      window.bySeq[held.seq] = optimistic
       return () => {
         // Unless a newer version arrived meanwhile.
-        if (toRaw(window.bySeq[message.seq]) === optimistic) window.bySeq[message.seq] = message
+        if (toRaw(window.bySeq[held.seq]) === optimistic) window.bySeq[held.seq] = held
       }
     }, request)
     if (confirmed) applyToWindow(window, confirmed)
   }
 
   function edit(message: Message, content: string) {
-    return replaceOptimistically(message, { ...message, content, editedAt: new Date().toISOString() },
+    return replaceOptimistically(message, held => ({ ...held, content, editedAt: new Date().toISOString() }),
       () => api<Message>(`/api/messages/${message.id}`, { method: 'PATCH', body: { content } }))
   }
 
   function remove(message: Message) {
-    return replaceOptimistically(message, { ...message, content: '', reactions: [], deletedAt: new Date().toISOString() },
+    return replaceOptimistically(message, held => ({ ...held, content: '', reactions: [], deletedAt: new Date().toISOString() }),
       async () => {
         await api(`/api/messages/${message.id}`, { method: 'DELETE' })
         return undefined
@@ -173,17 +184,18 @@ export const useMessagesStore = defineStore('messages', () => {
   function toggleReaction(message: Message, emoji: string) {
     const me = auth.user?.id
     if (!me) return Promise.resolve()
-    const existing = message.reactions.find(reaction => reaction.emoji === emoji)
-    const mine = !!existing?.userIds.includes(me)
-    const reactions = mine
-      ? message.reactions
-          .map(reaction => reaction.emoji === emoji ? { ...reaction, count: reaction.count - 1, userIds: reaction.userIds.filter(id => id !== me) } : reaction)
-          .filter(reaction => reaction.count > 0)
-      : existing
-        ? message.reactions.map(reaction => reaction.emoji === emoji ? { ...reaction, count: reaction.count + 1, userIds: [...reaction.userIds, me] } : reaction)
-        : [...message.reactions, { emoji, count: 1, userIds: [me] }]
-    return replaceOptimistically(message, { ...message, reactions },
-      () => api<Message>(`/api/messages/${message.id}/reactions/${encodeURIComponent(emoji)}`, { method: mine ? 'DELETE' : 'PUT' }))
+    const mine = !!heldVersion(message).reactions.find(reaction => reaction.emoji === emoji)?.userIds.includes(me)
+    return replaceOptimistically(message, (held) => {
+      const existing = held.reactions.find(reaction => reaction.emoji === emoji)
+      const reactions = mine
+        ? held.reactions
+            .map(reaction => reaction.emoji === emoji ? { ...reaction, count: reaction.count - 1, userIds: reaction.userIds.filter(id => id !== me) } : reaction)
+            .filter(reaction => reaction.count > 0)
+        : existing
+          ? held.reactions.map(reaction => reaction.emoji === emoji ? { ...reaction, count: reaction.count + 1, userIds: [...reaction.userIds, me] } : reaction)
+          : [...held.reactions, { emoji, count: 1, userIds: [me] }]
+      return { ...held, reactions }
+    }, () => api<Message>(`/api/messages/${message.id}/reactions/${encodeURIComponent(emoji)}`, { method: mine ? 'DELETE' : 'PUT' }))
   }
 
   function reset() {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mountSuspended } from '@nuxt/test-utils/runtime'
 import Composer from '~~/components/chat/Composer.vue'
+import { ben, message, viewer } from './chat-fixtures'
 
 const props = { chatId: 'a'.repeat(24), replyTo: null, editing: null }
 
@@ -29,6 +30,19 @@ describe('composer', () => {
     expect((field.element as HTMLTextAreaElement).value).toBe('')
     await wrapper.setProps({ chatId: 'a'.repeat(24) })
     expect((field.element as HTMLTextAreaElement).value).toBe('half a thought')
+  })
+})
+
+describe('composer editing', () => {
+  it('keeps the words being typed when the message edited changes meanwhile (a reaction, an edit elsewhere)', async () => {
+    const original = message(1, { sender: { id: viewer.id, username: viewer.username, displayName: viewer.displayName } })
+    const wrapper = await mountSuspended(Composer, { props: { ...props, chatId: 'd'.repeat(24) } })
+    const field = wrapper.get('textarea')
+    await wrapper.setProps({ editing: original })
+    expect((field.element as HTMLTextAreaElement).value).toBe('message 1')
+    await field.setValue('message 1, corrected')
+    await wrapper.setProps({ editing: { ...original, changeSeq: 2, reactions: [{ emoji: '👍', count: 1, userIds: [ben.id] }] } })
+    expect((field.element as HTMLTextAreaElement).value).toBe('message 1, corrected')
   })
 })
 

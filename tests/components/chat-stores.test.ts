@@ -106,6 +106,19 @@ describe('messages store', () => {
     await expect(edit).rejects.toThrow()
     expect(messages.messagesOf(chatId)[0]!.content).toBe('message 1')
   })
+
+  it('keeps a message deleted that an edit begun before the deletion tries to save', async () => {
+    const messages = useMessagesStore()
+    api.mockResolvedValueOnce({ items: [message(1)], hasMoreBefore: false, hasMoreAfter: false })
+    await messages.open(chatId)
+    const beforeDeletion = messages.messagesOf(chatId)[0]!
+    messages.apply(message(1, { content: '', deletedAt: '2026-01-01T00:00:00.000Z', changeSeq: 2 }))
+    api.mockRejectedValueOnce(httpError(409, 'conflict'))
+    const edit = messages.edit(beforeDeletion, 'changed')
+    expect(messages.messagesOf(chatId)[0]!.deletedAt).not.toBeNull()
+    await expect(edit).rejects.toThrow()
+    expect(messages.messagesOf(chatId)[0]).toMatchObject({ content: '', deletedAt: '2026-01-01T00:00:00.000Z' })
+  })
 })
 
 describe('outbox', () => {

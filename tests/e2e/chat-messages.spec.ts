@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test'
-import { anaAndBenInDirectChat, closeAll, composer, createChannel, menuItem, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
+import { expect, test, type Browser, type WebSocketRoute } from '@playwright/test'
+import { anaAndBenInDirectChat, closeAll, composer, createChannel, createGroupChat, menuItem, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
 
 test('an edit, a reaction and a delete are seen live by the other person', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
@@ -118,4 +118,119 @@ test('in a channel a reply names the author it quotes, and a search result shows
   await expect(result).toBeVisible()
   await expect(ben.page.getByRole('dialog')).not.toContainText('**')
   await closeAll(ana, ben)
+})
+
+test('the reply bar follows the message it quotes: an edit shows in it, and a deletion takes the words out', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await send(ana.page, 'confidential target msg')
+  const original = messageRows(ben.page, 'confidential target msg')
+  await original.hover()
+  await original.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ben.page, 'Reply').click()
+  await expect(composer(ben.page)).toHaveAccessibleDescription(/^Replying to Ana: confidential target msg/)
+
+  // Ana corrects her message, then deletes it, while Ben is still writing his reply.
+  await expect(messageRows(ana.page, 'confidential target msg').and(ana.page.locator('[data-seq]'))).toHaveCount(1)
+  await composer(ana.page).press('ArrowUp')
+  await composer(ana.page).fill('corrected text')
+  await composer(ana.page).press('Enter')
+  await expect(composer(ben.page)).toHaveAccessibleDescription(/^Replying to Ana: corrected text/)
+  await expect(ben.page.getByText('confidential target msg')).toHaveCount(0)
+  const corrected = messageRows(ana.page, 'corrected text')
+  await corrected.hover()
+  await corrected.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Delete').click()
+  await ana.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+  await expect(composer(ben.page)).toHaveAccessibleDescription(/^Replying to Ana: Deleted message/)
+  await expect(ben.page.getByText('corrected text')).toHaveCount(0)
+
+  // The reply still goes, its quote as the log shows it.
+  await send(ben.page, 'noted')
+  await expect(messageRows(ana.page, 'noted').getByRole('button', { name: /Jump to the message/ })).toHaveText(/Deleted message/)
+  await closeAll(ana, ben)
+})
+
+/** Cy, a member of Ana's group, with the group open in both their browsers. */
+async function anaAndCyInGroup(browser: Browser, baseURL: string | undefined, beforeOpening?: (cy: Person) => Promise<void>) {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const cy = await signUpPerson(browser, baseURL, 'Cy')
+  const group = await createGroupChat(ana, 'Edits and deletions', [cy])
+  await beforeOpening?.(cy)
+  await openApp(ana, `/chats/${group.id}`)
+  await openApp(cy, `/chats/${group.id}`)
+  return { ana, cy }
+}
+
+async function deleteAsOwner(ana: Person, text: string) {
+  const row = messageRows(ana.page, text)
+  await row.hover()
+  await row.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Delete').click()
+  await ana.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+}
+
+test('a message deleted while its author edits it stays deleted: the edit ends at once, saying why', async ({ browser, baseURL }) => {
+  const { ana, cy } = await anaAndCyInGroup(browser, baseURL)
+  await send(cy.page, 'cy own msg')
+  await expect(messageRows(cy.page, 'cy own msg').and(cy.page.locator('[data-seq]'))).toHaveCount(1)
+  await composer(cy.page).press('ArrowUp')
+  await expect(cy.page.getByText('Editing message')).toBeVisible()
+  await expect(composer(cy.page)).toHaveValue('cy own msg')
+
+  await deleteAsOwner(ana, 'cy own msg')
+  await expect(messageLog(cy.page).getByText('This message was deleted')).toBeVisible()
+  const why = cy.page.getByText('The message you were editing was deleted.')
+  await expect(why).toBeVisible()
+  await expect(cy.page.getByText('Editing message')).toHaveCount(0)
+  await expect(composer(cy.page)).toHaveValue('')
+
+  // What Cy types next is a new message; the deleted one stays deleted.
+  await composer(cy.page).pressSequentially('more')
+  await composer(cy.page).press('Enter')
+  await expect(messageRows(cy.page, 'more').and(cy.page.locator('[data-seq]'))).toHaveCount(1)
+  await expect(messageRows(cy.page, 'cy own msg')).toHaveCount(0)
+  await expect(messageLog(cy.page).getByText('This message was deleted')).toHaveCount(1)
+  await expect(why).toHaveCount(1)
+  await closeAll(ana, cy)
+})
+
+test('an edit saved just after the message was deleted, the news still on its way, ends with one word of why and the message deleted', async ({ browser, baseURL }) => {
+  // Cy's socket passes through a relay that can hold back what the server says.
+  let holding = false
+  const held: (string | Buffer)[] = []
+  let toCy: WebSocketRoute | null = null
+  const { ana, cy } = await anaAndCyInGroup(browser, baseURL, cy => cy.page.routeWebSocket(/\/ws$/, (socket) => {
+    const server = socket.connectToServer()
+    toCy = socket
+    socket.onMessage(frame => server.send(frame))
+    server.onMessage((frame) => {
+      if (holding) held.push(frame)
+      else socket.send(frame)
+    })
+  }))
+  await send(cy.page, 'cy own msg')
+  await expect(messageRows(cy.page, 'cy own msg').and(cy.page.locator('[data-seq]'))).toHaveCount(1)
+  await composer(cy.page).press('ArrowUp')
+  await expect(cy.page.getByText('Editing message')).toBeVisible()
+
+  holding = true
+  await deleteAsOwner(ana, 'cy own msg')
+  await expect(messageLog(ana.page).getByText('This message was deleted')).toBeVisible()
+  await composer(cy.page).pressSequentially(' more')
+  await composer(cy.page).press('Enter')
+  // The server's answer says why; the edit ends (there is nothing left to save it to).
+  const why = cy.page.getByText('This message was deleted.', { exact: true })
+  await expect(why).toBeVisible()
+  await expect(cy.page.getByText('Editing message')).toHaveCount(0)
+
+  // The news of the deletion arrives: the tombstone shows, and nothing is said twice.
+  holding = false
+  for (const frame of held.splice(0)) toCy!.send(frame)
+  await expect(messageLog(cy.page).getByText('This message was deleted')).toBeVisible()
+  await expect(messageRows(cy.page, 'cy own msg')).toHaveCount(0)
+  await send(cy.page, 'next words')
+  await expect(messageRows(cy.page, 'next words').and(cy.page.locator('[data-seq]'))).toHaveCount(1)
+  await expect(messageRows(cy.page, 'cy own msg')).toHaveCount(0)
+  await expect(cy.page.getByText('The message you were editing was deleted.')).toHaveCount(0)
+  await closeAll(ana, cy)
 })
