@@ -30,7 +30,11 @@ export const sendMessageSchema = z.strictObject({
   replyToId: objectIdSchema.nullish(),
   attachments: attachmentIdsSchema.optional(),
 }).refine(hasTextOrFiles, blankSend)
-export const editMessageSchema = z.strictObject({ content: messageContentSchema })
+/**
+ * An edit's text: as a send's, it may be empty, and the service lets it be only for a
+ * message with files (its caption taken off); emptying a message of words alone is a delete.
+ */
+export const editMessageSchema = z.strictObject({ content: sendContentSchema })
 
 export const messageIdParamsSchema = z.object({ id: objectIdSchema })
 export const reactionParamsSchema = z.object({ id: objectIdSchema, emoji: emojiSchema })

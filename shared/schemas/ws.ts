@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { attachmentIdsSchema } from './attachments'
 import { objectIdSchema } from './common'
-import { blankSend, clientIdSchema, emojiSchema, hasTextOrFiles, messageContentSchema, sendContentSchema } from './messages'
+import { blankSend, clientIdSchema, editMessageSchema, emojiSchema, hasTextOrFiles, sendContentSchema } from './messages'
 
 // Client frames of /ws (docs/api.md, WebSocket). The same field schemas as the REST bodies.
 const frameId = z.string().max(128).optional()
@@ -12,7 +12,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     type: z.literal('message.send'), id: frameId, chatId: objectIdSchema, content: sendContentSchema.default(''), clientId: clientIdSchema,
     replyToId: objectIdSchema.nullish(), attachments: attachmentIdsSchema.optional(),
   }).refine(hasTextOrFiles, blankSend),
-  z.strictObject({ type: z.literal('message.edit'), id: frameId, messageId: objectIdSchema, content: messageContentSchema }),
+  z.strictObject({ type: z.literal('message.edit'), id: frameId, messageId: objectIdSchema, content: editMessageSchema.shape.content }),
   z.strictObject({ type: z.literal('message.delete'), id: frameId, messageId: objectIdSchema }),
   z.strictObject({ type: z.literal('reaction.add'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),
   z.strictObject({ type: z.literal('reaction.remove'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),

@@ -1,5 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, inject, it } from 'vitest'
+import type { Message } from '#shared/types/api'
 import { api, signUp } from '../harness/api-client'
 import { animatedGif, download, groupOf, jpegWithLocation, PDF, png, SVG_WITH_SCRIPT, upload, uploaded } from '../harness/attachments'
 import { TestSocket } from '../harness/ws-client'
@@ -127,6 +128,38 @@ describe('attachments', () => {
     }
     const history = await api(baseUrl(), ben, 'GET', `/api/chats/${chat}/messages`)
     expect(history.body.items.map((message: { attachments: { name: string }[] }) => message.attachments.map(file => file.name))).toEqual([['pic.png'], ['notes.pdf']])
+  })
+
+  it('lets a caption be added to files and taken off again (HTTP and WebSocket); a message without files cannot be emptied', async () => {
+    const ana = await signUp(baseUrl(), 'cap')
+    const chat = await groupOf(baseUrl(), ana)
+    const photo = await uploaded(baseUrl(), ana, chat, await png(), { name: 'pic.png', type: 'image/png' })
+    const files = (await api<Message>(baseUrl(), ana, 'POST', `/api/chats/${chat}/messages`, { attachments: [photo.id] })).body
+    const captioned = await api<Message>(baseUrl(), ana, 'PATCH', `/api/messages/${files.id}`, { content: 'the view' })
+    expect(captioned.body).toMatchObject({ content: 'the view', attachments: [{ id: photo.id }] })
+    const uncaptioned = await api<Message>(baseUrl(), ana, 'PATCH', `/api/messages/${files.id}`, { content: '' })
+    expect(uncaptioned.status).toBe(200)
+    expect(uncaptioned.body).toMatchObject({ content: '', attachments: [{ id: photo.id }], deletedAt: null })
+    expect(uncaptioned.body.editedAt).not.toBeNull()
+
+    // Words alone: emptying one is a delete, not an edit.
+    const words = (await api<Message>(baseUrl(), ana, 'POST', `/api/chats/${chat}/messages`, { content: 'just words' })).body
+    for (const content of ['', '   ']) {
+      const refused = await api(baseUrl(), ana, 'PATCH', `/api/messages/${words.id}`, { content })
+      expect(refused.status, content).toBe(400)
+      expect(refused.body.data).toMatchObject({ code: 'validation_failed', issues: [expect.objectContaining({ path: ['content'] })] })
+    }
+    const socket = await TestSocket.connect(baseUrl(), { token: ana.token })
+    try {
+      expect(await socket.request({ type: 'message.edit', messageId: files.id, content: 'again' })).toMatchObject({ type: 'ack', message: { content: 'again' } })
+      expect(await socket.request({ type: 'message.edit', messageId: files.id, content: '' })).toMatchObject({ type: 'ack', message: { content: '' } })
+      expect(await socket.request({ type: 'message.edit', messageId: words.id, content: ' ' })).toMatchObject({ type: 'error', code: 'validation_failed' })
+    }
+    finally {
+      socket.close()
+    }
+    const history = await api(baseUrl(), ana, 'GET', `/api/chats/${chat}/messages`)
+    expect(history.body.items.map((message: Message) => message.content)).toEqual(['', 'just words'])
   })
 
   it('refuses a send naming a file already sent, of another chat or of someone else, and stores nothing', async () => {

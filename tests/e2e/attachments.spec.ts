@@ -1,7 +1,7 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
-import { anaAndBenInDirectChat, chatList, closeAll, composer, messageLog } from './chat-helpers'
+import { anaAndBenInDirectChat, chatList, closeAll, composer, menuItem, messageLog, messageRows, send } from './chat-helpers'
 
 // Attachments as people use them (docs/attachments.md, "In the app"): paste, drop, the
 // paperclip, the viewer, downloads, and an SVG that must never run.
@@ -38,6 +38,23 @@ async function paste(page: Page, name: string, type: string, bytes: Buffer) {
     data.items.add(new File([Uint8Array.from(atob(file.base64), char => char.charCodeAt(0))], file.name, { type: file.type }))
     field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
   }, { name, type, base64: bytes.toString('base64') })
+}
+
+/**
+ * Puts on the system clipboard what a program's Copy does: `text` (the text and an HTML
+ * version of it, as a spreadsheet or a word processor gives) and `png` (a picture), each
+ * when given; Ctrl+V then pastes it as a person's would.
+ */
+async function copy(page: Page, clip: { text?: string, png?: Buffer }) {
+  await page.evaluate(async ({ text, png }) => {
+    const types: Record<string, Blob> = {}
+    if (text !== undefined) {
+      types['text/plain'] = new Blob([text], { type: 'text/plain' })
+      types['text/html'] = new Blob([`<table><tr><td>${text.split('\t').join('</td><td>')}</td></tr></table>`], { type: 'text/html' })
+    }
+    if (png !== undefined) types['image/png'] = new Blob([Uint8Array.from(atob(png), char => char.charCodeAt(0))], { type: 'image/png' })
+    await navigator.clipboard.write([new ClipboardItem(types)])
+  }, { text: clip.text, png: clip.png?.toString('base64') })
 }
 
 /** Drags a file from the desktop and drops it on the conversation. */
@@ -243,5 +260,81 @@ test('an SVG with a script is a download, never rendered, and runs nothing', asy
   expect(await readFile((await (await download).path())!)).toEqual(svg)
   expect(ana.dialogs).toEqual([])
   expect(ben.dialogs).toEqual([])
+  await closeAll(ana, ben)
+})
+
+test('cells copied from a spreadsheet paste as their text, a screenshot alone is attached, and during an edit it is not, saying why', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await ana.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
+  const picture = await image(120, 40, '#208040')
+  const queue = ana.page.getByRole('list', { name: 'Attached files' })
+
+  // A spreadsheet's Copy holds the cells as text, as a table and as a picture of them.
+  await copy(ana.page, { text: 'Q3\t1200', png: picture })
+  await composer(ana.page).click()
+  await composer(ana.page).press('ControlOrMeta+V')
+  await expect(composer(ana.page)).toHaveValue('Q3\t1200')
+  await composer(ana.page).press('Enter')
+  const cells = messageRows(ben.page, '1200')
+  await expect(cells).toContainText('Q3')
+  await expect(cells.getByRole('button', { name: /Open image/ })).toHaveCount(0)
+  await expect(queue).toHaveCount(0)
+
+  // A screenshot alone is attached.
+  await copy(ana.page, { png: picture })
+  await composer(ana.page).press('ControlOrMeta+V')
+  await expect(queue.getByRole('listitem')).toHaveCount(1)
+  await expect(composer(ana.page)).toHaveValue('')
+  await composer(ana.page).press('Enter')
+  await expect(messageLog(ben.page).getByRole('button', { name: /Open image/ })).toHaveCount(1)
+
+  // An edit cannot take files: the screenshot is not attached, and Ana is told why.
+  await expect(messageLog(ana.page).getByRole('button', { name: /Open image/ })).toHaveCount(1)
+  await composer(ana.page).press('ArrowUp')
+  await expect(composer(ana.page)).toHaveValue('Q3\t1200')
+  await composer(ana.page).press('ControlOrMeta+V')
+  await expect(ana.page.getByText('Files cannot be added to a message being edited. Send them in a new message.')).toBeVisible()
+  await expect(composer(ana.page)).toHaveValue('Q3\t1200')
+  await composer(ana.page).press('Escape')
+  await expect(queue).toHaveCount(0)
+  await closeAll(ana, ben)
+})
+
+test('a caption added to a file later can be taken off again; a message of words alone cannot be emptied', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await paste(ana.page, 'chart.png', 'image/png', await image(300, 100, '#c04020'))
+  await expect(ana.page.getByRole('list', { name: 'Attached files' })).toContainText('chart.png')
+  await composer(ana.page).press('Enter')
+  const onBen = messageLog(ben.page).getByRole('button', { name: 'Open image chart.png' })
+  await expect(onBen).toBeVisible()
+
+  const row = messageLog(ana.page).locator('[data-seq]').filter({ has: ana.page.getByRole('button', { name: 'Open image chart.png' }) })
+  async function edit() {
+    await row.hover()
+    await row.getByRole('button', { name: 'Message actions' }).click()
+    await menuItem(ana.page, 'Edit').click()
+  }
+  await edit()
+  await composer(ana.page).fill('sales by month')
+  await composer(ana.page).press('Enter')
+  await expect(messageLog(ben.page)).toContainText('sales by month')
+
+  await edit()
+  await expect(composer(ana.page)).toHaveValue('sales by month')
+  await composer(ana.page).fill('')
+  await expect(ana.page.getByRole('button', { name: 'Save' })).toBeEnabled()
+  await composer(ana.page).press('Enter')
+  await expect(ana.page.getByText('Editing message')).toHaveCount(0)
+  await expect(messageLog(ben.page)).not.toContainText('sales by month')
+  await expect(onBen).toBeVisible()
+  await expect(messageRows(ben.page, 'edited').filter({ has: ben.page.getByRole('button', { name: 'Open image chart.png' }) })).toHaveCount(1)
+
+  // Words alone emptied would be no message: that is Delete, and Save stays off.
+  await send(ana.page, 'just words')
+  await expect(messageRows(ana.page, 'just words').and(ana.page.locator('[data-seq]'))).toHaveCount(1)
+  await composer(ana.page).press('ArrowUp')
+  await expect(composer(ana.page)).toHaveValue('just words')
+  await composer(ana.page).fill('')
+  await expect(ana.page.getByRole('button', { name: 'Save' })).toBeDisabled()
   await closeAll(ana, ben)
 })

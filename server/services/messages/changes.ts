@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose'
 import { searchableText } from '#shared/markdown'
+import { blankSend } from '#shared/schemas/messages'
 import type { Message as MessageDto } from '#shared/types/api'
 import { ChatModel, MessageModel, type ChatRecord, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -63,6 +64,9 @@ export async function editMessage(actor: Pick<Actor, 'userId' | 'role'>, message
   if (message.senderId !== actor.userId) throw apiError('forbidden', 'Only the author can edit a message.')
   return changeMessage(message.chatId, message._id, (current) => {
     if (current.deletedAt) throw apiError('conflict', 'This message was deleted.')
+    // With files the text is a caption, which may go as it came (docs/attachments.md);
+    // words alone emptied would be no message: that is a delete.
+    if (!content.trim() && !current.attachmentIds?.length) throw apiError('validation_failed', blankSend.message, { issues: [{ path: blankSend.path, message: blankSend.message, code: 'custom' }] })
     if (current.content === content) return null
     return { content, searchText: searchableText(content), editedAt: new Date() }
   }, 'message.updated')
