@@ -44,8 +44,28 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
     else void fetchChat(chatId).catch(() => {})
   }
 
-  /** Marks the viewer's chat read up to `seq` (optimistically; the server caps and confirms). */
-  async function markRead(chatId: string, seq: number) {
+  /** Reads held back at a gap: chatId -> the last seq that was on screen past it. */
+  const heldBackAt = new Map<string, number>()
+
+  /**
+   * The messages of a gap came (a catch-up, their events) into the chat on screen: what was
+   * on screen past the gap is read now, as the list reports nothing when messages land
+   * above its last one.
+   */
+  function readPastFilledGap(chatId: string) {
+    const onScreenTo = heldBackAt.get(chatId)
+    if (onScreenTo === undefined || document.visibilityState !== 'visible') return
+    void markRead(chatId, onScreenTo)
+  }
+
+  /** Marks the viewer's chat read up to what is on screen (optimistically; the server caps and confirms). */
+  async function markRead(chatId: string, onScreenTo: number) {
+    // Never past a message not shown: one held past a gap (the answer to a send made while
+    // the socket was down) is on screen before the messages it follows, which come with the
+    // catch-up; read past them, their sender would be told "Seen".
+    const seq = Math.min(onScreenTo, useMessagesStore().shownThrough(chatId) ?? onScreenTo)
+    if (seq < onScreenTo) heldBackAt.set(chatId, Math.max(heldBackAt.get(chatId) ?? 0, onScreenTo))
+    else heldBackAt.delete(chatId)
     const chat = byId.value[chatId]
     if (!chat?.membership || seq <= chat.membership.lastReadSeq || seq <= (readSent[chatId] ?? 0)) return
     readSent[chatId] = seq
@@ -84,5 +104,5 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
     return Object.entries(forChat).filter(([, read]) => read >= seq).map(([userId]) => userId)
   }
 
-  return { readSeqs, mentionsViewer, applyRead, markRead, countOutDeleted, seenBy }
+  return { readSeqs, mentionsViewer, applyRead, markRead, readPastFilledGap, countOutDeleted, seenBy }
 }

@@ -31,7 +31,7 @@ export const useChatsStore = defineStore('chats', () => {
   /** The chat on screen; its new messages are read as they arrive while visible. */
   const activeChatId = ref<string | null>(null)
   /** Read positions and receipts: stores/chat-reads.ts. */
-  const { readSeqs, mentionsViewer, applyRead, markRead, countOutDeleted, seenBy } = useChatReads(byId, fetchChat)
+  const { readSeqs, mentionsViewer, applyRead, markRead, readPastFilledGap, countOutDeleted, seenBy } = useChatReads(byId, fetchChat)
   /** Member lists and member actions: stores/chat-members.ts. */
   const { members, seedMembers, loadMembers, applyMemberAdded, applyMemberRemoved, applyUser, applyMemberRole, addMembers, removeMember, setMemberRole }
     = useChatMembers({ byId, upsert, remove, markLive, allPages, applyRead })
@@ -203,7 +203,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   return {
     byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer, setNotifications,
-    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyDeletion, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, applyUser, markRead,
+    upsert, remove, load, fetchChat, loadMembers, applyMessage, applyDeletion, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, applyUser, markRead, readPastFilledGap,
     create, update, destroy, leaving, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
   }
 })

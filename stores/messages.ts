@@ -110,8 +110,8 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /**
    * Applies everything that changed in a held chat since it was last in sync: since `from`
-   * when given (what the window held when the socket came back: a live change applied
-   * since then has raised its lastChangeSeq past the gap), else since the window's own.
+   * when given (where the window stood when the socket came back), else since the window's
+   * own lastChangeSeq, which never moves past a change not applied (utils/message-window.ts).
    */
   async function catchUp(chatId: string, upTo?: number, from?: number) {
     const window = windows.value[chatId]
@@ -125,7 +125,7 @@ export const useMessagesStore = defineStore('messages', () => {
         applyToWindow(window, message)
       }
       since = Math.max(since, page.lastChangeSeq, ...page.items.map(message => message.changeSeq))
-      window.lastChangeSeq = Math.max(window.lastChangeSeq, since)
+      markCaughtUp(window, since)
       if (!page.hasMore) return
     }
   }
@@ -137,6 +137,12 @@ export const useMessagesStore = defineStore('messages', () => {
         if (message.sender.id === user.id) window.bySeq[Number(seq)] = { ...message, sender: { ...message.sender, displayName: user.displayName } }
       }
     }
+  }
+
+  /** The last seq the viewer can have seen in a chat: none past a gap in what is held. */
+  function shownThrough(chatId: string): number | null {
+    const window = windows.value[chatId]
+    return window ? heldWithoutGapThrough(window) : null
   }
 
   function forget(chatId: string) {
@@ -205,5 +211,5 @@ export const useMessagesStore = defineStore('messages', () => {
     loading.value = {}
   }
 
-  return { windows, loading, isLoaded, messagesOf, find, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
+  return { windows, loading, isLoaded, messagesOf, find, shownThrough, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
 })

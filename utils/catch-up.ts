@@ -4,21 +4,21 @@ import type { useMessagesStore } from '~/stores/messages'
 
 /**
  * What a (re)connected socket's `ready` says, applied to what the tab holds: the chat list
- * reloaded once if anything differs, and every chat whose history is held caught up through
+ * reloaded once, and every chat whose history is held caught up through
  * `/changes`, never reloaded (docs/api-realtime.md, "Resuming"; composables/useRealtime.ts).
  */
 export async function catchUpWithReady(chatsOnServer: ReadyChat[], chats: ReturnType<typeof useChatsStore>, messages: ReturnType<typeof useMessagesStore>) {
-  // Where each held chat stood before anything below is awaited: live events that arrive
-  // during the chat list's reload raise a window's lastChangeSeq past what was missed, so
-  // the catch-up starts from here, not from the window.
+  // Where each held chat stood before anything below is awaited. A window's lastChangeSeq
+  // never moves past a change it has not applied (utils/message-window.ts), so this is
+  // where the catch-up starts even if live events land meanwhile.
   const inSyncUpTo = new Map(Object.entries(messages.windows).map(([chatId, window]) => [chatId, window.lastChangeSeq]))
   // Events missed while away are not in a page requested before now either.
   messages.resyncOpening()
-  // Chats that appeared, vanished or moved while we were away: reload the list once.
-  const held = chats.byId
-  const differs = chatsOnServer.length !== chats.list.length
-    || chatsOnServer.some(chat => !held[chat.id] || held[chat.id]!.lastChangeSeq !== chat.lastChangeSeq || held[chat.id]!.lastSeq !== chat.lastSeq)
-  if (differs || !chats.loaded) await chats.load().catch(() => {})
+  // The chat list is read again on every `ready`: what it holds cannot be compared with
+  // `ready` to tell whether anything was missed, because an answer over HTTP (a send while
+  // the socket was down) moves a chat's lastSeq and lastChangeSeq past the messages missed
+  // before it. It also carries each direct chat's peer, as online or not now.
+  await chats.load().catch(() => {})
   const onServer = new Map(chatsOnServer.map(chat => [chat.id, chat]))
   await Promise.all(Object.keys(messages.windows).map(async (chatId) => {
     const latest = onServer.get(chatId)
@@ -31,6 +31,7 @@ export async function catchUpWithReady(chatsOnServer: ReadyChat[], chats: Return
     }
     if (latest.lastChangeSeq > heldUpTo) {
       await messages.catchUp(chatId, latest.lastChangeSeq, heldUpTo).catch(() => {})
+      if (chats.activeChatId === chatId) chats.readPastFilledGap(chatId)
     }
   }))
 }

@@ -48,6 +48,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       // Counted unread even in the open chat: the list marks it read once it is on screen.
       else chats.applyMessage(message)
       outbox.settle(message)
+      if (chats.activeChatId === message.chatId) chats.readPastFilledGap(message.chatId)
       presence.stopTyping(message.chatId, message.sender.id)
       if (message.sender.id !== auth.user?.id) {
         notifications.notify(message, chats.byId[message.chatId], () => void router.push(`/chats/${message.chatId}`))

@@ -40,6 +40,9 @@ describe('message window', () => {
     expect(applyToWindow(window, edited)).toBe(false)
     expect(applyToWindow(window, message(2))).toBe(false)
     expect(orderedMessages(window)[1]!.content).toBe('edited')
+    // Changes 4 to 6 have not been seen: where a catch-up resumes stays before them.
+    expect(window.lastChangeSeq).toBe(3)
+    for (const changeSeq of [5, 4, 6]) applyToWindow(window, message(1, { changeSeq, content: `edit ${changeSeq}` }))
     expect(window.lastChangeSeq).toBe(7)
   })
 

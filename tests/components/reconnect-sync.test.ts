@@ -1,0 +1,64 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport } from '@nuxt/test-utils/runtime'
+import { createPinia, setActivePinia } from 'pinia'
+import { applyToWindow, emptyWindow, heldWithoutGapThrough } from '~~/utils/message-window'
+import { chatId, message, viewer } from './chat-fixtures'
+
+// What the client holds after its socket was down: no change counted caught up, and no message
+// counted read that it has not seen (docs/ui.md, "An answer over HTTP never jumps a gap").
+
+const { api } = vi.hoisted(() => ({ api: vi.fn() }))
+mockNuxtImport('useApi', () => () => api)
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  useAuthStore().user = viewer
+  api.mockReset()
+  localStorage.clear()
+})
+
+describe('a gap in what is held', () => {
+  it('holds a message answered past a gap, but neither counts it caught up nor shown without the messages before it', () => {
+    const window = emptyWindow()
+    for (const seq of [1, 2, 3]) applyToWindow(window, message(seq))
+    // The answer to a send made while the socket was down: seqs 4 and 5 were missed.
+    expect(applyToWindow(window, message(6))).toBe(true)
+    expect(window.lastChangeSeq).toBe(3)
+    expect(heldWithoutGapThrough(window)).toBe(3)
+    for (const seq of [4, 5]) applyToWindow(window, message(seq))
+    expect(window.lastChangeSeq).toBe(6)
+    expect(heldWithoutGapThrough(window)).toBe(6)
+  })
+
+  it('catches up from before a gap an answer over HTTP jumped (a send while the socket was down)', async () => {
+    const messages = useMessagesStore()
+    api.mockResolvedValueOnce({ items: [message(1), message(2)], hasMoreBefore: false, hasMoreAfter: false })
+    await messages.open(chatId)
+    // Ben's message 3 and an edit of 1 (changes 3 and 4) were missed; the viewer's own send is change 5.
+    messages.apply(message(4, { changeSeq: 5, sender: { id: viewer.id, username: viewer.username, displayName: viewer.displayName } }))
+    api.mockResolvedValueOnce({ items: [message(3), message(1, { changeSeq: 4, content: 'edit' }), message(4, { changeSeq: 5 })], lastChangeSeq: 5, hasMore: false })
+    await messages.catchUp(chatId, 5)
+    expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/changes`, { query: { since: 2, limit: 100 } })
+    expect(messages.messagesOf(chatId).map(m => [m.seq, m.content])).toEqual([[1, 'edit'], [2, 'message 2'], [3, 'message 3'], [4, 'message 4']])
+    expect(messages.windows[chatId]!.lastChangeSeq).toBe(5)
+  })
+
+  it('reports nothing read past a gap in what is on screen, and reads it once the gap is filled', async () => {
+    const chats = useChatsStore()
+    const messages = useMessagesStore()
+    chats.upsert({
+      id: chatId, type: 'direct', name: null, topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
+      lastSeq: 2, lastChangeSeq: 2, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
+      membership: { role: 'member', lastReadSeq: 0, unreadCount: 2, mentionCount: 0, notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
+    })
+    api.mockResolvedValueOnce({ items: [message(1), message(2)], hasMoreBefore: false, hasMoreAfter: false })
+    await messages.open(chatId)
+    messages.apply(message(5, { sender: { id: viewer.id, username: viewer.username, displayName: viewer.displayName } }))
+    api.mockResolvedValue(undefined)
+    await chats.markRead(chatId, 5)
+    expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq: 2 } })
+    for (const seq of [3, 4]) messages.apply(message(seq))
+    chats.readPastFilledGap(chatId)
+    await vi.waitFor(() => expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq: 5 } }))
+  })
+})

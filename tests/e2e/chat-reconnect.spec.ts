@@ -1,0 +1,80 @@
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
+import { closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
+
+/**
+ * The page's WebSocket goes through the test: `drop()` cuts the open one (as a lost link
+ * does), and every socket opened after it waits for `release()` before it reaches the
+ * server, so the reconnect (and its `ready`) comes exactly when the test says.
+ */
+async function holdableSocket(page: Page) {
+  let current: { page: WebSocketRoute, server: WebSocketRoute } | null = null
+  let held: Promise<void> = Promise.resolve()
+  let release: () => void = () => {}
+  await page.routeWebSocket(url => url.pathname === '/ws', async (socket) => {
+    await held
+    current = { page: socket, server: socket.connectToServer() }
+  })
+  return {
+    async drop() {
+      held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const open = current!
+      current = null
+      await open.server.close()
+      await open.page.close({ code: 1006, reason: 'link lost' })
+    },
+    release: () => release(),
+  }
+}
+
+async function post(person: Person, chatId: string, content: string): Promise<{ id: string, seq: number }> {
+  const response = await person.context.request.post(`/api/chats/${chatId}/messages`, { data: { content } })
+  expect(response.status(), await response.text()).toBe(201)
+  return await response.json() as { id: string, seq: number }
+}
+
+test('what was missed while the socket was down all shows, in order, even when a message sent meanwhile is answered first; nothing unseen is reported read', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const cy = await signUpPerson(browser, baseURL, 'Cy')
+  const chat = await createGroupChat(ana, 'Hikers', [cy])
+  const m1 = await post(ana, chat.id, 'First plan: the north ridge')
+  const m2 = await post(ana, chat.id, 'Bring crampons')
+  const m3 = await post(ana, chat.id, 'Meet at 7')
+  const socket = await holdableSocket(cy.page)
+  const readSeqs: { seq: number, beforeRelease: boolean }[] = []
+  let released = false
+  cy.page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith(`/api/chats/${chat.id}/read`)) readSeqs.push({ seq: (request.postDataJSON() as { seq: number }).seq, beforeRelease: !released })
+  })
+  await openApp(cy, `/chats/${chat.id}`)
+  await expect(messageRows(cy.page, 'Meet at 7')).toHaveCount(1)
+
+  await socket.drop()
+  await expect(cy.page.getByText('Reconnecting...')).toBeVisible()
+  await post(ana, chat.id, 'o1: the ridge is closed')
+  await post(ana, chat.id, 'o2: south trail instead')
+  expect((await ana.context.request.patch(`/api/messages/${m1.id}`, { data: { content: 'First plan: the south trail' } })).status()).toBe(200)
+  expect((await ana.context.request.delete(`/api/messages/${m2.id}`)).status()).toBe(204)
+
+  // Cy writes before the socket is back: the message goes over HTTP and is answered first.
+  await send(cy.page, 'Cy: see you there')
+  await expect(messageLog(cy.page).locator('[data-seq]').filter({ hasText: 'Cy: see you there' })).toHaveCount(1)
+  await expect(messageLog(cy.page).locator('[data-client-id]')).toHaveCount(0)
+  released = true
+  socket.release()
+
+  await expect(cy.page.getByText('Reconnecting...')).toHaveCount(0)
+  await expect(messageLog(cy.page).locator('[data-seq]')).toHaveText([
+    /First plan: the south trail/,
+    /This message was deleted/,
+    /Meet at 7/,
+    /o1: the ridge is closed/,
+    /o2: south trail instead/,
+    /Cy: see you there/,
+  ])
+  await expect(messageRows(cy.page, 'First plan: the south trail')).toContainText('edited')
+  // While o1 and o2 were not on Cy's screen, Cy's client said it had read no further than m3.
+  expect(readSeqs.filter(read => read.beforeRelease && read.seq > m3.seq)).toEqual([])
+  await closeAll(ana, cy)
+})
