@@ -62,9 +62,10 @@ function send(frame: Record<string, unknown>): boolean {
 }
 
 async function onReady(chatsOnServer: ReadyChat[]) {
-  const { chats, messages, outbox } = wiring!
+  const { chats, messages, outbox, presence } = wiring!
   attempt = 0
   status.value = 'open'
+  void presence.readAgain()
   await catchUpWithReady(chatsOnServer, chats, messages)
   outbox.resume()
 }
@@ -114,6 +115,7 @@ async function connect() {
     if (socket !== current) return
     socket = null
     clearTimers()
+    wiring!.presence.loseSight()
     if (!wanted) {
       status.value = 'idle'
       return
@@ -166,6 +168,7 @@ function onOffline() {
   if (!current) return
   socket = null
   clearTimers()
+  wiring!.presence.loseSight()
   current.close(4000, 'offline')
   scheduleReconnect()
 }

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
-import type { User } from '#shared/types/api'
+import type { Page, User } from '#shared/types/api'
+import { LIST_LIMIT } from '#shared/limits'
 
 export interface PresenceState {
   online: boolean
@@ -8,6 +9,7 @@ export interface PresenceState {
 
 /** Who is online, and who is typing where (each typing entry hides itself at its `expiresAt`). */
 export const usePresenceStore = defineStore('presence', () => {
+  const api = useApi()
   const byUser = ref<Record<string, PresenceState>>({})
   /** chatId -> userId -> expiresAt (ms since epoch) */
   const typing = ref<Record<string, Record<string, number>>>({})
@@ -20,6 +22,14 @@ export const usePresenceStore = defineStore('presence', () => {
    * the directory shares no chat with the viewer, so no event would ever correct it.
    */
   const toldLive = new Set<string>()
+
+  /**
+   * Whether what is held is news: not while the socket is down (nobody's coming or going
+   * reaches the tab), nor after it is back until everyone held is read again.
+   */
+  const known = ref(true)
+  /** Counts the times the socket was lost: a re-read answered after a later loss tells nothing. */
+  let sightLost = 0
 
   /** Takes presence from a User object unless a live event already told us. */
   function seed(user: User) {
@@ -35,7 +45,42 @@ export const usePresenceStore = defineStore('presence', () => {
   }
 
   function isOnline(userId: string | null | undefined): boolean {
-    return !!userId && !!byUser.value[userId]?.online
+    return known.value && !!userId && !!byUser.value[userId]?.online
+  }
+
+  /**
+   * The socket is gone: no one is shown online (or typing) until presence is read again,
+   * and a live event heard before now no longer outranks what that read says.
+   */
+  function loseSight() {
+    sightLost++
+    known.value = false
+    toldLive.clear()
+    for (const chatId of Object.keys(typing.value)) for (const userId of Object.keys(typing.value[chatId]!)) stopTyping(chatId, userId)
+  }
+
+  /**
+   * The socket is back (`ready`): everyone held is read again, in requests of 100 ids
+   * (`GET /api/users?ids=`), since no event tells who came or went meanwhile. Events that
+   * arrive while it is on its way are newer and win (`toldLive`).
+   */
+  async function readAgain() {
+    if (known.value) return
+    const attempt = sightLost
+    const ids = Object.keys(byUser.value)
+    try {
+      for (let start = 0; start < ids.length; start += LIST_LIMIT.max) {
+        const chunk = ids.slice(start, start + LIST_LIMIT.max)
+        const page = await api<Page<User>>('/api/users', { query: { ids: chunk.join(','), limit: LIST_LIMIT.max } })
+        if (attempt !== sightLost) return
+        for (const user of page.items) seed(user)
+      }
+    }
+    catch {
+      // The chat list read on the same `ready` has the direct chats' peers; the rest say
+      // what they said before the socket was lost (a failed read is no news to the reader).
+    }
+    if (attempt === sightLost) known.value = true
   }
 
   function stopTyping(chatId: string, userId: string) {
@@ -72,11 +117,12 @@ export const usePresenceStore = defineStore('presence', () => {
     for (const timer of timers.values()) clearTimeout(timer)
     timers.clear()
     toldLive.clear()
+    known.value = true
     byUser.value = {}
     typing.value = {}
   }
 
-  return { byUser, typing, names, seed, apply, isOnline, applyTyping, stopTyping, typingIn, reset }
+  return { byUser, typing, names, known, seed, apply, isOnline, loseSight, readAgain, applyTyping, stopTyping, typingIn, reset }
 })
 
 /** "Ana is typing...", "Ana and Ben are typing...", "3 people are typing..." */

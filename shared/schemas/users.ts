@@ -31,6 +31,9 @@ export const deleteAccountSchema = z.strictObject({
 
 export const userDirectoryQuerySchema = listQuerySchema().extend({
   q: z.string().trim().max(64).optional(),
+  // Only these users (comma-separated, at most 100): how a client reads again the presence
+  // of the people it shows after its socket was down (docs/api.md, "Users").
+  ids: z.string().max(2_600).transform(ids => ids.split(',')).pipe(z.array(objectIdSchema).min(1).max(100)).optional(),
 })
 
 export const adminUpdateUserSchema = z.strictObject({

@@ -51,6 +51,23 @@ describe('user directory', () => {
     }
   })
 
+  it('answers only the users named by ids (presence read again after a reconnect), and refuses bad ids with 400', async () => {
+    const [viewer, first, second] = await Promise.all([signUp(baseUrl()), signUp(baseUrl()), signUp(baseUrl())])
+    const ids = [first.auth.user.id, second.auth.user.id, '0'.repeat(24)]
+    const found = await call<Page<User>>(baseUrl(), `/api/users?ids=${ids.join(',')}&limit=100`, { token: viewer.token })
+    expect(found.status).toBe(200)
+    expect(found.body.items.map(u => u.id).sort()).toEqual([first.auth.user.id, second.auth.user.id].sort())
+    expect(found.body.items[0]).toEqual({
+      id: expect.any(String), username: expect.any(String), displayName: expect.any(String), role: expect.any(String),
+      createdAt: expect.any(String), online: expect.any(Boolean), lastSeenAt: null,
+    })
+    expect(found.body.nextCursor).toBeNull()
+    const tooMany = Array.from({ length: 101 }, (_, i) => i.toString(16).padStart(24, '0')).join(',')
+    for (const query of ['ids=', 'ids=nope', `ids=${first.auth.user.id},{"$gt":""}`, `ids=${tooMany}`]) {
+      expect((await call(baseUrl(), `/api/users?${query}`, { token: viewer.token })).status, query).toBe(400)
+    }
+  })
+
   it('shows one user by id, 404 for unknown or malformed ids', async () => {
     const account = await signUp(baseUrl(), { email: `${uniqueName()}@example.com` })
     const other = await signUp(baseUrl())

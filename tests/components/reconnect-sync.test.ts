@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
+import type { User } from '#shared/types/api'
 import { applyToWindow, emptyWindow, heldWithoutGapThrough } from '~~/utils/message-window'
 import { chatId, message, viewer } from './chat-fixtures'
 
-// What the client holds after its socket was down: no change counted caught up, and no message
-// counted read that it has not seen (docs/ui.md, "An answer over HTTP never jumps a gap").
+// What the client holds after its socket was down: no change counted caught up, no message
+// counted read and nobody counted online that it has not seen (docs/ui.md, "An answer over HTTP never jumps a gap", "Presence while the socket is down").
 
 const { api } = vi.hoisted(() => ({ api: vi.fn() }))
 mockNuxtImport('useApi', () => () => api)
@@ -60,5 +61,50 @@ describe('a gap in what is held', () => {
     for (const seq of [3, 4]) messages.apply(message(seq))
     chats.readPastFilledGap(chatId)
     await vi.waitFor(() => expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq: 5 } }))
+  })
+})
+
+describe('presence across a reconnect', () => {
+  const cleo = { id: 'c'.repeat(24), username: 'cleo', displayName: 'Cleo', online: true, lastSeenAt: null } as User
+
+  it('shows nobody online while the socket is down, and reads everyone held again once it is back', async () => {
+    const presence = usePresenceStore()
+    presence.seed(cleo)
+    presence.apply(cleo.id, true, null)
+    presence.loseSight()
+    expect(presence.isOnline(cleo.id)).toBe(false)
+    expect(presence.typingIn(chatId)).toEqual([])
+    // Cleo left while the socket was down: the read says so, though an event once said online.
+    const left = { ...cleo, online: false, lastSeenAt: new Date().toISOString() }
+    api.mockResolvedValueOnce({ items: [left], nextCursor: null })
+    await presence.readAgain()
+    expect(api).toHaveBeenCalledWith('/api/users', { query: { ids: cleo.id, limit: 100 } })
+    expect(presence.known).toBe(true)
+    expect(presence.byUser[cleo.id]).toEqual({ online: false, lastSeenAt: left.lastSeenAt })
+  })
+
+  it('lets an event that arrives while the read is on its way win, and drops a read answered after the socket was lost again', async () => {
+    const presence = usePresenceStore()
+    presence.seed(cleo)
+    presence.loseSight()
+    let answer!: (page: unknown) => void
+    api.mockReturnValueOnce(new Promise((resolve) => {
+      answer = resolve
+    }))
+    const reading = presence.readAgain()
+    presence.apply(cleo.id, false, '2026-11-20T00:00:00.000Z')
+    answer({ items: [cleo], nextCursor: null })
+    await reading
+    expect(presence.byUser[cleo.id]!.online).toBe(false)
+
+    presence.loseSight()
+    api.mockReturnValueOnce(new Promise((resolve) => {
+      answer = resolve
+    }))
+    const stale = presence.readAgain()
+    presence.loseSight()
+    answer({ items: [cleo], nextCursor: null })
+    await stale
+    expect(presence.known).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
-import { closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, createDirectChat, createGroupChat, messageLog, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
 
 /**
  * The page's WebSocket goes through the test: `drop()` cuts the open one (as a lost link
@@ -77,4 +77,35 @@ test('what was missed while the socket was down all shows, in order, even when a
   // While o1 and o2 were not on Cy's screen, Cy's client said it had read no further than m3.
   expect(readSeqs.filter(read => read.beforeRelease && read.seq > m3.seq)).toEqual([])
   await closeAll(ana, cy)
+})
+
+test('after a reconnect who left while the socket was down is not shown online, and who stayed is; while it is down, nobody is', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cy = await signUpPerson(browser, baseURL, 'Cy')
+  const withAna = await createDirectChat(ana, ben)
+  await createDirectChat(cy, ben)
+  const anaAndCy = await createDirectChat(cy, ana)
+  await openApp(ana)
+  await openApp(cy, `/chats/${anaAndCy.id}`)
+  const socket = await holdableSocket(ben.page)
+  await openApp(ben, `/chats/${withAna.id}`)
+  const subtitle = ben.page.getByTestId('chat-subtitle')
+  await expect(subtitle).toHaveText('online')
+  await expect(chatList(ben.page).getByRole('link', { name: 'Cy, online' })).toBeVisible()
+
+  await socket.drop()
+  await expect(ben.page.getByText('Reconnecting...')).toBeVisible()
+  // Ben's app cannot know who comes and goes now: it says nobody is online.
+  await expect.soft(subtitle).not.toContainText('online')
+  await expect.soft(chatList(ben.page).getByRole('link', { name: /online/ })).toHaveCount(0)
+
+  // Ana leaves; Cy, connected, is told (the server says so 2 s after her last socket closed).
+  await ana.context.close()
+  await expect(cy.page.getByTestId('chat-subtitle')).toHaveText(/last seen/)
+  socket.release()
+  await expect(ben.page.getByText('Reconnecting...')).toHaveCount(0)
+  await expect(subtitle).toHaveText(/last seen/)
+  await expect(chatList(ben.page).getByRole('link', { name: 'Cy, online' })).toBeVisible()
+  await closeAll(ben, cy)
 })

@@ -23,14 +23,18 @@ function decodeCursor(cursor: string | undefined): string | null {
   return decoded
 }
 
+type DirectoryQuery = { q?: string, ids?: string[], limit: number, cursor?: string }
+
 /**
  * The user directory: a prefix match on username or display name (case-insensitive,
- * the query escaped), in username order, paged by the last username seen. A scan on the
+ * the query escaped), in username order, paged by the last username seen; `ids` keeps
+ * only those users (one `$in` on `_id`). A scan on the
  * embedded engine, which a directory search may be.
  */
-async function searchUsers(query: { q?: string, limit: number, cursor?: string }, includeEmail: boolean): Promise<{ users: UserRecord[], nextCursor: string | null }> {
+async function searchUsers(query: DirectoryQuery, includeEmail: boolean): Promise<{ users: UserRecord[], nextCursor: string | null }> {
   const after = decodeCursor(query.cursor)
   const conditions: Record<string, unknown>[] = []
+  if (query.ids) conditions.push({ _id: { $in: query.ids } })
   if (query.q) {
     const prefix = `^${escapeRegex(query.q)}`
     const matches: Record<string, unknown>[] = [
@@ -48,12 +52,12 @@ async function searchUsers(query: { q?: string, limit: number, cursor?: string }
   return { users: page, nextCursor }
 }
 
-export async function listUsers(query: { q?: string, limit: number, cursor?: string }): Promise<Page<User>> {
+export async function listUsers(query: DirectoryQuery): Promise<Page<User>> {
   const { users, nextCursor } = await searchUsers(query, false)
   return { items: users.map(user => toUser(user, presenceOf(user))), nextCursor }
 }
 
-export async function listUsersForAdmin(query: { q?: string, limit: number, cursor?: string }): Promise<Page<AdminUser>> {
+export async function listUsersForAdmin(query: DirectoryQuery): Promise<Page<AdminUser>> {
   const { users, nextCursor } = await searchUsers(query, true)
   return { items: users.map(user => toAdminUser(user, presenceOf(user))), nextCursor }
 }
