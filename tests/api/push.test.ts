@@ -239,7 +239,8 @@ describe('Web Push', () => {
     const hello = await send(ana, direct, 'hello Dan')
     await expectNextPush(danPhone, hello)
     expect((await api(url(), dan, 'DELETE', '/api/users/me', { password: TEST_PASSWORD })).status).toBe(204)
-    await send(ana, direct, 'Dan is gone')
+    // Nothing reaches a deleted account: its direct chats refuse new messages (api-accounts.md).
+    expect((await api(url(), ana, 'POST', `/api/chats/${direct}/messages`, { content: 'Dan is gone' })).status).toBe(403)
     const marker = await send(ana, directId, 'after Dan left')
     await expectNextPush(bobPhone, marker)
     expect(danPhone.received).toHaveLength(1)
