@@ -1,4 +1,7 @@
+import { afterEach, beforeEach, vi, type Mock } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
 import type { Me, Message } from '#shared/types/api'
+import { useAuthStore } from '~/stores/auth'
 
 export const viewer: Me = {
   id: 'a'.repeat(24), username: 'ana', displayName: 'Ana', role: 'user', createdAt: '2026-01-01T00:00:00.000Z',
@@ -27,4 +30,20 @@ export function message(seq: number, overrides: Partial<Message> = {}): Message 
     deletedAt: null,
     ...overrides,
   }
+}
+
+/**
+ * Each test of a store file starts with fresh stores, the viewer signed in, `api` (the
+ * file's mocked useApi) and localStorage forgotten, and real timers after it.
+ */
+export function freshStoresForEachTest(api: Mock) {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    useAuthStore().user = viewer
+    api.mockReset()
+    localStorage.clear()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 }

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
-import { createPinia, setActivePinia } from 'pinia'
 import type { Chat, User } from '#shared/types/api'
-import { ben, chatId, message, viewer } from './chat-fixtures'
+import { ben, chatId, freshStoresForEachTest, message, viewer } from './chat-fixtures'
 
 // The chat list and presence stores (stores/chats.ts, stores/presence.ts); the message
 // window, the messages store and the outbox: chat-stores.test.ts.
@@ -10,16 +9,7 @@ import { ben, chatId, message, viewer } from './chat-fixtures'
 const { api } = vi.hoisted(() => ({ api: vi.fn() }))
 mockNuxtImport('useApi', () => () => api)
 
-beforeEach(() => {
-  setActivePinia(createPinia())
-  useAuthStore().user = viewer
-  api.mockReset()
-  localStorage.clear()
-})
-
-afterEach(() => {
-  vi.useRealTimers()
-})
+freshStoresForEachTest(api)
 
 describe('presence', () => {
   it('hides a typing line at its expiresAt', () => {

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
 import type { Message } from '#shared/types/api'
 import { applyToWindow, emptyWindow, orderedMessages } from '~~/utils/message-window'
-import { chatId, message, viewer } from './chat-fixtures'
+import { chatId, freshStoresForEachTest, message, viewer } from './chat-fixtures'
 
 const { api } = vi.hoisted(() => ({ api: vi.fn() }))
 mockNuxtImport('useApi', () => () => api)
@@ -17,16 +17,7 @@ function httpError(status: number, code: string, retryAfterSeconds?: number) {
   return Object.assign(new Error(code), { response: { status, headers }, data: { statusCode: status, message: `refused: ${code}`, data: { code } } })
 }
 
-beforeEach(() => {
-  setActivePinia(createPinia())
-  useAuthStore().user = viewer
-  api.mockReset()
-  localStorage.clear()
-})
-
-afterEach(() => {
-  vi.useRealTimers()
-})
+freshStoresForEachTest(api)
 
 // The message window, the messages store and the outbox; the chat list and presence:
 // chat-list-stores.test.ts.

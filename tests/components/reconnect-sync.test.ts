@@ -1,9 +1,8 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
-import { createPinia, setActivePinia } from 'pinia'
 import type { User } from '#shared/types/api'
 import { applyToWindow, emptyWindow, heldWithoutGapThrough } from '~~/utils/message-window'
-import { chatId, message, viewer } from './chat-fixtures'
+import { chatId, freshStoresForEachTest, message, viewer } from './chat-fixtures'
 
 // What the client holds after its socket was down: no change counted caught up, no message
 // counted read and nobody counted online that it has not seen (docs/ui.md, "An answer over HTTP never jumps a gap", "Presence while the socket is down").
@@ -11,12 +10,7 @@ import { chatId, message, viewer } from './chat-fixtures'
 const { api } = vi.hoisted(() => ({ api: vi.fn() }))
 mockNuxtImport('useApi', () => () => api)
 
-beforeEach(() => {
-  setActivePinia(createPinia())
-  useAuthStore().user = viewer
-  api.mockReset()
-  localStorage.clear()
-})
+freshStoresForEachTest(api)
 
 describe('a gap in what is held', () => {
   it('holds a message answered past a gap, but neither counts it caught up nor shown without the messages before it', () => {
