@@ -1,4 +1,5 @@
 import { objectIdSchema } from '#shared/schemas/common'
+import { managesChat } from '#shared/schemas/dto'
 import type { Chat, Message } from '#shared/types/api'
 import type { SeqRange } from '~/composables/useScrollAnchor'
 
@@ -39,8 +40,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   // deleted message back.
   const replyTarget = shallowRef<Message | null>(null)
   const editTarget = shallowRef<Message | null>(null)
-  const replyTo = computed(() => heldVersion(replyTarget.value))
-  const editing = computed(() => heldVersion(editTarget.value))
+  const replyTo = computed(() => replyTarget.value && messages.heldVersion(replyTarget.value))
+  const editing = computed(() => editTarget.value && messages.heldVersion(editTarget.value))
   /** The words of an edit that could not be saved (offline, a server error), back in the composer to try again. */
   const unsavedEdit = ref<string | null>(null)
 
@@ -50,12 +51,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const held = computed(() => messages.messagesOf(source.chatId))
   const pending = computed(() => outbox.pendingIn(source.chatId))
   const joined = computed(() => !!chat.value?.membership)
-  const canModerate = computed(() => auth.user?.role === 'admin' || chat.value?.membership?.role === 'owner' || chat.value?.membership?.role === 'admin')
+  const canModerate = computed(() => auth.user?.role === 'admin' || managesChat(chat.value?.membership?.role))
   const typingLine = computed(() => typingSentence(presence.typingIn(source.chatId).filter(id => id !== viewerId.value).map(nameOf)))
-
-  function heldVersion(message: Message | null): Message | null {
-    return message && (messages.find(message.chatId, message.id) ?? message)
-  }
 
   // The message being edited is deleted (by a moderator, in another tab): the edit ends at
   // once, and says why, rather than waiting for the save to fail.

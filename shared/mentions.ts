@@ -1,4 +1,5 @@
 import { parseMarkdown, type RichNode } from './markdown'
+import { managesChat } from './schemas/dto'
 import type { ChatType, MemberRole } from './types/api'
 
 /**
@@ -84,7 +85,7 @@ export function findMentions(content: string): MentionsFound {
  * server then ignores.
  */
 export function mayMentionChatWide(chat: { type: ChatType, memberCount: number }, role: MemberRole | null | undefined): boolean {
-  return chat.type !== 'channel' || chat.memberCount <= CHAT_WIDE_MENTION_MEMBER_LIMIT || role === 'owner' || role === 'admin'
+  return chat.type !== 'channel' || chat.memberCount <= CHAT_WIDE_MENTION_MEMBER_LIMIT || managesChat(role)
 }
 
 /** What the server decided for a stored message (its DTO's fields). */

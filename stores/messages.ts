@@ -154,6 +154,7 @@ export const useMessagesStore = defineStore('messages', () => {
   // begun before a deletion arrived had put the deleted message back (its optimistic copy,
   // then the rollback, wrote over the tombstone).
 
+  /** The version of `message` this tab holds now (newer than a copy taken earlier), or the copy itself. */
   function heldVersion(message: Message): Message {
     return find(message.chatId, message.id) ?? message
   }
@@ -211,5 +212,5 @@ export const useMessagesStore = defineStore('messages', () => {
     loading.value = {}
   }
 
-  return { windows, loading, isLoaded, messagesOf, find, shownThrough, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
+  return { windows, loading, isLoaded, messagesOf, find, heldVersion, shownThrough, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
 })

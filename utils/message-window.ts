@@ -58,8 +58,12 @@ export function markCaughtUp(window: MessageWindow, changeSeq: number) {
  * it are not on screen yet, so nothing past this counts as read.
  */
 export function heldWithoutGapThrough(window: MessageWindow): number | null {
-  const seqs = Object.keys(window.bySeq).map(Number).sort((a, b) => a - b)
+  const seqs = Object.keys(window.bySeq).map(Number)
   if (seqs.length === 0) return null
+  // Called as the reader scrolls; a run without a gap, the usual case, needs no sort.
+  const max = Math.max(...seqs)
+  if (max - Math.min(...seqs) + 1 === seqs.length) return max
+  seqs.sort((a, b) => a - b)
   let through = seqs[0]!
   for (const seq of seqs.slice(1)) {
     if (seq !== through + 1) break

@@ -14,7 +14,7 @@ export const messageContentSchema = codePoints(1, 4000)
 export const sendContentSchema = codePoints(0, 4000)
   .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
 /** Text, files, or both: a send with no attachments needs text that is not only whitespace. */
-export function hasTextOrFiles(send: { content: string, attachments?: string[] }): boolean {
+export function hasTextOrFiles(send: { content: string, attachments?: readonly unknown[] }): boolean {
   return send.content.trim().length > 0 || (send.attachments?.length ?? 0) > 0
 }
 export const blankSend = { message: 'A message cannot be blank', path: ['content'] }

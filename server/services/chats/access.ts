@@ -1,3 +1,4 @@
+import { managesChat } from '#shared/schemas/dto'
 import { ChatModel, findByIds, loadById, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
@@ -42,5 +43,5 @@ export async function requireMember(actor: Pick<Actor, 'userId'>, chatId: string
 }
 
 export function isChatManager(membership: Pick<MembershipRecord, 'role'> | null): boolean {
-  return membership?.role === 'owner' || membership?.role === 'admin'
+  return managesChat(membership?.role)
 }
