@@ -13,3 +13,8 @@ export function formatBytes(bytes: number): string {
   }
   return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
 }
+
+/** The refusal of a file over the size limit: the server's 413 and the app's own check before uploading say the same. */
+export function fileTooLargeMessage(maxBytes: number): string {
+  return `A file can have at most ${formatBytes(maxBytes)}.`
+}

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
-import type { Attachment } from '#shared/types/api'
+import type { Attachment, AttachmentLimits } from '#shared/types/api'
+import { fileTooLargeMessage } from '#shared/bytes'
 import { MAX_ATTACHMENTS_PER_MESSAGE } from '#shared/limits'
 
 /** One file on its way to the server (docs/attachments.md, "In the app"). */
@@ -43,6 +44,7 @@ let nextKey = 1
  * Proven by tests/components/upload-queue.test.ts.
  */
 export const useUploadsStore = defineStore('uploads', () => {
+  const api = useApi()
   const auth = useAuthStore()
   const snackbar = useSnackbarStore()
   const byKey = ref<Record<string, Upload>>({})
@@ -61,7 +63,20 @@ export const useUploadsStore = defineStore('uploads', () => {
     return (queued.value[chatId] ?? []).map(key => byKey.value[key]).filter((upload): upload is Upload => !!upload)
   }
 
-  function start(key: string, retried = false) {
+  /**
+   * The server's upload limit, read once per tab at the first upload. A file over it is
+   * refused here, before its bytes leave: the server's 413 came only after the browser had
+   * sent them all (minutes on a slow link). Unknown (the read failed), the server decides.
+   */
+  let limits: Promise<AttachmentLimits | null> | null = null
+  function readLimits(): Promise<AttachmentLimits | null> {
+    return limits ??= api<AttachmentLimits>('/api/attachments/limits').then(found => found ?? null, () => {
+      limits = null
+      return null
+    })
+  }
+
+  async function start(key: string, retried = false) {
     const upload = byKey.value[key]
     const file = files.get(key)
     if (!upload || !file) return
@@ -69,6 +84,15 @@ export const useUploadsStore = defineStore('uploads', () => {
     upload.progress = 0
     upload.error = null
     upload.retryable = false
+    const maxBytes = (await readLimits())?.maxBytes
+    // Removed while the limit was read.
+    if (files.get(key) !== file) return
+    if (maxBytes !== undefined && file.size > maxBytes) {
+      upload.status = 'failed'
+      upload.error = fileTooLargeMessage(maxBytes)
+      onSettled()
+      return
+    }
     const request = uploadFile(upload.chatId, file, (fraction) => {
       upload.progress = fraction
     })
@@ -104,7 +128,7 @@ export const useUploadsStore = defineStore('uploads', () => {
       const previewUrl = file.type.startsWith('image/') && file.type !== 'image/svg+xml' && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null
       byKey.value[key] = { key, chatId, name: file.name || 'file', size: file.size, type: file.type, progress: 0, status: 'uploading', attachment: null, error: null, retryable: false, previewUrl }
       files.set(key, file)
-      start(key)
+      void start(key)
     }
     queued.value[chatId] = [...keys, ...added]
   }
@@ -128,7 +152,7 @@ export const useUploadsStore = defineStore('uploads', () => {
   function retry(key: string): boolean {
     const upload = byKey.value[key]
     if (upload?.status !== 'failed' || !upload.retryable || !files.has(key)) return false
-    start(key)
+    void start(key)
     return true
   }
 
@@ -151,6 +175,7 @@ export const useUploadsStore = defineStore('uploads', () => {
   function reset(): void {
     for (const key of Object.keys(byKey.value)) cancel(key)
     queued.value = {}
+    limits = null
   }
 
   return { byKey, queued, queuedIn, add, cancel, retry, take, release, reset, setSettledHandler }

@@ -4,7 +4,7 @@ import { changePasswordSchema, disableTwoFactorSchema, forgotPasswordSchema, gue
 import { addMembersSchema, chatIdParamsSchema, chatListQuerySchema, createChatSchema, memberParamsSchema, memberRoleSchema, markReadSchema, notificationSettingsSchema, publicChatsQuerySchema, updateChatSchema } from '#shared/schemas/chats'
 import { changesQuerySchema, editMessageSchema, historyQuerySchema, messageIdParamsSchema, reactionParamsSchema, searchQuerySchema, sendMessageSchema } from '#shared/schemas/messages'
 import { attachmentIdParamsSchema, chatFilesQuerySchema, uploadQuerySchema } from '#shared/schemas/attachments'
-import { loginResultDto, passkeyDto, passkeyListDto, passkeyLoginOptionsDto, passkeyRegistrationOptionsDto, recoveryCodesDto, twoFactorSetupDto, adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, pushPublicKeyDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
+import { loginResultDto, passkeyDto, passkeyListDto, passkeyLoginOptionsDto, passkeyRegistrationOptionsDto, recoveryCodesDto, twoFactorSetupDto, adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, pushPublicKeyDto, attachmentLimitsDto, memberDto, memberPageDto, meDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
 import { pushSubscriptionSchema } from '#shared/schemas/push'
 import { adminUpdateUserSchema, deleteAccountSchema, sessionIdParamsSchema, updateProfileSchema, userDirectoryQuerySchema, userIdParamsSchema } from '#shared/schemas/users'
 
@@ -154,6 +154,7 @@ const attachments: RouteSpec[] = [
     errors: ['forbidden', 'not_found', 'payload_too_large', 'rate_limited'],
   },
   { method: 'get', path: '/api/chats/{id}/attachments', tag: 'attachments', summary: 'The chat\'s Files panel, newest first', auth: 'user', params: chatIdParamsSchema, query: chatFilesQuerySchema, success: ok(chatFilePageDto, 'A page of files; continue with before=nextCursor'), errors: ['forbidden', 'not_found'] },
+  { method: 'get', path: '/api/attachments/limits', tag: 'attachments', summary: 'What this server accepts as an upload, so a client refuses a file over it before sending its bytes', auth: 'user', success: ok(attachmentLimitsDto, 'The limits'), errors: [] },
   { method: 'get', path: '/api/attachments/{id}', tag: 'attachments', summary: 'The file (members of its chat only)', auth: 'user', params: attachmentIdParamsSchema, malformedParams: 'not_found', success: fileAnswers, errors: ['not_found'] },
   { method: 'get', path: '/api/attachments/{id}/thumbnail', tag: 'attachments', summary: 'An image\'s WebP thumbnail, at most 640 px (members of its chat only)', auth: 'user', params: attachmentIdParamsSchema, malformedParams: 'not_found', success: fileAnswers, errors: ['not_found'] },
 ]

@@ -235,4 +235,6 @@ export const healthDto = z.object({
 
 export const pushPublicKeyDto = z.object({ publicKey: z.string().meta({ description: 'The VAPID public key (P-256, base64url): PushManager.subscribe\'s applicationServerKey' }) })
 
+export const attachmentLimitsDto = z.object({ maxBytes: z.number().int().meta({ description: 'The largest file an upload may be, in bytes (NUXT_ATTACHMENTS_MAX_BYTES); a larger one is refused with 413' }) })
+
 export const readyChatDto = z.object({ id, lastSeq: z.number().int(), lastChangeSeq: z.number().int() })

@@ -35,6 +35,7 @@ export type Attachment = z.infer<typeof dto.attachmentDto>
 /** A Files panel entry: the attachment, its message and sender. */
 export type ChatFile = z.infer<typeof dto.chatFileDto>
 export type UploadResult = z.infer<typeof dto.uploadResultDto>
+export type AttachmentLimits = z.infer<typeof dto.attachmentLimitsDto>
 export type Membership = z.infer<typeof dto.membershipDto>
 export type Chat = z.infer<typeof dto.chatDto>
 /** A chat with its members (direct and group chats). */

@@ -41,6 +41,12 @@ async function expectRefused(user: TestUser, chat: string, bytes: Uint8Array, op
 }
 
 describe('upload limits and bad input', () => {
+  it('tells a signed-in client the size limit, so the app refuses a larger file before sending it', async () => {
+    const ana = await signUp(baseUrl(), 'limread')
+    expect(await api(baseUrl(), ana, 'GET', '/api/attachments/limits')).toMatchObject({ status: 200, body: { maxBytes: MAX_BYTES } })
+    expect((await api(baseUrl(), null, 'GET', '/api/attachments/limits')).status).toBe(401)
+  })
+
   it('takes exactly the size limit and refuses more, announced or streamed, storing nothing', async () => {
     const ana = await signUp(baseUrl(), 'lim')
     const chat = await groupOf(baseUrl(), ana)

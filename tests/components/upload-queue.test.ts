@@ -5,8 +5,9 @@ import type { Attachment, Message } from '#shared/types/api'
 import Composer from '~~/components/chat/Composer.vue'
 import { message, viewer } from './chat-fixtures'
 
-const { api } = vi.hoisted(() => ({ api: vi.fn() }))
-mockNuxtImport('useApi', () => () => api)
+// The sends go to `api`; the server's upload limit, read once at the first upload, to `limits`.
+const { api, limits } = vi.hoisted(() => ({ api: vi.fn(), limits: vi.fn() }))
+mockNuxtImport('useApi', () => () => (url: string, options?: unknown) => url === '/api/attachments/limits' ? limits() : api(url, options))
 
 /** A stand-in for the browser's XMLHttpRequest that the test drives: progress, answer, abort. */
 class FakeRequest {
@@ -81,6 +82,10 @@ beforeEach(() => {
   FakeRequest.sent = []
   vi.stubGlobal('XMLHttpRequest', FakeRequest)
   api.mockReset()
+  limits.mockReset()
+  limits.mockResolvedValue({ maxBytes: 25 * 1024 * 1024 })
+  // The limit is read again for each test's first upload.
+  useUploadsStore().reset()
   localStorage.clear()
 })
 
@@ -149,6 +154,25 @@ describe('upload queue', () => {
     await wrapper.get('[aria-label="Remove huge.txt"]').trigger('click')
     await wrapper.get('textarea').setValue('just text')
     expect(wrapper.get('button[aria-label="Send"]').attributes()).not.toHaveProperty('disabled')
+  })
+
+  it('refuses a file over the server\'s limit before sending a byte of it, and offers only Remove', async () => {
+    limits.mockResolvedValue({ maxBytes: 4 })
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('huge.txt'), new File(['tiny'], 'tiny.txt', { type: 'text/plain' })])
+    // Five bytes against four: only the file within the limit goes.
+    expect(FakeRequest.sent.map(request => request.body?.name)).toEqual(['tiny.txt'])
+    expect(wrapper.get('[role="alert"]').text()).toBe('A file can have at most 4 B.')
+    expect(wrapper.find('[aria-label="Try huge.txt again"]').exists()).toBe(false)
+    expect(wrapper.find('[aria-label="Remove huge.txt"]').exists()).toBe(true)
+    expect(limits).toHaveBeenCalledTimes(1)
+  })
+
+  it('leaves the limit to the server when it could not be read', async () => {
+    limits.mockRejectedValue(Object.assign(new Error('fetch failed'), { response: undefined }))
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('notes.txt')])
+    expect(FakeRequest.sent).toHaveLength(1)
   })
 
   it('offers Try again only for a failure a second try may mend', async () => {

@@ -23,9 +23,14 @@ test('an upload that failed on a lost connection is tried again from its chip, a
   await closeAll(ana, ben)
 })
 
-test('a file over the size limit offers only Remove, as trying it again cannot mend it; a server that was down offers Try again', async ({ browser, baseURL }) => {
+test('a file over the size limit is refused before it is sent and offers only Remove; a server that was down offers Try again', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
-  // One byte over the server's 25 MiB, chosen from the disk: refused with 413, whatever is tried again.
+  const uploads: string[] = []
+  ana.page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith('/attachments')) uploads.push(request.url())
+  })
+  // One byte over the server's 25 MiB, chosen from the disk: on a slow link its upload took
+  // minutes only to be refused with 413; the app knows the limit and sends none of it.
   const big = test.info().outputPath('big.bin')
   await writeFile(big, '')
   await truncate(big, 25 * 1024 * 1024 + 1)
@@ -37,6 +42,7 @@ test('a file over the size limit offers only Remove, as trying it again cannot m
   await expect(queue.getByRole('button', { name: 'Try big.bin again' })).toHaveCount(0)
   await queue.getByRole('button', { name: 'Remove big.bin' }).click()
   await expect(queue).toHaveCount(0)
+  expect(uploads).toEqual([])
 
   // A server that answered 503 (down for a moment) may take the file on a second try.
   await ana.page.route('**/api/chats/*/attachments', route => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'The service is unavailable, try again shortly.', data: { code: 'unavailable' } }) }), { times: 1 })

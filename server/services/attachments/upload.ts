@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { Types } from 'mongoose'
 import { fileTypeFromBuffer } from 'file-type'
-import { formatBytes } from '#shared/bytes'
+import { fileTooLargeMessage } from '#shared/bytes'
 import type { Attachment } from '#shared/types/api'
 import { toAttachment } from '../../dto/attachments'
 import { AttachmentModel, thumbnailKey, type AttachmentRecord } from '../../models'
@@ -41,7 +41,7 @@ async function* limited(source: AsyncIterable<Buffer>, maxBytes: number): AsyncG
   let size = 0
   for await (const chunk of source) {
     size += chunk.length
-    if (size > maxBytes) throw apiError('payload_too_large', `A file can have at most ${formatBytes(maxBytes)}.`)
+    if (size > maxBytes) throw apiError('payload_too_large', fileTooLargeMessage(maxBytes))
     yield chunk
   }
 }
@@ -93,7 +93,7 @@ function kindOf(type: string): AttachmentRecord['kind'] {
 export async function uploadAttachment(actor: Pick<Actor, 'userId'>, chatId: string, file: IncomingFile): Promise<{ attachment: Attachment }> {
   const settings = serverConfig().attachments
   if (file.declaredBytes !== undefined && file.declaredBytes > settings.maxBytes) {
-    throw apiError('payload_too_large', `A file can have at most ${formatBytes(settings.maxBytes)}.`)
+    throw apiError('payload_too_large', fileTooLargeMessage(settings.maxBytes))
   }
   await requireMember(actor, chatId)
   await checkUploadQuota(actor.userId, file.declaredBytes)
