@@ -19,6 +19,7 @@ export type ApiOptions = FetchOptions<'json'> & {
 export function useApi() {
   const auth = useAuthStore()
   const reauth = useReauthStore()
+  const snackbar = useSnackbarStore()
   const request = useJsonFetch()
   const route = useRoute()
 
@@ -51,7 +52,7 @@ export function useApi() {
       }
       auth.clear()
       // In place of the page the session ended on: Back to it would only come here again.
-      if (route.path !== '/login') await navigateTo({ path: '/login', query: { redirect: route.fullPath } }, { replace: true })
+      if (route.path !== '/login') await navigateTo(loginAfterSessionEnd(route.fullPath, auth.endReason, text => snackbar.notify(text)), { replace: true })
       throw new ApiError(body)
     }
   }

@@ -1,3 +1,5 @@
+import type { SessionEndReason } from './types/api'
+
 // The contract's error codes (docs/api.md, Conventions) and their default status.
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -33,7 +35,8 @@ export interface ValidationIssue {
 export interface ApiErrorBody {
   statusCode: number
   message: string
-  data: { code: ErrorCode, issues?: ValidationIssue[] }
+  /** `reason`: why a refresh's session is over, when it ended for one (docs/api-accounts.md, "Why a session ended"). */
+  data: { code: ErrorCode, issues?: ValidationIssue[], reason?: SessionEndReason }
 }
 
 export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {

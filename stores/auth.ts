@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import type { AuthResult, Me, RefreshResult, Session, TwoFactorChallenge } from '#shared/types/api'
+import type { AuthResult, Me, RefreshResult, Session, SessionEndReason, TwoFactorChallenge } from '#shared/types/api'
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser'
 import type { GuestInput, LoginInput, RegisterInput, TwoFactorLoginInput } from '#shared/schemas/auth'
 
@@ -19,6 +19,8 @@ export const useAuthStore = defineStore('auth', () => {
    * only then is a refresh worth trying, so signed-out visitors cause no 401s.
    */
   const mayHaveSession = ref(false)
+  /** Why the last refresh found the session over, when the server said (a ban, a password changed elsewhere). */
+  const endReason = ref<SessionEndReason | null>(null)
 
   const isAdmin = computed(() => user.value?.role === 'admin')
   const isGuest = computed(() => user.value?.role === 'guest')
@@ -38,6 +40,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   function applyTokens(result: { accessTokenExpiresAt: string }): void {
+    endReason.value = null
     accessTokenExpiresAt.value = result.accessTokenExpiresAt
     scheduleRenewal()
   }
@@ -92,7 +95,8 @@ export const useAuthStore = defineStore('auth', () => {
         applyTokens(await request<RefreshResult>('/api/auth/refresh', { method: 'POST' }))
         return true
       }
-      catch {
+      catch (error) {
+        endReason.value = toApiErrorBody(error).data.reason ?? null
         clear()
         return false
       }
@@ -151,7 +155,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   return {
-    user, accessTokenExpiresAt, mayHaveSession,
+    user, accessTokenExpiresAt, mayHaveSession, endReason,
     isAdmin, isGuest,
     login, completeLogin, loginWithPasskey, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
   }

@@ -119,10 +119,8 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       // saying why (utils/session-end.ts), and come back to this page after signing in again.
       context.stop()
       auth.clear()
-      const said = sessionEndedText(frame.reason)
-      if (said) context.snackbar.notify(said, { color: 'info' })
-      const ended = frame.reason === 'banned' ? { ended: 'banned' } : {}
-      void router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath, ...ended } })
+      // A frame without a reason was ended elsewhere all the same ('revoked').
+      void router.push(loginAfterSessionEnd(router.currentRoute.value.fullPath, frame.reason ?? 'revoked', text => context.snackbar.notify(text)))
       break
     }
     case 'error':

@@ -20,6 +20,18 @@ export function sessionEndedText(reason: SessionEndReason | undefined): string |
   return (reason && SAID[reason]) ?? ENDED_ELSEWHERE
 }
 
+/**
+ * Where a person goes whose session is over: /login, back to `from` once signed in again.
+ * Why it ended, when the server said (the socket's `session.revoked`, or a refresh's 401
+ * `reason` in a tab that was closed meanwhile): a ban on /login itself, any other reason
+ * told through `notify`; a session that merely ran out says nothing.
+ */
+export function loginAfterSessionEnd(from: string, reason: SessionEndReason | null | undefined, notify: (text: string) => void) {
+  const said = reason ? sessionEndedText(reason) : null
+  if (said) notify(said)
+  return { path: '/login', query: { ...(from === '/' ? {} : { redirect: from }), ...(reason === 'banned' ? { ended: 'banned' } : {}) } }
+}
+
 /** What /login says above its form when `?ended=` tells why the person came there. */
 export function endedNotice(ended: unknown): string | null {
   return ended === 'banned' ? 'Your account was suspended by an administrator.' : null

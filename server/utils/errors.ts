@@ -1,7 +1,7 @@
 import { createError, H3Error, send, setResponseHeader, setResponseStatus, type H3Event } from 'h3'
 import { ZodError } from 'zod'
 import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '#shared/errors'
-import type { ErrorFrame } from '#shared/types/api'
+import type { ErrorFrame, SessionEndReason } from '#shared/types/api'
 import { errorFrames, errorName, logger } from './logger'
 
 // The server's one error module: every failure, HTTP or WebSocket, is an `apiError` (or
@@ -15,6 +15,8 @@ interface ApiErrorOptions {
   issues?: ValidationIssue[]
   /** Seconds, sent as the Retry-After header with 429 answers. */
   retryAfter?: number
+  /** Why a session is over (a refresh's 401): told so the app can say it. */
+  reason?: SessionEndReason
 }
 
 /** The one way to fail a request: `throw apiError('not_found')`. */
@@ -23,7 +25,7 @@ export function apiError(code: ErrorCode, message?: string, options: ApiErrorOpt
   const error = createError({
     statusCode,
     message: message ?? DEFAULT_ERROR_MESSAGES[code],
-    data: options.issues ? { code, issues: options.issues } : { code },
+    data: { code, ...(options.issues ? { issues: options.issues } : {}), ...(options.reason ? { reason: options.reason } : {}) },
   })
   if (options.retryAfter !== undefined) {
     (error as H3Error & { retryAfter?: number }).retryAfter = Math.max(1, Math.ceil(options.retryAfter))
@@ -59,10 +61,11 @@ export function toApiError(error: unknown): { body: ApiErrorBody, retryAfter?: n
     return { body: { statusCode: 400, message: DEFAULT_ERROR_MESSAGES.validation_failed, data: { code: 'validation_failed', issues } } }
   }
   if (error instanceof H3Error) {
-    const data = error.data as { code?: ErrorCode, issues?: ValidationIssue[] } | undefined
+    const data = error.data as ApiErrorBody['data'] | undefined
     if (data?.code && data.code in ERROR_STATUS) {
+      const { code, issues, reason } = data
       return {
-        body: { statusCode: error.statusCode, message: error.message, data: data.issues ? { code: data.code, issues: data.issues } : { code: data.code } },
+        body: { statusCode: error.statusCode, message: error.message, data: { code, ...(issues ? { issues } : {}), ...(reason ? { reason } : {}) } },
         retryAfter: (error as H3Error & { retryAfter?: number }).retryAfter,
       }
     }

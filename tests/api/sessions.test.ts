@@ -83,6 +83,17 @@ describe('refresh', () => {
     expect((await refreshWith(account.refreshCookie)).status).toBe(200)
   })
 
+  it('tells the holder of a session\'s own token why it ended, so a tab closed meanwhile can say so, and nobody else', async () => {
+    const account = await signUp(baseUrl())
+    const elsewhere = setCookies((await loginUser(baseUrl(), account.username, account.password)).response).chat_refresh!.value
+    expect((await call(baseUrl(), '/api/auth/password', { method: 'PUT', token: account.token, body: { currentPassword: account.password, newPassword: 'another horse battery staple' } })).status).toBe(204)
+    const ended = await refreshWith(elsewhere)
+    expect(ended.body).toMatchObject({ statusCode: 401, data: { code: 'unauthorized', reason: 'password-changed' } })
+    // The session's id with a secret that is not its own learns nothing.
+    const forged = await refreshWith(`${elsewhere.split('.')[0]}.${'x'.repeat(43)}`)
+    expect(forged.body.data).toEqual({ code: 'unauthorized' })
+  })
+
   it('applies the CSRF rule: a foreign Origin or a cross-site fetch is refused, the app origin passes', async () => {
     const account = await signUp(baseUrl())
     const foreign = await refreshWith(account.refreshCookie, { origin: 'https://evil.example' })

@@ -91,6 +91,24 @@ test('a person banned while the app is open lands on the login page told their a
   await closeAll(tess)
 })
 
+// With no app open to hear `session.revoked`, the refresh that finds the session over says
+// why (docs/api-accounts.md, "Why a session ended"): the person used to land on a bare login page.
+test('a person banned while their app was closed is told on opening it that their account was suspended', async ({ page, browser, baseURL }) => {
+  const tess = await signUpPerson(browser, baseURL, 'Tess')
+  await openApp(tess)
+  await tess.page.close()
+  await signUpAdmin(page)
+  await open(page, '/admin/users')
+  await page.getByRole('textbox', { name: 'Search users' }).fill(tess.username)
+  await ban(page, tess.username)
+
+  const later = await tess.context.newPage()
+  await open(later, '/')
+  await expect(later).toHaveURL(/\/login/)
+  await expect(later.getByRole('alert').filter({ hasText: 'Your account was suspended by an administrator.' })).toBeVisible()
+  await closeAll(tess)
+})
+
 test('a non-admin sees no user administration', async ({ page }) => {
   const { auth } = await signUp(page.request, 'plain')
   test.skip(auth.user.role === 'admin', 'this account happened to be the first of the database')

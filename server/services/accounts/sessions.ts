@@ -90,16 +90,19 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
     RefreshTokenModel.findById(presented).lean<RefreshTokenRecord>(),
   ])
   const now = Date.now()
-  if (!session || session.revokedAt || session.expiresAt.getTime() <= now) throw apiError('unauthorized')
+  if (!session || session.expiresAt.getTime() <= now) throw apiError('unauthorized')
   if (!token || !token.sessionId.equals(session._id)) throw apiError('unauthorized')
+  // The holder of this session's own secret is told why it ended, so a tab that was closed
+  // meanwhile can say so on /login (a ban, a password changed elsewhere), as an open one does.
+  if (session.revokedAt) throw apiError('unauthorized', undefined, { reason: endReason(session.revokedReason) })
   const user = await UserModel.findById(session.userId).lean<UserRecord>()
-  if (!user || user.banned) throw apiError('unauthorized')
+  if (!user || user.banned) throw apiError('unauthorized', undefined, { reason: user ? 'banned' : 'account-deleted' })
   const userId = String(session.userId)
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
     await revokeSessionDocument(session._id, 'token-reused')
     sessionsEnded(userId, [sessionId], 'token-reused')
-    throw apiError('token_reused')
+    throw apiError('token_reused', undefined, { reason: 'token-reused' })
   }
   const [nextSecret, access] = await Promise.all([
     issueRefreshSecret(session),
@@ -118,6 +121,15 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
 function sessionsEnded(userId: string, sessionIds: string[], reason: SessionEndReason): void {
   announceSessionsRevoked(userId, sessionIds, reason)
   forgetSessions(userId, sessionIds).catch((error: unknown) => logger.warn('ending push subscriptions failed', { error: errorName(error) }))
+}
+
+/** Every reason a session may end for: a stored one read back is one of these, or plainly 'revoked'. */
+const END_REASONS: Record<SessionEndReason, true> = {
+  'signed-out': true, 'revoked': true, 'password-changed': true, 'password-reset': true, 'banned': true, 'account-deleted': true, 'token-reused': true,
+}
+
+function endReason(stored: string | null | undefined): SessionEndReason {
+  return stored && Object.hasOwn(END_REASONS, stored) ? stored as SessionEndReason : 'revoked'
 }
 
 async function revokeSessionDocument(sessionId: Types.ObjectId | string, reason: SessionEndReason): Promise<void> {
