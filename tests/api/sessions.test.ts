@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import type { ApiErrorBody } from '#shared/errors'
 import type { RefreshResult, Session } from '#shared/types/api'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { call, cookieHeader, loginUser, signUp, setCookies } from '../harness/api-client'
@@ -91,7 +92,7 @@ describe('refresh', () => {
     expect(ended.body).toMatchObject({ statusCode: 401, data: { code: 'unauthorized', reason: 'password-changed' } })
     // The session's id with a secret that is not its own learns nothing.
     const forged = await refreshWith(`${elsewhere.split('.')[0]}.${'x'.repeat(43)}`)
-    expect(forged.body.data).toEqual({ code: 'unauthorized' })
+    expect((forged.body as unknown as ApiErrorBody).data).toEqual({ code: 'unauthorized' })
   })
 
   it('applies the CSRF rule: a foreign Origin or a cross-site fetch is refused, the app origin passes', async () => {
