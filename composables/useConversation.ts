@@ -34,6 +34,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   /** Mentions of the viewer that have been on screen: nothing to jump to. */
   const mentionsShown = ref(new Set<number>())
   const focusSeq = ref<number | null>(null)
+  /** The reader chose "Jump to latest" (or sent) over unread messages not loaded: those count read. */
+  const skippedUnread = ref(false)
   // The messages replied to and edited, as chosen: the composer shows and saves their held
   // version (`replyTo`, `editing`), which follows an edit or a deletion made meanwhile; a
   // snapshot had kept deleted words in the reply bar, and an edit saved from one put a
@@ -101,8 +103,14 @@ export function useConversation(source: { readonly chatId: string, readonly arou
       mentionsShown.value = new Set()
       // Roles, presence and read positions of the people here (a channel's may be many).
       if (detail.type !== 'channel') void chats.loadMembers(chatId).catch(() => {})
-      // A held history is live already; a search result or a first visit loads a page.
-      if (around !== null || !messages.isLoaded(chatId)) await messages.open(chatId, around)
+      skippedUnread.value = false
+      // A held history is live already; a search result loads the page around it. Unread
+      // messages open at the first of them: the latest page of a chat with more unread than
+      // a page held none of the first ones, and the divider, the view and the read report
+      // started partway through (the ones above were counted read unseen).
+      const firstUnread = membership && membership.unreadCount > 0 ? membership.lastReadSeq + 1 : null
+      const opensAt = around ?? (firstUnread !== null && !messages.holds(chatId, firstUnread) ? firstUnread : null)
+      if (opensAt !== null || !messages.isLoaded(chatId)) await messages.open(chatId, opensAt)
       if (chatId === source.chatId) state.value = 'ready'
     }
     catch (error) {
@@ -149,7 +157,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   })
 
   function onRead(onScreen: SeqRange) {
-    if (joined.value) void chats.markRead(source.chatId, onScreen.to)
+    if (joined.value) void chats.markRead(source.chatId, onScreen.to, { overUnloaded: skippedUnread.value })
     if (mentionCursor.value === null) return
     for (const message of held.value) {
       if (message.seq >= onScreen.from && message.seq <= onScreen.to && chats.mentionsViewer(message)) mentionsShown.value.add(message.seq)
@@ -185,6 +193,9 @@ export function useConversation(source: { readonly chatId: string, readonly arou
 
   const { run: jumpToLatest } = useAction(async () => {
     focusSeq.value = null
+    // Skipping to the end is the reader's choice, as in the chat apps people know: what is
+    // read there counts the messages passed over read.
+    skippedUnread.value = true
     await messages.open(source.chatId)
     await nextTick()
     list.value?.scrollToBottom()

@@ -129,8 +129,11 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
   // Only a new last message or a send counts: an edit, a reaction or an older page changes
   // the list too, and used to pull a reader whose own message was last down to the end,
   // reporting everything on the way read.
-  watch(() => [source.messages.at(-1)?.seq, source.pending.length] as const, async ([lastSeq, pendingCount], [previousSeq, previousPending]) => {
-    if (placedFor !== viewKey()) return
+  // Nor does a newer page, loaded as the reader reaches the end of a history held partway
+  // (opened at the first unread, or a search result): it comes below the reader, who reads on;
+  // followed, each page pulled the next one, and the chat was read to its end unseen.
+  watch(() => [source.messages.at(-1)?.seq, source.pending.length, source.hasMoreAfter] as const, async ([lastSeq, pendingCount], [previousSeq, previousPending, hadMoreAfter]) => {
+    if (placedFor !== viewKey() || hadMoreAfter) return
     const newAtEnd = lastSeq !== undefined && (previousSeq === undefined || lastSeq > previousSeq)
     const sentNow = pendingCount > previousPending
     if (!newAtEnd && !sentNow) return

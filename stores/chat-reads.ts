@@ -58,16 +58,25 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
     void markRead(chatId, onScreenTo)
   }
 
-  /** Marks the viewer's chat read up to what is on screen (optimistically; the server caps and confirms). */
-  async function markRead(chatId: string, onScreenTo: number) {
+  /**
+   * Marks the viewer's chat read up to what is on screen (optimistically; the server caps and
+   * confirms). `overUnloaded`: the reader skipped the unread messages not loaded ("Jump to
+   * latest"), which count read.
+   */
+  async function markRead(chatId: string, onScreenTo: number, options: { overUnloaded?: boolean } = {}) {
+    const messages = useMessagesStore()
     // Never past a message not shown: one held past a gap (the answer to a send made while
     // the socket was down) is on screen before the messages it follows, which come with the
     // catch-up; read past them, their sender would be told "Seen".
-    const seq = Math.min(onScreenTo, useMessagesStore().shownThrough(chatId) ?? onScreenTo)
+    const seq = Math.min(onScreenTo, messages.shownThrough(chatId) ?? onScreenTo)
     if (seq < onScreenTo) heldBackAt.set(chatId, Math.max(heldBackAt.get(chatId) ?? 0, onScreenTo))
     else heldBackAt.delete(chatId)
     const chat = byId.value[chatId]
     if (!chat?.membership || seq <= chat.membership.lastReadSeq || seq <= (readSent[chatId] ?? 0)) return
+    // Nor over the unread messages between the read position and the held run (a chat opened
+    // at a search result): they were never on screen. Scrolling up loads them, and reads on.
+    const firstHeld = messages.firstHeldSeq(chatId)
+    if (!options.overUnloaded && firstHeld !== null && firstHeld > chat.membership.lastReadSeq + 1) return
     readSent[chatId] = seq
     const membership = chat.membership
     await withRollback(() => {

@@ -17,6 +17,11 @@ export const useMessagesStore = defineStore('messages', () => {
     return chatId in windows.value
   }
 
+  /** Whether the message with this seq is held (the run a chat opens on must hold its first unread). */
+  function holds(chatId: string, seq: number): boolean {
+    return !!windows.value[chatId]?.bySeq[seq]
+  }
+
   /** The chat's held messages, in seq order. */
   function messagesOf(chatId: string): Message[] {
     const window = windows.value[chatId]
@@ -145,6 +150,13 @@ export const useMessagesStore = defineStore('messages', () => {
     return window ? heldWithoutGapThrough(window) : null
   }
 
+  /** The first seq held in a chat (null: none). */
+  function firstHeldSeq(chatId: string): number | null {
+    const window = windows.value[chatId]
+    const seqs = window ? Object.keys(window.bySeq).map(Number) : []
+    return seqs.length ? Math.min(...seqs) : null
+  }
+
   function forget(chatId: string) {
     windows.value = omitKey(windows.value, chatId)
   }
@@ -212,5 +224,5 @@ export const useMessagesStore = defineStore('messages', () => {
     loading.value = {}
   }
 
-  return { windows, loading, isLoaded, messagesOf, find, heldVersion, shownThrough, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
+  return { windows, loading, isLoaded, holds, messagesOf, find, heldVersion, shownThrough, firstHeldSeq, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
 })

@@ -67,6 +67,9 @@ function continues(previous: Groupable | null, next: Groupable): boolean {
  * message from someone else after `unreadAfterSeq`, and consecutive messages from
  * one person grouped under one header. `messages` must be in ascending seq order;
  * pending messages (the viewer's own) follow them.
+ * The divider is drawn only when the messages reach back to the first unread
+ * (`unreadAfterSeq + 1`) without a gap: on a run that starts later it stood above its
+ * first message, saying the unread ones above, not loaded, were read.
  */
 export function buildTimeline(
   messages: readonly Message[],
@@ -75,7 +78,10 @@ export function buildTimeline(
   const entries: TimelineEntry[] = []
   let previous: Groupable | null = null
   let currentDay: string | null = null
-  let unreadPlaced = options.unreadAfterSeq == null
+  const readThrough = options.unreadAfterSeq ?? null
+  let unreadPlaced = readThrough === null
+  /** The last unread seq held without a gap from the first unread. */
+  let unreadHeldThrough = readThrough ?? 0
 
   const openDay = (createdAt: string) => {
     const day = localDay(createdAt)
@@ -88,10 +94,15 @@ export function buildTimeline(
 
   for (const message of messages) {
     openDay(message.createdAt)
-    if (!unreadPlaced && message.seq > options.unreadAfterSeq! && message.sender.id !== options.viewerId) {
-      unreadPlaced = true
-      entries.push({ kind: 'unread', key: 'unread' })
-      previous = null
+    if (!unreadPlaced && message.seq > readThrough!) {
+      // A gap before it: the first unread ones are not held, and no place is right.
+      unreadPlaced = message.seq !== unreadHeldThrough + 1
+      unreadHeldThrough = message.seq
+      if (!unreadPlaced && message.sender.id !== options.viewerId) {
+        unreadPlaced = true
+        entries.push({ kind: 'unread', key: 'unread' })
+        previous = null
+      }
     }
     const current: Groupable = { senderId: message.sender.id, createdAt: message.createdAt, deleted: message.deletedAt !== null }
     entries.push({ kind: 'message', key: message.id, message, grouped: continues(previous, current) })

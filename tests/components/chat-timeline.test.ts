@@ -26,6 +26,14 @@ describe('conversation layout', () => {
     expect(entries.map(entry => entry.kind === 'message' ? entry.message.seq : entry.kind)).toEqual(['day', 1, 2, 'unread', 3, 4])
   })
 
+  it('draws no unread divider when the first unread message is not held (a page that starts later, or a gap)', () => {
+    const kinds = (seqs: number[]) => buildTimeline(seqs.map(seq => message(seq)), { viewerId: viewer.id, unreadAfterSeq: 1 })
+      .map(entry => entry.kind === 'message' ? entry.message.seq : entry.kind)
+    expect(kinds([51, 52, 53])).toEqual(['day', 51, 52, 53])
+    expect(kinds([1, 3, 4])).toEqual(['day', 1, 3, 4])
+    expect(kinds([2, 3])).toEqual(['day', 'unread', 2, 3])
+  })
+
   it('does not group across a deleted message, and shows pending messages last', () => {
     const entries = buildTimeline([message(1), message(2, { deletedAt: dayOne(12), content: '' }), message(3)], {
       viewerId: viewer.id,

@@ -56,6 +56,24 @@ describe('a gap in what is held', () => {
     chats.readPastFilledGap(chatId)
     await vi.waitFor(() => expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq: 5 } }))
   })
+
+  it('reports nothing read over unread messages never loaded above the held page, unless the reader jumped past them', async () => {
+    const chats = useChatsStore()
+    const messages = useMessagesStore()
+    chats.upsert({
+      id: chatId, type: 'group', name: 'G', topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
+      lastSeq: 60, lastChangeSeq: 60, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
+      membership: { role: 'member', lastReadSeq: 1, unreadCount: 59, mentionCount: 0, notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
+    })
+    // A search result's page (or the latest page), seqs 51..60: 2..50 were never on screen.
+    api.mockResolvedValueOnce({ items: Array.from({ length: 10 }, (_, index) => message(51 + index)), hasMoreBefore: true, hasMoreAfter: false })
+    await messages.open(chatId, 55)
+    api.mockResolvedValue(undefined)
+    await chats.markRead(chatId, 58)
+    expect(api).not.toHaveBeenCalledWith(`/api/chats/${chatId}/read`, expect.anything())
+    await chats.markRead(chatId, 60, { overUnloaded: true })
+    expect(api).toHaveBeenLastCalledWith(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq: 60 } })
+  })
 })
 
 describe('presence across a reconnect', () => {

@@ -72,6 +72,29 @@ describe('scroll anchoring of the message log', () => {
     expect(anchor.unseenCount.value).toBe(0)
   })
 
+  it('stays where the reader is when a newer page comes below a history held partway, and follows again once it is live', async () => {
+    const { element, geometry } = fakeScroller(2000)
+    const { source, anchor } = await anchored(element, { hasMoreAfter: true })
+    await nextTick()
+    expect(geometry.top).toBe(1600)
+
+    // The reader reached the end of the page: the next one (the last) comes below.
+    geometry.content = 4000
+    source.messages = [...source.messages, message(4), message(5)]
+    source.hasMoreAfter = false
+    await nextTick()
+    await nextTick()
+    expect(geometry.top).toBe(1600)
+
+    geometry.top = 3600
+    anchor.onScroll()
+    geometry.content = 4100
+    source.messages = [...source.messages, message(6)]
+    await nextTick()
+    await nextTick()
+    expect(geometry.top).toBe(3700)
+  })
+
   it('keeps the messages on screen in place while an older page is added above them', async () => {
     const { element, geometry } = fakeScroller(2000)
     let older!: () => void

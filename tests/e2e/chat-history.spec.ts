@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { closeAll, createDirectChat, hideableTab, messageLog, messageRows, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, createDirectChat, createGroupChat, hideableTab, messageLog, messageRows, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 const label = (n: number) => `Message ${String(n).padStart(3, '0')}`
 
@@ -81,6 +81,64 @@ test('a chat opens at its unread divider and reads only what was on screen; the 
   await expect.poll(lastReadSeq).toBe(40)
   await expect(messageLog(ben.page).getByText('Seen', { exact: true })).toBeVisible()
   await closeAll(ana, ben)
+})
+
+test('a chat with more unread than a page opens at the first unread, and only what was on screen is read', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const dee = await signUpPerson(browser, baseURL, 'Dee')
+  const group = await createGroupChat(dee, 'Busy group', [ana])
+  await postMessage(dee, group.id, 'Read before you left')
+  expect((await ana.context.request.post(`/api/chats/${group.id}/read`, { data: { seq: 1 } })).status()).toBe(204)
+  // Dee writes 130 messages while Ana is away; the 30th mentions her (far below one screenful).
+  for (let n = 1; n <= 130; n++) await postMessage(dee, group.id, n === 30 ? `@${ana.username} ${label(n)} is for you` : label(n))
+  const lastReadSeq = () => readPositionOf(ana, group.id)
+
+  // Her other tab shows the chat list (beside the people directory) while she reads.
+  const otherTab = await ana.context.newPage()
+  await otherTab.goto('/people')
+  const listed = chatList(otherTab).locator(`[data-chat-id="${group.id}"]`)
+  await expect(listed).toHaveAttribute('aria-label', /130 unread.*1 mention/)
+
+  // A fresh page load, then the chat clicked in the list: nothing of its history is held yet.
+  await openApp(ana, '/people')
+  await chatList(ana.page).locator(`[data-chat-id="${group.id}"]`).click()
+  const divider = ana.page.getByText('Unread messages')
+  await expect(divider).toBeInViewport()
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+  // The divider sits between what was read and the first unread.
+  const [before, line, first] = await Promise.all([messageRows(ana.page, 'Read before you left').boundingBox(), divider.boundingBox(), messageRows(ana.page, label(1)).boundingBox()])
+  expect(before!.y).toBeLessThan(line!.y)
+  expect(line!.y).toBeLessThan(first!.y)
+  await expect(ana.page.getByRole('button', { name: 'Jump to latest' })).toBeVisible()
+  await expect(ana.page.getByTestId('next-mention')).toBeVisible()
+
+  // Read is what was on screen: the last message counted read is in view, the mention is not.
+  await expect.poll(lastReadSeq).toBeGreaterThan(1)
+  const read = await lastReadSeq()
+  expect(read).toBeLessThan(31)
+  await expect(messageRows(ana.page, label(read - 1))).toBeInViewport()
+  await expect(listed).toHaveAttribute('aria-label', new RegExp(`${131 - read} unread.*1 mention`))
+
+  // The mention, once on screen, is read.
+  await ana.page.getByTestId('next-mention').click()
+  await expect(messageLog(ana.page).locator('[data-mentions-me]')).toBeInViewport()
+  await expect(listed.getByTestId('mention-badge')).toHaveCount(0)
+
+  // Scrolled to the end of what is loaded, the next page comes below without moving her view.
+  await messageLog(ana.page).evaluate((element) => {
+    element.scrollTop = element.scrollHeight
+  })
+  await expect(messageRows(ana.page, label(60))).toHaveCount(1)
+  await expect(messageRows(ana.page, label(49))).toBeInViewport()
+  await expect(messageRows(ana.page, label(60))).not.toBeInViewport()
+  expect(await lastReadSeq()).toBeLessThan(60)
+
+  // Jump to latest: she chose to skip the rest, and the chat is read to its end.
+  await ana.page.getByRole('button', { name: 'Jump to latest' }).click()
+  await expect(messageRows(ana.page, label(130))).toBeInViewport()
+  await expect.poll(lastReadSeq).toBe(131)
+  await expect(listed).not.toHaveAttribute('aria-label', /unread/)
+  await closeAll(ana, dee)
 })
 
 test('a reader scrolled up stays where they are when an older message is reacted to, even when their own message is the last', async ({ browser, baseURL }) => {
