@@ -27,7 +27,7 @@ export function filesOf(data: DataTransfer | null): File[] {
  * A message in one line where its text may be empty (a file sent without a caption): the
  * text, else "📎 name" or "📎 3 files" (the chat list, notifications, the reply bar).
  */
-export function messagePreview(message: { content: string, attachments: readonly Attachment[] }, maxLength: number): string {
+export function messagePreview(message: { content: string, attachments: readonly Pick<Attachment, 'name'>[] }, maxLength: number): string {
   const text = markdownToPlainText(message.content, maxLength)
   if (text || message.attachments.length === 0) return text
   return message.attachments.length === 1 ? `📎 ${message.attachments[0]!.name}` : `📎 ${message.attachments.length} files`

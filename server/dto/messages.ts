@@ -12,13 +12,27 @@ function excerpt(text: string): string {
   return Array.from(text).slice(0, REPLY_EXCERPT_LENGTH).join('')
 }
 
-function toReply(reply: MessageRecord | null | undefined): ReplyExcerpt | null {
+/** `files`: the loaded attachment documents by id, the quoted message's among them. */
+function toReply(reply: MessageRecord | null | undefined, files: Map<string, AttachmentRecord> | undefined): ReplyExcerpt | null {
   if (!reply) return null
-  return { id: reply._id.toHexString(), seq: reply.seq, senderId: reply.senderId, content: reply.deletedAt ? '' : excerpt(reply.content) }
+  const deleted = !!reply.deletedAt
+  return {
+    id: reply._id.toHexString(),
+    seq: reply.seq,
+    senderId: reply.senderId,
+    content: deleted ? '' : excerpt(reply.content),
+    // Without these a files-only message and a deleted one were both `content: ""`, and a
+    // quote of a photo said "Deleted message" (docs/api.md, "Message").
+    deleted,
+    attachmentNames: deleted ? [] : (reply.attachmentIds ?? []).flatMap(id => files?.get(id.toHexString())?.name ?? []),
+  }
 }
 
-/** `attachments`: the loaded attachment documents by id (those of this message are picked, in order). */
-export function toMessage(doc: MessageRecord, sender: Pick<UserRecord, 'username' | 'displayName'> | null | undefined, reply: MessageRecord | null | undefined, attachments?: Map<string, AttachmentRecord>): MessageDto {
+/**
+ * `attachments`: the loaded attachment documents by id (those of this message are picked, in
+ * order); `replyFiles`: those of the message it replies to.
+ */
+export function toMessage(doc: MessageRecord, sender: Pick<UserRecord, 'username' | 'displayName'> | null | undefined, reply: MessageRecord | null | undefined, attachments?: Map<string, AttachmentRecord>, replyFiles?: Map<string, AttachmentRecord>): MessageDto {
   const deleted = !!doc.deletedAt
   return {
     id: doc._id.toHexString(),
@@ -28,7 +42,7 @@ export function toMessage(doc: MessageRecord, sender: Pick<UserRecord, 'username
     sender: toSender(doc.senderId, sender),
     content: deleted ? '' : doc.content,
     clientId: doc.clientId ?? null,
-    replyTo: toReply(reply),
+    replyTo: toReply(reply, replyFiles),
     mentions: deleted ? [] : [...(doc.mentions ?? [])],
     mentionsAll: deleted ? false : !!doc.mentionsAll,
     reactions: deleted ? [] : doc.reactions.filter(r => r.userIds.length > 0).map(r => ({ emoji: r.emoji, count: r.userIds.length, userIds: [...r.userIds] })),

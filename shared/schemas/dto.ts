@@ -122,6 +122,8 @@ export const replyExcerptDto = z.object({
   seq: z.number().int(),
   senderId: id,
   content: z.string().meta({ description: 'The first 200 characters of the original' }),
+  deleted: z.boolean().meta({ description: 'The original was deleted (its content is then empty)' }),
+  attachmentNames: z.array(z.string()).meta({ description: 'The names of the original\'s files, in the order sent (empty when none, and once deleted)' }),
 })
 
 export const attachmentKindSchema = z.enum(['image', 'video', 'audio', 'file'])

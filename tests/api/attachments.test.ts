@@ -235,6 +235,30 @@ describe('attachments', () => {
     expect(tombstone).toMatchObject({ deletedAt: expect.any(String), attachments: [] })
   })
 
+  it('quotes a reply\'s files by name, so a photo without words is not taken for a deleted message (docs/api.md, "Message")', async () => {
+    const [ana, ben] = await Promise.all([signUp(baseUrl(), 'rep'), signUp(baseUrl(), 'rep')])
+    const chat = await groupOf(baseUrl(), ana, [ben])
+    const send = (user: typeof ana, body: object) => api<Message>(baseUrl(), user, 'POST', `/api/chats/${chat}/messages`, body).then(result => result.body)
+    const photo = await send(ana, { attachments: [(await uploaded(baseUrl(), ana, chat, await png(), { name: 'beach.png', type: 'image/png' })).id] })
+    const two = await Promise.all(['a.txt', 'b.txt'].map(name => uploaded(baseUrl(), ana, chat, Buffer.from(name), { name })))
+    const notes = await send(ana, { content: 'the notes', attachments: two.map(file => file.id) })
+    const toPhoto = await send(ben, { content: 'what a view', replyToId: photo.id })
+    expect(toPhoto.replyTo).toEqual({ id: photo.id, seq: photo.seq, senderId: ana.id, content: '', deleted: false, attachmentNames: ['beach.png'] })
+    const socket = await TestSocket.connect(baseUrl(), { token: ben.token })
+    try {
+      const ack = await socket.request({ type: 'message.send', chatId: chat, clientId: 'to-notes', content: 'thanks', replyToId: notes.id })
+      expect(ack).toMatchObject({ type: 'ack', message: { replyTo: { content: 'the notes', deleted: false, attachmentNames: ['a.txt', 'b.txt'] } } })
+    }
+    finally {
+      socket.close()
+    }
+    // Read back (the reply targets' files are loaded with the page), and once the photo is deleted.
+    const quotes = async () => (await api<{ items: Message[] }>(baseUrl(), ben, 'GET', `/api/chats/${chat}/messages`)).body.items.flatMap(message => message.replyTo ?? [])
+    expect((await quotes()).map(quote => [quote.deleted, quote.attachmentNames])).toEqual([[false, ['beach.png']], [false, ['a.txt', 'b.txt']]])
+    expect((await api(baseUrl(), ana, 'DELETE', `/api/messages/${photo.id}`)).status).toBe(204)
+    expect((await quotes())[0]).toEqual({ id: photo.id, seq: photo.seq, senderId: ana.id, content: '', deleted: true, attachmentNames: [] })
+  })
+
   it('takes a multipart upload and a raw one with the same result; a member only', async () => {
     const [ana, eve] = await Promise.all([signUp(baseUrl(), 'mp'), signUp(baseUrl(), 'mp')])
     const chat = await groupOf(baseUrl(), ana)

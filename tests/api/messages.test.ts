@@ -24,7 +24,7 @@ describe('messages over HTTP', () => {
     const second = await send(bob, { content: 'hi', replyToId: first.body.id })
     expect(second.body.seq).toBe(first.body.seq + 1)
     expect(second.body.changeSeq).toBeGreaterThan(first.body.changeSeq)
-    expect(second.body.replyTo).toEqual({ id: first.body.id, seq: first.body.seq, senderId: ana.id, content: 'hello' })
+    expect(second.body.replyTo).toEqual({ id: first.body.id, seq: first.body.seq, senderId: ana.id, content: 'hello', deleted: false, attachmentNames: [] })
   })
 
   it('returns the original for a repeated clientId (200) and stores it once', async () => {
