@@ -20,18 +20,27 @@ describe('an image attachment\'s box', () => {
   it('keeps a wide image\'s aspect ratio, scaled down to the maximum width', async () => {
     const { width, aspectRatio } = await boxOf(image(4000, 1000))
     expect(width).toBe('320px')
-    expect(aspectRatio.replace(/\s/g, '')).toBe('4000/1000')
+    expect(aspectRatio.replace(/\s/g, '')).toBe('320/80')
   })
 
   it('scales a tall image to the maximum height', async () => {
     const { width, aspectRatio } = await boxOf(image(1000, 4000))
     expect(width).toBe('80px')
-    expect(aspectRatio.replace(/\s/g, '')).toBe('1000/4000')
+    expect(aspectRatio.replace(/\s/g, '')).toBe('80/320')
+  })
+
+  // A floor on the width alone drew 200x6000 as 48x1440 px, and 6000x150 was a 320x8 sliver.
+  it('keeps a very tall or very wide image inside the box and at least 48 px each way (cropped)', async () => {
+    const tall = await boxOf(image(200, 6000))
+    expect([tall.width, tall.aspectRatio.replace(/\s/g, '')]).toEqual(['48px', '48/320'])
+    const wide = await boxOf(image(6000, 150))
+    expect([wide.width, wide.aspectRatio.replace(/\s/g, '')]).toEqual(['320px', '320/48'])
   })
 
   it('never enlarges a small image, and keeps it big enough to click', async () => {
     expect((await boxOf(image(200, 100))).width).toBe('200px')
-    expect((await boxOf(image(20, 10))).width).toBe('48px')
+    const tiny = await boxOf(image(20, 10))
+    expect([tiny.width, tiny.aspectRatio.replace(/\s/g, '')]).toEqual(['48px', '48/48'])
   })
 
   it('reserves a square when the size is unknown', async () => {
