@@ -1,4 +1,4 @@
-import type { Me, ReadyChat, ServerFrame } from '#shared/types/api'
+import type { Chat, Me, ReadyChat, ServerFrame } from '#shared/types/api'
 
 /** What applying a frame needs: the stores and helpers useRealtime wired, and its own steps. */
 export interface FrameContext {
@@ -18,10 +18,15 @@ export interface FrameContext {
   stop: () => void
 }
 
-function leaveChatIfOpen(context: FrameContext, chatId: string, why: string) {
+/**
+ * The open chat went away (deleted, or the viewer is no member now): the person is told
+ * which chat, by name, and lands on the home page, which opens no other chat by itself.
+ */
+function leaveChatIfOpen(context: FrameContext, chatId: string, why: (chat: Chat) => string) {
   const { chats, router, snackbar } = context
+  const chat = chats.byId[chatId]
   if (chats.activeChatId === chatId) {
-    snackbar.notify(why, { color: 'info' })
+    snackbar.notify(chat ? why(chat) : 'This chat is no longer available.', { color: 'info' })
     void router.push('/')
   }
 }
@@ -95,7 +100,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       chats.upsert(frame.chat)
       break
     case 'chat.deleted':
-      leaveChatIfOpen(context, frame.chatId, 'This chat was deleted.')
+      leaveChatIfOpen(context, frame.chatId, chat => chat.type === 'direct' ? `Your chat with ${chatTitle(chat)} was deleted.` : `${chatTitle(chat)} was deleted.`)
       chats.remove(frame.chatId)
       messages.forget(frame.chatId)
       break
@@ -106,7 +111,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       if (frame.userId === auth.user?.id) {
         // Leaving in this tab needs no news (the mark is used up); another tab cannot tell
         // leaving from removal.
-        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(context, frame.chatId, 'You are no longer a member of this chat.')
+        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(context, frame.chatId, chat => `You are no longer a member of ${chatTitle(chat)}.`)
         messages.forget(frame.chatId)
       }
       chats.applyMemberRemoved(frame.chatId, frame.userId)

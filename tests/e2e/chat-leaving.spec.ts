@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test'
+import { chatList, closeAll, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
+
+// A chat that goes away from under the person (left, removed, deleted) leaves them on the
+// home page, told which chat it was; no other chat opens by itself, so nothing they did not
+// pick is marked read.
+
+async function unreadOf(person: Person, chatId: string): Promise<number> {
+  const chat = await (await person.context.request.get(`/api/chats/${chatId}`)).json() as { membership: { unreadCount: number } }
+  return chat.membership.unreadCount
+}
+
+/** The home page's neutral pane: no conversation on screen. */
+async function expectHome(person: Person) {
+  await expect(person.page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible()
+  await expect(person.page).toHaveURL(/\/$/)
+  await expect(messageLog(person.page)).toHaveCount(0)
+}
+
+test('removed from the open chat, or it deleted, the person is told which chat and lands where no other chat opens or is marked read', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cy = await signUpPerson(browser, baseURL, 'Cy')
+  const design = await createGroupChat(ana, 'Design', [ben])
+  const garden = await createGroupChat(ana, 'Garden', [ben])
+  // Cy's chat has news Ben has not read, and is at the top of his list.
+  const withCy = await createDirectChat(cy, ben)
+  for (const words of ['Are you there?', 'Lunch?', 'Call me']) await postMessage(cy, withCy.id, words)
+  await openApp(ben, `/chats/${design.id}`)
+  await expect(ben.page.getByRole('heading', { name: 'Design' })).toBeVisible()
+
+  expect((await ana.context.request.delete(`/api/chats/${design.id}/members/${ben.id}`)).status()).toBe(204)
+  await expect(ben.page.getByText('You are no longer a member of Design.')).toBeVisible()
+  await expectHome(ben)
+  await expect(chatList(ben.page).getByRole('link', { name: /Cy/ })).toBeVisible()
+  expect(await unreadOf(ben, withCy.id)).toBe(3)
+
+  await chatList(ben.page).getByRole('link', { name: /Garden/ }).click()
+  await expect(ben.page.getByRole('heading', { name: 'Garden' })).toBeVisible()
+  expect((await ana.context.request.delete(`/api/chats/${garden.id}`)).status()).toBe(204)
+  await expect(ben.page.getByText('Garden was deleted.')).toBeVisible()
+  await expectHome(ben)
+  expect(await unreadOf(ben, withCy.id)).toBe(3)
+  await closeAll(ana, ben, cy)
+})
