@@ -33,7 +33,7 @@ export const useChatsStore = defineStore('chats', () => {
   /** Read positions and receipts: stores/chat-reads.ts. */
   const { readSeqs, mentionsViewer, applyRead, markRead, readPastFilledGap, countOutDeleted, seenBy } = useChatReads(byId, fetchChat)
   /** Member lists and member actions: stores/chat-members.ts. */
-  const { members, seedMembers, loadMembers, applyMemberAdded, applyMemberRemoved, applyUser, applyMemberRole, addMembers, removeMember, setMemberRole }
+  const { members, seedMembers, loadMembers, nextOwner, applyMemberAdded, applyMemberRemoved, applyUser, applyMemberRole, addMembers, removeMember, setMemberRole }
     = useChatMembers({ byId, upsert, remove, markLive, allPages, applyRead })
 
   /** The viewer's chats, most recent activity first (a channel only looked at is not one). */
@@ -204,6 +204,6 @@ export const useChatsStore = defineStore('chats', () => {
   return {
     byId, members, readSeqs, loaded, loading, activeChatId, list, totalUnread, totalMentions, mentionsViewer, setNotifications,
     upsert, remove, load, fetchChat, loadMembers, applyMessage, applyDeletion, applyRead, applyMemberAdded, applyMemberRemoved, applyMemberRole, applyUser, markRead, readPastFilledGap,
-    create, update, destroy, leaving, leave, join, addMembers, removeMember, setMemberRole, seenBy, reset,
+    create, update, destroy, leaving, leave, join, nextOwner, addMembers, removeMember, setMemberRole, seenBy, reset,
   }
 })

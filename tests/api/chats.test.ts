@@ -124,6 +124,36 @@ describe('chats over HTTP', () => {
     expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)).status).toBe(404)
   })
 
+  it('a channel its owner left empty is owned by whoever joins it next; ?role= names who would own it after its owner', async () => {
+    const channel = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name: `Porch ${Date.now()}` })
+    const id = channel.body.id
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${id}/join`)).status).toBe(200)
+    expect((await api(baseUrl(), cy, 'POST', `/api/chats/${id}/join`)).status).toBe(200)
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${id}/members/${cy.id}`, { role: 'admin' })).status).toBe(200)
+    // The leave dialog asks who would own it: the longest-standing admin (Cy), not the
+    // longest-standing member (Bob); with no admin, the longest-standing member.
+    const admins = await api(baseUrl(), ana, 'GET', `/api/chats/${id}/members?role=admin&limit=1`)
+    expect(admins.body.items.map((m: { user: { id: string } }) => m.user.id)).toEqual([cy.id])
+    const members = await api(baseUrl(), ana, 'GET', `/api/chats/${id}/members?role=member&limit=1`)
+    expect(members.body.items.map((m: { user: { id: string } }) => m.user.id)).toEqual([bob.id])
+    expect((await api(baseUrl(), ana, 'GET', `/api/chats/${id}/members?role=king`)).status).toBe(400)
+    expect((await api(baseUrl(), ana, 'POST', `/api/chats/${id}/leave`)).status).toBe(204)
+    expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)).body.membership.role).toBe('owner')
+
+    // Cy, the owner now, and Bob leave: nobody owns the channel, until Ana comes back, who
+    // owns it again and may rename or delete it.
+    expect((await api(baseUrl(), bob, 'POST', `/api/chats/${id}/leave`)).status).toBe(204)
+    expect((await api(baseUrl(), cy, 'POST', `/api/chats/${id}/leave`)).status).toBe(204)
+    const rejoined = await api(baseUrl(), ana, 'POST', `/api/chats/${id}/join`)
+    expect(rejoined.body).toMatchObject({ memberCount: 1, membership: { role: 'owner' } })
+    const second = await api(baseUrl(), bob, 'POST', `/api/chats/${id}/join`)
+    expect(second.body.membership.role).toBe('member')
+    const owners = await api(baseUrl(), bob, 'GET', `/api/chats/${id}/members?role=owner`)
+    expect(owners.body.items.map((m: { user: { id: string } }) => m.user.id)).toEqual([ana.id])
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${id}`, { name: `Porch again ${Date.now()}` })).status).toBe(200)
+    expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${id}`)).status).toBe(204)
+  })
+
   it('lists the caller\'s chats by recent activity, paginated', async () => {
     const user = await signUp(baseUrl(), 'list')
     const ids: string[] = []

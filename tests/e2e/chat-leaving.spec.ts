@@ -1,9 +1,11 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, createDirectChat, createGroupChat, messageLog, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
+import { uniqueName } from '../harness/api-client'
+import { chatList, closeAll, createChannel, createDirectChat, createGroupChat, menuItem, messageLog, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 // A chat that goes away from under the person (left, removed, deleted) leaves them on the
 // home page, told which chat it was; no other chat opens by itself, so nothing they did not
-// pick is marked read.
+// pick is marked read. Leaving asks first and says what follows: who owns the chat after its
+// owner.
 
 async function unreadOf(person: Person, chatId: string): Promise<number> {
   const chat = await (await person.context.request.get(`/api/chats/${chatId}`)).json() as { membership: { unreadCount: number } }
@@ -42,4 +44,50 @@ test('removed from the open chat, or it deleted, the person is told which chat a
   await expectHome(ben)
   expect(await unreadOf(ben, withCy.id)).toBe(3)
   await closeAll(ana, ben, cy)
+})
+
+test('the owner leaving is told who will own the chat after them, and lands on the home page with nothing else marked read', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cy = await signUpPerson(browser, baseURL, 'Cy')
+  const name = uniqueName('porch')
+  const channel = await createChannel(ana, name, [ben, cy])
+  expect((await ana.context.request.patch(`/api/chats/${channel.id}/members/${cy.id}`, { data: { role: 'admin' } })).status()).toBe(200)
+  const withBen = await createDirectChat(ben, ana)
+  await postMessage(ben, withBen.id, 'Unread news')
+  await openApp(ana, `/chats/${channel.id}`)
+
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Leave channel').click()
+  const dialog = ana.page.getByRole('dialog')
+  await expect(dialog).toContainText(`Leave ${name}?`)
+  // Cy, the admin, owns it after Ana, though Ben joined before her.
+  await expect(dialog).toContainText('Cy will own it after you.')
+  await dialog.getByRole('button', { name: 'Leave' }).click()
+  await expectHome(ana)
+  expect(await unreadOf(ana, withBen.id)).toBe(1)
+  await closeAll(ana, ben, cy)
+})
+
+test('the last one to leave a channel is told nobody will own it, and whoever joins next owns it', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const name = uniqueName('attic')
+  const channel = await createChannel(ana, name, [])
+  await openApp(ana, `/chats/${channel.id}`)
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Leave channel').click()
+  const dialog = ana.page.getByRole('dialog')
+  await expect(dialog).toContainText('Nobody else is in it: whoever joins it next will own it.')
+  await dialog.getByRole('button', { name: 'Leave' }).click()
+  await expectHome(ana)
+
+  await openApp(ben, '/channels')
+  await ben.page.getByRole('textbox', { name: 'Search channels' }).fill(name)
+  await ben.page.getByRole('button', { name: `Join ${name}` }).click()
+  await expect(ben.page.getByRole('heading', { name })).toBeVisible()
+  await ben.page.getByRole('button', { name: 'Chat options' }).click()
+  await expect(menuItem(ben.page, 'Edit name and topic')).toBeVisible()
+  await expect(menuItem(ben.page, 'Delete channel')).toBeVisible()
+  await closeAll(ana, ben)
 })

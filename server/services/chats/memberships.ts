@@ -1,4 +1,4 @@
-import type { Chat as ChatDto, Member, Page } from '#shared/types/api'
+import type { Chat as ChatDto, Member, MemberRole, Page } from '#shared/types/api'
 import { MAX_GROUP_MEMBERS } from '#shared/schemas/chats'
 import { ChatModel, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -32,8 +32,8 @@ async function smallChatMemberships(chat: ChatRecord): Promise<MembershipRecord[
 }
 
 /** A channel's memberships (any number): a page of a scan by join time. */
-async function channelMemberships(chatId: string, after: { t: number, id: string } | null, limit: number): Promise<MembershipRecord[]> {
-  const filter: Record<string, unknown> = { chatId }
+async function channelMemberships(chatId: string, after: { t: number, id: string } | null, limit: number, role?: MemberRole): Promise<MembershipRecord[]> {
+  const filter: Record<string, unknown> = role ? { chatId, role } : { chatId }
   if (after) {
     const joinedAt = new Date(after.t)
     filter.$or = [{ joinedAt: { $gt: joinedAt } }, { joinedAt, _id: { $gt: after.id } }]
@@ -41,13 +41,14 @@ async function channelMemberships(chatId: string, after: { t: number, id: string
   return MembershipModel.find(filter).sort({ joinedAt: 1, _id: 1 }).limit(limit + 1).lean<MembershipRecord[]>().exec()
 }
 
-export async function listMembers(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, options: ListOptions): Promise<Page<Member>> {
+export async function listMembers(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, options: ListOptions & { role?: MemberRole }): Promise<Page<Member>> {
   const { chat } = await requireVisibleChat(actor, chatId)
   const cursor = decodeCursor(options.cursor)
   const after = cursor?.t !== undefined ? { t: cursor.t, id: cursor.id } : null
   const found = chat.type === 'channel'
-    ? await channelMemberships(chatId, after, options.limit)
+    ? await channelMemberships(chatId, after, options.limit, options.role)
     : (await smallChatMemberships(chat))
+        .filter(membership => !options.role || membership.role === options.role)
         .filter(membership => !after || byJoinTime(membership, { joinedAt: new Date(after.t), _id: after.id }) > 0)
         .slice(0, options.limit + 1)
   const page = found.slice(0, options.limit)
@@ -63,12 +64,16 @@ export async function joinChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
   const { chat, membership } = await requireVisibleChat(actor, chatId)
   if (chat.type !== 'channel') throw apiError('forbidden', 'Only channels can be joined.')
   if (membership) return renderChatFor(actor.userId, chat, membership)
-  const joined = await addMemberships(chat, [actor.userId])
+  const joined = await addMemberships(chat, [actor.userId], { ownerIfNone: true })
   return renderChatFor(actor.userId, joined, await findMembership(chatId, actor.userId))
 }
 
-/** Adds members under the chat's lock; existing ones are skipped. Announces and subscribes. */
-async function addMemberships(chat: ChatRecord, userIds: string[]): Promise<ChatRecord> {
+/**
+ * Adds members under the chat's lock; existing ones are skipped. Announces and subscribes.
+ * `ownerIfNone`: a channel its owner left as its last member has no owner; whoever joins it
+ * next becomes its owner, so somebody can rename, moderate or delete it again.
+ */
+async function addMemberships(chat: ChatRecord, userIds: string[], { ownerIfNone = false } = {}): Promise<ChatRecord> {
   const chatId = chat._id.toHexString()
   return withLock(`chat:${chatId}`, async () => {
     const current = await findChat(chatId)
@@ -80,10 +85,11 @@ async function addMemberships(chat: ChatRecord, userIds: string[]): Promise<Chat
       throw apiError('validation_failed', `A group has at most ${MAX_GROUP_MEMBERS} members.`)
     }
     const now = new Date()
+    const role: MemberRole = ownerIfNone && fresh.length === 1 && !(await MembershipModel.exists({ chatId, role: 'owner' }).exec()) ? 'owner' : 'member'
     const added: string[] = []
     for (const userId of fresh) {
       try {
-        await MembershipModel.create(newMembership(chatId, userId, 'member', now, current.lastSeq))
+        await MembershipModel.create(newMembership(chatId, userId, role, now, current.lastSeq))
         added.push(userId)
       }
       catch (error) {
@@ -97,7 +103,7 @@ async function addMemberships(chat: ChatRecord, userIds: string[]): Promise<Chat
     const people = await loadUsers(added)
     // The members already there learn of the newcomers; then the newcomers are subscribed.
     for (const userId of added) {
-      await publishToChat(chatId, { type: 'member.added', chatId, user: publicUser(userId, people.get(userId)), role: 'member' })
+      await publishToChat(chatId, { type: 'member.added', chatId, user: publicUser(userId, people.get(userId)), role })
     }
     await addToUserChats(added, chatId)
     await subscribe(added, chatId, updated.lastSeq)
@@ -116,18 +122,23 @@ export async function addMembers(actor: Pick<Actor, 'userId' | 'role'>, chatId: 
   return renderChatFor(actor.userId, updated, membership)
 }
 
-/** Removes one membership under the chat's lock and stops the user's sockets getting the chat. */
+/**
+ * Removes one membership under the chat's lock and stops the user's sockets getting the chat.
+ * An owner's ownership passes on under the same lock: a channel is never seen without an
+ * owner by someone joining it meanwhile (who would become a second owner).
+ */
 async function dropMembership(chat: ChatRecord, userId: string): Promise<ChatRecord | null> {
   const chatId = chat._id.toHexString()
   return withLock(`chat:${chatId}`, async () => {
-    const removed = await MembershipModel.deleteOne({ _id: membershipId(chatId, userId) }).exec()
-    if (removed.deletedCount === 0) return findChat(chatId)
+    const removed = await MembershipModel.findOneAndDelete({ _id: membershipId(chatId, userId) }).lean<MembershipRecord>().exec()
+    if (!removed) return findChat(chatId)
     const update: Record<string, unknown> = { $inc: { memberCount: -1 } }
     if (chat.memberIds) update.$pull = { memberIds: userId }
     await ChatModel.updateOne({ _id: chat._id }, update).exec()
     await publishToChat(chatId, { type: 'member.removed', chatId, userId })
     await unsubscribe([userId], chatId)
     await removeFromUserChats([userId], chatId)
+    if (removed.role === 'owner') await handOverOwnership(chatId)
     return findChat(chatId)
   })
 }
@@ -167,17 +178,14 @@ export async function leaveChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: s
   }
   if (!membership) throw apiError(chat.type === 'channel' ? 'forbidden' : 'not_found', 'You are not a member.')
   const remaining = await dropMembership(chat, actor.userId)
-  if (!remaining) return
-  if (remaining.memberCount <= 0 && chat.type === 'group') {
-    await removeChat(remaining)
-    return
-  }
-  if (membership.role === 'owner') await handOverOwnership(remaining)
+  if (remaining && remaining.memberCount <= 0 && chat.type === 'group') await removeChat(remaining)
 }
 
-/** The longest-standing admin becomes owner, else the longest-standing member. */
-async function handOverOwnership(chat: ChatRecord): Promise<void> {
-  const chatId = chat._id.toHexString()
+/**
+ * The longest-standing admin becomes owner, else the longest-standing member; a channel
+ * with nobody left has no owner until someone joins (addMemberships).
+ */
+async function handOverOwnership(chatId: string): Promise<void> {
   const byTenure = { joinedAt: 1 as const, _id: 1 as const }
   const successor = await MembershipModel.findOne({ chatId, role: 'admin' }).sort(byTenure).lean<MembershipRecord>().exec()
     ?? await MembershipModel.findOne({ chatId }).sort(byTenure).lean<MembershipRecord>().exec()
@@ -211,11 +219,8 @@ export async function forgetDeletedUser(userId: string): Promise<void> {
   for (const chatId of await userChatIds(userId)) {
     const chat = await findChat(chatId)
     if (!chat || chat.type === 'direct') continue
-    const membership = await findMembership(chatId, userId)
     const remaining = await dropMembership(chat, userId)
-    if (!remaining) continue
-    if (remaining.memberCount <= 0 && remaining.type === 'group') await removeChat(remaining)
-    else if (membership?.role === 'owner') await handOverOwnership(remaining)
+    if (remaining && remaining.memberCount <= 0 && remaining.type === 'group') await removeChat(remaining)
   }
   await forgetUserChatList(userId)
 }
