@@ -5,7 +5,7 @@ import { chatList, closeAll, createChannel, createDirectChat, createGroupChat, m
 // A chat that goes away from under the person (left, removed, deleted) leaves them on the
 // home page, told which chat it was; no other chat opens by itself, so nothing they did not
 // pick is marked read. Leaving asks first and says what follows: who owns the chat after its
-// owner.
+// owner, or that a group's last member deletes it.
 
 async function unreadOf(person: Person, chatId: string): Promise<number> {
   const chat = await (await person.context.request.get(`/api/chats/${chatId}`)).json() as { membership: { unreadCount: number } }
@@ -90,4 +90,19 @@ test('the last one to leave a channel is told nobody will own it, and whoever jo
   await expect(menuItem(ben.page, 'Edit name and topic')).toBeVisible()
   await expect(menuItem(ben.page, 'Delete channel')).toBeVisible()
   await closeAll(ana, ben)
+})
+
+test('the last member leaving a group is warned that the group and its messages are deleted', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const solo = await createGroupChat(ana, 'Notes to self', [])
+  await openApp(ana, `/chats/${solo.id}`)
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Leave group').click()
+  const dialog = ana.page.getByRole('dialog')
+  await expect(dialog).toContainText('You are its last member: the group and all its messages are deleted.')
+  await expect(dialog).not.toContainText('added again')
+  await dialog.getByRole('button', { name: 'Leave' }).click()
+  await expectHome(ana)
+  expect((await ana.context.request.get(`/api/chats/${solo.id}`)).status()).toBe(404)
+  await closeAll(ana)
 })
