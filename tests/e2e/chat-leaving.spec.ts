@@ -106,3 +106,32 @@ test('the last member leaving a group is warned that the group and its messages 
   expect((await ana.context.request.get(`/api/chats/${solo.id}`)).status()).toBe(404)
   await closeAll(ana)
 })
+
+test('the channel directory follows live: the member count, and Join once the person left in another tab', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const cy = await signUpPerson(browser, baseURL, 'Cy')
+  const name = uniqueName('meadow')
+  const channel = await createChannel(ana, name, [ben])
+  await openApp(ben, '/channels')
+  await ben.page.getByRole('textbox', { name: 'Search channels' }).fill(name)
+  const row = ben.page.getByRole('list', { name: 'Channels' }).getByRole('listitem').filter({ hasText: name })
+  await expect(row).toContainText('2 members')
+  await expect(row.getByRole('link', { name: `Open ${name}` })).toBeVisible()
+
+  // Cy joins: Ben's directory counts her.
+  expect((await cy.context.request.post(`/api/chats/${channel.id}/join`)).status()).toBe(200)
+  await expect(row).toContainText('3 members')
+
+  // Ben leaves in another tab: the directory offers Join again, and counts him out.
+  const otherTab = await ben.context.newPage()
+  const benElsewhere = { ...ben, page: otherTab }
+  await openApp(benElsewhere, `/chats/${channel.id}`)
+  await otherTab.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(otherTab, 'Leave channel').click()
+  await otherTab.getByRole('dialog').getByRole('button', { name: 'Leave' }).click()
+  await expectHome(benElsewhere)
+  await expect(row.getByRole('button', { name: `Join ${name}` })).toBeVisible()
+  await expect(row).toContainText('2 members')
+  await closeAll(ana, ben, cy)
+})
