@@ -7,6 +7,8 @@ import type { WatchSource } from 'vue'
  * user started again from the top (tests/e2e/attachments.spec.ts, chat-groups.spec.ts,
  * chat-messages.spec.ts). `fallback` names where the focus goes when that opener went away
  * with what it acted on (a removed passkey's Remove button: the next one, tests/e2e/passkeys.spec.ts).
+ * Opened from a menu's item, the opener is the menu's button, as WAI-ARIA's menu button has
+ * it: the item goes away with the menu (tests/e2e/menu-focus.spec.ts).
  */
 export function useReturnFocus(open: WatchSource<boolean>, fallback?: () => HTMLElement | null | undefined) {
   let opener: HTMLElement | null = null
@@ -14,7 +16,7 @@ export function useReturnFocus(open: WatchSource<boolean>, fallback?: () => HTML
     if (!import.meta.client) return
     if (isOpen) {
       const active = document.activeElement
-      opener = active instanceof HTMLElement && active !== document.body ? active : null
+      opener = active instanceof HTMLElement && active !== document.body ? menuButtonOf(active) ?? active : null
       return
     }
     const returnTo = opener
@@ -24,4 +26,17 @@ export function useReturnFocus(open: WatchSource<boolean>, fallback?: () => HTML
     // layout's focusable <main>, the skip link's target), not to the body.
     if (returnTo) void nextTick(() => (returnTo.isConnected ? returnTo : fallback?.() ?? document.querySelector<HTMLElement>('main[tabindex]'))?.focus())
   })
+}
+
+/**
+ * The button of the menu that holds `element` (a menu item), found by its `aria-controls`
+ * naming the menu's overlay (Vuetify's menu activator). Null outside a menu.
+ */
+function menuButtonOf(element: HTMLElement): HTMLElement | null {
+  if (!element.closest('[role="menu"]')) return null
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const button = node.id ? document.querySelector<HTMLElement>(`[aria-controls="${CSS.escape(node.id)}"]`) : null
+    if (button) return button
+  }
+  return null
 }
