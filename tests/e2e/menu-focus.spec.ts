@@ -3,7 +3,7 @@ import { closeAll, createGroupChat, messageRows, openApp, postMessage, signUpPer
 
 // A dialog or pane opened from a menu's item gives the focus back, once closed, to the
 // menu's button (WAI-ARIA's menu button): the item went away with the menu, and the focus
-// fell to the page's content (docs/ui.md, "Keyboard and screen readers").
+// fell to the page's content (docs/ui.md, "A menu item's dialog gives the focus back...").
 
 test('closing what a menu item opened gives the focus back to the menu\'s button', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')

@@ -3,7 +3,7 @@ import { openPage } from '../harness/open-page'
 import { signUp, uniqueName } from '../harness/api-client'
 
 // A taken username or email is said under its field, which is marked invalid and takes the
-// focus (docs/ui.md, "Keyboard and screen readers"); it was a snackbar, with the focus left
+// focus (docs/ui.md, "A taken username or email..."); it was a snackbar, with the focus left
 // on Password.
 
 test('a taken username or email is said under its field, which takes the focus', async ({ baseURL, page }) => {

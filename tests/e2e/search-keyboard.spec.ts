@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test'
 import { closeAll, createDirectChat, openApp, postMessage, signUpPerson } from './chat-helpers'
 
-// The search dialog to a keyboard and screen reader user (docs/ui.md, "Keyboard and screen
-// readers"): each search's outcome is said, and the words of the last search are replaced
+// The search dialog to a keyboard and screen reader user (docs/ui.md, "Search results are
+// said"): each search's outcome is said, and the words of the last search are replaced
 // by new typing.
 
 test('a screen reader is told how many messages a search found, or that it found none', async ({ browser, baseURL }) => {

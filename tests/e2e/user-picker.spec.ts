@@ -2,8 +2,8 @@ import { expect, test, type Page } from '@playwright/test'
 import type { Chat } from '#shared/types/api'
 import { closeAll, composer, messageRows, openApp, signUpPerson } from './chat-helpers'
 
-// Picking people in the New chat dialog from the keyboard alone (docs/ui.md, "Keyboard and
-// screen readers"): the list offers what was typed, a pick keeps the focus in the field,
+// Picking people in the New chat dialog from the keyboard alone (docs/ui.md, "Picking people
+// from the keyboard"): the list offers what was typed, a pick keeps the focus in the field,
 // and the chat made opens with the focus in its message field.
 
 async function openNewChat(page: Page, kind: 'New direct message' | 'New group') {
