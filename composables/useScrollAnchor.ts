@@ -48,10 +48,17 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
   }
 
   /** Centres a message (search result, replied-to message); false when it is not held. */
+  /**
+   * A jump (a search result, a quote, the next mention): the message is centred and takes the
+   * focus, so a screen reader reads it and the keyboard goes on from there (the focus went
+   * back to the search button). Focusable by script only: no Tab stop per message.
+   */
   function scrollToSeq(seq: number): boolean {
     const target = scroller.value?.querySelector<HTMLElement>(`[data-seq="${seq}"]`)
     if (!target) return false
     target.scrollIntoView({ block: 'center' })
+    target.tabIndex = -1
+    target.focus({ preventScroll: true })
     return true
   }
 

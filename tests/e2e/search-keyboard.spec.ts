@@ -27,6 +27,26 @@ test('a screen reader is told how many messages a search found, or that it found
   await closeAll(ana, ben)
 })
 
+test('following a result with the keyboard puts the focus on the message jumped to', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await postMessage(ben, chat.id, 'The venue is the old library')
+  for (let index = 1; index <= 60; index++) await postMessage(ben, chat.id, `filler ${index}`)
+  await openApp(ana, `/chats/${chat.id}`)
+  await ana.page.getByRole('button', { name: 'Search in this chat' }).press('Enter')
+  const dialog = ana.page.getByRole('dialog', { name: 'Search messages' })
+  await ana.page.keyboard.type('venue')
+  const result = dialog.getByRole('list', { name: 'Search results' }).getByRole('link')
+  await expect(result).toHaveCount(1)
+  await result.press('Enter')
+  await expect(dialog).toBeHidden()
+  const jumpedTo = ana.page.locator('[data-seq="1"]')
+  await expect(jumpedTo).toContainText('The venue is the old library')
+  await expect(jumpedTo).toBeFocused()
+  await closeAll(ana, ben)
+})
+
 test('search opened again selects the last words, so typing replaces them', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   await openApp(ana, '/')
