@@ -36,6 +36,8 @@ test('following a result with the keyboard puts the focus on the message jumped 
   await openApp(ana, `/chats/${chat.id}`)
   await ana.page.getByRole('button', { name: 'Search in this chat' }).press('Enter')
   const dialog = ana.page.getByRole('dialog', { name: 'Search messages' })
+  // Typed once the field shows, with the caret in it.
+  await expect(dialog.getByRole('textbox', { name: 'Search' })).toBeFocused()
   await ana.page.keyboard.type('venue')
   const result = dialog.getByRole('list', { name: 'Search results' }).getByRole('link')
   await expect(result).toHaveCount(1)
