@@ -52,7 +52,7 @@ export function useApi() {
       }
       auth.clear()
       // In place of the page the session ended on: Back to it would only come here again.
-      if (route.path !== '/login') await navigateTo(loginAfterSessionEnd(route.fullPath, auth.endReason, text => snackbar.notify(text)), { replace: true })
+      if (route.path !== '/login') await navigateTo(loginAfterSessionEnd(route.fullPath, auth.endReason, snackbar), { replace: true })
       throw new ApiError(body)
     }
   }

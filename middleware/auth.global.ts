@@ -17,5 +17,5 @@ export default defineNuxtRouteMiddleware(async (to) => {
   // During SSR an expired access cookie looks signed out, but the refresh cookie (which
   // only travels to /api/auth) may still be good: let the client decide.
   if (import.meta.server && auth.mayHaveSession) return
-  return navigateTo(loginAfterSessionEnd(to.fullPath, auth.endReason, text => useSnackbarStore().notify(text)))
+  return navigateTo(loginAfterSessionEnd(to.fullPath, auth.endReason, useSnackbarStore()))
 })

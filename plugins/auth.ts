@@ -14,6 +14,6 @@ export default defineNuxtPlugin(async (nuxtApp) => {
     await auth.restore()
     const route = router.currentRoute.value
     if (auth.user || route.matched.length === 0 || route.meta.auth === false) return
-    await nuxtApp.runWithContext(() => navigateTo(loginAfterSessionEnd(route.fullPath, auth.endReason, text => useSnackbarStore().notify(text))))
+    await nuxtApp.runWithContext(() => navigateTo(loginAfterSessionEnd(route.fullPath, auth.endReason, useSnackbarStore())))
   })
 })

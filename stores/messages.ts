@@ -153,8 +153,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** The first seq held in a chat (null: none). */
   function firstHeldSeq(chatId: string): number | null {
     const window = windows.value[chatId]
-    const seqs = window ? Object.keys(window.bySeq).map(Number) : []
-    return seqs.length ? Math.min(...seqs) : null
+    return (window && heldBounds(window)?.min) ?? null
   }
 
   function forget(chatId: string) {

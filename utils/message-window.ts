@@ -26,7 +26,8 @@ export function emptyWindow(): MessageWindow {
   return { bySeq: {}, seqById: {}, hasMoreBefore: false, hasMoreAfter: false, lastChangeSeq: 0, appliedAhead: [] }
 }
 
-function bounds(window: MessageWindow): { min: number, max: number } | null {
+/** The lowest and highest seq held (null: none). */
+export function heldBounds(window: MessageWindow): { min: number, max: number } | null {
   const seqs = Object.keys(window.bySeq).map(Number)
   if (seqs.length === 0) return null
   return { min: Math.min(...seqs), max: Math.max(...seqs) }
@@ -90,7 +91,7 @@ export function applyToWindow(window: MessageWindow, message: Message): boolean 
     window.bySeq[heldSeq] = message
     return true
   }
-  const range = bounds(window)
+  const range = heldBounds(window)
   if (range) {
     if (message.seq > range.max && window.hasMoreAfter) return false
     if (message.seq < range.min && window.hasMoreBefore) return false

@@ -125,7 +125,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       context.stop()
       auth.clear()
       // A frame without a reason was ended elsewhere all the same ('revoked').
-      void router.push(loginAfterSessionEnd(router.currentRoute.value.fullPath, frame.reason ?? 'revoked', text => context.snackbar.notify(text)))
+      void router.push(loginAfterSessionEnd(router.currentRoute.value.fullPath, frame.reason ?? 'revoked', context.snackbar))
       break
     }
     case 'error':

@@ -24,11 +24,11 @@ export function sessionEndedText(reason: SessionEndReason | undefined): string |
  * Where a person goes whose session is over: /login, back to `from` once signed in again.
  * Why it ended, when the server said (the socket's `session.revoked`, or a refresh's 401
  * `reason` in a tab that was closed meanwhile): a ban on /login itself, any other reason
- * told through `notify`; a session that merely ran out says nothing.
+ * in the snackbar; a session that merely ran out says nothing.
  */
-export function loginAfterSessionEnd(from: string, reason: SessionEndReason | null | undefined, notify: (text: string) => void) {
+export function loginAfterSessionEnd(from: string, reason: SessionEndReason | null | undefined, snackbar: { notify: (text: string) => void }) {
   const said = reason ? sessionEndedText(reason) : null
-  if (said) notify(said)
+  if (said) snackbar.notify(said)
   return { path: '/login', query: { ...(from === '/' ? {} : { redirect: from }), ...(reason === 'banned' ? { ended: 'banned' } : {}) } }
 }
 
