@@ -1,7 +1,18 @@
+import type { Ref } from 'vue'
+
+/** A field of a `<v-form>`, as the form lists it (its `items`): its check, and the component. */
+interface FormFieldHandle {
+  id: number | string
+  validate: () => Promise<string[]>
+  vm: { proxy: { $el?: unknown } | null }
+}
+
 /** What the forms need of Vuetify's `<v-form>`. */
 export interface FormHandle {
-  validate: () => Promise<{ valid: boolean }>
+  validate: () => Promise<{ valid: boolean, errors: { id: number | string }[] }>
   reset: () => void
+  items?: FormFieldHandle[]
+  $el?: unknown
 }
 
 /**
@@ -15,6 +26,7 @@ export interface FormHandle {
 export function useFormSubmit<T>(task: () => Promise<T>, options: { onError?: (error: unknown) => void, lockedAfter?: (result: T) => boolean } = {}) {
   const form = ref<FormHandle | null>(null)
   const action = useAction(task, options)
+  const typedIn = useFieldChecksAsTyped(form)
 
   // Enter pressed twice (or Enter and a click) while the first submit is on its way is one
   // submit: a second login made a second session, a second two-factor code a failure
@@ -28,8 +40,16 @@ export function useFormSubmit<T>(task: () => Promise<T>, options: { onError?: (e
     inFlight = true
     let locked = false
     try {
-      if (form.value && !(await form.value.validate()).valid) return
+      if (form.value) {
+        const checked = await form.value.validate()
+        if (!checked.valid) {
+          focusField(form.value, checked.errors[0]?.id)
+          return
+        }
+      }
       const result = await action.run()
+      // A form emptied after its success (a changed password) starts untouched again.
+      if (result !== undefined) typedIn.clear()
       locked = result !== undefined && !!options.lockedAfter?.(result)
     }
     finally {
@@ -38,4 +58,60 @@ export function useFormSubmit<T>(task: () => Promise<T>, options: { onError?: (e
   }
 
   return { form, submitting: action.busy, submit }
+}
+
+function fieldElement(field: FormFieldHandle): Element | null {
+  const element = field.vm.proxy?.$el
+  return element instanceof Element ? element : null
+}
+
+/** The field told wrong first takes the focus: the person reads its error and mends it there. */
+function focusField(form: FormHandle, id: number | string | undefined) {
+  const field = form.items?.find(item => item.id === id)
+  const input = field && fieldElement(field)?.querySelector<HTMLElement>('input, textarea')
+  input?.focus()
+}
+
+/**
+ * When a field's rules are checked. The forms' Vuetify default is `validate-on="submit"`
+ * (plugins/vuetify.ts), so a field the person has not typed in is told nothing until the
+ * submit: Vuetify's own modes all check on blur, and an empty field the app focused by
+ * itself turned red as soon as the person looked elsewhere. A field the person typed in is
+ * checked as they type and when they leave it, as Vuetify's "input" mode did
+ * (tests/e2e/form-validation-timing.spec.ts). Returns the set of fields typed in.
+ */
+function useFieldChecksAsTyped(form: Ref<FormHandle | null>) {
+  let typed = new WeakSet<object>()
+  const fieldAt = (target: EventTarget | null) => (target instanceof Node
+    ? form.value?.items?.find(item => fieldElement(item)?.contains(target))
+    : undefined)
+
+  async function onInput(event: Event) {
+    const field = fieldAt(event.target)
+    if (!field) return
+    typed.add(field.vm)
+    // The model reaches the field on the next render.
+    await nextTick()
+    void field.validate()
+  }
+  function onFocusOut(event: Event) {
+    const field = fieldAt(event.target)
+    if (field && typed.has(field.vm)) void field.validate()
+  }
+
+  watch(() => form.value?.$el, (element, _, onCleanup) => {
+    if (import.meta.server || !(element instanceof Element)) return
+    element.addEventListener('input', onInput)
+    element.addEventListener('focusout', onFocusOut)
+    onCleanup(() => {
+      element.removeEventListener('input', onInput)
+      element.removeEventListener('focusout', onFocusOut)
+    })
+  }, { immediate: true })
+
+  return {
+    clear: () => {
+      typed = new WeakSet()
+    },
+  }
 }

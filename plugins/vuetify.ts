@@ -26,6 +26,9 @@ export default defineNuxtPlugin((nuxtApp) => {
       },
     },
     defaults: {
+      // A field is checked once the person typed in it, or on submit: not when an untouched
+      // field the app focused is left (composables/useFormSubmit.ts, useFieldChecksAsTyped).
+      VForm: { validateOn: 'submit' },
       VTextField: { variant: 'outlined', density: 'comfortable' },
       VBtn: { variant: 'flat' },
     },
