@@ -1,4 +1,4 @@
-import type { Chat, ChatDetail, Member, MemberRole, Page, User } from '#shared/types/api'
+import type { Chat, ChatDetail, Member, MemberRole, User } from '#shared/types/api'
 
 /** What the members part needs of the chats store that builds it. */
 export interface ChatMembersHost {
@@ -134,16 +134,12 @@ export function useChatMembers(host: ChatMembersHost) {
   }
 
   /**
-   * Who would own the chat if its owner left now: the server's rule (the longest-standing
-   * admin, else the longest-standing member), asked of it as two one-item pages, since a
-   * channel's member list is never held whole. Null: nobody would be left.
+   * Who would own the chat if its owner left now, as the server answers it: the rule is the
+   * server's alone (services/chats/memberships.ts, successorOf), so the leave dialog cannot
+   * name someone other than who gets the chat. Null: nobody would be left.
    */
   async function nextOwner(chatId: string): Promise<User | null> {
-    for (const role of ['admin', 'member'] as const) {
-      const page = await api<Page<Member>>(`/api/chats/${chatId}/members`, { query: { role, limit: 1 } })
-      if (page.items[0]) return page.items[0].user
-    }
-    return null
+    return (await api<{ user: User | null }>(`/api/chats/${chatId}/next-owner`)).user
   }
 
   return { members, seedMembers, loadMembers, nextOwner, applyMemberAdded, applyMemberRemoved, applyUser, applyMemberRole, addMembers, removeMember, setMemberRole }

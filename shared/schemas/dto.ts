@@ -214,6 +214,8 @@ export const adminUserPageDto = pageDto(adminUserDto)
 export const chatPageDto = pageDto(chatDto)
 export const publicChatPageDto = pageDto(publicChatDto)
 export const memberPageDto = pageDto(memberDto)
+/** Who would own a chat if its owner left now: null for nobody (GET /api/chats/:id/next-owner). */
+export const nextOwnerDto = z.object({ user: userDto.nullable() })
 export const messagePageDto = pageDto(messageDto)
 export const chatFilePageDto = pageDto(chatFileDto)
 

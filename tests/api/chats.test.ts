@@ -154,6 +154,28 @@ describe('chats over HTTP', () => {
     expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${id}`)).status).toBe(204)
   })
 
+  it('GET /next-owner names who the handover makes owner: the longest-standing admin, else member, else nobody', async () => {
+    const group = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Succession', memberIds: [bob.id, cy.id] })
+    const id = group.body.id
+    const nextOwner = async () => (await api(baseUrl(), ana, 'GET', `/api/chats/${id}/next-owner`)).body.user?.id ?? null
+    expect(await nextOwner()).toBe(bob.id)
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${id}/members/${cy.id}`, { role: 'admin' })).status).toBe(200)
+    expect(await nextOwner()).toBe(cy.id)
+    // A member asks too (the owner's dialog is not the only reader); outsiders are not told.
+    expect((await api(baseUrl(), bob, 'GET', `/api/chats/${id}/next-owner`)).body.user.id).toBe(cy.id)
+    const outsider = await signUp(baseUrl(), 'outsider')
+    expect((await api(baseUrl(), outsider, 'GET', `/api/chats/${id}/next-owner`)).status).toBe(404)
+    // The named one is who gets it.
+    expect((await api(baseUrl(), ana, 'POST', `/api/chats/${id}/leave`)).status).toBe(204)
+    expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)).body.membership.role).toBe('owner')
+    expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}/next-owner`)).body.user.id).toBe(bob.id)
+
+    const channel = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name: `Alone ${Date.now()}` })
+    expect((await api(baseUrl(), ana, 'GET', `/api/chats/${channel.body.id}/next-owner`)).body).toEqual({ user: null })
+    const direct = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'direct', userId: bob.id })
+    expect((await api(baseUrl(), ana, 'GET', `/api/chats/${direct.body.id}/next-owner`)).status).toBe(403)
+  })
+
   it('lists the caller\'s chats by recent activity, paginated', async () => {
     const user = await signUp(baseUrl(), 'list')
     const ids: string[] = []

@@ -69,6 +69,34 @@ test('the owner leaving is told who will own the chat after them, and lands on t
   await closeAll(ana, ben, cy)
 })
 
+test('the owner cannot confirm leaving before the dialog names who will own the chat next', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ana, 'Kitchen', [ben])
+  await openApp(ana, `/chats/${group.id}`)
+  // The app's question "who owns it after me?" is held until the test lets it through.
+  let release!: () => void
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  await ana.page.route(url => url.pathname.startsWith(`/api/chats/${group.id}/`) && (url.pathname.endsWith('/next-owner') || url.searchParams.has('role')), async (route) => {
+    await released
+    await route.continue()
+  })
+
+  await ana.page.getByRole('button', { name: 'Chat options' }).click()
+  await menuItem(ana.page, 'Leave group').click()
+  const dialog = ana.page.getByRole('dialog')
+  await expect(dialog).toContainText('Finding who will own it after you')
+  await expect(dialog.getByRole('button', { name: 'Leave' })).toBeDisabled()
+  release()
+  await expect(dialog).toContainText('Ben will own it after you.')
+  await expect(dialog.getByRole('button', { name: 'Leave' })).toBeEnabled()
+  await dialog.getByRole('button', { name: 'Leave' }).click()
+  await expectHome(ana)
+  await closeAll(ana, ben)
+})
+
 test('the last one to leave a channel is told nobody will own it, and whoever joins next owns it', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')

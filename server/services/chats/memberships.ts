@@ -1,4 +1,4 @@
-import type { Chat as ChatDto, Member, MemberRole, Page } from '#shared/types/api'
+import type { Chat as ChatDto, Member, MemberRole, Page, User } from '#shared/types/api'
 import { MAX_GROUP_MEMBERS } from '#shared/schemas/chats'
 import { ChatModel, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -182,16 +182,30 @@ export async function leaveChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: s
 }
 
 /**
- * The longest-standing admin becomes owner, else the longest-standing member; a channel
- * with nobody left has no owner until someone joins (addMemberships).
+ * Who owns the chat after its owner: the longest-standing admin, else the longest-standing
+ * member; nobody in a channel with nobody else left. The one rule behind both the handover
+ * and the leave dialog's question (nextOwner), so what the dialog names is who gets it.
  */
-async function handOverOwnership(chatId: string): Promise<void> {
+async function successorOf(chatId: string): Promise<MembershipRecord | null> {
   const byTenure = { joinedAt: 1 as const, _id: 1 as const }
-  const successor = await MembershipModel.findOne({ chatId, role: 'admin' }).sort(byTenure).lean<MembershipRecord>().exec()
-    ?? await MembershipModel.findOne({ chatId }).sort(byTenure).lean<MembershipRecord>().exec()
+  return await MembershipModel.findOne({ chatId, role: 'admin' }).sort(byTenure).lean<MembershipRecord>().exec()
+    ?? await MembershipModel.findOne({ chatId, role: 'member' }).sort(byTenure).lean<MembershipRecord>().exec()
+}
+
+/** A channel with nobody left has no owner until someone joins (addMemberships). */
+async function handOverOwnership(chatId: string): Promise<void> {
+  const successor = await successorOf(chatId)
   if (!successor) return
   await withLock(`member:${chatId}:${successor.userId}`, () => MembershipModel.updateOne({ _id: successor._id }, { $set: { role: 'owner' } }).exec())
   await publishToChat(chatId, { type: 'member.updated', chatId, userId: successor.userId, role: 'owner' })
+}
+
+/** Who would own the chat if its owner left now (GET /api/chats/:id/next-owner); null for nobody. */
+export async function nextOwner(actor: Pick<Actor, 'userId' | 'role'>, chatId: string): Promise<{ user: User | null }> {
+  const { chat } = await requireVisibleChat(actor, chatId)
+  if (chat.type === 'direct') throw apiError('forbidden', 'A direct chat has no owner.')
+  const successor = await successorOf(chatId)
+  return { user: successor ? publicUser(successor.userId, await findUser(successor.userId)) : null }
 }
 
 // --- read state ---
