@@ -5,6 +5,7 @@ import { listMembers, markRead } from '../../server/services/chats/memberships'
 import { readyChats } from '../../server/services/chats/chat-list'
 import { changeKeyId, MessageChangeModel, messageIdFor, MessageModel } from '../../server/models/message'
 import { ChatModel } from '../../server/models/chat'
+import { AttachmentModel } from '../../server/models/attachment'
 import { changes, history } from '../../server/services/messages/history'
 import { deleteMessage, editMessage, setReaction } from '../../server/services/messages/changes'
 import { sendMessage } from '../../server/services/messages/send'
@@ -116,6 +117,36 @@ describe('a list of keys is one `$in` command', () => {
     const inReads = fifty['history page']!.filter(command => isIn(command.filter)).map(command => command.collection).sort()
     // The page, its reply targets, its senders.
     expect(inReads).toEqual(['messages', 'messages', 'users'])
+  })
+})
+
+describe('the files of a page and of the messages it quotes', () => {
+  /** A chat of two messages, the second replying to the first; each shows a file if asked. */
+  async function quotingChat(firstHasFile: boolean) {
+    const [ana, bob] = await Promise.all([createTestUser(), createTestUser()])
+    const { chat } = await createChat(ana, { type: 'group', name: 'Files', memberIds: [bob.userId] })
+    const file = async (seq: number) => {
+      const _id = new Types.ObjectId()
+      await AttachmentModel.create({ _id, chatId: chat.id, uploaderId: ana.userId, name: `file ${seq}.txt`, size: 1, type: 'text/plain', kind: 'file', storage: 'database', messageId: messageIdFor(chat.id, seq), createdAt: new Date() })
+      return [_id]
+    }
+    const now = new Date()
+    const firstFiles = firstHasFile ? await file(1) : []
+    const secondFiles = await file(2)
+    await MessageModel.insertMany([
+      { _id: messageIdFor(chat.id, 1), chatId: chat.id, seq: 1, changeSeq: 1, senderId: ana.userId, content: 'the plan', clientId: null, replyToId: null, attachmentIds: firstFiles, reactions: [], editedAt: null, deletedAt: null, createdAt: now },
+      { _id: messageIdFor(chat.id, 2), chatId: chat.id, seq: 2, changeSeq: 2, senderId: bob.userId, content: 'and mine', clientId: null, replyToId: messageIdFor(chat.id, 1), attachmentIds: secondFiles, reactions: [], editedAt: null, deletedAt: null, createdAt: now },
+    ])
+    await MessageChangeModel.insertMany([1, 2].map(seq => ({ _id: changeKeyId(chat.id, seq), messageId: messageIdFor(chat.id, seq) })))
+    await ChatModel.updateOne({ _id: chat.id }, { $set: { lastSeq: 2, lastChangeSeq: 2, lastActivityAt: now } })
+    return (await recordCommands(() => history(ana, chat.id, { limit: 5 }))).commands
+  }
+
+  it('reads them with one `$in`, so a file a message and a reply to it both show is read once', async () => {
+    const quotedFile = await quotingChat(true)
+    const quotedPlain = await quotingChat(false)
+    expect(quotedFile.filter(command => command.collection === 'attachments')).toHaveLength(1)
+    expect(quotedFile.length).toBe(quotedPlain.length)
   })
 })
 
