@@ -195,14 +195,17 @@ export function createBurstLimiter({ name, perSecond, burst, now = Date.now }: {
   }
 }
 
-/** Takes a point or throws 429 `rate_limited` with Retry-After. */
-export async function enforceLimit(limiter: Limiter, key: string, message?: string, points = 1): Promise<void> {
-  const result = await limiter.consume(key, points)
-  if (!result.allowed) throw apiError('rate_limited', message, { retryAfter: result.retryAfterSeconds })
+export interface EnforceOptions {
+  /** Words the 429, from the wait when it is a function (else the contract's generic sentence). */
+  message?: string | ((retryAfterSeconds: number) => string)
+  /** Points to take (1 by default); 0 only looks: the check before work that counts only when it fails, like a password's. */
+  points?: number
 }
 
-/** Throws 429 when the key is already over its limit (takes nothing). */
-export async function assertUnderLimit(limiter: Limiter, key: string, message?: string): Promise<void> {
-  const result = await limiter.check(key)
-  if (!result.allowed) throw apiError('rate_limited', message, { retryAfter: result.retryAfterSeconds })
+/** The one 429 helper: takes the points, or throws 429 `rate_limited` with Retry-After past the limit. */
+export async function enforceLimit(limiter: Limiter, key: string, { message, points = 1 }: EnforceOptions = {}): Promise<void> {
+  const result = points === 0 ? await limiter.check(key) : await limiter.consume(key, points)
+  if (result.allowed) return
+  const text = typeof message === 'function' ? message(result.retryAfterSeconds) : message
+  throw apiError('rate_limited', text, { retryAfter: result.retryAfterSeconds })
 }

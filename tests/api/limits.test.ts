@@ -4,6 +4,9 @@ import { call, eventually, loginUser, signUp, uniqueName } from '../harness/api-
 
 const baseUrl = () => inject('baseUrl')
 
+const LOCKED_TEXT = 'Too many wrong passwords or codes: this account is locked for 15 minutes. Resetting the password unlocks it now.'
+
+/** Wrong passwords that do not reach the account's limit (defaults: fewer than 5): each is 401. */
 async function failLogins(url: string, login: string, times: number) {
   for (let i = 0; i < times; i++) {
     const result = await loginUser(url, login, `wrong-password-${i}`)
@@ -11,20 +14,43 @@ async function failLogins(url: string, login: string, times: number) {
   }
 }
 
+/** Five wrong passwords: four 401s, and the fifth, which locks the account, answers the lockout. */
+async function lockByWrongPasswords(url: string, login: string) {
+  await failLogins(url, login, 4)
+  const fifth = await loginUser(url, login, 'wrong-password-4')
+  expect(fifth.status).toBe(429)
+  return fifth
+}
+
 describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
+  it('answers the lockout to the wrong password that locks the account, not "invalid credentials"', async () => {
+    // As the fifth wrong two-factor code does (tests/api/two-factor.test.ts): the person learns
+    // the account is locked from the attempt that locked it, not from the next one.
+    const account = await signUp(baseUrl())
+    await failLogins(baseUrl(), account.username, 4)
+    const fifth = await loginUser(baseUrl(), account.username, 'wrong-password-4')
+    expect(fifth.status).toBe(429)
+    expect(fifth.body).toMatchObject({ statusCode: 429, message: LOCKED_TEXT, data: { code: 'rate_limited' } })
+    expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(14 * 60)
+    // An unknown name is locked in the same words on its fifth failure (no enumeration).
+    const ghost = uniqueName('ghost')
+    await failLogins(baseUrl(), ghost, 4)
+    expect((await loginUser(baseUrl(), ghost, 'wrong-password-4')).body).toMatchObject({ statusCode: 429, message: LOCKED_TEXT })
+  })
+
   it('answers 429 even to the right password after 5 failures, for 15 minutes', async () => {
     const account = await signUp(baseUrl())
-    await failLogins(baseUrl(), account.username, 5)
+    await lockByWrongPasswords(baseUrl(), account.username)
     const locked = await loginUser(baseUrl(), account.username, account.password)
     expect(locked.status).toBe(429)
     // The person is told what happened, for how long, and the way out (not "try again shortly").
-    expect(locked.body).toMatchObject({ statusCode: 429, message: 'Too many wrong passwords or codes: this account is locked for 15 minutes. Resetting the password unlocks it now.', data: { code: 'rate_limited' } })
+    expect(locked.body).toMatchObject({ statusCode: 429, message: LOCKED_TEXT, data: { code: 'rate_limited' } })
     const retryAfter = Number(locked.headers.get('retry-after'))
     expect(retryAfter).toBeGreaterThan(14 * 60)
     expect(retryAfter).toBeLessThanOrEqual(15 * 60)
     // By email too: it is the account that is locked, not the name typed.
     const byEmailAccount = await signUp(baseUrl(), { email: `${uniqueName()}@example.com` })
-    await failLogins(baseUrl(), byEmailAccount.username, 5)
+    await lockByWrongPasswords(baseUrl(), byEmailAccount.username)
     expect((await loginUser(baseUrl(), byEmailAccount.email!, byEmailAccount.password)).status).toBe(429)
     // Other accounts are not affected, and sessions already open keep working.
     const other = await signUp(baseUrl())
@@ -42,7 +68,7 @@ describe('per-account lockout (defaults: 5 failures in 15 minutes)', () => {
 
   it('locks unknown names the same way (no enumeration through the lockout)', async () => {
     const name = uniqueName('ghost')
-    await failLogins(baseUrl(), name, 5)
+    await lockByWrongPasswords(baseUrl(), name)
     const locked = await loginUser(baseUrl(), name, 'whatever-password')
     expect(locked.status).toBe(429)
     expect(locked.body).toMatchObject({ message: expect.stringMatching(/^Too many wrong passwords or codes: this account is locked for 1[45] minutes\./) })
@@ -68,7 +94,7 @@ describe('the lockout ends, small per-IP caps (an instance with a 10-second wind
 
   it('lets the right password in again once the window has passed', async () => {
     const account = await signUp(server.baseUrl)
-    await failLogins(server.baseUrl, account.username, 5)
+    await lockByWrongPasswords(server.baseUrl, account.username)
     const locked = await loginUser(server.baseUrl, account.username, account.password)
     expect(locked.status).toBe(429)
     expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(WINDOW_SECONDS)

@@ -72,11 +72,15 @@ describe('re-authentication', () => {
     expect((await changeEmail(user)).status).toBe(200)
   })
 
-  it('counts wrong passwords like failed logins: the fifth locks the account, sign-in included', async () => {
+  it('counts wrong passwords like failed logins: the fifth locks the account, sign-in included, and says so', async () => {
     const user = await signUp(baseUrl(), 'lock_re')
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 4; attempt++) {
       expect((await reauth(user, { password: `wrong ${attempt}` })).status).toBe(403)
     }
+    // The wrong password that locks the account answers the lockout, as at sign-in.
+    const fifth = await reauth(user, { password: 'wrong 4' })
+    expect(fifth.status).toBe(429)
+    expect(fifth.body).toMatchObject({ message: 'Too many wrong passwords or codes: this account is locked for 15 minutes. Resetting the password unlocks it now.', data: { code: 'rate_limited' } })
     const locked = await reauth(user, { password: user.password })
     expect(locked.status).toBe(429)
     expect(locked.headers.get('retry-after')).toBeTruthy()

@@ -3,8 +3,9 @@ import type { AuthResult, TwoFactorChallenge } from '#shared/types/api'
 import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
+import { enforceLimit } from '../../utils/rate-limit'
 import { hashPassword, verifyPassword } from '../../utils/passwords'
-import { accountLimiters, countLoginFailure, lockoutMessage, throwIfLimited } from './limits'
+import { accountLimiters, accountLimitKey, guardCredentialCheck } from './limits'
 import { sendVerificationMail } from './mail-tokens'
 import { signIn, type IssuedTokens } from './sessions'
 import { issueLoginChallenge } from './two-factor'
@@ -103,7 +104,7 @@ async function createAccount(fields: {
 
 export async function register(input: RegisterInput, origin: RequestOrigin): Promise<SignedIn> {
   const { signups, mails } = accountLimiters()
-  await throwIfLimited(signups, origin.ip, true)
+  await enforceLimit(signups, origin.ip)
   const passwordHash = await hashPassword(input.password)
   const user = await createAccount({ ...input, passwordHash, role: 'user' })
   if (user.email) {
@@ -114,7 +115,7 @@ export async function register(input: RegisterInput, origin: RequestOrigin): Pro
 }
 
 export async function signInAsGuest(input: GuestInput, origin: RequestOrigin): Promise<SignedIn> {
-  await throwIfLimited(accountLimiters().signups, origin.ip, true)
+  await enforceLimit(accountLimiters().signups, origin.ip)
   const user = await createAccount({ username: input.username, passwordHash: null, role: 'guest' })
   return signIn(user, origin, 'guest')
 }
@@ -122,22 +123,15 @@ export async function signInAsGuest(input: GuestInput, origin: RequestOrigin): P
 /**
  * Password login. Unknown accounts and wrong passwords answer the same (a dummy argon2
  * verification keeps the timing alike). Five failures for one account within the window
- * lock it for the window, even against the right password; failures per IP are capped too.
+ * lock it for the window, even against the right password, the fifth answering the
+ * lockout; failures per IP are capped too (guardCredentialCheck).
  */
 export async function login(input: LoginInput, origin: RequestOrigin): Promise<SignedIn | { challenge: TwoFactorChallenge }> {
-  const { accountFailures, ipFailures } = accountLimiters()
-  await throwIfLimited(ipFailures, origin.ip, false)
   const user = await findUserByLogin(input.login)
-  const accountKey = user ? `user:${String(user._id)}` : `login:${input.login.toLowerCase()}`
-  await throwIfLimited(accountFailures, accountKey, false, lockoutMessage)
-
-  const valid = await verifyPassword(user?.passwordHash, input.password)
-  if (!user || !valid) {
-    await countLoginFailure(accountKey, origin.ip)
-    throw apiError('invalid_credentials')
-  }
+  const accountKey = user ? accountLimitKey(user._id) : `login:${input.login.toLowerCase()}`
+  const valid = await guardCredentialCheck(accountKey, origin.ip, async () => (await verifyPassword(user?.passwordHash, input.password)) && !!user)
+  if (!user || !valid) throw apiError('invalid_credentials')
   if (user.banned) throw apiError('banned')
-  await accountFailures.reset(accountKey)
   if (user.twoFactorEnabled) return { challenge: await issueLoginChallenge(user) }
   return signIn(user, origin, 'password')
 }

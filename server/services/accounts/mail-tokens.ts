@@ -3,13 +3,14 @@ import { AccountTokenModel, UserModel, type UserRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
+import { enforceLimit } from '../../utils/rate-limit'
 import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
 import { sendMail } from '../../utils/mail'
 import { hashPassword } from '../../utils/passwords'
 import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin } from './accounts'
-import { accountLimiters, throwIfLimited } from './limits'
+import { accountLimiters, accountLimitKey } from './limits'
 import { revokeAllSessions } from './sessions'
 import { announceOwnAccount, findUserByLogin } from './users'
 
@@ -80,8 +81,8 @@ export async function resendVerification(auth: Actor, origin: RequestOrigin): Pr
   const { resends, mails } = accountLimiters()
   const user = auth.user
   if (!user.email || user.emailVerified) return
-  await throwIfLimited(mails, origin.ip, false)
-  await throwIfLimited(resends, auth.userId, true)
+  await enforceLimit(mails, origin.ip, { points: 0 })
+  await enforceLimit(resends, auth.userId)
   await mails.consume(origin.ip)
   void sendVerificationMail(user)
 }
@@ -89,7 +90,7 @@ export async function resendVerification(auth: Actor, origin: RequestOrigin): Pr
 /** Always succeeds (202): whether the address has an account is not revealed. */
 export async function forgotPassword(email: string, origin: RequestOrigin): Promise<void> {
   const { resends, mails } = accountLimiters()
-  await throwIfLimited(mails, origin.ip, false)
+  await enforceLimit(mails, origin.ip, { points: 0 })
   const address = email.trim()
   if (!address.includes('@')) return
   const user = await findUserByLogin(address)
@@ -119,7 +120,7 @@ export async function resetPassword(input: ResetPasswordInput): Promise<void> {
     await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash, emailVerified } })
   })
   await revokeAllSessions(userId, 'password-reset')
-  await accountLimiters().accountFailures.reset(`user:${userId}`)
+  await accountLimiters().accountFailures.reset(accountLimitKey(userId))
 }
 
 /** Deletes expired mail tokens (the periodic sweep). */

@@ -5,9 +5,10 @@ import { PasskeyModel, UserModel, type PasskeyChallengeRecord, type PasskeyRecor
 import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
+import { enforceLimit } from '../../utils/rate-limit'
 import { withLock } from '../../utils/lock'
 import type { RequestOrigin, SignedIn } from './accounts'
-import { accountLimiters, throwIfLimited } from './limits'
+import { accountLimiters } from './limits'
 import { claimPasskeyChallenge, PASSKEY_CHALLENGE_TTL_MS, passkeysOf, storePasskeyChallenge } from './passkeys'
 import { markReauthenticated } from './reauth'
 import { signIn } from './sessions'
@@ -30,7 +31,7 @@ const refused = () => apiError('invalid_credentials', 'That passkey was not acce
  * number per hour (NUXT_LIMITS_PASSKEY_CHALLENGES_PER_IP).
  */
 export async function passkeyLoginOptions(origin: RequestOrigin): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  await throwIfLimited(accountLimiters().passkeyChallenges, origin.ip, true)
+  await enforceLimit(accountLimiters().passkeyChallenges, origin.ip)
   const options = await generateAuthenticationOptions({
     rpID: serverConfig().webAuthn.rpId,
     userVerification: 'required',
@@ -85,7 +86,7 @@ async function verifiedOwner(credential: AuthenticationResponseJSON, challenge: 
  */
 export async function signInWithPasskey(input: PasskeyLoginInput, origin: RequestOrigin): Promise<SignedIn> {
   const { ipFailures } = accountLimiters()
-  await throwIfLimited(ipFailures, origin.ip, false)
+  await enforceLimit(ipFailures, origin.ip, { points: 0 })
   const credential = input.credential as AuthenticationResponseJSON
   const challenge = await claimPasskeyChallenge(credential.response.clientDataJSON, 'login')
   const user = await verifiedOwner(credential, challenge)
@@ -116,7 +117,7 @@ export async function passkeyReauthOptions(actor: Actor): Promise<PublicKeyCrede
 /** One of the person's own passkeys proves it is them: sensitive changes work for another window. */
 export async function reauthenticateWithPasskey(actor: Actor, input: PasskeyLoginInput, origin: RequestOrigin): Promise<void> {
   const { ipFailures } = accountLimiters()
-  await throwIfLimited(ipFailures, origin.ip, false)
+  await enforceLimit(ipFailures, origin.ip, { points: 0 })
   const credential = input.credential as AuthenticationResponseJSON
   const challenge = await claimPasskeyChallenge(credential.response.clientDataJSON, 'reauth')
   if (String(challenge.userId) !== actor.userId || !(await verifiedOwner(credential, challenge))) {

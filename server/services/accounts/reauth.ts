@@ -5,7 +5,7 @@ import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
 import { verifyPassword } from '../../utils/passwords'
 import type { RequestOrigin } from './accounts'
-import { accountLimiters, countLoginFailure, lockoutMessage, throwIfLimited } from './limits'
+import { accountLimitKey, guardCredentialCheck } from './limits'
 import { checkSecondFactor } from './two-factor'
 
 // Re-authentication before sensitive changes (docs/security.md, "Re-authentication"): a
@@ -37,21 +37,16 @@ export async function markReauthenticated(sessionId: string, at = new Date()): P
 }
 
 /**
- * Runs `check` (a password, a password and a code) under the login's lockout rules: a
- * failure counts like a failed login (the fifth locks the account for the window, 429),
- * 403 (not 401) so a client does not take it for an ended session. A success is a fresh
- * proof: the session may make sensitive changes for another window.
+ * Runs `check` (a password, a password and a code) under the login's lockout rules
+ * (guardCredentialCheck): a failure counts like a failed login (the fifth locks the account
+ * for the window and answers that 429), else 403 (not 401) so a client does not take it
+ * for an ended session. A success is a fresh proof: the session may make sensitive changes
+ * for another window.
  */
 async function prove(actor: Actor, origin: RequestOrigin, check: () => Promise<boolean>, message: string): Promise<void> {
-  const { accountFailures, ipFailures } = accountLimiters()
-  const accountKey = `user:${actor.userId}`
-  await throwIfLimited(ipFailures, origin.ip, false)
-  await throwIfLimited(accountFailures, accountKey, false, lockoutMessage)
-  if (!(await check())) {
-    await countLoginFailure(accountKey, origin.ip)
+  if (!(await guardCredentialCheck(accountLimitKey(actor.userId), origin.ip, check))) {
     throw apiError('invalid_credentials', message, { statusCode: 403 })
   }
-  await accountFailures.reset(accountKey)
   await markReauthenticated(actor.sessionId)
 }
 

@@ -9,7 +9,7 @@ import { withLock } from '../../utils/lock'
 import { isSealed, openSecret, sealSecret } from '../../utils/sealed-secrets'
 import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin, SignedIn } from './accounts'
-import { accountLimiters, countLoginFailure, lockedOut, lockoutMessage, throwIfLimited } from './limits'
+import { accountLimitKey, guardCredentialCheck } from './limits'
 import { signIn } from './sessions'
 
 // TOTP two-factor sign-in (RFC 6238 through otpauth: SHA-1, 6 digits, 30 s steps, one step
@@ -152,41 +152,38 @@ export async function issueLoginChallenge(user: UserRecord): Promise<TwoFactorCh
 
 /**
  * The second step: a live challenge and a code. Wrong codes count against the account's
- * failed-login limit like wrong passwords, and the fifth ends the challenge (the password
- * step again). The failure that ends it says so: the lockout's 429 when it locked the
- * account (the default: five failures either way), else `invalid_token`, never "not right"
- * (tests/api/two-factor.test.ts). The challenge is spent by its first success.
+ * failed-login limit like wrong passwords (guardCredentialCheck), and the fifth ends the
+ * challenge (the password step again). The failure that ends it says so: the lockout's 429
+ * when it locked the account (the default: five failures either way), else `invalid_token`,
+ * never "not right" (tests/api/two-factor.test.ts). The challenge is spent by its first success.
  */
 export async function completeTwoFactorLogin(input: TwoFactorLoginInput, origin: RequestOrigin): Promise<SignedIn> {
   const challengeId = hashSecret(input.challenge)
-  const { accountFailures, ipFailures } = accountLimiters()
-  await throwIfLimited(ipFailures, origin.ip, false)
   return withLock(`login-challenge:${challengeId}`, async () => {
     const challenge = await LoginChallengeModel.findById(challengeId).lean<LoginChallengeRecord>().exec()
     if (!challenge || challenge.expiresAt.getTime() <= Date.now()) throw expiredChallenge()
-    const accountKey = `user:${String(challenge.userId)}`
-    // A locked account says so first: it is why a sign-in ended by wrong codes is over.
-    await throwIfLimited(accountFailures, accountKey, false, lockoutMessage)
-    if (challenge.failures >= MAX_CODE_FAILURES) throw tooManyCodes()
-    const [user, state] = await Promise.all([
-      UserModel.findById(challenge.userId).lean<UserRecord>().exec(),
-      loadTwoFactor(String(challenge.userId)),
-    ])
-    if (!user || user.banned || !state?.secret) throw expiredChallenge()
-    if (!(await acceptCode(user, state.secret, state.recoveryCodes, input.code))) {
-      const [, locked] = await Promise.all([
-        LoginChallengeModel.updateOne({ _id: challengeId }, { $set: { failures: challenge.failures + 1 } }).exec(),
-        countLoginFailure(accountKey, origin.ip),
+    const signer: { user?: UserRecord, state?: TwoFactorRecord } = {}
+    // The guard answers a locked account first: it is why a sign-in ended by wrong codes is over.
+    const accepted = await guardCredentialCheck(accountLimitKey(challenge.userId), origin.ip, async () => {
+      if (challenge.failures >= MAX_CODE_FAILURES) throw tooManyCodes()
+      const [user, state] = await Promise.all([
+        UserModel.findById(challenge.userId).lean<UserRecord>().exec(),
+        loadTwoFactor(String(challenge.userId)),
       ])
-      // The failure that ends the sign-in says so, and why (the account locked, or too many codes).
-      if (locked) throw lockedOut(locked.lockedForSeconds)
-      if (challenge.failures + 1 >= MAX_CODE_FAILURES) throw tooManyCodes()
-      throw apiError('invalid_credentials', 'That code is not right.')
-    }
+      if (!user || user.banned || !state?.secret) throw expiredChallenge()
+      if (await acceptCode(user, state.secret, state.recoveryCodes, input.code)) {
+        Object.assign(signer, { user, state })
+        return true
+      }
+      await LoginChallengeModel.updateOne({ _id: challengeId }, { $set: { failures: challenge.failures + 1 } }).exec()
+      return false
+    })
+    // The failure that ends the sign-in without locking the account says so too.
+    if (!accepted && challenge.failures + 1 >= MAX_CODE_FAILURES) throw tooManyCodes()
+    if (!accepted || !signer.user || !signer.state?.secret) throw apiError('invalid_credentials', 'That code is not right.')
     if (!(await spend(`challenge:${challengeId}`))) throw apiError('invalid_token', 'This sign-in has already been used.', { statusCode: 401 })
     await LoginChallengeModel.deleteOne({ _id: challengeId }).exec()
-    await accountFailures.reset(accountKey)
-    await sealIfStoredPlain(state._id, state.secret)
-    return signIn(user, origin, 'password+2fa')
+    await sealIfStoredPlain(signer.state._id, signer.state.secret)
+    return signIn(signer.user, origin, 'password+2fa')
   })
 }

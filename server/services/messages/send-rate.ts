@@ -11,5 +11,5 @@ let limiter: Limiter | null = null
 export async function consumeSend(userId: string): Promise<void> {
   const { sendRate, sendBurst } = serverConfig().limits
   limiter ??= createBurstLimiter({ name: 'send', perSecond: sendRate, burst: sendBurst })
-  await enforceLimit(limiter, userId, 'You are sending too fast.')
+  await enforceLimit(limiter, userId, { message: 'You are sending too fast.' })
 }
