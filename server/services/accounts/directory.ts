@@ -3,6 +3,7 @@ import type { AdminUpdateUserInput } from '#shared/schemas/users'
 import { toAdminUser, toUser } from '../../dto/users'
 import { UserModel, type UserRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
+import { decodeCursor, encodeCursor } from '../../utils/cursor'
 import { apiError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { escapeRegex } from '../../utils/regex'
@@ -12,27 +13,17 @@ import { announceNewProfile, findUser } from './users'
 
 // The user directory (everyone's search) and the admin's view and changes of users.
 
-function encodeCursor(usernameLower: string): string {
-  return Buffer.from(usernameLower, 'utf8').toString('base64url')
-}
-
-function decodeCursor(cursor: string | undefined): string | null {
-  if (!cursor) return null
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!decoded || decoded.length > 64) throw apiError('validation_failed', 'The cursor is not valid.')
-  return decoded
-}
-
 type DirectoryQuery = { q?: string, ids?: string[], limit: number, cursor?: string }
 
 /**
  * The user directory: a prefix match on username or display name (case-insensitive,
- * the query escaped), in username order, paged by the last username seen; `ids` keeps
+ * the query escaped), in username order, paged by the last username seen (the cursor of
+ * every list, utils/cursor.ts: one that does not decode starts the list); `ids` keeps
  * only those users (one `$in` on `_id`). A scan on the
  * embedded engine, which a directory search may be.
  */
 async function searchUsers(query: DirectoryQuery, includeEmail: boolean): Promise<{ users: UserRecord[], nextCursor: string | null }> {
-  const after = decodeCursor(query.cursor)
+  const after = decodeCursor(query.cursor)?.name
   const conditions: Record<string, unknown>[] = []
   if (query.ids) conditions.push({ _id: { $in: query.ids } })
   if (query.q) {
@@ -48,7 +39,7 @@ async function searchUsers(query: DirectoryQuery, includeEmail: boolean): Promis
   const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0]! : { $and: conditions }
   const users = await UserModel.find(filter).sort({ usernameLower: 1 }).limit(query.limit + 1).lean<UserRecord[]>()
   const page = users.slice(0, query.limit)
-  const nextCursor = users.length > query.limit ? encodeCursor(page.at(-1)!.usernameLower) : null
+  const nextCursor = users.length > query.limit ? encodeCursor({ name: page.at(-1)!.usernameLower, id: String(page.at(-1)!._id) }) : null
   return { users: page, nextCursor }
 }
 
