@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { getRequestHeader, setResponseHeader, type H3Event } from 'h3'
+import type { Actor } from '../utils/auth'
 import { serverConfig } from '../utils/config'
 import { logger } from '../utils/logger'
 
@@ -9,6 +10,8 @@ declare module 'h3' {
   interface H3EventContext {
     /** Names this request in the logs and the `X-Request-Id` response header. */
     requestId?: string
+    /** Who the request acts for, once requireUser has authenticated it (once per request). */
+    auth?: Actor
   }
 }
 

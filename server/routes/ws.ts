@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws'
-import { type Actor, authenticateAccessToken, isOriginAllowed, mustSetUpTwoFactor, readAccessToken } from '../utils/auth'
+import { type Actor, isOriginAllowed, mustSetUpTwoFactor, readAccessToken } from '../utils/auth'
+import { authenticateAccessToken } from '../services/accounts/sessions'
 import { realtime } from '../services/realtime'
 import { apiError, errorResponse } from '../utils/errors'
 import { withDeadline } from '../utils/resilience'

@@ -1,13 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { getRequestHeader, type H3Event } from 'h3'
-import { isValidObjectId } from 'mongoose'
 import type { UserRole } from '#shared/types/api'
-import { loadById, SessionModel, UserModel, type SessionRecord, type UserRecord } from '../models'
+import type { SessionRecord, UserRecord } from '../models'
+import { authenticateAccessToken } from '../services/accounts/sessions'
 import { ACCESS_COOKIE } from './auth-cookies'
 import { clientIp } from './client-ip'
 import { apiError } from './errors'
 import { originOf, serverConfig } from './config'
-import { verifyAccessToken } from './tokens'
 
 /**
  * Who is acting: the authenticated user behind a request or a socket. Services that only
@@ -22,43 +21,7 @@ export interface Actor {
   session: SessionRecord
 }
 
-/** How stale `lastUsedAt` may get before a request refreshes it (one write per window). */
-const LAST_USED_RESOLUTION_MS = 60_000
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-
-/**
- * The live session and user behind a session id: null when the session is revoked,
- * expired or someone else's, or the user is gone or banned. Two `_id` lookups, made on
- * every authenticated request, so revocation, bans and password changes apply at once.
- */
-export async function loadLiveSession(userId: string, sessionId: string): Promise<{ session: SessionRecord, user: UserRecord } | null> {
-  if (!isValidObjectId(sessionId) || !isValidObjectId(userId)) return null
-  const [session, user] = await Promise.all([
-    loadById<SessionRecord>(SessionModel, sessionId),
-    loadById<UserRecord>(UserModel, userId),
-  ])
-  if (!session || !user) return null
-  if (String(session.userId) !== userId || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null
-  if (user.banned) return null
-  if (Date.now() - session.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    // A plain $set (no read-modify-write): last writer wins, which is what we want.
-    SessionModel.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date() } }).catch(() => {})
-  }
-  return { session, user }
-}
-
-/**
- * Verifies an access token (signature, `exp`, `iss`, `aud`) and that its session is live
- * and its user not banned. For HTTP (via requireUser), the WebSocket upgrade and the
- * in-band `auth` frame.
- */
-export async function authenticateAccessToken(token: string): Promise<Actor | null> {
-  const claims = await verifyAccessToken(token)
-  if (!claims) return null
-  const live = await loadLiveSession(claims.userId, claims.sessionId)
-  if (!live) return null
-  return { userId: claims.userId, sessionId: claims.sessionId, role: live.user.role as UserRole, user: live.user, session: live.session }
-}
 
 type HeaderBag = IncomingHttpHeaders | Headers | Record<string, string | string[] | undefined>
 
@@ -148,7 +111,7 @@ export interface RequireUserOptions {
  * `two_factor_setup_required` while the account must set up two-factor first.
  */
 export async function requireUser(event: H3Event, options: RequireUserOptions = {}): Promise<Actor> {
-  let auth = event.context.auth as Actor | undefined
+  let auth = event.context.auth
   if (!auth) {
     const headers = event.node.req.headers
     const found = readAccessToken(headers)

@@ -4,6 +4,6 @@ import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event) => {
   const auth = await requireUser(event, { duringTwoFactorSetup: true })
-  const sessions = await listLiveSessions(auth.userId)
+  const sessions = await listLiveSessions(auth.user)
   return { items: sessions.map(session => toSession(session, auth.sessionId)) }
 })

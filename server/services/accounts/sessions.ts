@@ -1,7 +1,8 @@
-import mongoose, { type Types } from 'mongoose'
-import type { AuthResult, RefreshResult, SessionEndReason, SignInMethod } from '#shared/types/api'
+import mongoose, { isValidObjectId, type Types } from 'mongoose'
+import type { AuthResult, RefreshResult, SessionEndReason, SignInMethod, UserRole } from '#shared/types/api'
 import { toMe } from '../../dto/users'
-import { insertDocument, RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
+import { insertDocument, loadById, RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
+import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
 import { errorName, logger } from '../../utils/logger'
@@ -9,7 +10,10 @@ import { forgetSessions } from '../push/subscriptions'
 import { announceSessionsRevoked, presenceOf } from '../realtime'
 import type { RequestOrigin, SignedIn } from './accounts'
 import { noteSignIn, parseUserAgent } from './sign-ins'
-import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken } from '../../utils/tokens'
+import { formatRefreshToken, hashSecret, parseRefreshToken, randomSecret, REFRESH_TOKEN_TTL_MS, signAccessToken, verifyAccessToken } from '../../utils/tokens'
+
+/** How stale `lastUsedAt` may get before a request refreshes it (one write per window). */
+const LAST_USED_RESOLUTION_MS = 60_000
 
 export interface IssuedTokens {
   accessToken: string
@@ -65,6 +69,61 @@ export async function signIn(user: UserRecord, origin: RequestOrigin, method: Si
   return { body: authResult(user, session, tokens), tokens }
 }
 
+/**
+ * Why a session no longer works, or null while it is live: the one rule of a request, a
+ * socket, a refresh and the session list. 'expired' past its end; else the reason it was
+ * revoked with; else its user deleted or banned (a ban revokes the sessions too, and
+ * applies here before that is done).
+ */
+export function sessionEndReason(
+  session: Pick<SessionRecord, 'expiresAt' | 'revokedAt' | 'revokedReason'>,
+  user: Pick<UserRecord, 'banned'> | null,
+  now = Date.now(),
+): 'expired' | SessionEndReason | null {
+  if (session.expiresAt.getTime() <= now) return 'expired'
+  if (session.revokedAt) return endReason(session.revokedReason)
+  if (!user) return 'account-deleted'
+  if (user.banned) return 'banned'
+  return null
+}
+
+/** Notes that the session is in use, at most once a minute (the session list shows it). */
+function touchSession(session: Pick<SessionRecord, '_id' | 'lastUsedAt'>, now = Date.now()): void {
+  if (now - session.lastUsedAt.getTime() <= LAST_USED_RESOLUTION_MS) return
+  // A plain $set (no read-modify-write): last writer wins, which is what we want.
+  SessionModel.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date(now) } }).catch(() => {})
+}
+
+/**
+ * The live session and user behind a token's claims: null when the session is not live
+ * (sessionEndReason) or is someone else's. Two `_id` lookups, made on every authenticated
+ * request, so revocation, bans and password changes apply at once.
+ */
+async function loadLiveSession(userId: string, sessionId: string): Promise<{ session: SessionRecord, user: UserRecord } | null> {
+  if (!isValidObjectId(sessionId) || !isValidObjectId(userId)) return null
+  const [session, user] = await Promise.all([
+    loadById<SessionRecord>(SessionModel, sessionId),
+    loadById<UserRecord>(UserModel, userId),
+  ])
+  if (!session || !user || String(session.userId) !== userId) return null
+  if (sessionEndReason(session, user) !== null) return null
+  touchSession(session)
+  return { session, user }
+}
+
+/**
+ * Verifies an access token (signature, `exp`, `iss`, `aud`) and that its session is live
+ * and its user not banned. For HTTP (requireUser) and the WebSocket's admission (the
+ * upgrade and the in-band `auth` frame).
+ */
+export async function authenticateAccessToken(token: string): Promise<Actor | null> {
+  const claims = await verifyAccessToken(token)
+  if (!claims) return null
+  const live = await loadLiveSession(claims.userId, claims.sessionId)
+  if (!live) return null
+  return { userId: claims.userId, sessionId: claims.sessionId, role: live.user.role as UserRole, user: live.user, session: live.session }
+}
+
 /** Stores a new refresh secret of the session and returns it (only its hash is kept). */
 async function issueRefreshSecret(session: Pick<SessionRecord, '_id' | 'expiresAt'>): Promise<string> {
   const secret = randomSecret()
@@ -89,14 +148,14 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
     SessionModel.findById(sessionId).lean<SessionRecord>(),
     RefreshTokenModel.findById(presented).lean<RefreshTokenRecord>(),
   ])
+  if (!session || !token || !token.sessionId.equals(session._id)) throw apiError('unauthorized')
+  const user = await UserModel.findById(session.userId).lean<UserRecord>()
   const now = Date.now()
-  if (!session || session.expiresAt.getTime() <= now) throw apiError('unauthorized')
-  if (!token || !token.sessionId.equals(session._id)) throw apiError('unauthorized')
+  const ended = sessionEndReason(session, user, now)
+  if (ended === 'expired') throw apiError('unauthorized')
   // The holder of this session's own secret is told why it ended, so a tab that was closed
   // meanwhile can say so on /login (a ban, a password changed elsewhere), as an open one does.
-  if (session.revokedAt) throw apiError('unauthorized', undefined, { reason: endReason(session.revokedReason) })
-  const user = await UserModel.findById(session.userId).lean<UserRecord>()
-  if (!user || user.banned) throw apiError('unauthorized', undefined, { reason: user ? 'banned' : 'account-deleted' })
+  if (ended) throw apiError('unauthorized', undefined, { reason: ended })
   const userId = String(session.userId)
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
@@ -149,10 +208,10 @@ export async function revokeSession(userId: string, sessionId: string, reason: S
 }
 
 /** The user's live sessions, newest first (a scan by userId: not a hot path). */
-export async function listLiveSessions(userId: string): Promise<SessionRecord[]> {
-  const sessions = await SessionModel.find({ userId, revokedAt: null }).sort({ createdAt: -1 }).lean<SessionRecord[]>()
+export async function listLiveSessions(user: UserRecord): Promise<SessionRecord[]> {
+  const sessions = await SessionModel.find({ userId: user._id, revokedAt: null }).sort({ createdAt: -1 }).lean<SessionRecord[]>()
   const now = Date.now()
-  return sessions.filter(session => session.expiresAt.getTime() > now)
+  return sessions.filter(session => sessionEndReason(session, user, now) === null)
 }
 
 /** Revokes every live session of the user except `keepSessionId`. */
