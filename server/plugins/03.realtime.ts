@@ -1,4 +1,5 @@
 import { WS_CLOSE } from '#shared/types/api'
+import { authenticateAccessToken } from '../services/accounts/sessions'
 import { persistLastSeen } from '../services/accounts/users'
 import { readyChats, userChatIds } from '../services/chats/chat-list'
 import { forgetChatActivity } from '../services/chats/activity'
@@ -18,7 +19,15 @@ function forgetLearned(): void {
   forgetSendCache()
 }
 export default defineNitroPlugin((nitroApp) => {
-  const core = startRealtime({ loadMessages: messagesBySeq, chatIdsOf: userChatIds, readyChats, persistLastSeen, busResumed: forgetLearned, frames: frameHandlers })
+  const core = startRealtime({
+    loadMessages: messagesBySeq,
+    chatIdsOf: userChatIds,
+    readyChats,
+    persistLastSeen,
+    authenticate: authenticateAccessToken,
+    busResumed: forgetLearned,
+    frames: frameHandlers,
+  })
   // On SIGTERM, while the server still listens: close every socket with 1001 so clients
   // reconnect elsewhere. Redis goes in the close hook, after the last request.
   onShutdown(async () => {

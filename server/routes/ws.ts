@@ -1,19 +1,32 @@
+import type { H3Error } from 'h3'
 import type { WebSocket } from 'ws'
-import { type Actor, isOriginAllowed, mustSetUpTwoFactor, readAccessToken } from '../utils/auth'
-import { authenticateAccessToken } from '../services/accounts/sessions'
-import { realtime } from '../services/realtime'
-import { apiError, errorResponse } from '../utils/errors'
-import { withDeadline } from '../utils/resilience'
-import { isShuttingDown } from '../utils/shutdown'
-import { enterUpgrade, UPGRADE_RETRY_AFTER_SECONDS, type UpgradePlace } from '../services/realtime/upgrade-gate'
 import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
+import { isOriginAllowed, readAccessToken, type Actor } from '../utils/auth'
+import { realtime } from '../services/realtime'
+import type { AdmissionRefusal } from '../services/realtime/admission'
+import { UPGRADE_RETRY_AFTER_SECONDS, type UpgradePlace } from '../services/realtime/upgrade-gate'
+import { apiError, errorResponse } from '../utils/errors'
+import { isShuttingDown } from '../utils/shutdown'
 
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
-// foreign Origin whatever the authentication, 401 for a bad token, 403
-// `two_factor_setup_required` for an account that must set up two-factor first, 429 with Retry-After over 20 sockets,
-// 503 with Retry-After while the instance handles NUXT_LIMITS_WS_UPGRADES_IN_FLIGHT upgrades already);
-// everything after the 101 lives in server/services/realtime/ (socket.ts, the socket's
-// lifecycle, and frames/, where each frame is parsed and routed to its handler).
+// foreign Origin whatever the authentication; then the admission's refusals, the same as an
+// in-band `auth` meets (server/services/realtime/admission.ts): 503 with Retry-After while the
+// instance handles NUXT_LIMITS_WS_UPGRADES_IN_FLIGHT upgrades already, 401 for a bad token,
+// 403 `two_factor_setup_required` for an account that must set up two-factor first, 429 with
+// Retry-After over 20 sockets); everything after the 101 lives in server/services/realtime/
+// (socket.ts, the socket's lifecycle, and frames/, where each frame is parsed and routed to
+// its handler).
+
+/** The HTTP answer of each refusal (an in-band `auth` closes with a code instead, socket.ts). */
+const REFUSAL_ANSWER: Record<AdmissionRefusal, () => H3Error> = {
+  'busy': () => apiError('unavailable', 'The server is busy with reconnects; retry shortly.', { retryAfter: UPGRADE_RETRY_AFTER_SECONDS }),
+  // The database did not answer (in time): that says nothing about the token (a 401 would sign the person out).
+  'database-unavailable': () => apiError('unavailable', 'The server cannot reach its database; reconnect shortly.', { retryAfter: 2 }),
+  'server-error': () => apiError('unavailable', 'The server cannot reach its database; reconnect shortly.', { retryAfter: 2 }),
+  'unauthorized': () => apiError('unauthorized'),
+  'two-factor-setup-required': () => apiError('two_factor_setup_required'),
+  'too-many-sockets': () => apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }),
+}
 
 /** `place`: the upgrade's place in the gate, given back once the socket's `ready` went out. */
 interface UpgradeContext { auth?: Actor | null, place?: UpgradePlace }
@@ -26,19 +39,13 @@ export default defineWebSocketHandler({
     const context = (request as { context?: UpgradeContext }).context ?? {}
     const found = readAccessToken(request.headers)
     if (!found) {
-      context.auth = null // in-band: the first frame must be { type: "auth", token } within 10 s (gated then)
+      context.auth = null // in-band: the first frame must be { type: "auth", token } within 10 s (admitted then)
       return
     }
-    const place = enterUpgrade()
-    if (!place) throw errorResponse(apiError('unavailable', 'The server is busy with reconnects; retry shortly.', { retryAfter: UPGRADE_RETRY_AFTER_SECONDS }))
-    try {
-      context.auth = await authorize(found.token)
-      context.place = place
-    }
-    catch (refusal) {
-      place()
-      throw refusal
-    }
+    const admission = await realtime().admit(found.token)
+    if ('refusal' in admission) throw errorResponse(REFUSAL_ANSWER[admission.refusal]())
+    context.auth = admission.actor
+    context.place = admission.place
   },
   open(peer) {
     const { auth = null, place } = peer.context as UpgradeContext
@@ -47,19 +54,3 @@ export default defineWebSocketHandler({
     realtime().sockets.accept(peer.websocket as unknown as WebSocket, auth, place)
   },
 })
-
-/** The upgrade's token check; throws the HTTP answer that refuses it. */
-async function authorize(token: string): Promise<Actor> {
-  let auth: Actor | null
-  try {
-    auth = await withDeadline(() => authenticateAccessToken(token))
-  }
-  catch {
-    // The database did not answer (in time): that says nothing about the token (a 401 would sign the person out).
-    throw errorResponse(apiError('unavailable', 'The server cannot reach its database; reconnect shortly.', { retryAfter: 2 }))
-  }
-  if (!auth) throw errorResponse(apiError('unauthorized'))
-  if (mustSetUpTwoFactor(auth.user)) throw errorResponse(apiError('two_factor_setup_required'))
-  if (!realtime().cap.hold(auth.userId)) throw errorResponse(apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }))
-  return auth
-}

@@ -1,6 +1,8 @@
 import { WS_CLOSE, type Message, type ReadyChat, type SessionEndReason, type User } from '#shared/types/api'
 import type { Presence } from '../../dto/users'
+import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
+import { createAdmission, type Admit } from './admission'
 import { chatTopic, publish, publishControl, startBus, stopBus, userTopic } from './bus'
 import type { FrameHandlers } from './frames/router'
 import { createHub } from './hub'
@@ -24,6 +26,8 @@ export interface RealtimeDeps {
   /** `ready.chats` of a socket. */
   readyChats: (userId: string) => Promise<ReadyChat[]>
   persistLastSeen: (userId: string, at: Date) => Promise<void>
+  /** The live session and user of an access token, or null (a socket's authentication). */
+  authenticate: (token: string) => Promise<Actor | null>
   /** After a Redis outage: forget what was learned from events that may have been lost. */
   busResumed?: () => void
   frames: FrameHandlers
@@ -32,6 +36,8 @@ export interface RealtimeDeps {
 export interface Realtime {
   presence: PresenceTracker
   cap: SocketCap
+  /** Lets a socket in or says why not: the upgrade's and the in-band `auth`'s one path (admission.ts). */
+  admit: Admit
   sockets: Sockets
   /** Stops the heartbeat and closes every socket with `code` (the shutdown, while the server still listens). */
   closeSockets: (code: number, reason: string) => Promise<void>
@@ -47,7 +53,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const presence = createPresence({ chatIdsOf: deps.chatIdsOf, persistLastSeen: deps.persistLastSeen })
   const hub = createHub({ loadMessages: deps.loadMessages, onPresence: event => presence.onRemote(event) })
   const cap = createSocketCap(presence)
-  const sockets = createSockets({ hub, presence, cap, frames: deps.frames, readyChats: deps.readyChats })
+  const admit = createAdmission({ cap, authenticate: deps.authenticate })
+  const sockets = createSockets({ hub, presence, cap, admit, frames: deps.frames, readyChats: deps.readyChats })
   // The bus starts now, so this instance is subscribed before its first socket opens. After a
   // Redis outage every local socket reconnects, and its client catches up through `/changes`:
   // events other instances published meanwhile never reached this one.
@@ -66,6 +73,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   core = {
     presence,
     cap,
+    admit,
     sockets,
     async closeSockets(code, reason) {
       clearInterval(heartbeat)

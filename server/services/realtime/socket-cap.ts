@@ -8,14 +8,13 @@ const MAX_SOCKETS_PER_USER = 20
 const PLACE_HOLD_MS = 10_000
 
 export interface SocketCap {
-  /** Whether another socket of this user would pass the cap (checked on an in-band `auth`). */
-  hasRoom: (userId: string) => boolean
   /**
-   * The upgrade's check: takes a place if there is one. The socket opens a moment later, so
-   * the place is held until then: upgrades racing on one instance cannot pass the cap together.
+   * The admission's check (admission.ts, on the upgrade and an in-band `auth` alike): takes a
+   * place if there is one. The socket opens a moment later, so the place is held until then:
+   * admissions racing on one instance cannot pass the cap together.
    */
   hold: (userId: string) => boolean
-  /** The upgrade's socket opened: it counts as open instead. */
+  /** The admitted socket opened: it counts as open instead. */
   release: (userId: string) => void
   /** Forgets the places of upgrades that never opened (every heartbeat). */
   forgetExpired: () => void
@@ -38,7 +37,6 @@ export function createSocketCap(presence: Pick<PresenceTracker, 'socketsEverywhe
   }
 
   return {
-    hasRoom,
     hold(userId) {
       if (!hasRoom(userId)) return false
       placesHeld.set(userId, [...(placesHeld.get(userId) ?? []), Date.now() + PLACE_HOLD_MS])

@@ -3,19 +3,19 @@ import type { WebSocket } from 'ws'
 import { WS_CLOSE, type ReadyChat, type ServerFrame } from '#shared/types/api'
 import { toMe } from '../../dto/users'
 import { UserModel, type UserRecord } from '../../models'
-import { type Actor, mustSetUpTwoFactor } from '../../utils/auth'
-import { authenticateAccessToken } from '../accounts/sessions'
+import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
-import { apiError, errorFrame, isDatabaseUnavailable, toApiError } from '../../utils/errors'
+import { apiError, errorFrame, toApiError } from '../../utils/errors'
 import { errorFrames, errorName, logger } from '../../utils/logger'
 import { resilienceSettings, withDeadline } from '../../utils/resilience'
+import type { Admit, AdmissionRefusal } from './admission'
 import { isShuttingDown } from '../../utils/shutdown'
 import { parseFrame, routeFrame, type FrameHandlers } from './frames/router'
 import type { Connection, Hub } from './hub'
 import type { PresenceTracker } from './presence'
 import { encodeFrame } from './frame-encoding'
 import type { SocketCap } from './socket-cap'
-import { enterUpgrade, type UpgradePlace } from './upgrade-gate'
+import type { UpgradePlace } from './upgrade-gate'
 import { forgetSocketVisibility } from './visibility'
 
 // One WebSocket's life: authentication (on the upgrade or in-band, within
@@ -23,6 +23,16 @@ import { forgetSocketVisibility } from './visibility'
 // (./frames/), flood control, the heartbeat (a ping every NUXT_TIMINGS_WS_PING_MS, dropped
 // after NUXT_TIMINGS_WS_SILENCE_MS of silence), slow consumers and the close.
 // docs/api-realtime.md describes the choices.
+
+/** How an in-band `auth` that is not let in closes (the upgrade answers the same refusals with HTTP, routes/ws.ts). */
+const REFUSAL_CLOSE: Record<AdmissionRefusal, [code: number, reason: string]> = {
+  'busy': [WS_CLOSE.tryAgainLater, 'busy: reconnect shortly'],
+  'database-unavailable': [WS_CLOSE.tryAgainLater, 'database unavailable'],
+  'server-error': [WS_CLOSE.tryAgainLater, 'server error'],
+  'unauthorized': [WS_CLOSE.unauthorized, 'invalid token'],
+  'two-factor-setup-required': [WS_CLOSE.twoFactorSetupRequired, 'two_factor_setup_required'],
+  'too-many-sockets': [WS_CLOSE.policyViolation, 'too many sockets'],
+}
 
 /** Sends refused for rate within FLOOD_WINDOW_MS before the socket is closed with 1008. */
 const FLOOD_REJECTIONS = 30
@@ -43,7 +53,9 @@ interface SocketSession {
 export interface SocketDeps {
   hub: Hub
   presence: Pick<PresenceTracker, 'of' | 'socketOpened' | 'socketClosed'>
-  cap: SocketCap
+  cap: Pick<SocketCap, 'release'>
+  /** The admission of an in-band `auth` (admission.ts; the upgrade's goes through it too). */
+  admit: Admit
   frames: FrameHandlers
   /** `ready.chats`: the user's chats with their counters. */
   readyChats: (userId: string) => Promise<ReadyChat[]>
@@ -93,7 +105,7 @@ function isFlooding(session: SocketSession): boolean {
 }
 
 /** The sockets of this instance (server/services/realtime/index.ts builds the one the server uses). */
-export function createSockets({ hub, presence, cap, frames, readyChats }: SocketDeps): Sockets {
+export function createSockets({ hub, presence, cap, admit, frames, readyChats }: SocketDeps): Sockets {
   const sockets = new Map<WebSocket, SocketSession>()
 
   function accept(ws: WebSocket, auth: Actor | null, place?: UpgradePlace): void {
@@ -126,8 +138,6 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
     ws.on('error', error => logger.debug('socket error', { error: errorName(error) }))
 
     if (auth) {
-      // The upgrade held a place; the socket now counts as open instead.
-      cap.release(auth.userId)
       void activate(ws, session, auth, place)
     }
     else {
@@ -141,6 +151,8 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
     if (session.authTimer) clearTimeout(session.authTimer)
     session.authTimer = null
     session.auth = auth
+    // The admission held a place in the user's cap; the socket now counts as open instead.
+    cap.release(auth.userId)
     const connection: Connection = {
       id: randomUUID(),
       userId: auth.userId,
@@ -179,33 +191,12 @@ export function createSockets({ hub, presence, cap, frames, readyChats }: Socket
 
   /** The in-band `auth` frame of a socket that did not authenticate on the upgrade. */
   async function authenticate(ws: WebSocket, session: SocketSession, token: string): Promise<void> {
-    let auth: Actor | null
-    try {
-      auth = await withDeadline(() => authenticateAccessToken(token))
-    }
-    catch (error) {
-      // The database did not answer: that says nothing about the token. Try again later.
-      closeSocket(ws, WS_CLOSE.tryAgainLater, isDatabaseUnavailable(error) || toApiError(error).body.data.code === 'unavailable' ? 'database unavailable' : 'server error')
+    const admission = await admit(token)
+    if ('refusal' in admission) {
+      closeSocket(ws, ...REFUSAL_CLOSE[admission.refusal])
       return
     }
-    if (!auth) {
-      closeSocket(ws, WS_CLOSE.unauthorized, 'invalid token')
-      return
-    }
-    if (mustSetUpTwoFactor(auth.user)) {
-      closeSocket(ws, WS_CLOSE.twoFactorSetupRequired, 'two_factor_setup_required')
-      return
-    }
-    if (!cap.hasRoom(auth.userId)) {
-      closeSocket(ws, WS_CLOSE.policyViolation, 'too many sockets')
-      return
-    }
-    const place = enterUpgrade()
-    if (!place) {
-      closeSocket(ws, WS_CLOSE.tryAgainLater, 'busy: reconnect shortly')
-      return
-    }
-    await activate(ws, session, auth, place)
+    await activate(ws, session, admission.actor, admission.place)
   }
 
   async function handleFrame(ws: WebSocket, session: SocketSession, text: string): Promise<void> {
