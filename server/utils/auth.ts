@@ -84,15 +84,15 @@ export function assertTrustedOrigin(headers: HeaderBag): void {
   if (headerValue(headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') throw apiError('forbidden_origin')
 }
 
-/**
- * True when the server requires two-factor (NUXT_REQUIRE_TWO_FACTOR) and this account has
- * not turned it on. Guests cannot turn it on and are not asked to (docs/security.md).
- */
 /** The server requires two-factor of this account (NUXT_REQUIRE_2FA): every account but a guest's. */
 export function twoFactorEnforcedFor(user: { role: string }): boolean {
   return serverConfig().requireTwoFactor && user.role !== 'guest'
 }
 
+/**
+ * True when the server requires two-factor (NUXT_REQUIRE_2FA) and this account has not
+ * turned it on. Guests cannot turn it on and are not asked to (docs/security.md).
+ */
 export function mustSetUpTwoFactor(user: { role: string, twoFactorEnabled?: boolean | null }): boolean {
   return twoFactorEnforcedFor(user) && !user.twoFactorEnabled
 }
@@ -132,7 +132,8 @@ export async function requireAdmin(event: H3Event): Promise<Actor> {
   return auth
 }
 
-export function userAgentOf(event: H3Event): string | null {
+/** The request's User-Agent, cut to what the session list keeps. */
+function userAgentOf(event: H3Event): string | null {
   const agent = getRequestHeader(event, 'user-agent')
   return agent ? agent.slice(0, 256) : null
 }

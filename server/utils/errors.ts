@@ -41,10 +41,6 @@ export function zodIssues(error: ZodError): ValidationIssue[] {
   }))
 }
 
-export function validationError(error: ZodError): H3Error {
-  return apiError('validation_failed', undefined, { issues: zodIssues(error) })
-}
-
 /**
  * Maps anything thrown while serving an API request to the contract's error body.
  * Unknown errors become a bare 500: no stack, driver or mongoose text ever leaves.

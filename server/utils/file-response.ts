@@ -12,7 +12,7 @@ const FILE_CSP = 'default-src \'none\'; img-src \'self\'; media-src \'self\'; st
 type Range = { start: number, end: number } | 'unsatisfiable' | null
 
 /** A single `bytes=` range of a file of `size` bytes; several ranges or a malformed one: the whole file. */
-export function parseRange(header: string | undefined, size: number): Range {
+function parseRange(header: string | undefined, size: number): Range {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '')
   if (!match || (match[1] === '' && match[2] === '')) return null
   if (match[1] === '') {

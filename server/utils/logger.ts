@@ -55,7 +55,7 @@ export interface RequestLogEntry {
 }
 
 /** The path of a request URL without its query string or fragment. */
-export function pathOnly(url: string): string {
+function pathOnly(url: string): string {
   const end = url.search(/[?#]/)
   return end === -1 ? url : url.slice(0, end)
 }
