@@ -98,6 +98,8 @@ export interface DecidedMentions {
   mentionsAll: boolean
   /** Edited since: its names may no longer be the ones `mentions` was decided from. */
   edited: boolean
+  /** The message replied to: the server mentions its author without a name in the text. */
+  replyTo?: { senderId: string } | null
 }
 
 /** The names (lower-cased, without `@`) to show as mentions, and those that mention the viewer. */
@@ -132,18 +134,21 @@ export function mentionHighlights(message: DecidedMentions, viewer: { id: string
   const senderName = message.sender.username.toLowerCase()
   const viewerName = viewer?.username.toLowerCase()
   const unknown: string[] = []
-  let matched = 0
+  const matchedIds = new Set<string>()
   for (const name of found.usernames) {
     if (name === senderName) continue
     const id = name === viewerName ? viewer!.id : idOf(name)
     if (id === undefined) unknown.push(name)
     else if (ids.has(id)) {
-      matched++
+      matchedIds.add(id)
       names.add(name)
       if (id === viewer?.id) mine.add(name)
     }
   }
-  if (!message.edited && unknown.length > 0 && ids.size - matched === unknown.length) {
+  // The author replied to is mentioned by the reply itself, not by a name (docs/messages.md).
+  const repliedTo = message.replyTo?.senderId
+  const byReply = repliedTo && ids.has(repliedTo) && !matchedIds.has(repliedTo) ? 1 : 0
+  if (!message.edited && unknown.length > 0 && ids.size - matchedIds.size - byReply === unknown.length) {
     for (const name of unknown) names.add(name)
   }
   return { names, mine }

@@ -17,7 +17,7 @@ const messageSchema = new Schema({
   searchText: { type: String, default: null },
   clientId: { type: String, default: null },
   replyToId: { type: Schema.Types.ObjectId, default: null },
-  /** Ids of the members the text named when it was sent, and whether it addressed the whole chat. */
+  /** Ids of the members the text named (and the author replied to) when it was sent, and whether it addressed the whole chat. */
   mentions: { type: [String], default: [] },
   mentionsAll: { type: Boolean, default: false },
   reactions: { type: [reactionSchema], default: [] },

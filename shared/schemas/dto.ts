@@ -156,7 +156,7 @@ export const messageDto = z.object({
   content: z.string(),
   clientId: z.string().nullable(),
   replyTo: replyExcerptDto.nullable(),
-  mentions: z.array(id).meta({ description: 'Ids of the members the text named when it was sent (those who can read the chat)' }),
+  mentions: z.array(id).meta({ description: 'Ids of the members the text named when it was sent, and of the author of the message it replies to (those who can read the chat; never the sender)' }),
   mentionsAll: z.boolean().meta({ description: 'The text addressed the whole chat (@all or @here, where the sender may)' }),
   reactions: z.array(reactionDto),
   attachments: z.array(attachmentDto).meta({ description: 'The files sent with it, in the order sent (empty when none, and once deleted)' }),

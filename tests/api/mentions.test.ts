@@ -93,4 +93,25 @@ describe('mentions', () => {
     expect(await send(admin, '@all from an admin', channel)).toMatchObject({ mentionsAll: true })
     expect(await membershipOf(listener, channel)).toMatchObject({ mentionCount: 2 })
   })
+  it('mentions the author of the message replied to, as naming them would: never the sender, never someone who left', async () => {
+    const channel = (await api<Chat>(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name: `replies-${Date.now()}` })).body.id
+    for (const person of [bob, cy]) expect((await api(baseUrl(), person, 'POST', `/api/chats/${channel}/join`)).status).toBeLessThan(300)
+    const reply = async (user: TestUser, to: Message, content: string) => {
+      const response = await api<Message>(baseUrl(), user, 'POST', `/api/chats/${channel}/messages`, { content, replyToId: to.id })
+      expect(response.status).toBe(201)
+      return response.body
+    }
+    const question = await send(ana, 'who is coming tomorrow?', channel)
+    const answer = await reply(bob, question, 'me')
+    expect(answer.mentions).toEqual([ana.id])
+    expect(await membershipOf(ana, channel)).toMatchObject({ mentionCount: 1 })
+    // Named as well, the author is mentioned once.
+    const metoo = await reply(cy, question, `@${ana.username} me too`)
+    expect(metoo.mentions).toEqual([ana.id])
+    // A reply to one's own message mentions nobody.
+    expect((await reply(bob, answer, 'and my brother')).mentions).toEqual([])
+    // An author who left the channel no longer reads it: no mention.
+    expect((await api(baseUrl(), cy, 'POST', `/api/chats/${channel}/leave`)).status).toBeLessThan(300)
+    expect((await reply(bob, metoo, 'noted')).mentions).toEqual([])
+  })
 })

@@ -76,6 +76,9 @@ describe('mentionHighlights', () => {
     expect(sorted(mentionHighlights(message('@dee @eve', { mentions: ['d'.repeat(24)] }), ana, nobodyKnown)).names).toEqual([])
     // Known names are matched first: the one id left is the unknown name's.
     expect(sorted(mentionHighlights(message('@cy_1 @dee', { mentions: ['d'.repeat(24), cy.id] }), ana, idOf)).names).toEqual(['cy_1', 'dee'])
+    // A reply's author is mentioned without a name: that id is not an unknown name's.
+    expect(sorted(mentionHighlights(message('@dee', { mentions: [ana.id, 'd'.repeat(24)], replyTo: { senderId: ana.id } }), cy, nobodyKnown)).names).toEqual(['dee'])
+    expect(sorted(mentionHighlights(message('@dee', { mentions: [ana.id], replyTo: { senderId: ana.id } }), cy, nobodyKnown)).names).toEqual([])
     // After an edit the names may be new ones, decided on by nobody.
     expect(sorted(mentionHighlights(message('@eve', { mentions: ['d'.repeat(24)], edited: true }), ana, nobodyKnown)).names).toEqual([])
   })

@@ -17,7 +17,7 @@ const MAX_MENTION_SEQS_KEPT = 200
 const MAX_CHAT_WIDE_KEPT = 200
 
 export interface ResolvedMentions {
-  /** Ids of the named people who can read the chat (never the sender). */
+  /** Ids of the named people, and of the author replied to, who can read the chat (never the sender). */
   userIds: string[]
   /** `@here`: ids of the members online now, besides the named ones (never the sender). */
   hereUserIds: string[]
@@ -29,13 +29,18 @@ export interface ResolvedMentions {
 
 const NO_MENTIONS: MentionsFound = { usernames: [], chatWide: false, everyone: false }
 
-/** Who a message's text mentions: named members (by `_id` lookups) and, if allowed, the whole chat. */
-export async function resolveMentions(content: string, chat: Pick<ChatRecord, '_id' | 'type' | 'memberCount'>, sender: Pick<MembershipRecord, 'userId' | 'role'>): Promise<ResolvedMentions> {
+/**
+ * Who a message mentions: named members (by `_id` lookups), the author of the message it
+ * replies to (`repliedToId`: a reply to someone is for them, as in Slack or Element), and,
+ * if allowed, the whole chat.
+ */
+export async function resolveMentions(content: string, chat: Pick<ChatRecord, '_id' | 'type' | 'memberCount'>, sender: Pick<MembershipRecord, 'userId' | 'role'>, repliedToId: string | null = null): Promise<ResolvedMentions> {
   // Every mention is written with `@` (#shared/mentions): text without one is not parsed.
   const found = content.includes('@') ? findMentions(content) : NO_MENTIONS
   const chatId = chat._id.toHexString()
   const people = await Promise.all(found.usernames.map(name => findUserByUsername(name)))
-  const candidates = [...new Set(people.map(person => person?._id.toHexString()).filter((id): id is string => !!id && id !== sender.userId))]
+  const named = people.map(person => person?._id.toHexString())
+  const candidates = [...new Set([...named, repliedToId].filter((id): id is string => !!id && id !== sender.userId))]
   const memberships = await findMemberships(chatId, candidates)
   const userIds = candidates.filter(id => memberships.has(id))
   // The composer offers `@all`/`@here` by the same rule (#shared/mentions).

@@ -89,7 +89,7 @@ async function storeNewMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: st
     }
   }
   const files = await resolveSendAttachments(actor.userId, chatId, input.attachments, key)
-  const mentions = await resolveMentions(input.content, access.chat, access.membership)
+  const mentions = await resolveMentions(input.content, access.chat, access.membership, reply && !reply.deletedAt ? reply.senderId : null)
   const searchText = searchableText(input.content)
   if (reply) known.replies = new Map([[reply._id.toHexString(), reply]])
 
