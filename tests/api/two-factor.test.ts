@@ -2,6 +2,7 @@ import { Secret, TOTP } from 'otpauth'
 import { describe, expect, inject, it } from 'vitest'
 import { api, call, loginUser, signUp, uniqueName, type TestUser } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
+import { TestSocket } from '../harness/ws-client'
 
 // TOTP two-factor sign-in (server/services/accounts/two-factor.ts, docs/security.md), with
 // codes computed here the way an authenticator app computes them.
@@ -134,6 +135,27 @@ describe('two-factor authentication (TOTP)', () => {
     const login = await loginUser(baseUrl(), user.username, user.password)
     expect(login.body).toHaveProperty('accessToken')
     expect(login.body.user.twoFactorEnabled).toBe(false)
+  })
+
+  it('tells the person\'s other devices when it is turned on or off (user.updated), so their settings follow', async () => {
+    const user = await signUp(baseUrl(), 'tfa')
+    // The phone: another session of the same person, its socket open.
+    const phone = await loginUser(baseUrl(), user.username, user.password)
+    const socket = await TestSocket.connect(baseUrl(), { token: phone.body.accessToken })
+    try {
+      // The frame is the public user (as for every `user.updated`): the app reads /api/auth/me on it.
+      const isOwnUpdate = (frame: { type: string, user?: unknown }) => frame.type === 'user.updated' && (frame.user as { id: string }).id === user.id
+      const phoneSees = async () => (await call(baseUrl(), '/api/auth/me', { token: phone.body.accessToken })).body.user.twoFactorEnabled
+      const { recoveryCodes } = await enrol(user)
+      await socket.waitFor(isOwnUpdate)
+      expect(await phoneSees()).toBe(true)
+      expect((await api(baseUrl(), user, 'POST', '/api/auth/2fa/disable', { password: user.password, code: recoveryCodes[0] })).status).toBe(204)
+      await socket.waitForCount(isOwnUpdate, 2)
+      expect(await phoneSees()).toBe(false)
+    }
+    finally {
+      await socket.close()
+    }
   })
 
   it('keeps the secret sealed in the database, and seals one stored before that at its next sign-in', async () => {

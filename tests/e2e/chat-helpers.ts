@@ -1,6 +1,6 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import type { Chat } from '#shared/types/api'
-import { signUp, uniqueName } from '../harness/api-client'
+import { signUp, TEST_PASSWORD, uniqueName } from '../harness/api-client'
 import { openPage } from '../harness/open-page'
 
 export interface Person {
@@ -27,6 +27,23 @@ export async function signUpPerson(browser: Browser, baseURL: string | undefined
     await dialog.dismiss()
   })
   return { id, username, displayName, context, page, dialogs }
+}
+
+/**
+ * The same person on another device: a browser context of its own, signed in with the
+ * password (a session of its own). `userAgent` tells the device apart in the session list.
+ */
+export async function signInElsewhere(browser: Browser, baseURL: string | undefined, person: Person, options: { userAgent?: string } = {}): Promise<Person> {
+  const context = await browser.newContext({ baseURL, ...(options.userAgent ? { userAgent: options.userAgent } : {}) })
+  const login = await context.request.post('/api/auth/login', { data: { login: person.username, password: TEST_PASSWORD } })
+  expect(login.status(), await login.text()).toBe(200)
+  const page = await context.newPage()
+  const dialogs: string[] = []
+  page.on('dialog', async (dialog) => {
+    dialogs.push(dialog.message())
+    await dialog.dismiss()
+  })
+  return { ...person, context, page, dialogs }
 }
 
 export async function createDirectChat(from: Person, to: Person): Promise<Chat> {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { textContrast } from '../harness/contrast'
 import { openPage } from '../harness/open-page'
-import { closeAll, signUpPerson } from './chat-helpers'
+import { closeAll, hideableTab, signInElsewhere, signUpPerson } from './chat-helpers'
 
 test('the profile and the password are saved from /settings, and stay saved after a reload', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -142,4 +142,66 @@ test('a second settings tab follows the profile saved in the first, and its save
   await expect(first.getByLabel('Country')).toHaveValue('Spain')
   await expect(first.getByLabel('About you')).toHaveValue('Written in the second tab')
   await closeAll(ana)
+})
+
+test('an email saved on the laptop shows in the settings open on the phone, whose Save stays off until the field is edited there', async ({ browser, baseURL }) => {
+  const laptop = await signUpPerson(browser, baseURL, 'Ana')
+  const phone = await signInElsewhere(browser, baseURL, laptop)
+  await openPage(laptop.page, '/settings')
+  await openPage(phone.page, '/settings')
+  const phoneEmail = phone.page.getByRole('textbox', { name: 'Email', exact: true })
+  await expect(phoneEmail).toHaveValue('')
+
+  const address = `${laptop.username}@example.com`
+  await laptop.page.getByRole('textbox', { name: 'Email', exact: true }).fill(address)
+  await laptop.page.getByRole('button', { name: 'Save email' }).click()
+  await expect(laptop.page.getByText(`We sent a confirmation link to ${address}.`)).toBeVisible()
+
+  // The phone shows the new address with its status; nothing there is to save, so nothing
+  // stale can be sent back over it (before: the old, empty field and a lit "Save email"
+  // that removed the new address).
+  await expect(phone.page.getByText('Not confirmed')).toBeVisible()
+  await expect(phoneEmail).toHaveValue(address)
+  await expect(phone.page.getByRole('button', { name: 'Save email' })).toBeDisabled()
+  // What the person types there is theirs: a later change elsewhere does not overwrite it.
+  await phoneEmail.fill(`typed.${address}`)
+  await expect(phone.page.getByRole('button', { name: 'Save email' })).toBeEnabled()
+  await laptop.page.getByLabel('Display name').fill('Ana Again')
+  await laptop.page.getByRole('button', { name: 'Save profile' }).click()
+  await expect(phone.page.getByLabel('Display name')).toHaveValue('Ana Again')
+  await expect(phoneEmail).toHaveValue(`typed.${address}`)
+  await closeAll(laptop, phone)
+})
+
+const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0'
+const FIREFOX_ON_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:129.0) Gecko/20100101 Firefox/129.0'
+
+test('a session signed out on the phone leaves the laptop\'s list quietly, and a later sign-in shows when the tab is back', async ({ browser, baseURL }) => {
+  const laptop = await signUpPerson(browser, baseURL, 'Ana')
+  const tab = await hideableTab(laptop)
+  const phone = await signInElsewhere(browser, baseURL, laptop)
+  const desktop = await signInElsewhere(browser, baseURL, laptop, { userAgent: FIREFOX_ON_WINDOWS })
+  await openPage(laptop.page, '/settings')
+  await openPage(phone.page, '/settings')
+  const laptopSessions = laptop.page.getByTestId('session-item')
+  await expect(laptopSessions).toHaveCount(3)
+  await expect(phone.page.getByTestId('session-item')).toHaveCount(3)
+
+  const signOutDesktop = (page: typeof laptop.page) => page.getByRole('button', { name: /^Sign out Firefox 128 on Windows/ })
+  await signOutDesktop(phone.page).click()
+  await expect(phone.page.getByText('Session signed out.')).toBeVisible()
+  // The laptop's list still shows it; signing it out there finds it already gone: the row
+  // goes, with no error (before: "Not found." in red, and the row stayed).
+  await signOutDesktop(laptop.page).click()
+  await expect(laptop.page.getByText('That session was already signed out.')).toBeVisible()
+  await expect(laptopSessions).toHaveCount(2)
+  await expect(laptop.page.getByText('Not found.')).toHaveCount(0)
+
+  // A sign-in made while the page was open shows once the person comes back to the tab.
+  await tab.setHidden(true)
+  const later = await signInElsewhere(browser, baseURL, laptop, { userAgent: FIREFOX_ON_LINUX })
+  await tab.setHidden(false)
+  await expect(laptop.page.getByRole('button', { name: /^Sign out Firefox 129 on Linux/ })).toBeVisible()
+  await expect(laptopSessions).toHaveCount(3)
+  await closeAll(laptop, phone, desktop, later)
 })

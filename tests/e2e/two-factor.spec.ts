@@ -4,7 +4,7 @@ import { Types } from 'mongoose'
 import { TEST_PASSWORD } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
 import { openPage } from '../harness/open-page'
-import { closeAll, signUpPerson } from './chat-helpers'
+import { closeAll, signInElsewhere, signUpPerson } from './chat-helpers'
 
 // What a person does with an authenticator app: read the key off the settings page, type
 // the code the app shows, keep the recovery codes, and sign in again with password + code.
@@ -104,4 +104,33 @@ test('the fifth wrong code says the account is now locked, and goes back to the 
   await expect(page.getByText(locked)).toBeVisible()
   await expect(page.getByLabel('Code')).toHaveCount(0)
   await closeAll(ana)
+})
+
+test('two-factor turned on or off on the laptop shows so in the settings open on the phone', async ({ browser, baseURL }) => {
+  const laptop = await signUpPerson(browser, baseURL, 'Ana')
+  const phone = await signInElsewhere(browser, baseURL, laptop)
+  await openPage(laptop.page, '/settings')
+  await openPage(phone.page, '/settings')
+  await expect(phone.page.getByRole('button', { name: 'Set up two-factor authentication' })).toBeVisible()
+
+  const page = laptop.page
+  await page.getByRole('button', { name: 'Set up two-factor authentication' }).click()
+  const secret = (await page.getByTestId('two-factor-secret').textContent())!.trim()
+  await page.getByLabel('Code from the app').fill(appCode(secret))
+  await page.getByRole('button', { name: 'Turn on' }).click()
+  await page.getByRole('button', { name: 'Done' }).click()
+  await expect(page.getByText('Two-factor authentication is on')).toBeVisible()
+  // The phone says so too, without a reload (before: "Protect your account..." and a setup
+  // button answering "Two-factor authentication is already on.").
+  await expect(phone.page.getByText('Two-factor authentication is on')).toBeVisible()
+  await expect(phone.page.getByRole('button', { name: 'Set up two-factor authentication' })).toHaveCount(0)
+
+  const twoFactor = page.getByTestId('two-factor')
+  await twoFactor.getByRole('button', { name: 'Turn off' }).click()
+  await twoFactor.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await twoFactor.getByLabel('Authenticator or recovery code').fill(appCode(secret, 1))
+  await twoFactor.getByRole('button', { name: 'Turn off' }).click()
+  await expect(page.getByText('Two-factor authentication is off.')).toBeVisible()
+  await expect(phone.page.getByRole('button', { name: 'Set up two-factor authentication' })).toBeVisible()
+  await closeAll(laptop, phone)
 })

@@ -11,6 +11,7 @@ import { hashSecret, randomSecret } from '../../utils/tokens'
 import type { RequestOrigin, SignedIn } from './accounts'
 import { accountLimitKey, guardCredentialCheck } from './limits'
 import { signIn } from './sessions'
+import { announceOwnAccount } from './users'
 
 // TOTP two-factor sign-in (RFC 6238 through otpauth: SHA-1, 6 digits, 30 s steps, one step
 // of drift either way, as every authenticator app expects). docs/security.md says why each
@@ -118,6 +119,8 @@ export async function enableTwoFactor(actor: Actor, code: string): Promise<Recov
     const recoveryCodes = newRecoveryCodes()
     await TwoFactorModel.updateOne({ _id: userId }, { $set: { secret: state.pendingSecret, pendingSecret: null, recoveryCodes: recoveryCodes.map(recoveryCodeHash), enabledAt: new Date() } }).exec()
     await UserModel.updateOne({ _id: actor.user._id }, { $set: { twoFactorEnabled: true } }).exec()
+    // The person's other devices show it on (api-realtime.md, "Own-account changes").
+    await announceOwnAccount({ ...actor.user, twoFactorEnabled: true })
     return { recoveryCodes }
   })
 }
@@ -132,6 +135,7 @@ export async function disableTwoFactor(actor: Actor, prove: () => Promise<void>)
   await prove()
   await UserModel.updateOne({ _id: actor.user._id }, { $set: { twoFactorEnabled: false } }).exec()
   await TwoFactorModel.deleteOne({ _id: state._id }).exec()
+  await announceOwnAccount({ ...actor.user, twoFactorEnabled: false })
 }
 
 /** New recovery codes for a current code; the old ones stop working. */
