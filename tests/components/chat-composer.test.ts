@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
 import { mountSuspended } from '@nuxt/test-utils/runtime'
 import Composer from '~~/components/chat/Composer.vue'
 import { ben, message, viewer } from './chat-fixtures'
@@ -23,6 +24,7 @@ describe('composer', () => {
   })
 
   it('keeps a draft per chat', async () => {
+    useAuthStore().user = viewer
     const wrapper = await mountSuspended(Composer, { props })
     const field = wrapper.get('textarea')
     await field.setValue('half a thought')
@@ -30,6 +32,23 @@ describe('composer', () => {
     expect((field.element as HTMLTextAreaElement).value).toBe('')
     await wrapper.setProps({ chatId: 'a'.repeat(24) })
     expect((field.element as HTMLTextAreaElement).value).toBe('half a thought')
+  })
+
+  it('keeps a draft for the account that wrote it only (docs/ui.md, "Drafts are their writer\'s")', async () => {
+    const auth = useAuthStore()
+    auth.user = viewer
+    const wrapper = await mountSuspended(Composer, { props: { ...props, chatId: 'e'.repeat(24) } })
+    const field = wrapper.get('textarea')
+    await field.setValue('PRIVATE: not for Ben')
+    auth.user = null
+    await nextTick()
+    expect((field.element as HTMLTextAreaElement).value).toBe('')
+    auth.user = { ...viewer, id: ben.id, username: ben.username, displayName: ben.displayName }
+    await nextTick()
+    expect((field.element as HTMLTextAreaElement).value).toBe('')
+    auth.user = viewer
+    await nextTick()
+    expect((field.element as HTMLTextAreaElement).value).toBe('PRIVATE: not for Ben')
   })
 })
 
