@@ -5,7 +5,8 @@ import type { Message } from '#shared/types/api'
 export interface ScrollAnchorSource {
   readonly chatId: string
   readonly messages: Message[]
-  readonly pending: readonly unknown[]
+  /** This tab's own sends not confirmed yet (the outbox's, for this chat). */
+  readonly pending: readonly { clientId: string }[]
   readonly viewerId: string | null
   readonly loading: boolean
   /** The message to show (search result, reply target), or null for the unread divider or the end. */
@@ -139,13 +140,19 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
   // Nor does a newer page, loaded as the reader reaches the end of a history held partway
   // (opened at the first unread, or a search result): it comes below the reader, who reads on;
   // followed, each page pulled the next one, and the chat was read to its end unseen.
-  watch(() => [source.messages.at(-1)?.seq, source.pending.length, source.hasMoreAfter] as const, async ([lastSeq, pendingCount], [previousSeq, previousPending, hadMoreAfter]) => {
+  // The reader's own send from this tab is followed wherever they were: one they sent (a new
+  // pending item), or its confirmation replacing it at the end. Not any message of their
+  // account: one sent from their phone comes to the laptop as a colleague's does, counted
+  // under Jump to latest while they read history (tests/e2e/chat-history.spec.ts, "...sends
+  // from another device...").
+  watch(() => [source.messages.at(-1)?.seq, source.pending.map(item => item.clientId), source.hasMoreAfter] as const, async ([lastSeq, pendingIds], [previousSeq, previousPendingIds, hadMoreAfter]) => {
     if (placedFor !== viewKey() || hadMoreAfter) return
     const newAtEnd = lastSeq !== undefined && (previousSeq === undefined || lastSeq > previousSeq)
-    const sentNow = pendingCount > previousPending
+    const sentNow = pendingIds.length > previousPendingIds.length
     if (!newAtEnd && !sentNow) return
     const wasAtBottom = atBottom.value
-    const mineArrived = sentNow || source.messages.at(-1)?.sender.id === source.viewerId
+    const lastClientId = source.messages.at(-1)?.clientId
+    const mineArrived = sentNow || (!!lastClientId && (previousPendingIds.includes(lastClientId) || pendingIds.includes(lastClientId)))
     await nextTick()
     const arrived = lastSeq !== undefined && previousSeq !== undefined && lastSeq > previousSeq ? lastSeq - previousSeq : 0
     // Away from the tab, the reader has seen none of it: followed no further than the unread

@@ -72,6 +72,39 @@ describe('scroll anchoring of the message log', () => {
     expect(anchor.unseenCount.value).toBe(0)
   })
 
+  it('counts a message of the reader\'s account sent elsewhere like anyone\'s, and follows only a send from this tab', async () => {
+    const { element, geometry } = fakeScroller(2000)
+    const { source, anchor } = await anchored(element)
+    await nextTick()
+    geometry.top = 500
+    anchor.onScroll()
+    const mine = { sender: { id: viewer.id, username: viewer.username, displayName: viewer.displayName } }
+
+    // From the reader's phone: their account, not this tab's outbox.
+    geometry.content = 2100
+    source.messages = [...source.messages, message(4, { ...mine, clientId: 'from-the-phone' })]
+    await nextTick()
+    await nextTick()
+    expect(geometry.top).toBe(500)
+    expect(anchor.unseenCount.value).toBe(1)
+
+    // Sent from this tab while it waits for the server, then confirmed: followed both times.
+    geometry.top = 500
+    anchor.onScroll()
+    geometry.content = 2200
+    source.pending = [{ clientId: 'from-this-tab' }] as never
+    await nextTick()
+    await nextTick()
+    expect(geometry.top).toBe(1800)
+    geometry.top = 500
+    anchor.onScroll()
+    source.pending = []
+    source.messages = [...source.messages, message(5, { ...mine, clientId: 'from-this-tab' })]
+    await nextTick()
+    await nextTick()
+    expect(geometry.top).toBe(1800)
+  })
+
   it('stays where the reader is when a newer page comes below a history held partway, and follows again once it is live', async () => {
     const { element, geometry } = fakeScroller(2000)
     const { source, anchor } = await anchored(element, { hasMoreAfter: true })

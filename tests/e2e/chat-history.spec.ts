@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, createDirectChat, createGroupChat, hideableTab, messageLog, messageRows, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, createDirectChat, createGroupChat, hideableTab, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
 
 const label = (n: number) => `Message ${String(n).padStart(3, '0')}`
 
@@ -162,6 +162,36 @@ test('a reader scrolled up stays where they are when an older message is reacted
   await expect(messageRows(ana.page, label(1)).getByRole('button', { name: '👍 1' })).toBeVisible()
   await expect(messageRows(ana.page, label(1))).toBeInViewport()
   await expect(messageRows(ana.page, 'My answer comes last')).not.toBeInViewport()
+  await closeAll(ana, ben)
+})
+
+test('a reader scrolled up stays where they are when their own account sends from another device; a send from this tab goes to the end', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ana, 'History', [ben])
+  for (let n = 1; n < 45; n++) await postMessage(ben, group.id, label(n))
+  const last = await (await ben.context.request.post(`/api/chats/${group.id}/messages`, { data: { content: label(45) } })).json() as { seq: number }
+  expect((await ana.context.request.post(`/api/chats/${group.id}/read`, { data: { seq: last.seq } })).status()).toBe(204)
+
+  await openApp(ana, `/chats/${group.id}`)
+  await expect(messageRows(ana.page, label(45))).toBeInViewport()
+  await messageLog(ana.page).evaluate((element) => {
+    element.scrollTop = 0
+  })
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+
+  // Ana's phone (her account, not this tab) sends: she reads on where she was, and the
+  // message is counted under Jump to latest, as a colleague's would be.
+  await postMessage(ana, group.id, 'Sent from my phone')
+  const jump = ana.page.getByRole('button', { name: 'Jump to latest' })
+  await expect(jump).toHaveText(/Jump to latest\s*1/)
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+  await expect(messageRows(ana.page, 'Sent from my phone')).not.toBeInViewport()
+
+  // What she sends from this tab she sees arrive at the end.
+  await send(ana.page, 'Sent from my laptop')
+  await expect(messageRows(ana.page, 'Sent from my laptop')).toBeInViewport()
+  await expect(jump).toBeHidden()
   await closeAll(ana, ben)
 })
 
