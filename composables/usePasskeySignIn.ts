@@ -60,7 +60,7 @@ export function usePasskeySignIn(onSignedIn: () => void) {
     buttonRunning = true
     let credential: AuthenticationResponseJSON
     try {
-      credential = await startAuthentication({ optionsJSON: await loginOptions() })
+      credential = await passkeyCeremony(async () => startAuthentication({ optionsJSON: await loginOptions() }))
     }
     catch (error) {
       // Cancelled, or no passkey here: the browser's offer in the field comes back.

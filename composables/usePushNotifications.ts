@@ -24,6 +24,19 @@ function sameKey(subscription: PushSubscription, key: Uint8Array): boolean {
   return bytes.length === key.length && bytes.every((byte, index) => byte === key[index])
 }
 
+/**
+ * Why the browser did not subscribe, in push's words (its DOMExceptions' names are a
+ * passkey's too, but mean something else here): a browser or push service that denies
+ * permission (headless Chromium: AbortError "Registration failed - permission denied")
+ * says so (tests/e2e/push-notifications.spec.ts, "...refuses the subscription...").
+ */
+function subscribeFailureText(error: unknown): string {
+  const { name, message } = error instanceof Error ? error : { name: '', message: '' }
+  return name === 'NotAllowedError' || /permission denied/i.test(message)
+    ? 'Push notifications could not be turned on: this browser refused permission to receive them.'
+    : 'Push notifications could not be turned on: this browser could not subscribe to its push service.'
+}
+
 export function usePushNotifications() {
   const api = useApi()
   const supported = pushSupported()
@@ -55,6 +68,9 @@ export function usePushNotifications() {
       subscription = null
     }
     subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+      .catch((error: unknown) => {
+        throw browserFailure(subscribeFailureText(error))
+      })
     await register(subscription)
     localStorage.setItem(OWNER_KEY, useAuthStore().user?.id ?? '')
   }

@@ -39,7 +39,9 @@ export function isCancelled(error: unknown): boolean {
 /**
  * A passkey ceremony the browser did not carry out, by WebAuthn's error names (kept by
  * @simplewebauthn/browser's WebAuthnError): the person cancelled, the device already has
- * a passkey for the account, or passkeys cannot work here.
+ * a passkey for the account, or passkeys cannot work here. These names mean that only in
+ * a ceremony (`passkeyCeremony`): other browser APIs (a push subscription) throw the same
+ * DOMExceptions for their own reasons.
  */
 const CEREMONY_FAILURES: Record<string, string> = {
   NotAllowedError: 'No passkey was used: the request was cancelled or timed out.',
@@ -50,15 +52,28 @@ const CEREMONY_FAILURES: Record<string, string> = {
   ConstraintError: 'This device cannot make a passkey that signs in without a username.',
 }
 
+/** A failure the browser (not the server) met, told to the person in `message`. */
+export function browserFailure(message: string): ApiError {
+  return new ApiError({ statusCode: 400, message, data: { code: 'validation_failed' } })
+}
+
+/** Runs a passkey ceremony (startAuthentication, startRegistration): the browser's refusal is told in passkey words. */
+export async function passkeyCeremony<T>(ceremony: () => Promise<T>): Promise<T> {
+  try {
+    return await ceremony()
+  }
+  catch (error) {
+    const told = error instanceof Error ? CEREMONY_FAILURES[error.name] : undefined
+    throw told ? browserFailure(told) : error
+  }
+}
+
 /**
  * Any failure as the contract's error body: `ApiError` carries it in `body`, a raw
- * `$fetch` error in `data`, a passkey ceremony its name; network failures and the
- * unexpected get a generic one.
+ * `$fetch` error in `data`; network failures and the unexpected get a generic one.
  */
 export function toApiErrorBody(error: unknown): ApiErrorBody {
   if (isApiErrorBody(error)) return error
-  const ceremony = error instanceof Error ? CEREMONY_FAILURES[error.name] : undefined
-  if (ceremony) return { statusCode: 400, message: ceremony, data: { code: 'validation_failed' } }
   const { data, body } = (error ?? {}) as { data?: unknown, body?: unknown }
   if (isApiErrorBody(body)) return body
   if (isApiErrorBody(data)) return data

@@ -144,3 +144,19 @@ test('"Push notifications on this device" subscribes this browser for the sessio
   expect(await ana.page.evaluate(() => localStorage.getItem('test:push'))).toBeNull()
   await closeAll(ana)
 })
+
+test('a browser whose push service refuses the subscription says push could not be turned on, and why; nothing about passkeys', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  await ana.context.grantPermissions(['notifications'], { origin: baseURL! })
+  // Headless Chromium has no push service: its PushManager.subscribe rejects with an
+  // AbortError, "Registration failed - permission denied", as a browser whose push is
+  // blocked would.
+  await openApp(ana, '/settings')
+  const toggle = ana.page.getByRole('checkbox', { name: 'Push notifications on this device' })
+  await expect(toggle).not.toBeChecked()
+  await toggle.click()
+  const told = ana.page.locator('.v-snackbar')
+  await expect(told).toContainText('Push notifications could not be turned on: this browser refused permission to receive them.')
+  await expect(told).not.toContainText(/passkey/i)
+  await closeAll(ana)
+})
