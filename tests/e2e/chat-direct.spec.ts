@@ -168,3 +168,26 @@ test('when the other person deletes their account, the open chat shows "Deleted 
   await expect(messageRows(ana.page, 'Are you still there?')).toContainText('This account was deleted: nobody reads this chat any more.')
   await closeAll(ana, ben)
 })
+
+test('the people directory says when someone was last seen as they come and go, and the time goes on', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  await createDirectChat(ana, ben)
+  // Ana's clock runs as the wall clock does, until the test moves it on.
+  await ana.page.clock.install()
+  await openApp(ana, '/people')
+  await ana.page.getByRole('textbox', { name: 'Search people' }).fill(ben.username)
+  const row = ana.page.getByRole('list', { name: 'People' }).getByRole('listitem').filter({ hasText: `@${ben.username}` })
+  // Ben has never had the app open.
+  await expect(row).toContainText(`@${ben.username} · offline`)
+
+  await openApp(ben)
+  await expect(row).toContainText(`@${ben.username} · online`)
+  await ben.page.close()
+  // He just left: the directory says so, as the chat's header does, not what the page fetched.
+  await expect(row).toContainText(`@${ben.username} · last seen just now`)
+
+  await ana.page.clock.fastForward('05:00')
+  await expect(row).toContainText(`@${ben.username} · last seen 5 minutes ago`)
+  await closeAll(ana, ben)
+})
