@@ -158,5 +158,7 @@ test('a browser whose push service refuses the subscription says push could not 
   const told = ana.page.locator('.v-snackbar')
   await expect(told).toContainText('Push notifications could not be turned on: this browser refused permission to receive them.')
   await expect(told).not.toContainText(/passkey/i)
+  // The switch says what is true: push is off.
+  await expect(toggle).not.toBeChecked()
   await closeAll(ana)
 })
