@@ -29,8 +29,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   /** Why the chat could not be loaded (state `failed`), in the words of the snackbar. */
   const loadFailure = ref<string | null>(null)
   const unreadAfterSeq = ref<number | null>(null)
-  /** "Jump to next mention" looks after this seq (null: no unread mention when the chat opened). */
-  const mentionCursor = ref<number | null>(null)
+  /** "Jump to next mention" looks after this seq: where the chat opened, then the last one jumped to. */
+  const mentionCursor = ref(0)
   /** Mentions of the viewer that have been on screen: nothing to jump to. */
   const mentionsShown = ref(new Set<number>())
   const focusSeq = ref<number | null>(null)
@@ -99,7 +99,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
       if (chatId !== source.chatId) return
       const membership = detail.membership
       unreadAfterSeq.value = membership && membership.unreadCount > 0 ? membership.lastReadSeq : null
-      mentionCursor.value = membership && membership.mentionCount > 0 ? membership.lastReadSeq : null
+      // Every unread mention after the read position, and any arriving later, is offered.
+      mentionCursor.value = membership?.lastReadSeq ?? 0
       mentionsShown.value = new Set()
       // Roles, presence and read positions of the people here (a channel's may be many).
       if (detail.type !== 'channel') void chats.loadMembers(chatId).catch(() => {})
@@ -158,7 +159,6 @@ export function useConversation(source: { readonly chatId: string, readonly arou
 
   function onRead(onScreen: SeqRange) {
     if (joined.value) void chats.markRead(source.chatId, onScreen.to, { overUnloaded: skippedUnread.value })
-    if (mentionCursor.value === null) return
     for (const message of held.value) {
       if (message.seq >= onScreen.from && message.seq <= onScreen.to && chats.mentionsViewer(message)) mentionsShown.value.add(message.seq)
     }
@@ -177,18 +177,21 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     if (request?.chatId === source.chatId) void jumpTo(request.seq)
   })
 
-  /** The next held message that mentions the viewer, after the last one jumped to, not yet on screen. */
+  /**
+   * The seq of the next unread mention after the last one jumped to, not yet on screen. The
+   * chat's unread mention seqs name them all, loaded or not (a long backlog, one arriving
+   * while the reader is scrolled up): `jumpTo` loads the page around one not held.
+   */
   const nextMention = computed(() => {
     const after = mentionCursor.value
-    if (after === null) return null
-    return held.value.find(message => message.seq > after && chats.mentionsViewer(message) && !mentionsShown.value.has(message.seq)) ?? null
+    return chat.value?.membership?.mentionSeqs.find(seq => seq > after && !mentionsShown.value.has(seq)) ?? null
   })
 
   function jumpToNextMention() {
-    const message = nextMention.value
-    if (!message) return
-    mentionCursor.value = message.seq
-    void jumpTo(message.seq)
+    const seq = nextMention.value
+    if (seq === null) return
+    mentionCursor.value = seq
+    void jumpTo(seq)
   }
 
   const { run: jumpToLatest } = useAction(async () => {

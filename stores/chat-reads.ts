@@ -20,12 +20,15 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
     return !!viewerId && message.sender.id !== viewerId && !message.deletedAt && (message.mentionsAll || message.mentions.includes(viewerId))
   }
 
-  /** Held messages after `seq` that `counts`, when the held history reaches the end; else `fallback`. */
-  function countHeldAfter(chatId: string, seq: number, fallback: number, counts: (message: Message) => boolean): number {
-    const messages = useMessagesStore()
-    const window = messages.windows[chatId]
-    if (!window || window.hasMoreAfter) return fallback
-    return messages.messagesOf(chatId).filter(message => message.seq > seq && counts(message)).length
+  /** The held history reaches the chat's end: this tab can count what is after a seq. */
+  function holdsTheEnd(chatId: string): boolean {
+    const window = useMessagesStore().windows[chatId]
+    return !!window && !window.hasMoreAfter
+  }
+
+  /** Held messages after `seq` that `counts` (meaningful when the held history reaches the end). */
+  function countHeldAfter(chatId: string, seq: number, counts: (message: Message) => boolean): number {
+    return useMessagesStore().messagesOf(chatId).filter(message => message.seq > seq && counts(message)).length
   }
 
   const isUnread = (message: Message) => message.sender.id !== auth.user?.id && !message.deletedAt
@@ -40,7 +43,7 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
     const chat = byId.value[chatId]
     if (!chat?.membership || seq <= chat.membership.lastReadSeq) return
     chat.membership.lastReadSeq = seq
-    if (seq >= chat.lastSeq) Object.assign(chat.membership, { unreadCount: 0, mentionCount: 0 })
+    if (seq >= chat.lastSeq) Object.assign(chat.membership, { unreadCount: 0, mentionCount: 0, mentionSeqs: [] })
     else void fetchChat(chatId).catch(() => {})
   }
 
@@ -79,15 +82,23 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
     if (!options.overUnloaded && firstHeld !== null && firstHeld > chat.membership.lastReadSeq + 1) return
     readSent[chatId] = seq
     const membership = chat.membership
+    // Past the held history (a long backlog read from its start) this tab cannot count what
+    // is left: the server's counts come once it has the read. Its `read` echo is no news
+    // here (the position is already this one), so the counts are fetched, as other tabs do.
+    const countsHere = seq >= chat.lastSeq || holdsTheEnd(chatId)
     await withRollback(() => {
       const before = { ...membership }
       membership.lastReadSeq = seq
-      membership.unreadCount = seq >= chat.lastSeq ? 0 : countHeldAfter(chatId, seq, membership.unreadCount, isUnread)
-      membership.mentionCount = seq >= chat.lastSeq ? 0 : countHeldAfter(chatId, seq, membership.mentionCount, mentionsViewer)
+      // The unread mentions' seqs are known: those read go at once, wherever they are.
+      membership.mentionSeqs = membership.mentionSeqs.filter(mentioned => mentioned > seq)
+      membership.mentionCount = membership.mentionSeqs.length
+      if (countsHere) membership.unreadCount = seq >= chat.lastSeq ? 0 : countHeldAfter(chatId, seq, isUnread)
       return () => {
         if (membership.lastReadSeq === seq) Object.assign(membership, before)
       }
-    }, () => api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })).catch(() => {
+    }, () => api(`/api/chats/${chatId}/read`, { method: 'POST', body: { seq } })).then(() => {
+      if (!countsHere) void fetchChat(chatId).catch(() => {})
+    }, () => {
       // Reading is retried by the next scroll or message; a lost receipt is no error for the user.
       readSent[chatId] = 0
     })
@@ -95,16 +106,15 @@ export function useChatReads(byId: Ref<Record<string, Chat>>, fetchChat: (chatId
 
   /**
    * A message deleted while unread no longer counts, as the server counts it. Given only
-   * the first news of a deletion, and the original when held: a deleted message carries no
-   * mentions, so without it only the server can tell the mention count.
+   * the first news of a deletion: a deleted message carries no mentions, but the unread
+   * mentions' seqs tell whether it was one.
    */
-  function countOutDeleted(deleted: Message, original: Message | undefined) {
+  function countOutDeleted(deleted: Message) {
     const membership = byId.value[deleted.chatId]?.membership
     if (!membership || deleted.sender.id === auth.user?.id || deleted.seq <= membership.lastReadSeq) return
     membership.unreadCount = Math.max(0, membership.unreadCount - 1)
-    if (membership.mentionCount === 0) return
-    if (!original) void fetchChat(deleted.chatId).catch(() => {})
-    else if (mentionsViewer(original)) membership.mentionCount -= 1
+    membership.mentionSeqs = membership.mentionSeqs.filter(mentioned => mentioned !== deleted.seq)
+    membership.mentionCount = membership.mentionSeqs.length
   }
 
   /** Who has read up to `seq` in a chat (other people only). */

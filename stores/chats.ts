@@ -70,6 +70,9 @@ export const useChatsStore = defineStore('chats', () => {
     if (held && held.lastSeq > rest.lastSeq) {
       Object.assign(merged, { lastSeq: held.lastSeq, lastChangeSeq: held.lastChangeSeq, lastMessage: held.lastMessage, lastActivityAt: held.lastActivityAt, membership: held.membership })
     }
+    // The read position only moves forward: an answer from before a read this tab made
+    // (its own `read` answer fetched meanwhile) keeps the newer position and counts.
+    else if (fetchedAt !== undefined && held?.membership && merged.membership && merged.membership.lastReadSeq < held.membership.lastReadSeq) merged.membership = held.membership
     if (fetchedAt === undefined) markLive(chat.id)
     else if (held && changedSince(chat.id, fetchedAt)) Object.assign(merged, { name: held.name, topic: held.topic, memberCount: held.memberCount })
     byId.value[chat.id] = merged
@@ -136,7 +139,10 @@ export const useChatsStore = defineStore('chats', () => {
       chat.lastActivityAt = message.createdAt > chat.lastActivityAt ? message.createdAt : chat.lastActivityAt
       if (chat.membership && message.sender.id !== auth.user?.id && !message.deletedAt && message.seq > chat.membership.lastReadSeq) {
         chat.membership.unreadCount += 1
-        if (mentionsViewer(message)) chat.membership.mentionCount += 1
+        if (mentionsViewer(message)) {
+          chat.membership.mentionSeqs = [...chat.membership.mentionSeqs, message.seq]
+          chat.membership.mentionCount += 1
+        }
       }
     }
     else if (chat.lastMessage?.id === message.id) {
@@ -145,9 +151,9 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   /** A deletion's first news: the chat's last message, and the unread counts (useChatReads). */
-  function applyDeletion(deleted: Message, original: Message | undefined) {
+  function applyDeletion(deleted: Message) {
     applyMessage(deleted)
-    countOutDeleted(deleted, original)
+    countOutDeleted(deleted)
   }
 
   // Actions: the server's answer is the truth; on failure nothing local changed

@@ -68,9 +68,8 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       // Counted out of the unread only once, whichever way the deletion came first.
       const { message } = frame
       const firstNews = !messages.isDeleted(message.chatId, message.id)
-      const original = messages.find(message.chatId, message.id)
       messages.apply(message)
-      if (firstNews) chats.applyDeletion(message, original)
+      if (firstNews) chats.applyDeletion(message)
       else chats.applyMessage(message)
       break
     }

@@ -22,18 +22,23 @@ type MentionChat = Pick<ChatRecord, 'lastSeq' | 'recentDeletions' | 'recentChatW
 type MentionMembership = Pick<MembershipRecord, 'userId' | 'lastReadSeq' | 'mentionSeqs' | 'joinedAt'>
 
 /**
- * Unread mentions: the member's own mention seqs above lastReadSeq, plus the chat-wide
- * mentions above it by someone else, minus deleted messages; derived, never counted up.
+ * Unread mentions, ascending: the member's own mention seqs above lastReadSeq, plus the
+ * chat-wide mentions above it by someone else, minus deleted messages; derived, never
+ * counted up. Their seqs let the app jump to one it has not loaded (docs/messages.md).
  */
-export function mentionCount(chat: MentionChat, membership: MentionMembership): number {
+export function unreadMentionSeqs(chat: MentionChat, membership: MentionMembership): number[] {
   const readUpTo = membership.lastReadSeq
-  if (chat.lastSeq <= readUpTo) return 0
+  if (chat.lastSeq <= readUpTo) return []
   const seqs = new Set((membership.mentionSeqs ?? []).filter(seq => seq > readUpTo && seq <= chat.lastSeq))
   for (const mention of chat.recentChatWideMentions ?? []) {
     if (mention.seq > readUpTo && mention.senderId !== membership.userId) seqs.add(mention.seq)
   }
   for (const deletion of chat.recentDeletions) seqs.delete(deletion.seq)
-  return seqs.size
+  return [...seqs].sort((a, b) => a - b)
+}
+
+export function mentionCount(chat: MentionChat, membership: MentionMembership): number {
+  return unreadMentionSeqs(chat, membership).length
 }
 
 /** Direct chats and groups notify on every message, channels on mentions only. */
@@ -47,6 +52,7 @@ export function toMembership(chat: ChatRecord, membership: MembershipRecord): Me
     lastReadSeq: membership.lastReadSeq,
     unreadCount: unreadCount(chat, membership),
     mentionCount: mentionCount(chat, membership),
+    mentionSeqs: unreadMentionSeqs(chat, membership),
     notify: (membership.notify as NotificationLevel | null | undefined) ?? defaultNotificationLevel(chat),
     mutedUntil: membership.mutedUntil && membership.mutedUntil.getTime() > Date.now() ? membership.mutedUntil.toISOString() : null,
     joinedAt: membership.joinedAt.toISOString(),

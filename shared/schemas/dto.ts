@@ -170,6 +170,7 @@ export const membershipDto = z.object({
   lastReadSeq: z.number().int(),
   unreadCount: z.number().int(),
   mentionCount: z.number().int().meta({ description: 'Unread messages that mention the viewer (by name, @all or @here)' }),
+  mentionSeqs: z.array(z.number().int()).meta({ description: 'The seqs of those messages, ascending (as many as mentionCount)' }),
   notify: notificationLevelSchema.meta({ description: 'What notifies: every message, mentions only, or nothing (muted until turned back on)' }),
   mutedUntil: time.nullable().meta({ description: 'Muted for a while until this time (null: not muted for a while)' }),
   joinedAt: time,

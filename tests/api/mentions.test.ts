@@ -24,9 +24,9 @@ describe('mentions', () => {
     const message = await send(ana, `hi @${bob.username.toUpperCase()}, @${eve.username} and \`@${cy.username}\` and @${ana.username}`)
     expect(message.mentions).toEqual([bob.id])
     expect(message.mentionsAll).toBe(false)
-    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 1, mentionCount: 1 })
-    expect(await membershipOf(cy)).toMatchObject({ unreadCount: 1, mentionCount: 0 })
-    expect(await membershipOf(ana)).toMatchObject({ unreadCount: 0, mentionCount: 0 })
+    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 1, mentionCount: 1, mentionSeqs: [message.seq] })
+    expect(await membershipOf(cy)).toMatchObject({ unreadCount: 1, mentionCount: 0, mentionSeqs: [] })
+    expect(await membershipOf(ana)).toMatchObject({ unreadCount: 0, mentionCount: 0, mentionSeqs: [] })
     // The history carries them too.
     const history = await api<{ items: Message[] }>(baseUrl(), bob, 'GET', `/api/chats/${chatId}/messages`)
     expect(history.body.items.at(-1)!.mentions).toEqual([bob.id])
@@ -43,8 +43,9 @@ describe('mentions', () => {
     finally {
       await bobOnline.close()
     }
-    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 3, mentionCount: 3 })
-    expect(await membershipOf(cy)).toMatchObject({ unreadCount: 3, mentionCount: 1 })
+    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 3, mentionCount: 3, mentionSeqs: [all.seq - 1, all.seq, all.seq + 1] })
+    // The unread mentions' seqs, ascending, whatever kind: what "Jump to next mention" goes to.
+    expect(await membershipOf(cy)).toMatchObject({ unreadCount: 3, mentionCount: 1, mentionSeqs: [all.seq] })
     expect(await membershipOf(ana)).toMatchObject({ mentionCount: 0 })
 
     // The chat list carries the count as well.
@@ -53,9 +54,9 @@ describe('mentions', () => {
 
     // Reading part of the chat leaves the later mentions; reading all of it clears them.
     await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/read`, { seq: all.seq })
-    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 1, mentionCount: 1 })
+    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 1, mentionCount: 1, mentionSeqs: [all.seq + 1] })
     await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/read`, { seq: all.seq + 1 })
-    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 0, mentionCount: 0 })
+    expect(await membershipOf(bob)).toMatchObject({ unreadCount: 0, mentionCount: 0, mentionSeqs: [] })
   })
 
   it('does not count a deleted mention', async () => {
@@ -63,6 +64,7 @@ describe('mentions', () => {
     const before = (await membershipOf(cy)).mentionCount
     expect((await api(baseUrl(), bob, 'DELETE', `/api/messages/${message.id}`)).status).toBe(204)
     expect((await membershipOf(cy)).mentionCount).toBe(before - 1)
+    expect((await membershipOf(cy)).mentionSeqs).not.toContain(message.seq)
   })
 
   it('does not mention in a direct chat whoever is not in it, and @all there is the peer', async () => {

@@ -50,7 +50,7 @@ describe('chat list', () => {
     chats.upsert({
       id: chatId, type: 'direct', name: null, topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
       lastSeq: 0, lastChangeSeq: 0, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
-      membership: { role: 'member', lastReadSeq: 0, unreadCount: 0, mentionCount: 0, notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
+      membership: { role: 'member', lastReadSeq: 0, unreadCount: 0, mentionCount: 0, mentionSeqs: [], notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
     })
     chats.applyMessage(message(1))
     chats.applyMessage(message(1))
@@ -66,7 +66,7 @@ describe('chat list', () => {
     return {
       id: chatId, type: 'group', name: 'Book club', topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
       lastSeq: 0, lastChangeSeq: 0, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
-      membership: { role: 'owner', lastReadSeq: 0, unreadCount: 0, mentionCount: 0, notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
+      membership: { role: 'owner', lastReadSeq: 0, unreadCount: 0, mentionCount: 0, mentionSeqs: [], notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
       ...overrides,
     }
   }

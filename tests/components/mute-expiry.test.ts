@@ -13,7 +13,7 @@ function mutedChat(mutedUntil: string): Chat {
   return {
     id: chatId, type: 'group', name: 'Book club', topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
     lastSeq: 3, lastChangeSeq: 3, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
-    membership: { role: 'member', lastReadSeq: 0, unreadCount: 3, mentionCount: 0, notify: 'all', mutedUntil, joinedAt: '2026-11-20T00:00:00.000Z' },
+    membership: { role: 'member', lastReadSeq: 0, unreadCount: 3, mentionCount: 0, mentionSeqs: [], notify: 'all', mutedUntil, joinedAt: '2026-11-20T00:00:00.000Z' },
   }
 }
 

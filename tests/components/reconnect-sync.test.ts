@@ -44,7 +44,7 @@ describe('a gap in what is held', () => {
     chats.upsert({
       id: chatId, type: 'direct', name: null, topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
       lastSeq: 2, lastChangeSeq: 2, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
-      membership: { role: 'member', lastReadSeq: 0, unreadCount: 2, mentionCount: 0, notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
+      membership: { role: 'member', lastReadSeq: 0, unreadCount: 2, mentionCount: 0, mentionSeqs: [], notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
     })
     api.mockResolvedValueOnce({ items: [message(1), message(2)], hasMoreBefore: false, hasMoreAfter: false })
     await messages.open(chatId)
@@ -63,7 +63,7 @@ describe('a gap in what is held', () => {
     chats.upsert({
       id: chatId, type: 'group', name: 'G', topic: null, createdAt: '2026-11-20T00:00:00.000Z', createdBy: viewer.id, memberCount: 2,
       lastSeq: 60, lastChangeSeq: 60, lastMessage: null, lastActivityAt: '2026-11-20T00:00:00.000Z', peer: null,
-      membership: { role: 'member', lastReadSeq: 1, unreadCount: 59, mentionCount: 0, notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
+      membership: { role: 'member', lastReadSeq: 1, unreadCount: 59, mentionCount: 0, mentionSeqs: [], notify: 'all', mutedUntil: null, joinedAt: '2026-11-20T00:00:00.000Z' },
     })
     // A search result's page (or the latest page), seqs 51..60: 2..50 were never on screen.
     api.mockResolvedValueOnce({ items: Array.from({ length: 10 }, (_, index) => message(51 + index)), hasMoreBefore: true, hasMoreAfter: false })
