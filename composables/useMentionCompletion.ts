@@ -1,4 +1,3 @@
-import { refDebounced } from '@vueuse/core'
 import type { Page, User } from '#shared/types/api'
 import { mayMentionChatWide } from '#shared/mentions'
 
@@ -29,21 +28,15 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
   const query = ref<string | null>(null)
   const active = ref(0)
   const dismissed = ref(false)
-  const searched = ref<User[]>([])
-  const debouncedQuery = refDebounced(query, 150)
 
   const chat = computed(() => chats.byId[chatId()])
 
-  watch(debouncedQuery, async (typed) => {
-    if (typed === null || chat.value?.type !== 'channel') return
-    try {
-      const page = await api<Page<User>>('/api/users', { query: { q: typed || undefined, limit: MAX_OPTIONS } })
-      if (query.value === typed) searched.value = page.items
-    }
-    catch {
-      searched.value = []
-    }
-  })
+  // A channel's people are searched as the name is typed; a failure offers nobody.
+  const { items: found, error } = usePagedSearch<User>(
+    (q, cursor) => api<Page<User>>('/api/users', { query: { ...pageQuery(q, cursor), limit: MAX_OPTIONS } }),
+    { query, enabled: () => query.value !== null && chat.value?.type === 'channel', debounce: 150, onError: () => {} },
+  )
+  const searched = computed(() => error.value ? [] : found.value)
 
   const options = computed<MentionOption[]>(() => {
     const typed = query.value

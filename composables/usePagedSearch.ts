@@ -1,4 +1,5 @@
 import { watchDebounced } from '@vueuse/core'
+import type { WatchSource } from 'vue'
 import type { Page } from '#shared/types/api'
 
 /** Fetches one page of results for a search; `cursor` is null for the first page. */
@@ -9,18 +10,39 @@ export function pageQuery(q: string, cursor: string | null): { q?: string, curso
   return { ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }
 }
 
+export interface PagedSearchOptions {
+  /** The words searched for, when the caller holds them (default: a ref of its own). */
+  query?: Ref<string | null>
+  /** Fewer characters (trimmed) search nothing: the list is emptied (default 0). */
+  minLength?: number
+  /** Searches only while this holds (a mention completion, only in a channel); answers asked before are dropped. */
+  enabled?: () => boolean
+  /** Other things the search depends on (a filter box): a change searches again. */
+  watch?: WatchSource[]
+  /** Milliseconds of quiet typing before a search is sent (default 250). */
+  debounce?: number
+  /** Tells a failure elsewhere (next to the field, an empty list) instead of the snackbar; `error` holds it too. */
+  onError?: (error: unknown) => void
+}
+
 /**
- * A searchable, cursor-paged list (the channel and people directories): the query is
- * debounced so typing does not send a request per key, a new query starts again from
- * the first page, and a failure goes to the snackbar while the list keeps what it had.
+ * A searchable, cursor-paged list (the channel and people directories, the user picker,
+ * the admin's users, message search, mentions in a channel): the query is debounced so
+ * typing does not send a request per key, a new query starts again from the first page,
+ * and a failure goes to the snackbar (or `onError`) while the list keeps what it had.
+ * Proven by tests/components/paged-search.test.ts and tests/e2e/user-picker.spec.ts.
  */
-export function usePagedSearch<T>(loadPage: PageLoader<T>) {
+export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchOptions = {}) {
   const snackbar = useSnackbarStore()
   // Vuetify's clear button sets the field to null.
-  const query = ref<string | null>('')
+  const query = options.query ?? ref<string | null>('')
   const items = ref<T[]>([]) as Ref<T[]>
   const nextCursor = ref<string | null>(null)
   const loading = ref(false)
+  /** The latest search has answered (false while the words are too short to search). */
+  const searched = ref(false)
+  /** The latest search's failure, null once another starts. */
+  const error = ref<unknown>(null)
 
   // Answers can come back out of order (a slow first page, a quick search after it): only
   // the latest request's answer is shown.
@@ -28,22 +50,39 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>) {
 
   async function load(more = false) {
     const request = ++latestRequest
+    const words = query.value?.trim() ?? ''
+    error.value = null
+    if (options.enabled && !options.enabled()) {
+      loading.value = false
+      return
+    }
+    if (words.length < (options.minLength ?? 0)) {
+      items.value = []
+      nextCursor.value = null
+      searched.value = false
+      loading.value = false
+      return
+    }
     loading.value = true
     try {
-      const page = await loadPage(query.value?.trim() ?? '', more ? nextCursor.value : null)
+      const page = await loadPage(words, more ? nextCursor.value : null)
       if (request !== latestRequest) return
       items.value = more ? [...items.value, ...page.items] : page.items
       nextCursor.value = page.nextCursor
+      searched.value = true
     }
-    catch (error) {
-      if (request === latestRequest) snackbar.notifyError(error)
+    catch (failure) {
+      if (request !== latestRequest) return
+      error.value = failure
+      if (options.onError) options.onError(failure)
+      else snackbar.notifyError(failure)
     }
     finally {
       if (request === latestRequest) loading.value = false
     }
   }
 
-  watchDebounced(query, () => load(), { debounce: 250, immediate: true })
+  watchDebounced([query, ...(options.watch ?? [])], () => load(), { debounce: options.debounce ?? 250, immediate: true })
 
-  return { query, items, nextCursor, loading, loadMore: () => load(true), reload: () => load() }
+  return { query, items, nextCursor, loading, searched, error, loadMore: () => load(true), reload: () => load() }
 }

@@ -24,4 +24,33 @@ describe('a searchable directory list', () => {
     expect(search.items.value).toEqual(['ben'])
     expect(search.nextCursor.value).toBeNull()
   })
+
+  it('searches nothing below minLength, empties the list, and drops an answer asked before', async () => {
+    const requests: Pending[] = []
+    const search = usePagedSearch<string>(query => new Promise(resolve => requests.push({ query, resolve })), { minLength: 2, debounce: 0 })
+    search.query.value = 'be'
+    await vi.waitFor(() => expect(requests).toHaveLength(1))
+    search.query.value = 'b'
+    await vi.waitFor(() => expect(search.searched.value).toBe(false))
+    requests[0]!.resolve({ items: ['ben'], nextCursor: null })
+    await flushPromises()
+    expect(requests).toHaveLength(1)
+    expect(search.items.value).toEqual([])
+    expect(search.loading.value).toBe(false)
+  })
+
+  it('tells a failure to onError and keeps it in error until the next search', async () => {
+    const failures: unknown[] = []
+    let fail = true
+    const search = usePagedSearch<string>(async () => {
+      if (fail) throw new Error('down')
+      return { items: ['ana'], nextCursor: null }
+    }, { debounce: 0, onError: failure => failures.push(failure) })
+    await vi.waitFor(() => expect(failures).toHaveLength(1))
+    expect(search.error.value).toBeInstanceOf(Error)
+    fail = false
+    search.query.value = 'a'
+    await vi.waitFor(() => expect(search.items.value).toEqual(['ana']))
+    expect(search.error.value).toBeNull()
+  })
 })

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page, type Route } from '@playwright/test'
 import { closeAll, composer, messageRows, openApp, signUpPerson } from './chat-helpers'
 
 // Picking people in the New chat dialog from the keyboard alone (docs/ui.md, "Picking people
@@ -100,4 +100,41 @@ test('a chat made in the New chat dialog opens with the focus in its message fie
   await expect(ana.page.getByRole('heading', { name: 'Board games' })).toBeVisible()
   await expect(composer(ana.page)).toBeFocused()
   await closeAll(ana, ben)
+})
+
+test('an answer for fewer letters that comes back late does not replace the matches of what is typed now', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const bea = await signUpPerson(browser, baseURL, 'Bea')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  // The search for the first letters is held (a slow server) until the one for the whole name has answered.
+  let heldSearch: Route | null = null
+  let searchHeld: () => void
+  const held = new Promise<void>((resolve) => {
+    searchHeld = resolve
+  })
+  await ana.page.route('**/api/users?*', async (route) => {
+    if (new URL(route.request().url()).searchParams.get('q') !== 'be') return route.continue()
+    heldSearch = route
+    searchHeld()
+  })
+  await openApp(ana, '/')
+  const dialog = await openNewChat(ana.page, 'New direct message')
+  const person = dialog.getByRole('combobox', { name: 'Person' })
+  await expect(person).toBeFocused()
+  await ana.page.keyboard.type('be')
+  await held
+  await ana.page.keyboard.type(ben.username.slice(2))
+  const options = ana.page.getByRole('option')
+  await expect(options.first()).toContainText(`@${ben.username}`)
+
+  const lateAnswer = ana.page.waitForResponse(response => new URL(response.url()).searchParams.get('q') === 'be')
+  await heldSearch!.continue()
+  await lateAnswer
+  // The field's progress bar is gone once the search is over, as a person sees it; the
+  // first option (Bea's, in the late answer: the list is by username) is drawn with it.
+  await expect(dialog.getByRole('progressbar')).toBeHidden()
+  await expect(options.first()).toContainText(`@${ben.username}`)
+  await expect(options).toHaveCount(1)
+  await expect(ana.page.getByRole('option', { name: new RegExp(bea.username) })).toHaveCount(0)
+  await closeAll(ana, bea, ben)
 })
