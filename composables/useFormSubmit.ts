@@ -1,4 +1,5 @@
 import type { Ref } from 'vue'
+import type { z, ZodType } from 'zod'
 
 /** A field of a `<v-form>`, as the form lists it (its `items`): its check, and the component. */
 interface FormFieldHandle {
@@ -15,6 +16,20 @@ export interface FormHandle {
   $el?: unknown
 }
 
+export interface SubmitOptions<T> {
+  /** Tells a failure next to the field it concerns instead of the snackbar. */
+  onError?: (error: unknown) => void
+  /** A success after which the form stays locked (it leaves the page: signed in). */
+  lockedAfter?: (result: T) => boolean
+}
+
+export interface FormSubmit {
+  /** Bound with `ref="form"` on the `<v-form>`. */
+  form: Ref<FormHandle | null>
+  submitting: ComputedRef<boolean>
+  submit: () => Promise<void>
+}
+
 /**
  * The submit of a form: bind the returned `form` with `ref="form"` on the `<v-form>`.
  * `submit` checks the fields' rules first, then runs the task as a `useAction`
@@ -22,8 +37,13 @@ export interface FormHandle {
  * tells it next to the field it concerns). Without a bound form it runs straight away.
  * A submit while one is in flight is ignored, and after a success that leaves the page
  * (`lockedAfter`) every later one (tests/e2e/accounts.spec.ts, "Enter pressed twice...").
+ * Given a shared schema and the form's values, the task gets them as the schema reads them
+ * (`parseInput`: typed, trimmed), the very body the server checks with the same schema.
  */
-export function useFormSubmit<T>(task: () => Promise<T>, options: { onError?: (error: unknown) => void, lockedAfter?: (result: T) => boolean } = {}) {
+export function useFormSubmit<T>(task: () => Promise<T>, options?: SubmitOptions<T>): FormSubmit
+export function useFormSubmit<S extends ZodType, T>(schema: S, values: () => z.input<S>, task: (input: z.output<S>) => Promise<T>, options?: SubmitOptions<T>): FormSubmit
+export function useFormSubmit<T>(...args: unknown[]): FormSubmit {
+  const { task, options } = submitTask<T>(args)
   const form = ref<FormHandle | null>(null)
   const action = useAction(task, options)
   const typedIn = useFieldChecksAsTyped(form)
@@ -114,4 +134,13 @@ function useFieldChecksAsTyped(form: Ref<FormHandle | null>) {
       typed = new WeakSet()
     },
   }
+}
+
+function submitTask<T>(args: unknown[]): { task: () => Promise<T>, options: SubmitOptions<T> } {
+  if (typeof args[0] === 'function') {
+    const [task, options] = args as [() => Promise<T>, SubmitOptions<T>?]
+    return { task, options: options ?? {} }
+  }
+  const [schema, values, task, options] = args as [ZodType, () => unknown, (input: unknown) => Promise<T>, SubmitOptions<T>?]
+  return { task: () => task(parseInput(schema, values())), options: options ?? {} }
 }
