@@ -7,10 +7,11 @@ export function useSignOutRequest() {
   const auth = useAuthStore()
   const signOut = useSignOut()
   const confirming = useState('sign-out-confirming', () => false)
+  const { run: signOutNow } = useAction(() => signOut())
 
   function request() {
     if (auth.user?.role === 'guest') confirming.value = true
-    else void signOut().catch(error => useSnackbarStore().notifyError(error))
+    else void signOutNow()
   }
 
   return { confirming, request, signOut }
