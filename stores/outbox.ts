@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import type { Message } from '#shared/types/api'
+import { isUploaded } from './uploads'
 
 const STORAGE_PREFIX = 'parley:outbox:'
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000]
@@ -86,8 +87,9 @@ export const useOutboxStore = defineStore('outbox', () => {
       item.error = lost?.error ?? 'A file was not uploaded; discard the message and attach it again'
       return 'failed'
     }
-    if (pending.some(upload => upload!.status === 'uploading')) return 'waiting'
-    item.attachments = [...(item.attachments ?? []), ...pending.map(upload => upload!.attachment!)]
+    const uploaded = pending.filter(isUploaded)
+    if (uploaded.length < pending.length) return 'waiting'
+    item.attachments = [...(item.attachments ?? []), ...uploaded.map(upload => upload.attachment)]
     item.uploads = []
     for (const key of keys) uploads.release(key)
     persist()

@@ -3,8 +3,7 @@ import type { Attachment, AttachmentLimits } from '#shared/types/api'
 import { fileTooLargeMessage } from '#shared/bytes'
 import { MAX_ATTACHMENTS_PER_MESSAGE } from '#shared/limits'
 
-/** One file on its way to the server (docs/attachments.md, "In the app"). */
-export interface Upload {
+interface UploadFile {
   key: string
   chatId: string
   name: string
@@ -12,13 +11,22 @@ export interface Upload {
   type: string
   /** 0 to 1, from the request's upload progress. */
   progress: number
-  status: 'uploading' | 'done' | 'failed'
-  attachment: Attachment | null
   error: string | null
   /** A failure that a second try may mend (see `mendable`); false while it has not failed. */
   retryable: boolean
   /** A local image preview (blob: URL, allowed by the page's img-src) while it uploads. */
   previewUrl: string | null
+}
+
+/**
+ * One file on its way to the server (docs/attachments.md, "In the app"): the server's
+ * attachment comes with 'done', and only with it.
+ */
+export type Upload = UploadFile & ({ status: 'uploading' | 'failed', attachment?: never } | { status: 'done', attachment: Attachment })
+
+/** Whether the file is on the server, its attachment made. */
+export function isUploaded(upload: Upload | undefined): upload is Extract<Upload, { status: 'done' }> {
+  return upload?.status === 'done'
 }
 
 /**
@@ -76,40 +84,43 @@ export const useUploadsStore = defineStore('uploads', () => {
     })
   }
 
-  async function start(key: string, retried = false) {
+  /** The upload's next state, as a new entry (its status decides which fields it has). */
+  function enter(key: string, next: (upload: Upload) => Upload): void {
     const upload = byKey.value[key]
+    if (upload) byKey.value[key] = next(upload)
+  }
+
+  function fail(key: string, error: string, retryable = false): void {
+    enter(key, upload => ({ ...upload, status: 'failed', attachment: undefined, error, retryable }))
+  }
+
+  async function start(key: string, retried = false) {
     const file = files.get(key)
-    if (!upload || !file) return
-    upload.status = 'uploading'
-    upload.progress = 0
-    upload.error = null
-    upload.retryable = false
+    if (!byKey.value[key] || !file) return
+    enter(key, upload => ({ ...upload, status: 'uploading', attachment: undefined, progress: 0, error: null, retryable: false }))
     const maxBytes = (await readLimits())?.maxBytes
     // Removed while the limit was read.
     if (files.get(key) !== file) return
     if (maxBytes !== undefined && file.size > maxBytes) {
-      upload.status = 'failed'
-      upload.error = fileTooLargeMessage(maxBytes)
+      fail(key, fileTooLargeMessage(maxBytes))
       onSettled()
       return
     }
-    const request = uploadFile(upload.chatId, file, (fraction) => {
-      upload.progress = fraction
+    const request = uploadFile(byKey.value[key]!.chatId, file, (fraction) => {
+      const upload = byKey.value[key]
+      if (upload) upload.progress = fraction
     })
     requests.set(key, request)
     request.done.then((attachment) => {
-      upload.attachment = attachment
-      upload.status = 'done'
+      enter(key, upload => ({ ...upload, status: 'done', attachment }))
       files.delete(key)
     }, async (error: unknown) => {
       if (error instanceof UploadCancelled) return
       const body = toApiErrorBody(error)
       // An expired access token: renew it once, as useApi does for other requests.
       if (body.statusCode === 401 && !retried && await auth.refresh()) return start(key, true)
-      upload.status = 'failed'
       // Told beside the file it is about: the server's sentence, not a field's technical detail.
-      upload.error = body.message
-      upload.retryable = mendable(body.statusCode)
+      fail(key, body.message, mendable(body.statusCode))
     }).finally(() => {
       if (requests.get(key) === request) requests.delete(key)
       onSettled()
@@ -126,7 +137,7 @@ export const useUploadsStore = defineStore('uploads', () => {
       const key = `upload-${TAB_PREFIX}-${nextKey++}`
       added.push(key)
       const previewUrl = file.type.startsWith('image/') && file.type !== 'image/svg+xml' && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null
-      byKey.value[key] = { key, chatId, name: file.name || 'file', size: file.size, type: file.type, progress: 0, status: 'uploading', attachment: null, error: null, retryable: false, previewUrl }
+      byKey.value[key] = { key, chatId, name: file.name || 'file', size: file.size, type: file.type, progress: 0, status: 'uploading', error: null, retryable: false, previewUrl }
       files.set(key, file)
       void start(key)
     }

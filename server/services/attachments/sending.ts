@@ -92,7 +92,10 @@ export async function tieUnsentFiles(original: MessageRecord, sendKey: string): 
   if (ids.length === 0 || original.deletedAt) return
   const found = await loadAttachments(ids)
   const now = Date.now()
-  const loose = ids.filter(id => found.get(id.toHexString()) && !found.get(id.toHexString())!.messageId && claimable(found.get(id.toHexString())!, sendKey, now))
+  const loose = ids.filter((id) => {
+    const attachment = found.get(id.toHexString())
+    return !!attachment && !attachment.messageId && claimable(attachment, sendKey, now)
+  })
   if (loose.length === 0) return
   const tied = await AttachmentModel.updateMany({ _id: { $in: loose }, messageId: null }, { $set: { messageId: original._id, claim: null, claimedAt: null } }).exec()
   if (tied.modifiedCount > 0) await listInChat(original.chatId, original.senderId, original._id, loose)
