@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import type { Chat, ChatDetail, Message, Page } from '#shared/types/api'
-import { useChatReads } from './chat-reads'
-import { useChatMembers } from './chat-members'
+import { useChatReads } from './chats/reads'
+import { useChatMembers } from './chats/members'
 import type { CreateChatInput, NotificationSettingsInput } from '#shared/schemas/chats'
 
 /**
@@ -30,9 +30,9 @@ export const useChatsStore = defineStore('chats', () => {
   const loading = ref(false)
   /** The chat on screen; its new messages are read as they arrive while visible. */
   const activeChatId = ref<string | null>(null)
-  /** Read positions and receipts: stores/chat-reads.ts. */
+  /** Read positions and receipts: stores/chats/reads.ts. */
   const { readSeqs, mentionsViewer, applyRead, markRead, readPastFilledGap, countOutDeleted, seenBy } = useChatReads(byId, fetchChat)
-  /** Member lists and member actions: stores/chat-members.ts. */
+  /** Member lists and member actions: stores/chats/members.ts. */
   const { members, seedMembers, loadMembers, nextOwner, applyMemberAdded, applyMemberRemoved, applyUser, applyMemberRole, addMembers, removeMember, setMemberRole }
     = useChatMembers({ byId, upsert, remove, markLive, allPages, applyRead })
 

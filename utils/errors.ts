@@ -99,7 +99,6 @@ export function failureText(error: unknown): string {
   return describeApiError(toApiErrorBody(error))
 }
 
-/** Whether trying again later may work: no answer (offline), rate limited, or server trouble. */
 /** The server's `Retry-After` (seconds) on a failed request, in milliseconds; null without one. */
 export function retryAfterMs(error: unknown): number | null {
   const headers = (error as { response?: { headers?: Headers } } | null)?.response?.headers
@@ -107,6 +106,7 @@ export function retryAfterMs(error: unknown): number | null {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null
 }
 
+/** Whether trying again later may work: no answer (offline), rate limited, or server trouble. */
 export function isTransientFailure(body: ApiErrorBody): boolean {
   const status = body.statusCode
   return status === 0 || status === 401 || status === 408 || status === 429 || status >= 500

@@ -15,7 +15,7 @@ const SAID: Partial<Record<SessionEndReason, string>> = {
 const ENDED_ELSEWHERE = 'You were signed out: this session was ended elsewhere.'
 
 /** The sentence of the snackbar for a session that ended; null for a ban (said on /login). */
-export function sessionEndedText(reason: SessionEndReason | undefined): string | null {
+function sessionEndedText(reason: SessionEndReason | undefined): string | null {
   if (reason === 'banned') return null
   return (reason && SAID[reason]) ?? ENDED_ELSEWHERE
 }

@@ -16,7 +16,7 @@ export interface ChatMembersHost {
 
 /**
  * Member lists, a part of the chats store (stores/chats.ts builds it, as it does
- * stores/chat-reads.ts): who is in each chat and with what role, the live member events,
+ * stores/chats/reads.ts): who is in each chat and with what role, the live member events,
  * and the member actions (add, remove, make admin).
  */
 export function useChatMembers(host: ChatMembersHost) {
