@@ -1,4 +1,4 @@
-import type { Chat as ChatDto, Member, MemberRole, Membership as MembershipDto, Message as MessageDto, NotificationLevel, User } from '#shared/types/api'
+import type { Chat as ChatDto, Member, Membership as MembershipDto, Message as MessageDto, NotificationLevel, User } from '#shared/types/api'
 import type { ChatRecord, MembershipRecord } from '../models'
 
 // Chats and memberships become wire objects here, from documents already loaded
@@ -48,12 +48,12 @@ export function defaultNotificationLevel(chat: Pick<ChatRecord, 'type'>): Notifi
 
 export function toMembership(chat: ChatRecord, membership: MembershipRecord): MembershipDto {
   return {
-    role: membership.role as MemberRole,
+    role: membership.role,
     lastReadSeq: membership.lastReadSeq,
     unreadCount: unreadCount(chat, membership),
     mentionCount: mentionCount(chat, membership),
     mentionSeqs: unreadMentionSeqs(chat, membership),
-    notify: (membership.notify as NotificationLevel | null | undefined) ?? defaultNotificationLevel(chat),
+    notify: membership.notify ?? defaultNotificationLevel(chat),
     mutedUntil: membership.mutedUntil && membership.mutedUntil.getTime() > Date.now() ? membership.mutedUntil.toISOString() : null,
     joinedAt: membership.joinedAt.toISOString(),
   }
@@ -68,7 +68,7 @@ export interface ChatParts {
 export function toChat(chat: ChatRecord, parts: ChatParts): ChatDto {
   return {
     id: chat._id.toHexString(),
-    type: chat.type as ChatDto['type'],
+    type: chat.type,
     name: chat.name ?? null,
     topic: chat.topic ?? null,
     createdAt: (chat.createdAt as Date).toISOString(),
@@ -92,7 +92,7 @@ export function peerIdOf(chat: ChatRecord, viewerId: string): string | null {
 export function toMember(membership: MembershipRecord, user: User): Member {
   return {
     user,
-    role: membership.role as MemberRole,
+    role: membership.role,
     joinedAt: membership.joinedAt.toISOString(),
     // A newcomer starts with nothing unread (lastReadSeq at the chat's end) but has read
     // nothing: "Seen by" them counts from their first read past it.

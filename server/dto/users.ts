@@ -1,4 +1,4 @@
-import type { AdminUser, Me, MessageSender, Passkey, Session, SignInMethod, User, UserRole } from '#shared/types/api'
+import type { AdminUser, Me, MessageSender, Passkey, Session, User } from '#shared/types/api'
 import type { PasskeyRecord, SessionRecord, UserRecord } from '../models'
 import { mustSetUpTwoFactor, twoFactorEnforcedFor } from '../utils/auth'
 
@@ -19,7 +19,7 @@ export function toUser(user: UserLike, presence: Presence): User {
     id: String(user._id),
     username: user.username,
     displayName: user.displayName || user.username,
-    role: user.role as UserRole,
+    role: user.role,
     createdAt: new Date(user.createdAt).toISOString(),
     online: presence.online,
     lastSeenAt: presence.lastSeenAt ? new Date(presence.lastSeenAt).toISOString() : null,
@@ -66,7 +66,7 @@ export function toSession(session: Pick<SessionRecord, '_id' | 'createdAt' | 'la
     browser: session.browser ?? null,
     os: session.os ?? null,
     ip: session.ip ?? null,
-    method: (session.method as SignInMethod | null | undefined) ?? null,
+    method: session.method ?? null,
     current: id === currentSessionId,
   }
 }

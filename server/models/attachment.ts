@@ -1,5 +1,6 @@
 import type { Types, InferSchemaType } from 'mongoose'
 import mongoose, { Schema } from 'mongoose'
+import { attachmentKindSchema } from '#shared/schemas/dto'
 
 // Attachments (docs/attachments.md). Every read is by `_id` (equality or `$in`): an
 // attachment by its id, its bytes as chunk documents `<storageKey>:<n>`, a chat's Files
@@ -15,7 +16,7 @@ const attachmentSchema = new Schema({
   size: { type: Number, required: true },
   /** The MIME type detected from the bytes. */
   type: { type: String, required: true },
-  kind: { type: String, enum: ['image', 'video', 'audio', 'file'], required: true },
+  kind: { type: String, enum: attachmentKindSchema.options, required: true },
   width: { type: Number, default: null },
   height: { type: Number, default: null },
   /** Bytes of the WebP thumbnail stored under `<id>-thumb` (images only). */

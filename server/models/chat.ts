@@ -1,4 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
+import { notificationLevelSchema } from '#shared/schemas/chats'
+import { chatTypeSchema, memberRoleValueSchema } from '#shared/schemas/dto'
 
 // Chats, memberships and the per-user chat list. Every hot path reaches these by `_id`
 // (docs/api-realtime.md, "Keys"): a membership's `_id` is `<chatId>:<userId>`, the
@@ -7,7 +9,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 const deletionSchema = new Schema({ seq: { type: Number, required: true }, senderId: { type: String, required: true } }, { _id: false })
 
 const chatSchema = new Schema({
-  type: { type: String, enum: ['direct', 'group', 'channel'], required: true },
+  type: { type: String, enum: chatTypeSchema.options, required: true },
   name: { type: String, default: null },
   /** Lower-cased channel name, for the directory search (uniqueness lives in a key document). */
   nameKey: { type: String, default: null },
@@ -34,7 +36,7 @@ const membershipSchema = new Schema({
   _id: { type: String, required: true },
   chatId: { type: String, required: true },
   userId: { type: String, required: true },
-  role: { type: String, enum: ['owner', 'admin', 'member'], required: true },
+  role: { type: String, enum: memberRoleValueSchema.options, required: true },
   lastReadSeq: { type: Number, default: 0 },
   /** The chat's lastSeq when the member joined it, where lastReadSeq starts: up to it nothing was read (see toMember). */
   joinedAtSeq: { type: Number, default: 0 },
@@ -43,7 +45,7 @@ const membershipSchema = new Schema({
   /** Seqs of messages that name this member, kept above lastReadSeq (docs/messages.md, "Mentions"). */
   mentionSeqs: { type: [Number], default: [] },
   /** What notifies: 'all', 'mentions' or 'none' (muted); null is the chat type's default. */
-  notify: { type: String, enum: ['all', 'mentions', 'none', null], default: null },
+  notify: { type: String, enum: [...notificationLevelSchema.options, null], default: null },
   /** Muted for a while (1 or 8 hours): no notification before this time. */
   mutedUntil: { type: Date, default: null },
   joinedAt: { type: Date, required: true },

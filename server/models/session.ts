@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
+import { signInMethodSchema } from '#shared/schemas/dto'
 
 // A signed-in device. The refresh token is `<sessionId>.<secret>`, so refresh and the
 // per-request liveness check are `_id` lookups; only hashes of secrets are stored, each in
@@ -12,7 +13,7 @@ const sessionSchema = new Schema({
   /** The client address at sign-in, as seen behind NUXT_TRUST_PROXY's proxies. */
   ip: { type: String, default: null },
   /** How it signed in: password, password+2fa, passkey or guest (null: before this was kept). */
-  method: { type: String, default: null },
+  method: { type: String, enum: [...signInMethodSchema.options, null], default: null },
   lastUsedAt: { type: Date, required: true },
   /**
    * When the person last proved who they are on this session: the sign-in, or a later

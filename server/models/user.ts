@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose'
+import { userRoleSchema } from '#shared/schemas/dto'
 
 // A person's account. Public id: the ObjectId `_id`. Uniqueness of usernames and emails
 // (case-insensitive) is arbitrated by UserKey documents (`username:<lower>`,
@@ -8,7 +9,7 @@ const userSchema = new Schema({
   /** `username` lower-cased: the case-insensitive identity. */
   usernameLower: { type: String, required: true },
   displayName: { type: String, required: true },
-  role: { type: String, enum: ['user', 'admin', 'guest'], required: true, default: 'user' },
+  role: { type: String, enum: userRoleSchema.options, required: true, default: 'user' },
   /** Guests have none: they cannot log in again. */
   passwordHash: { type: String, default: null },
   email: { type: String, default: null },

@@ -23,4 +23,5 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('visibility'), id: frameId, visible: z.boolean() }),
 ])
 export type ClientFrame = z.infer<typeof clientFrameSchema>
-export const CLIENT_FRAME_TYPES = ['auth', 'message.send', 'message.edit', 'message.delete', 'reaction.add', 'reaction.remove', 'typing', 'read', 'ping', 'visibility'] as const
+/** Every client frame's `type`, from the union itself: a type not among them is unknown, not invalid (router.ts). */
+export const CLIENT_FRAME_TYPES: readonly ClientFrame['type'][] = clientFrameSchema.options.map(option => option.shape.type.value)

@@ -1,5 +1,5 @@
 import mongoose, { isValidObjectId, type Types } from 'mongoose'
-import type { AuthResult, RefreshResult, SessionEndReason, SignInMethod, UserRole } from '#shared/types/api'
+import type { AuthResult, RefreshResult, SessionEndReason, SignInMethod } from '#shared/types/api'
 import { toMe } from '../../dto/users'
 import { insertDocument, loadById, RefreshTokenModel, SessionModel, UserModel, type RefreshTokenRecord, type SessionRecord, type UserRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -121,7 +121,7 @@ export async function authenticateAccessToken(token: string): Promise<Actor | nu
   if (!claims) return null
   const live = await loadLiveSession(claims.userId, claims.sessionId)
   if (!live) return null
-  return { userId: claims.userId, sessionId: claims.sessionId, role: live.user.role as UserRole, user: live.user, session: live.session }
+  return { userId: claims.userId, sessionId: claims.sessionId, role: live.user.role, user: live.user, session: live.session }
 }
 
 /** Stores a new refresh secret of the session and returns it (only its hash is kept). */

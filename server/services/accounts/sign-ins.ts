@@ -88,7 +88,7 @@ export async function noteSignIn(user: UserRecord, session: SessionRecord, optio
 
 function newSignInMail(user: UserRecord, session: SessionRecord, family: string) {
   const link = `${serverConfig().appUrl}/settings#sessions`
-  const method = session.method ? METHOD_WORDS[session.method as SignInMethod] ?? session.method : 'unknown'
+  const method = session.method ? METHOD_WORDS[session.method] ?? session.method : 'unknown'
   const browser = session.browser && session.os ? `${session.browser} on ${session.os}` : family
   return {
     to: user.email!,
