@@ -1,5 +1,6 @@
 import { useLocalStorage } from '@vueuse/core'
 import type { Chat, Message } from '#shared/types/api'
+import { wantsNotification } from '#shared/notifications'
 
 type PermissionState = NotificationPermission | 'unsupported'
 
@@ -26,8 +27,9 @@ export function useChatNotifications() {
 
   function notify(message: Message, chat: Chat | undefined, open: () => void) {
     if (!supported || !enabled.value || Notification.permission !== 'granted' || document.visibilityState === 'visible') return
-    // The chat's own setting: muted chats never notify, "mentions only" ones only for a mention.
-    if (chat && (isMuted(chat, Date.now()) || (chat.membership?.notify === 'mentions' && !useChatsStore().mentionsViewer(message)))) return
+    // The chat's own setting, by the rule Web Push follows (shared/notifications.ts): muted
+    // chats never notify, "mentions only" ones only for a mention.
+    if (chat?.membership && !wantsNotification(chat.type, chat.membership, useChatsStore().mentionsViewer(message), Date.now())) return
     const where = chat && chat.type !== 'direct' ? ` in ${chatTitle(chat)}` : ''
     // The body is the message's words without its Markdown; notifications never interpret HTML.
     const notification = new Notification(`${message.sender.displayName}${where}`, {

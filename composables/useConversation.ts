@@ -1,5 +1,5 @@
 import { objectIdSchema } from '#shared/schemas/common'
-import { managesChat } from '#shared/schemas/dto'
+import { managesChat } from '#shared/permissions'
 import type { Chat, Message } from '#shared/types/api'
 import type { SeqRange } from '~/composables/useScrollAnchor'
 

@@ -1,5 +1,5 @@
 import { parseMarkdown, type RichNode } from './markdown'
-import { managesChat } from './schemas/dto'
+import { managesChat } from './permissions'
 import type { ChatType, MemberRole } from './types/api'
 
 /**

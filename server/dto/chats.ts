@@ -1,4 +1,5 @@
-import type { Chat as ChatDto, Member, Membership as MembershipDto, Message as MessageDto, NotificationLevel, User } from '#shared/types/api'
+import type { Chat as ChatDto, Member, Membership as MembershipDto, Message as MessageDto, User } from '#shared/types/api'
+import { defaultNotificationLevel } from '#shared/notifications'
 import type { ChatRecord, MembershipRecord } from '../models'
 
 // Chats and memberships become wire objects here, from documents already loaded
@@ -41,11 +42,6 @@ export function mentionCount(chat: MentionChat, membership: MentionMembership): 
   return unreadMentionSeqs(chat, membership).length
 }
 
-/** Direct chats and groups notify on every message, channels on mentions only. */
-export function defaultNotificationLevel(chat: Pick<ChatRecord, 'type'>): NotificationLevel {
-  return chat.type === 'channel' ? 'mentions' : 'all'
-}
-
 export function toMembership(chat: ChatRecord, membership: MembershipRecord): MembershipDto {
   return {
     role: membership.role,
@@ -53,7 +49,7 @@ export function toMembership(chat: ChatRecord, membership: MembershipRecord): Me
     unreadCount: unreadCount(chat, membership),
     mentionCount: mentionCount(chat, membership),
     mentionSeqs: unreadMentionSeqs(chat, membership),
-    notify: membership.notify ?? defaultNotificationLevel(chat),
+    notify: membership.notify ?? defaultNotificationLevel(chat.type),
     mutedUntil: membership.mutedUntil && membership.mutedUntil.getTime() > Date.now() ? membership.mutedUntil.toISOString() : null,
     joinedAt: membership.joinedAt.toISOString(),
   }

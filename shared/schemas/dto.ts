@@ -11,10 +11,6 @@ const time = z.string().meta({ format: 'date-time', description: 'An ISO-8601 UT
 export const userRoleSchema = z.enum(['user', 'admin', 'guest'])
 export const chatTypeSchema = z.enum(['direct', 'group', 'channel'])
 export const memberRoleValueSchema = z.enum(['owner', 'admin', 'member'])
-/** A group's or channel's owner and admins manage it (and may address all of a big channel). */
-export function managesChat(role: z.infer<typeof memberRoleValueSchema> | null | undefined): boolean {
-  return role === 'owner' || role === 'admin'
-}
 
 export const userDto = z.object({
   id,

@@ -1,4 +1,4 @@
-import { managesChat } from '#shared/schemas/dto'
+import type { ChatViewer } from '#shared/permissions'
 import { ChatModel, findByIds, loadById, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
@@ -42,6 +42,7 @@ export async function requireMember(actor: Pick<Actor, 'userId'>, chatId: string
   return access as ChatAccess & { membership: MembershipRecord }
 }
 
-export function isChatManager(membership: Pick<MembershipRecord, 'role'> | null): boolean {
-  return managesChat(membership?.role)
+/** The actor as shared/permissions.ts judges them in this chat. */
+export function chatViewer(actor: Pick<Actor, 'role'>, { chat, membership }: ChatAccess): ChatViewer {
+  return { chatType: chat.type, role: membership?.role, siteRole: actor.role }
 }

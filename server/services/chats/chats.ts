@@ -1,6 +1,7 @@
 import { Types } from 'mongoose'
 import type { Chat as ChatDto, ChatDetail, Page, PublicChat } from '#shared/types/api'
 import { MAX_GROUP_MEMBERS, type CreateChatInput } from '#shared/schemas/chats'
+import { mayDeleteChat, mayEditChat } from '#shared/permissions'
 import { ChatKeyModel, ChatModel, ClientIdKeyModel, MembershipModel, MessageChangeModel, MessageModel, mapByIds, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { serverConfig } from '../../utils/config'
@@ -12,7 +13,7 @@ import { escapeRegex } from '../../utils/regex'
 import { findUser, findUserByUsername, loadUsers, publicUser } from '../accounts/users'
 import { removeChatAttachments } from '../attachments/lifecycle'
 import { chatTopic, publishControl, publishToChat } from '../realtime'
-import { findChat, isChatManager, requireVisibleChat } from './access'
+import { chatViewer, findChat, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe } from './announce'
 import { chatsByActivity, rememberChatActivity } from './activity'
 import { addToUserChats, removeFromUserChats, userChatIds } from './chat-list'
@@ -223,7 +224,7 @@ export async function updateChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: 
     const chat = await findChat(chatId)
     if (!chat) throw apiError('not_found')
     if (chat.type === 'direct') throw apiError('forbidden', 'Direct chats have no name or topic.')
-    if (!isChatManager(membership) && actor.role !== 'admin') throw apiError('forbidden')
+    if (!mayEditChat(chatViewer(actor, { chat, membership }))) throw apiError('forbidden')
     const set: Record<string, unknown> = {}
     if (patch.topic !== undefined) set.topic = patch.topic
     if (patch.name !== undefined && patch.name.trim() !== chat.name) {
@@ -257,12 +258,9 @@ async function chatMemberIds(chat: ChatRecord): Promise<string[]> {
 }
 
 export async function deleteChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: string): Promise<void> {
-  const { chat, membership } = await requireVisibleChat(actor, chatId)
-  const allowed = chat.type === 'direct'
-    ? !!membership
-    : chat.type === 'group' ? membership?.role === 'owner' : membership?.role === 'owner' || actor.role === 'admin'
-  if (!allowed) throw apiError('forbidden')
-  await removeChat(chat)
+  const access = await requireVisibleChat(actor, chatId)
+  if (!mayDeleteChat(chatViewer(actor, access))) throw apiError('forbidden')
+  await removeChat(access.chat)
 }
 
 export async function removeChat(chat: ChatRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Chat as ChatDto, Member, MemberRole, Page, User } from '#shared/types/api'
 import { MAX_GROUP_MEMBERS } from '#shared/schemas/chats'
+import { mayAddMembers, mayChangeRoles, mayRemoveMember } from '#shared/permissions'
 import { ChatModel, MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
 import { decodeCursor, encodeCursor } from '../../utils/cursor'
@@ -8,7 +9,7 @@ import { withLock } from '../../utils/lock'
 import { toMember } from '../../dto/chats'
 import { findUser, loadUsers, publicUser } from '../accounts/users'
 import { publishToChat } from '../realtime'
-import { findChat, findMembership, findMemberships, isChatManager, requireMember, requireVisibleChat } from './access'
+import { chatViewer, findChat, findMembership, findMemberships, requireMember, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe, unsubscribe } from './announce'
 import { addToUserChats, forgetUserChatList, removeFromUserChats, userChatIds } from './chat-list'
 import { newMembership, removeChat, requireExistingUsers, type ListOptions } from './chats'
@@ -113,9 +114,10 @@ async function addMemberships(chat: ChatRecord, userIds: string[], { ownerIfNone
 }
 
 export async function addMembers(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, userIds: string[]): Promise<ChatDto> {
-  const { chat, membership } = await requireMember(actor, chatId)
+  const access = await requireMember(actor, chatId)
+  const { chat, membership } = access
   if (chat.type !== 'group') throw apiError('forbidden', 'Members can only be added to groups.')
-  if (!isChatManager(membership)) throw apiError('forbidden')
+  if (!mayAddMembers(chatViewer(actor, access))) throw apiError('forbidden')
   const unique = [...new Set(userIds)]
   await requireExistingUsers(unique)
   const updated = await addMemberships(chat, unique)
@@ -144,21 +146,20 @@ async function dropMembership(chat: ChatRecord, userId: string): Promise<ChatRec
 }
 
 export async function removeMember(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, userId: string): Promise<void> {
-  const { chat, membership } = await requireVisibleChat(actor, chatId)
+  const access = await requireVisibleChat(actor, chatId)
+  const { chat } = access
   if (chat.type === 'direct') throw apiError('forbidden', 'Nobody can be removed from a direct chat.')
   const target = await findMembership(chatId, userId)
   if (!target) throw apiError('not_found')
   if (userId === actor.userId) return leaveChat(actor, chatId)
-  const siteAdminInChannel = chat.type === 'channel' && actor.role === 'admin'
-  const mayRemove = target.role !== 'owner' && (membership?.role === 'owner' || (membership?.role === 'admin' && target.role === 'member') || siteAdminInChannel)
-  if (!mayRemove) throw apiError('forbidden')
+  if (!mayRemoveMember(chatViewer(actor, access), target.role)) throw apiError('forbidden')
   await dropMembership(chat, userId)
 }
 
 export async function setMemberRole(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, userId: string, role: 'admin' | 'member'): Promise<Member> {
-  const { chat, membership } = await requireVisibleChat(actor, chatId)
-  if (chat.type === 'direct') throw apiError('forbidden')
-  if (membership?.role !== 'owner') throw apiError('forbidden', 'Only the owner can change roles.')
+  const access = await requireVisibleChat(actor, chatId)
+  if (access.chat.type === 'direct') throw apiError('forbidden')
+  if (!mayChangeRoles(chatViewer(actor, access))) throw apiError('forbidden', 'Only the owner can change roles.')
   return withLock(`member:${chatId}:${userId}`, async () => {
     const target = await findMembership(chatId, userId)
     if (!target) throw apiError('not_found')

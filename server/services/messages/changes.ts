@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose'
 import { searchableText } from '#shared/markdown'
 import { blankSend, hasTextOrFiles } from '#shared/schemas/messages'
+import { managesChat } from '#shared/permissions'
 import type { Message as MessageDto } from '#shared/types/api'
 import { ChatModel, MessageModel, type ChatRecord, type MessageRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
@@ -9,7 +10,7 @@ import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
 import { withDeadline } from '../../utils/resilience'
 import { removeAttachmentsById } from '../attachments/lifecycle'
-import { findChat, type findMembership, isChatManager, requireVisibleChat } from '../chats/access'
+import { findChat, type findMembership, requireVisibleChat } from '../chats/access'
 import { publishToChat } from '../realtime'
 import { renderMessage } from './render'
 import { bumpChatCounters, claimChangeSeq, findMessage } from './store'
@@ -75,7 +76,7 @@ export async function editMessage(actor: Pick<Actor, 'userId' | 'role'>, message
 export async function deleteMessage(actor: Pick<Actor, 'userId' | 'role'>, messageId: string): Promise<MessageDto> {
   const { message, chat, membership } = await loadForChange(actor, messageId)
   const allowed = message.senderId === actor.userId
-    || (chat.type !== 'direct' && isChatManager(membership))
+    || (chat.type !== 'direct' && managesChat(membership?.role))
     || actor.role === 'admin'
   if (!allowed) throw apiError('forbidden')
   let files: Types.ObjectId[] = []

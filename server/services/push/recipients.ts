@@ -1,12 +1,12 @@
 import type { Message as MessageDto } from '#shared/types/api'
-import { defaultNotificationLevel } from '../../dto/chats'
+import { wantsNotification } from '#shared/notifications'
 import { MembershipModel, membershipId, type ChatRecord, type MembershipRecord } from '../../models'
 import { visibleSince } from '../realtime'
 
 // Who is pushed a message (docs/messages.md, "Web Push"): the people it mentions and,
 // in a direct chat, the other person; each by their own setting for the chat (muted:
-// never; "mentions only": only a mention), never the sender, never while a tab of theirs
-// is visible.
+// never; "mentions only": only a mention; shared/notifications.ts, the rule the open tab's
+// notifications follow too), never the sender, never while a tab of theirs is visible.
 
 /** An `@all` in a channel pushes to at most this many members (one indexed read, off the send path). */
 export const CHANNEL_PUSH_FANOUT = 1_000
@@ -23,13 +23,6 @@ export interface PushableMessage {
 }
 
 export interface PushRecipient { userId: string, reason: 'mention' | 'direct' }
-
-function wantsPush(chat: PushableMessage['chat'], membership: MembershipRecord, reason: PushRecipient['reason'], now: number): boolean {
-  if (membership.mutedUntil && new Date(membership.mutedUntil).getTime() > now) return false
-  const level = membership.notify ?? defaultNotificationLevel(chat)
-  if (level === 'none') return false
-  return reason === 'mention' || level === 'all'
-}
 
 export interface PushCandidates {
   /** Who may be pushed: mentioned, or the other person of a direct chat; never the sender, never with a tab shown. */
@@ -70,6 +63,6 @@ export async function pushRecipients(job: PushableMessage, candidates: PushCandi
   return loaded.flatMap((membership) => {
     const reason: PushRecipient['reason'] = job.everyone || mentioned.has(membership.userId) ? 'mention' : 'direct'
     if (reason === 'direct' && job.chat.type !== 'direct') return []
-    return wantsPush(job.chat, membership, reason, now) ? [{ userId: membership.userId, reason }] : []
+    return wantsNotification(job.chat.type, membership, reason === 'mention', now) ? [{ userId: membership.userId, reason }] : []
   })
 }
