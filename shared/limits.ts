@@ -21,3 +21,21 @@ export const THUMBNAIL_MAX_PX = 640
 export const ATTACHMENT_NAME_MAX_BYTES = 255
 /** The Files panel's page size: default and most. */
 export const FILE_LIST_LIMIT = { default: 30, max: 100 } as const
+
+// Text limits, in Unicode code points: the schemas (shared/schemas) enforce them and the
+// forms show them (maxlength, counters, hints), from these numbers alone.
+/** A message's text (shared/schemas/messages.ts). */
+export const MESSAGE_MAX = 4000
+/** A group's or channel's name, and a channel's topic (shared/schemas/chats.ts). */
+export const CHAT_NAME_MAX = 80
+export const CHAT_TOPIC_MAX = 250
+/** A display name (and a passkey's name), the profile's country and "About you" (shared/schemas/auth.ts, users.ts). */
+export const DISPLAY_NAME_MAX = 64
+export const COUNTRY_MAX = 64
+export const BIO_MAX = 500
+/** Search words (shared/schemas/messages.ts, searchQuerySchema). */
+export const SEARCH_MIN = 2
+export const SEARCH_MAX = 100
+/** A password, used whole (never trimmed or cut). */
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 256

@@ -1,12 +1,13 @@
 import { z } from 'zod'
+import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from '../limits'
 import { codePointLength } from './common'
 
 // Accounts (docs/api.md, Authentication). The server parses every body with these,
 // and the pages validate their forms with the same schemas.
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 256
+/** What a password field says of its length, as its error message does. */
+export const PASSWORD_HINT = `${PASSWORD_MIN} to ${PASSWORD_MAX} characters`
 
 export const usernameSchema = z.string().trim()
   .regex(USERNAME_PATTERN, 'Use 3 to 32 letters, digits, "_", "." or "-"')
@@ -14,15 +15,15 @@ export const usernameSchema = z.string().trim()
 /** 8-256 Unicode code points, used whole (never truncated or trimmed). */
 export const passwordSchema = z.string().refine(
   password => codePointLength(password) >= PASSWORD_MIN && codePointLength(password) <= PASSWORD_MAX,
-  { message: `Use ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` },
+  { message: `Use ${PASSWORD_HINT}` },
 ).meta({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
 
 export const emailSchema = z.string().trim().max(254, 'At most 254 characters').pipe(z.email('Enter a valid email address'))
 
 export const displayNameSchema = z.string().trim().refine(
-  name => codePointLength(name) >= 1 && codePointLength(name) <= 64,
-  { message: 'Use 1 to 64 characters' },
-).meta({ minLength: 1, maxLength: 64 })
+  name => codePointLength(name) >= 1 && codePointLength(name) <= DISPLAY_NAME_MAX,
+  { message: `Use 1 to ${DISPLAY_NAME_MAX} characters` },
+).meta({ minLength: 1, maxLength: DISPLAY_NAME_MAX })
 
 export const registerSchema = z.strictObject({
   username: usernameSchema,

@@ -1,9 +1,10 @@
 import { z } from 'zod'
+import { CHAT_NAME_MAX, CHAT_TOPIC_MAX } from '../limits'
 import { codePoints, listQuerySchema, objectIdSchema } from './common'
 
 /** Chat names and topics; a name must show something, not only spaces. */
-const chatName = codePoints(1, 80).refine(name => name.trim().length > 0, { message: 'The name cannot be blank' })
-const chatTopic = codePoints(0, 250)
+const chatName = codePoints(1, CHAT_NAME_MAX).refine(name => name.trim().length > 0, { message: 'The name cannot be blank' })
+const chatTopic = codePoints(0, CHAT_TOPIC_MAX)
 
 export const MAX_GROUP_MEMBERS = 256
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MESSAGE_LIST_LIMIT } from '../limits'
+import { MESSAGE_LIST_LIMIT, MESSAGE_MAX, SEARCH_MAX, SEARCH_MIN } from '../limits'
 import { attachmentIdsSchema } from './attachments'
 import { codePointLength, codePoints, listQuerySchema, objectIdSchema } from './common'
 
@@ -7,11 +7,11 @@ import { codePointLength, codePoints, listQuerySchema, objectIdSchema } from './
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** 1-4000 code points of valid text (no NUL, no lone surrogate) and not only whitespace. */
-export const messageContentSchema = codePoints(1, 4000)
+export const messageContentSchema = codePoints(1, MESSAGE_MAX)
   .refine(text => text.trim().length > 0, { message: 'A message cannot be blank' })
   .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
 /** A send's text: as messageContentSchema, but it may be empty (or left out) when files are attached. */
-export const sendContentSchema = codePoints(0, 4000)
+export const sendContentSchema = codePoints(0, MESSAGE_MAX)
   .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
 /** Text, files, or both: a send with no attachments needs text that is not only whitespace. */
 export function hasTextOrFiles(send: { content: string, attachments?: readonly unknown[] }): boolean {
@@ -57,6 +57,6 @@ export const changesQuerySchema = z.object({
 })
 
 export const searchQuerySchema = listQuerySchema().extend({
-  q: codePoints(2, 100),
+  q: codePoints(SEARCH_MIN, SEARCH_MAX),
   chatId: objectIdSchema.optional(),
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BIO_MAX, COUNTRY_MAX } from '../limits'
 import { objectIdSchema, listQuerySchema, codePointLength } from './common'
 import { displayNameSchema, emailSchema } from './auth'
 
@@ -17,9 +18,9 @@ function optionalText(max: number) {
 export const updateProfileSchema = z.strictObject({
   displayName: displayNameSchema.optional(),
   email: emailSchema.nullable().optional(),
-  country: optionalText(64),
+  country: optionalText(COUNTRY_MAX),
   age: z.number().int('Use a whole number').min(13, 'At least 13').max(130, 'At most 130').nullable().optional(),
-  bio: optionalText(500),
+  bio: optionalText(BIO_MAX),
 })
 
 export const accountPasswordSchema = z.string().min(1, 'Enter your password').max(1024)
