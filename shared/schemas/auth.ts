@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from '../limits'
-import { codePointLength } from './common'
+import { codePointLength, hiddenCharacter, HIDDEN_CHARACTER_MESSAGE, showsSomething } from './common'
 
 // Accounts (docs/api.md, Authentication). The server parses every body with these,
 // and the pages validate their forms with the same schemas.
@@ -21,9 +21,10 @@ export const passwordSchema = z.string().refine(
 export const emailSchema = z.string().trim().max(254, 'At most 254 characters').pipe(z.email('Enter a valid email address'))
 
 export const displayNameSchema = z.string().trim().refine(
-  name => codePointLength(name) >= 1 && codePointLength(name) <= DISPLAY_NAME_MAX,
-  { message: `Use 1 to ${DISPLAY_NAME_MAX} characters` },
-).meta({ minLength: 1, maxLength: DISPLAY_NAME_MAX })
+  name => codePointLength(name) >= 1 && codePointLength(name) <= DISPLAY_NAME_MAX && showsSomething(name),
+  { message: `Use 1 to ${DISPLAY_NAME_MAX} characters`, abort: true },
+).refine(name => !hiddenCharacter(name), { message: HIDDEN_CHARACTER_MESSAGE })
+  .meta({ minLength: 1, maxLength: DISPLAY_NAME_MAX })
 
 export const registerSchema = z.strictObject({
   username: usernameSchema,

@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { CHAT_NAME_MAX, CHAT_TOPIC_MAX } from '../limits'
-import { codePoints, listQuerySchema, objectIdSchema } from './common'
+import { codePoints, hiddenCharacter, HIDDEN_CHARACTER_MESSAGE, listQuerySchema, objectIdSchema, showsSomething } from './common'
 
 /** Chat names and topics; a name must show something, not only spaces. */
-const chatName = codePoints(1, CHAT_NAME_MAX).refine(name => name.trim().length > 0, { message: 'The name cannot be blank' })
+const chatName = codePoints(1, CHAT_NAME_MAX).refine(showsSomething, { message: 'The name cannot be blank', abort: true })
+  .refine(name => !hiddenCharacter(name), { message: HIDDEN_CHARACTER_MESSAGE })
 const chatTopic = codePoints(0, CHAT_TOPIC_MAX)
 
 export const MAX_GROUP_MEMBERS = 256

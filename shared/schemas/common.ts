@@ -32,3 +32,23 @@ export function codePoints(min: number, max: number) {
     return length >= min && length <= max
   }, { message: `Must be ${min} to ${max} characters` }).meta({ minLength: min, maxLength: max })
 }
+
+/**
+ * A control or format character where it does not belong in a name (docs/api-accounts.md,
+ * "Display names"): a line break, a zero-width space, or a direction control (U+202E
+ * turned "Sam Two is typing..." into "...gnipyt si owT maS"). The zero-width joiner is
+ * kept between two emoji, where it builds one (👩‍💻).
+ */
+export function hiddenCharacter(text: string): boolean {
+  const chars = [...text]
+  return chars.some((char, index) => /[\p{Cc}\p{Cf}]/u.test(char)
+    && !(char === '\u200D' && EMOJI_PART.test(chars[index - 1] ?? '') && /\p{Extended_Pictographic}/u.test(chars[index + 1] ?? '')))
+}
+const EMOJI_PART = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u
+
+export const HIDDEN_CHARACTER_MESSAGE = 'Names cannot contain invisible, line-break or text-direction characters'
+
+/** At least one character that shows: not only spaces, joiners, marks or blank fillers. */
+export function showsSomething(text: string): boolean {
+  return /[^\p{White_Space}\p{Cc}\p{Cf}\p{Z}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/u.test(text)
+}
