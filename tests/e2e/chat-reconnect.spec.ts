@@ -91,7 +91,7 @@ test('after a reconnect who left while the socket was down is not shown online, 
   const socket = await holdableSocket(ben.page)
   await openApp(ben, `/chats/${withAna.id}`)
   const subtitle = ben.page.getByTestId('chat-subtitle')
-  await expect(subtitle).toHaveText('online')
+  await expect(subtitle).toHaveText(`@${ana.username} · online`)
   await expect(chatList(ben.page).getByRole('link', { name: 'Cy, online' })).toBeVisible()
 
   await socket.drop()
