@@ -30,9 +30,9 @@ export function useChatNotifications() {
     // The chat's own setting, by the rule Web Push follows (shared/notifications.ts): muted
     // chats never notify, "mentions only" ones only for a mention.
     if (chat?.membership && !wantsNotification(chat.type, chat.membership, useChatsStore().mentionsViewer(message), Date.now())) return
-    const where = chat && chat.type !== 'direct' ? ` in ${chatTitle(chat)}` : ''
+    const where = chat && chat.type !== 'direct' ? ` in ${isolate(chatTitle(chat))}` : ''
     // The body is the message's words without its Markdown; notifications never interpret HTML.
-    const notification = new Notification(`${message.sender.displayName}${where}`, {
+    const notification = new Notification(`${isolate(message.sender.displayName)}${where}`, {
       body: messagePreview(message, 200),
       tag: `parley:${message.chatId}`,
     })

@@ -80,7 +80,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     const readers = chats.seenBy(source.chatId, seq)
     if (readers.length === 0) return null
     if (current.type === 'direct') return 'Seen'
-    return readers.length <= 3 ? `Seen by ${readers.map(nameOf).join(', ')}` : `Seen by ${readers.length}`
+    return readers.length <= 3 ? `Seen by ${readers.map(reader => isolate(nameOf(reader))).join(', ')}` : `Seen by ${readers.length}`
   }
 
   async function open(chatId: string, around: number | null) {

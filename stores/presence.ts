@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import type { Page, User } from '#shared/types/api'
 import { LIST_LIMIT } from '#shared/limits'
+import { isolate } from '~/utils/format'
 
 export interface PresenceState {
   online: boolean
@@ -125,10 +126,10 @@ export const usePresenceStore = defineStore('presence', () => {
   return { byUser, typing, names, known, seed, apply, isOnline, loseSight, readAgain, applyTyping, stopTyping, typingIn, reset }
 })
 
-/** "Ana is typing...", "Ana and Ben are typing...", "3 people are typing..." */
+/** "Ana is typing...", "Ana and Ben are typing...", "3 people are typing..." (each name isolated: AppBidiText). */
 export function typingSentence(names: string[]): string {
   if (names.length === 0) return ''
-  if (names.length === 1) return `${names[0]} is typing...`
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing...`
+  if (names.length === 1) return `${isolate(names[0]!)} is typing...`
+  if (names.length === 2) return `${isolate(names[0]!)} and ${isolate(names[1]!)} are typing...`
   return `${names.length} people are typing...`
 }

@@ -59,3 +59,27 @@ export function chatTitle(chat: Pick<Chat, 'type' | 'name' | 'peer'>): string {
   if (chat.type === 'direct') return chat.peer?.displayName ?? 'Deleted user'
   return chat.name ?? 'Untitled'
 }
+
+const FIRST_STRONG_ISOLATE = '\u2068'
+const POP_DIRECTIONAL_ISOLATE = '\u2069'
+
+/**
+ * A name (or someone's words) to put into a sentence of the app's: wrapped in U+2068 FSI …
+ * U+2069 PDI, so an Arabic name keeps the English around it in order, and a name holding a
+ * direction control cannot turn the rest of the sentence around (docs/ui.md, "Names in
+ * sentences"). Plain-text places (the tab title, notifications) keep the two marks; on the
+ * page AppBidiText renders each isolated part as a <bdi>.
+ */
+export function isolate(text: string): string {
+  return `${FIRST_STRONG_ISOLATE}${text}${POP_DIRECTIONAL_ISOLATE}`
+}
+
+/** A sentence made with isolate(), cut into its plain parts and its isolated ones. */
+export function isolatedParts(sentence: string): { text: string, isolated: boolean }[] {
+  return sentence.split(/\u2068([^\u2068\u2069]*)\u2069/).map((text, index) => ({ text, isolated: index % 2 === 1 })).filter(part => part.text !== '')
+}
+
+/** The sentence without the isolation marks, for an aria-label (screen readers need none). */
+export function withoutIsolates(sentence: string): string {
+  return sentence.replace(/[\u2068\u2069]/g, '')
+}

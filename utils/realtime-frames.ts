@@ -99,7 +99,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       chats.upsert(frame.chat)
       break
     case 'chat.deleted':
-      leaveChatIfOpen(context, frame.chatId, chat => chat.type === 'direct' ? `Your chat with ${chatTitle(chat)} was deleted.` : `${chatTitle(chat)} was deleted.`)
+      leaveChatIfOpen(context, frame.chatId, chat => chat.type === 'direct' ? `Your chat with ${isolate(chatTitle(chat))} was deleted.` : `${isolate(chatTitle(chat))} was deleted.`)
       chats.remove(frame.chatId)
       messages.forget(frame.chatId)
       break
@@ -110,7 +110,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       if (frame.userId === auth.user?.id) {
         // Leaving in this tab needs no news (the mark is used up); another tab cannot tell
         // leaving from removal.
-        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(context, frame.chatId, chat => `You are no longer a member of ${chatTitle(chat)}.`)
+        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(context, frame.chatId, chat => `You are no longer a member of ${isolate(chatTitle(chat))}.`)
         messages.forget(frame.chatId)
       }
       chats.applyMemberRemoved(frame.chatId, frame.userId)

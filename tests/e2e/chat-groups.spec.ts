@@ -100,7 +100,7 @@ test('group members are added, made admin and removed live; leaving and deleting
   await menuItem(ana.page, 'Remove from group').click()
   const confirmRemove = ana.page.getByRole('dialog')
   await expect(confirmRemove).toContainText('Remove Cleo from Book club?')
-  await expect(confirmRemove).toContainText('Cleo loses the group and its messages')
+  await expect(confirmRemove).toContainText('Cleo loses the group Book club and its messages')
   await confirmRemove.getByRole('button', { name: 'Cancel' }).click()
   await expect(confirmRemove).toHaveCount(0)
   await expect(panel.getByText(`@${cleo.username}`)).toBeVisible()
