@@ -13,7 +13,8 @@ async function watchNotifications(person: Person, baseURL: string) {
     const Native = window.Notification
     class Recorded extends Native {
       constructor(title: string, options?: NotificationOptions) {
-        shown.push({ title, body: options?.body })
+        // A name is wrapped in invisible isolation marks (FSI, PDI: docs/ui.md); what a person reads is without them.
+        shown.push({ title: title.replace(/[\u2068\u2069]/g, ''), body: options?.body })
         super(title, options)
         instances.push(this)
       }
