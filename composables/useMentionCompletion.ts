@@ -1,4 +1,4 @@
-import type { Page, User } from '#shared/types/api'
+import type { Member, Page, User } from '#shared/types/api'
 import { mayMentionChatWide } from '#shared/mentions'
 
 export interface MentionOption {
@@ -15,8 +15,9 @@ const CHAT_WIDE: MentionOption[] = [
 
 /**
  * Completion for `@` in the composer: the chat's members (direct chats and groups, held
- * in the chats store) or a prefix search of people (channels, whose members may be
- * thousands), plus `@here` and `@all` where the server would honour them from this person
+ * in the chats store) or a prefix search of the channel's members (channels, whose members
+ * may be thousands: `GET /api/chats/:id/members?q=`; never people outside it, whom a
+ * mention would not notify), plus `@here` and `@all` where the server would honour them from this person
  * (not in a direct chat; in a channel of more than 50, only for its owners and admins).
  * Arrow keys move, Enter or Tab picks, Escape closes.
  */
@@ -31,9 +32,13 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
 
   const chat = computed(() => chats.byId[chatId()])
 
-  // A channel's people are searched as the name is typed; a failure offers nobody.
+  // A channel's members are searched as the name is typed (one more than shown: the
+  // person typing may be among them); a failure offers nobody.
   const { items: found, error } = usePagedSearch<User>(
-    (q, cursor) => api<Page<User>>('/api/users', { query: { ...pageQuery(q, cursor), limit: MAX_OPTIONS } }),
+    async (q, cursor) => {
+      const page = await api<Page<Member>>(`/api/chats/${chatId()}/members`, { query: { ...pageQuery(q, cursor), limit: MAX_OPTIONS + 1 } })
+      return { items: page.items.map(member => member.user), nextCursor: page.nextCursor }
+    },
     { query, enabled: () => query.value !== null && chat.value?.type === 'channel', debounce: 150, onError: () => {} },
   )
   const searched = computed(() => error.value ? [] : found.value)

@@ -39,6 +39,12 @@ export type NotificationSettingsInput = z.infer<typeof notificationSettingsSchem
 export const markReadSchema = z.strictObject({ seq: z.number().int().min(0) })
 
 export const chatListQuerySchema = listQuerySchema()
-/** A chat's members, all or only those of one role (`?role=admin`: who would own it after its owner). */
-export const memberListQuerySchema = listQuerySchema().extend({ role: z.enum(['owner', 'admin', 'member']).optional() })
+/**
+ * A chat's members, all or only those of one role (`?role=admin`: who would own it after
+ * its owner), or only those whose username or display name starts with `q` (the @ completion).
+ */
+export const memberListQuerySchema = listQuerySchema().extend({
+  role: z.enum(['owner', 'admin', 'member']).optional(),
+  q: z.string().trim().max(64).optional(),
+})
 export const publicChatsQuerySchema = listQuerySchema().extend({ q: z.string().max(100).optional() })

@@ -79,7 +79,7 @@ test('"Jump to next mention" brings the next unread mention not yet on screen in
   await closeAll(ana, ben)
 })
 
-test('in a channel the @ completion searches people by prefix, and Tab picks from the keyboard', async ({ browser, baseURL }) => {
+test('in a channel the @ completion searches its members by prefix, and Tab picks from the keyboard', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
   const channel = await createChannel(ana, `trail-${ben.username}`, [ben])
@@ -88,11 +88,11 @@ test('in a channel the @ completion searches people by prefix, and Tab picks fro
   const direct = await createDirectChat(ben, ana)
   await openApp(ben, `/chats/${direct.id}`)
 
-  // A channel's members may be thousands: the list comes from a search of people by the typed prefix.
+  // A channel's members may be thousands: the list comes from a search of its members by the typed prefix.
   const searches: string[] = []
   ana.page.on('request', (request) => {
     const url = new URL(request.url())
-    if (url.pathname === '/api/users') searches.push(url.searchParams.get('q') ?? '')
+    if (url.pathname === `/api/chats/${channel.id}/members`) searches.push(url.searchParams.get('q') ?? '')
   })
   await composer(ana.page).click()
   // Every test's Ben starts "ben_": Ana types until only hers is left, as a person would.
@@ -198,4 +198,33 @@ test('in a channel of more than 50, a plain member is not offered @all or @here,
   expect(stored.items.filter(message => message.mentionsAll).map(message => message.content)).toEqual(['@all the owner says hello'])
   expect(ana.dialogs.concat(bob.dialogs)).toEqual([])
   await closeAll(ana, bob)
+})
+
+test('in a channel the @ completion offers only its members: a non-member whose name matches is not offered', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const tag = uniqueName('pal')
+  const channel = await createChannel(ana, `crew-${tag}`, [])
+  // Two members and two outsiders share the typed prefix: by username, and by display name.
+  const members = [
+    await signUp(baseURL!, { username: `${tag}a`, displayName: 'Member by username' }),
+    await signUp(baseURL!, { username: uniqueName('zed'), displayName: `${tag} Member` }),
+  ]
+  const outsiders = [
+    await signUp(baseURL!, { username: `${tag}b`, displayName: 'Outsider by username' }),
+    await signUp(baseURL!, { username: uniqueName('zed'), displayName: `${tag} Outsider` }),
+  ]
+  for (const member of members) expect((await api(baseURL!, { token: member.token }, 'POST', `/api/chats/${channel.id}/join`)).status).toBe(200)
+  await openApp(ana, `/chats/${channel.id}`)
+
+  await composer(ana.page).click()
+  await composer(ana.page).pressSequentially(`ask @${tag}`)
+  const options = ana.page.getByRole('listbox', { name: 'People to mention' })
+  for (const member of members) await expect(options.getByRole('option', { name: `@${member.username}` })).toBeVisible()
+  // The list holds the two members alone: a mention of an outsider would notify nobody.
+  await expect(options.getByRole('option')).toHaveCount(2)
+  for (const outsider of outsiders) await expect(options.getByRole('option', { name: `@${outsider.username}` })).toHaveCount(0)
+  await composer(ana.page).press('Enter')
+  await expect(composer(ana.page)).toHaveValue(new RegExp(`^ask @(${members.map(member => member.username).join('|')}) $`))
+  expect(ana.dialogs).toEqual([])
+  await closeAll(ana)
 })

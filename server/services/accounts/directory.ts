@@ -13,7 +13,7 @@ import { announceNewProfile, findUser } from './users'
 
 // The user directory (everyone's search) and the admin's view and changes of users.
 
-type DirectoryQuery = { q?: string, ids?: string[], limit: number, cursor?: string }
+export type DirectoryQuery = { q?: string, ids?: string[], limit: number, cursor?: string }
 
 /**
  * The user directory: a prefix match on username or display name (case-insensitive,
@@ -22,7 +22,7 @@ type DirectoryQuery = { q?: string, ids?: string[], limit: number, cursor?: stri
  * only those users (one `$in` on `_id`). A scan on the
  * embedded engine, which a directory search may be.
  */
-async function searchUsers(query: DirectoryQuery, includeEmail: boolean): Promise<{ users: UserRecord[], nextCursor: string | null }> {
+export async function searchUsers(query: DirectoryQuery, includeEmail = false): Promise<{ users: UserRecord[], nextCursor: string | null }> {
   const after = decodeCursor(query.cursor)?.name
   const conditions: Record<string, unknown>[] = []
   if (query.ids) conditions.push({ _id: { $in: query.ids } })

@@ -13,6 +13,7 @@ import { chatViewer, findChat, findMembership, findMemberships, requireMember, r
 import { announceChatCreated, subscribe, unsubscribe } from './announce'
 import { addToUserChats, forgetUserChatList, removeFromUserChats, userChatIds } from './chat-list'
 import { newMembership, removeChat, requireExistingUsers, type ListOptions } from './chats'
+import { searchMembers } from './member-search'
 import { renderChatFor } from './render'
 
 // Memberships: who is in a chat with which role, joining, adding, removing, leaving,
@@ -42,8 +43,9 @@ async function channelMemberships(chatId: string, after: { t: number, id: string
   return MembershipModel.find(filter).sort({ joinedAt: 1, _id: 1 }).limit(limit + 1).lean<MembershipRecord[]>().exec()
 }
 
-export async function listMembers(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, options: ListOptions & { role?: MemberRole }): Promise<Page<Member>> {
+export async function listMembers(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, options: ListOptions & { role?: MemberRole, q?: string }): Promise<Page<Member>> {
   const { chat } = await requireVisibleChat(actor, chatId)
+  if (options.q) return searchMembers(chat, options.q, options)
   const cursor = decodeCursor(options.cursor)
   const after = cursor?.t !== undefined ? { t: cursor.t, id: cursor.id } : null
   const found = chat.type === 'channel'
