@@ -6,7 +6,10 @@ export interface MentionOption {
   label: string
 }
 
-const TYPED_MENTION = /(?<![\w@.-])@([A-Za-z0-9_.-]{0,32})$/
+// What was typed after `@` at the caret: letters and digits of any script (display names
+// are not ASCII: "@Ér" finds Érica), combining marks, "_", "." and "-". A mention starts
+// at the start or after anything else than these and "@" (never inside an address).
+const TYPED_MENTION = /(?<![\p{L}\p{N}\p{M}_@.-])@([\p{L}\p{N}\p{M}_.-]{0,32})$/u
 const MAX_OPTIONS = 8
 const CHAT_WIDE: MentionOption[] = [
   { username: 'here', label: 'Everyone here now' },

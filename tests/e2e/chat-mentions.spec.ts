@@ -228,3 +228,39 @@ test('in a channel the @ completion offers only its members: a non-member whose 
   expect(ana.dialogs).toEqual([])
   await closeAll(ana)
 })
+
+test('the @ completion finds a name that starts with a letter outside ASCII: "@Ér" offers Érica, "@мар" offers Мария', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  // Usernames are ASCII (shared/schemas/auth.ts); display names are not.
+  const erica = await signUp(baseURL!, { username: uniqueName('erica'), displayName: 'Érica' })
+  const maria = await signUp(baseURL!, { username: uniqueName('maria'), displayName: 'Мария' })
+  const channel = await createChannel(ana, `mundo-${erica.username}`, [])
+  for (const member of [erica, maria]) expect((await api(baseURL!, { token: member.token }, 'POST', `/api/chats/${channel.id}/join`)).status).toBe(200)
+  const created = await ana.context.request.post('/api/chats', { data: { type: 'group', name: 'Amigos', memberIds: [erica.id, maria.id] } })
+  expect(created.status()).toBe(201)
+  const group = await created.json() as { id: string }
+  const options = ana.page.getByRole('listbox', { name: 'People to mention' })
+
+  // In a channel (the server's search of its members) and in a group (the loaded members).
+  for (const chat of [channel, group]) {
+    await openApp(ana, `/chats/${chat.id}`)
+    await composer(ana.page).click()
+    await composer(ana.page).pressSequentially('hola @Ér')
+    await expect(options.getByRole('option', { name: `@${erica.username}` })).toBeVisible()
+    await expect(options.getByRole('option', { name: `@${maria.username}` })).toHaveCount(0)
+    await composer(ana.page).press('Enter')
+    await expect(composer(ana.page)).toHaveValue(`hola @${erica.username} `)
+    // Lower case finds the capital: "мар" is "Мар".
+    await composer(ana.page).pressSequentially('y @мар')
+    await expect(options.getByRole('option', { name: `@${maria.username}` })).toBeVisible()
+    await composer(ana.page).press('Tab')
+    await expect(composer(ana.page)).toHaveValue(`hola @${erica.username} y @${maria.username} `)
+    // Inside an address it stays text: no list opens.
+    await composer(ana.page).pressSequentially('mail é@Ér')
+    await expect(composer(ana.page)).toHaveAttribute('aria-expanded', 'false')
+    await expect(options).toBeHidden()
+    await composer(ana.page).fill('')
+  }
+  expect(ana.dialogs).toEqual([])
+  await closeAll(ana)
+})
