@@ -29,6 +29,8 @@ export function useChatNotifications() {
     if (!supported || !enabled.value || Notification.permission !== 'granted' || document.visibilityState === 'visible') return
     // The chat's own setting, by the rule Web Push follows (shared/notifications.ts): muted
     // chats never notify, "mentions only" ones only for a mention.
+    // A channel looked at without joining (watched while shown) notifies nothing.
+    if (chat && !chat.membership) return
     if (chat?.membership && !wantsNotification(chat.type, chat.membership, useChatsStore().mentionsViewer(message), Date.now())) return
     const where = chat && chat.type !== 'direct' ? ` in ${isolate(chatTitle(chat))}` : ''
     // The body is the message's words without its Markdown; notifications never interpret HTML.

@@ -127,8 +127,16 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       void router.push(loginAfterSessionEnd(router.currentRoute.value.fullPath, frame.reason ?? 'revoked', context.snackbar))
       break
     }
+    case 'ack':
+      // `chat.watch`'s answer (composables/useConversation.ts): what the channel's history,
+      // read before the socket listened, missed is within these counters; `/changes` brings
+      // it, as `ready` does for the person's own chats (utils/catch-up.ts).
+      if (frame.chat && (messages.windows[frame.chat.id]?.lastChangeSeq ?? Infinity) < frame.chat.lastChangeSeq) {
+        void messages.catchUp(frame.chat.id, frame.chat.lastChangeSeq).catch(() => {})
+      }
+      break
     case 'error':
-      // Frames we send are fire-and-forget (typing); their refusals need no UI.
+      // Frames we send are fire-and-forget (typing, chat.watch); their refusals need no UI.
       break
     default:
       break

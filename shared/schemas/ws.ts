@@ -19,6 +19,9 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('typing'), id: frameId, chatId: objectIdSchema }),
   z.strictObject({ type: z.literal('read'), id: frameId, chatId: objectIdSchema, seq: z.number().int().min(0) }),
   z.strictObject({ type: z.literal('ping'), id: frameId }),
+  // A public channel looked at before joining is heard live until `chat.unwatch` or the socket's end (docs/api-realtime.md).
+  z.strictObject({ type: z.literal('chat.watch'), id: frameId, chatId: objectIdSchema }),
+  z.strictObject({ type: z.literal('chat.unwatch'), id: frameId, chatId: objectIdSchema }),
   // Whether this tab is shown: Web Push waits while one of the person's tabs is (docs/messages.md, "Web Push").
   z.strictObject({ type: z.literal('visibility'), id: frameId, visible: z.boolean() }),
 ])

@@ -82,6 +82,8 @@ export interface AckFrame {
   type: 'ack'
   id?: string
   message?: Message
+  /** `chat.watch`: the channel's counters once it is heard, to catch up from through `/changes`. */
+  chat?: ReadyChat
 }
 
 export interface ErrorFrame {

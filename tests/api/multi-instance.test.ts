@@ -49,6 +49,15 @@ describe('two instances joined by Redis', () => {
     expect((await bobSocket.closed).code).toBe(4401)
   })
 
+  it('deliver a channel\'s message to someone watching it on the other instance without joining', async () => {
+    const [owner, visitor] = await Promise.all([signUp(one.baseUrl, 'own'), signUp(one.baseUrl, 'peek')])
+    const channel = (await api(one.baseUrl, owner, 'POST', '/api/chats', { type: 'channel', name: `peek-${visitor.username}` })).body.id
+    const watcher = await connect(two, visitor)
+    expect(await watcher.request({ type: 'chat.watch', chatId: channel })).toMatchObject({ type: 'ack', chat: { id: channel } })
+    const sent = await api<Message>(one.baseUrl, owner, 'POST', `/api/chats/${channel}/messages`, { content: 'seen from afar' })
+    expect(((await watcher.waitFor(created(channel))).message as Message).id).toBe(sent.body.id)
+  })
+
   it('share presence: online on one instance is online everywhere, then offline', async () => {
     const [watcher, walker] = await Promise.all([signUp(one.baseUrl, 'watch'), signUp(one.baseUrl, 'walk')])
     await api(one.baseUrl, watcher, 'POST', '/api/chats', { type: 'direct', userId: walker.id })

@@ -92,6 +92,63 @@ describe('/ws subscriptions', () => {
   })
 })
 
+describe('/ws watching a channel before joining', () => {
+  const said = (chat: string, content: string) => (frame: Frame) => isCreated(chat)(frame) && (frame.message as Message).content === content
+
+  it('hears a public channel\'s messages and topic live while watching, and nothing after stopping', async () => {
+    const [owner, visitor] = await Promise.all([signUp(baseUrl(), 'owner'), signUp(baseUrl(), 'visit')])
+    const channel = (await api(baseUrl(), owner, 'POST', '/api/chats', { type: 'channel', name: `watch-${visitor.username}` })).body.id as string
+    await api(baseUrl(), owner, 'POST', `/api/chats/${channel}/messages`, { content: 'before' })
+    const [ownerSocket, watcher] = await Promise.all([connect(owner), connect(visitor)])
+    const watched = await watcher.request({ type: 'chat.watch', chatId: channel })
+    expect(watched).toMatchObject({ type: 'ack', chat: { id: channel, lastSeq: 1, lastChangeSeq: 1 } })
+
+    await api(baseUrl(), owner, 'POST', `/api/chats/${channel}/messages`, { content: 'live check' })
+    await watcher.waitFor(said(channel, 'live check'))
+    await api(baseUrl(), owner, 'PATCH', `/api/chats/${channel}`, { topic: 'Fresh topic' })
+    expect((await watcher.waitFor(frame => frame.type === 'chat.updated')).chat).toMatchObject({ id: channel, topic: 'Fresh topic', membership: null })
+    // Watching is not membership: typing there is refused as before.
+    expect(await watcher.request({ type: 'typing', chatId: channel })).toMatchObject({ type: 'error', code: 'forbidden' })
+
+    expect(await watcher.request({ type: 'chat.unwatch', chatId: channel })).toMatchObject({ type: 'ack' })
+    await api(baseUrl(), owner, 'POST', `/api/chats/${channel}/messages`, { content: 'after stopping' })
+    await ownerSocket.waitFor(said(channel, 'after stopping'))
+    await api(baseUrl(), owner, 'POST', '/api/chats', { type: 'direct', userId: visitor.id })
+    await watcher.waitFor(frame => frame.type === 'chat.created')
+    expect(watcher.frames.some(said(channel, 'after stopping'))).toBe(false)
+  })
+
+  it('refuses a group or direct chat the person is not in, as reading it is refused', async () => {
+    const outsider = await signUp(baseUrl(), 'outside')
+    const socket = await connect(outsider)
+    const direct = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'direct', userId: bob.id })).body.id as string
+    for (const chat of [chatId, direct, '0123456789abcdef01234567']) {
+      expect((await api(baseUrl(), outsider, 'GET', `/api/chats/${chat}`)).status).toBe(404)
+      expect(await socket.request({ type: 'chat.watch', chatId: chat })).toMatchObject({ type: 'error', code: 'not_found' })
+    }
+    await api(baseUrl(), ana, 'POST', `/api/chats/${chatId}/messages`, { content: 'members only' })
+    await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'direct', userId: outsider.id })
+    await socket.waitFor(frame => frame.type === 'chat.created')
+    expect(socket.frames.some(said(chatId, 'members only'))).toBe(false)
+  })
+
+  it('hands over to the membership on joining: each message once, and stopping the watch then loses nothing', async () => {
+    const [owner, visitor] = await Promise.all([signUp(baseUrl(), 'owner'), signUp(baseUrl(), 'joiner')])
+    const channel = (await api(baseUrl(), owner, 'POST', '/api/chats', { type: 'channel', name: `join-${visitor.username}` })).body.id as string
+    const watcher = await connect(visitor)
+    await watcher.request({ type: 'chat.watch', chatId: channel })
+    await api(baseUrl(), owner, 'POST', `/api/chats/${channel}/messages`, { content: 'while watching' })
+    await watcher.waitFor(said(channel, 'while watching'))
+    expect((await api(baseUrl(), visitor, 'POST', `/api/chats/${channel}/join`)).status).toBe(200)
+    await api(baseUrl(), owner, 'POST', `/api/chats/${channel}/messages`, { content: 'after joining' })
+    await watcher.waitFor(said(channel, 'after joining'))
+    expect(await watcher.request({ type: 'chat.unwatch', chatId: channel })).toMatchObject({ type: 'ack' })
+    await api(baseUrl(), owner, 'POST', `/api/chats/${channel}/messages`, { content: 'as a member' })
+    await watcher.waitFor(said(channel, 'as a member'))
+    for (const content of ['while watching', 'after joining', 'as a member']) expect(watcher.frames.filter(said(channel, content))).toHaveLength(1)
+  })
+})
+
 describe('/ws catch-up after a reconnect', () => {
   it('returns exactly the changes missed while away, in order, through /changes', async () => {
     const [reader, writer] = await Promise.all([signUp(baseUrl(), 'away'), signUp(baseUrl(), 'busy')])

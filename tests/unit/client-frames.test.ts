@@ -6,7 +6,7 @@ import { parseFrame } from '../../server/services/realtime/frames/router'
 // union gains is known at once, so a malformed one is "invalid", never "unknown".
 describe('client frame types', () => {
   it('are the union\'s types, each once', () => {
-    expect([...CLIENT_FRAME_TYPES].sort()).toEqual(['auth', 'message.delete', 'message.edit', 'message.send', 'ping', 'reaction.add', 'reaction.remove', 'read', 'typing', 'visibility'])
+    expect([...CLIENT_FRAME_TYPES].sort()).toEqual(['auth', 'chat.unwatch', 'chat.watch', 'message.delete', 'message.edit', 'message.send', 'ping', 'reaction.add', 'reaction.remove', 'read', 'typing', 'visibility'])
   })
 
   it('tell a malformed frame of a known type from a type there is not', () => {

@@ -41,15 +41,29 @@ export interface Hub {
   subscribeChats: (connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]) => Promise<void>
   /** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */
   markReady: (connection: Connection, first: ServerFrame) => void
+  /** Whether the socket hears the chat as its person's membership's (a watched channel is not). */
   isSubscribed: (connection: Connection, chatId: string) => boolean
+  /**
+   * Lets a socket hear a public channel its person is not in (`chat.watch`), through the
+   * same chat topic and message order as its members, until `unwatch`, the membership's
+   * `$subscribe` (which takes the topic over), the chat's deletion or the socket's close.
+   * `member`: the socket hears it already as a member's; `too-many`: it watches MAX_WATCHED_CHATS.
+   */
+  watch: (connection: Connection, chatId: string, lastSeq: number) => 'watching' | 'member' | 'too-many'
+  unwatch: (connection: Connection, chatId: string) => void
   /** Starts delivering the bus's envelopes to this instance's sockets; the returned function stops it. */
   start: () => () => void
 }
+
+/** How many channels one socket may watch at once: an app watches the one it shows. */
+export const MAX_WATCHED_CHATS = 10
 
 /** The hub of this instance (server/services/realtime/index.ts builds the one the server uses). */
 export function createHub(deps: HubDeps): Hub {
   const connections = new Set<Connection>()
   const byTopic = new Map<string, Set<Connection>>()
+  /** The chats each socket hears by `watch` rather than by membership. */
+  const watched = new Map<Connection, Set<string>>()
   // One message order per chat with a local subscriber (./chat-order.ts).
   const chatOrders = createChatOrders({ loadMessages: deps.loadMessages, deliver: deliverEvent })
 
@@ -62,12 +76,19 @@ export function createHub(deps: HubDeps): Hub {
 
   function removeTopic(connection: Connection, topic: string) {
     connection.topics.delete(topic)
+    if (isChatTopic(topic)) forgetWatch(connection, chatIdOf(topic))
     const set = byTopic.get(topic)
     if (!set) return
     set.delete(connection)
     if (set.size > 0) return
     byTopic.delete(topic)
     if (isChatTopic(topic)) chatOrders.stop(chatIdOf(topic))
+  }
+
+  function forgetWatch(connection: Connection, chatId: string) {
+    const chats = watched.get(connection)
+    if (!chats?.delete(chatId)) return
+    if (chats.size === 0) watched.delete(connection)
   }
 
   function isChatTopic(topic: string): boolean {
@@ -138,7 +159,22 @@ export function createHub(deps: HubDeps): Hub {
   }
 
   function isSubscribed(connection: Connection, chatId: string): boolean {
-    return connection.topics.has(chatTopic(chatId))
+    return connection.topics.has(chatTopic(chatId)) && !watched.get(connection)?.has(chatId)
+  }
+
+  function watch(connection: Connection, chatId: string, lastSeq: number): 'watching' | 'member' | 'too-many' {
+    const chats = watched.get(connection) ?? new Set<string>()
+    if (chats.has(chatId)) return 'watching'
+    // Joined meanwhile: the membership's subscription is there, and an unwatch must not end it.
+    if (connection.topics.has(chatTopic(chatId))) return 'member'
+    if (chats.size >= MAX_WATCHED_CHATS) return 'too-many'
+    watched.set(connection, chats.add(chatId))
+    subscribeChat(connection, chatId, lastSeq)
+    return 'watching'
+  }
+
+  function unwatch(connection: Connection, chatId: string): void {
+    if (watched.get(connection)?.has(chatId)) removeTopic(connection, chatTopic(chatId))
   }
 
   function recipients(envelope: Envelope): Set<Connection> {
@@ -159,7 +195,12 @@ export function createHub(deps: HubDeps): Hub {
     const event = envelope.event
     switch (event.type) {
       case '$subscribe':
-        for (const connection of byTopic.get(userTopic(event.userId)) ?? []) subscribeChat(connection, event.chatId, event.lastSeq)
+        for (const connection of byTopic.get(userTopic(event.userId)) ?? []) {
+          // A channel watched before joining: the membership holds the topic from now on,
+          // without a gap or a second delivery (a socket hears each envelope once).
+          forgetWatch(connection, event.chatId)
+          subscribeChat(connection, event.chatId, event.lastSeq)
+        }
         return
       case '$unsubscribe':
         for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
@@ -206,5 +247,5 @@ export function createHub(deps: HubDeps): Hub {
     })
   }
 
-  return { register, unregister, subscribeChats, markReady, isSubscribed, start }
+  return { register, unregister, subscribeChats, markReady, isSubscribed, watch, unwatch, start }
 }

@@ -1,3 +1,5 @@
+import { chatUnwatch } from './chat.unwatch'
+import { chatWatch } from './chat.watch'
 import { messageDelete } from './message.delete'
 import { messageEdit } from './message.edit'
 import { messageSend } from './message.send'
@@ -20,4 +22,6 @@ export const frameHandlers: FrameHandlers = {
   'read': read,
   'typing': typing,
   'visibility': visibility,
+  'chat.watch': chatWatch,
+  'chat.unwatch': chatUnwatch,
 }

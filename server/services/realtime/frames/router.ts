@@ -13,7 +13,7 @@ import type { Connection, Hub } from '../hub'
 export interface FrameContext {
   actor: Actor
   connection: Connection
-  hub: Pick<Hub, 'isSubscribed'>
+  hub: Pick<Hub, 'isSubscribed' | 'watch' | 'unwatch'>
 }
 
 /** The frame types an authenticated socket sends (everything but `auth`). */
