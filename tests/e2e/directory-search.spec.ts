@@ -1,0 +1,95 @@
+import { expect, test, type Page } from '@playwright/test'
+import { uniqueName } from '../harness/api-client'
+import { closeAll, composer, createChannel, menuItem, openApp, signUpPerson } from './chat-helpers'
+
+/** Opens a directory as a person does: the account menu's entry, from the chat list. */
+async function openDirectory(page: Page, entry: 'People' | 'Channels') {
+  await page.getByRole('button', { name: 'Account menu' }).click()
+  await menuItem(page, entry).click()
+  await expect(page.getByRole('heading', { name: entry })).toBeVisible()
+}
+
+/** The address's path and query, as the browser's bar shows them after the host. */
+function address(page: Page): string {
+  const url = new URL(page.url())
+  return url.pathname + url.search
+}
+
+test('a people search is in the address: Back from the chat opened from it, a reload and a shared link show it again', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  await openApp(ana, '/')
+  await openDirectory(ana.page, 'People')
+  const field = ana.page.getByRole('textbox', { name: 'Search people' })
+  const people = ana.page.getByRole('list', { name: 'People' }).getByRole('listitem')
+
+  // Ana types key by key as soon as the field shows; the address follows what she typed.
+  await field.pressSequentially(ben.username)
+  await expect(people).toHaveCount(1)
+  await expect(people).toContainText(`@${ben.username}`)
+  await people.getByRole('button', { name: 'Message Ben' }).click()
+  await expect(composer(ana.page)).toBeVisible()
+
+  // Back: the directory shows her search and its result, not an empty field and everyone.
+  await ana.page.goBack()
+  await expect(field).toHaveValue(ben.username)
+  await expect(people).toHaveCount(1)
+  await expect(people).toContainText(`@${ben.username}`)
+  expect(address(ana.page)).toBe(`/people?q=${ben.username}`)
+
+  // A reload keeps it too.
+  await ana.page.reload()
+  await expect(field).toHaveValue(ben.username)
+  await expect(people).toHaveCount(1)
+  await expect(people).toContainText(`@${ben.username}`)
+
+  // Clearing the field takes the search out of the address and lists everyone again.
+  await field.fill('')
+  await expect.poll(() => address(ana.page)).toBe('/people')
+  await expect(people.filter({ hasText: `@${ben.username}` })).toHaveCount(1)
+  await expect(people.filter({ hasNotText: `@${ben.username}` }).first()).toBeVisible()
+  // Each key replaced the address: one step back is the chat list she came from, not a letter.
+  await ana.page.goBack()
+  await expect.poll(() => address(ana.page)).toBe('/')
+
+  // A shared link of a search shows it to whoever opens it.
+  await openApp(ben, `/people?q=${ana.username}`)
+  await expect(ben.page.getByRole('textbox', { name: 'Search people' })).toHaveValue(ana.username)
+  const found = ben.page.getByRole('list', { name: 'People' }).getByRole('listitem')
+  await expect(found).toHaveCount(1)
+  await expect(found).toContainText(`@${ana.username}`)
+  await closeAll(ana, ben)
+})
+
+test('a channel search is in the address: Back from the channel joined from it and a reload show it again', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const name = uniqueName('orchard')
+  await createChannel(ben, name, [])
+  await openApp(ana, '/')
+  await openDirectory(ana.page, 'Channels')
+  const field = ana.page.getByRole('textbox', { name: 'Search channels' })
+  const channels = ana.page.getByRole('list', { name: 'Channels' }).getByRole('listitem')
+
+  await field.pressSequentially(name)
+  await expect(channels).toHaveCount(1)
+  await channels.getByRole('button', { name: `Join ${name}` }).click()
+  await expect(ana.page.getByRole('heading', { name })).toBeVisible()
+
+  await ana.page.goBack()
+  await expect(field).toHaveValue(name)
+  await expect(channels).toHaveCount(1)
+  await expect(channels.getByRole('link', { name: `Open ${name}` })).toBeVisible()
+  expect(address(ana.page)).toBe(`/channels?q=${name}`)
+
+  await ana.page.reload()
+  await expect(field).toHaveValue(name)
+  await expect(channels).toHaveCount(1)
+  await expect(channels.getByRole('link', { name: `Open ${name}` })).toBeVisible()
+
+  // Another search typed over it replaces it in the address.
+  await field.fill(`${name}-none`)
+  await expect(ana.page.getByText('No channel matches your search.')).toBeVisible()
+  await expect.poll(() => address(ana.page)).toBe(`/channels?q=${name}-none`)
+  await closeAll(ana, ben)
+})
