@@ -111,7 +111,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
       // started partway through (the ones above were counted read unseen).
       const firstUnread = membership && membership.unreadCount > 0 ? membership.lastReadSeq + 1 : null
       const opensAt = around ?? (firstUnread !== null && !messages.holds(chatId, firstUnread) ? firstUnread : null)
-      if (opensAt !== null || !messages.isLoaded(chatId)) await messages.open(chatId, opensAt)
+      // With nothing unread the chat opens at its end, which the held history must reach: the
+      // page a search result or a message link left (more after it) was taken for the end, the
+      // view stood in old messages and what came next stayed unread below them
+      // (tests/e2e/chat-message-links.spec.ts).
+      const heldReachesEnd = messages.isLoaded(chatId) && !messages.windows[chatId]!.hasMoreAfter
+      if (opensAt !== null || !messages.isLoaded(chatId) || (firstUnread === null && !heldReachesEnd)) await messages.open(chatId, opensAt)
       if (chatId === source.chatId) state.value = 'ready'
     }
     catch (error) {

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test'
+import { chatList, closeAll, createDirectChat, createGroupChat, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
+
+// A message link or a search result (`?around=N`) opens the page around one old message; what
+// comes after (the chat opened again, Jump to latest, joining) must not take that page for the
+// chat's end, nor the old message's address for where the person is (docs/ui.md, "Message links").
+
+const label = (n: number) => `Linked message ${String(n).padStart(3, '0')}`
+
+test('a chat opened from the list after a message link in it opens at the latest, and what comes next is read there', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const dee = await signUpPerson(browser, baseURL, 'Dee')
+  const group = await createGroupChat(dee, `Long group ${ana.username}`, [ana])
+  const direct = await createDirectChat(dee, ana)
+  for (let n = 1; n <= 120; n++) await postMessage(dee, group.id, label(n))
+  // Ana has read it all: nothing unread, so the group opens at its end.
+  expect((await ana.context.request.post(`/api/chats/${group.id}/read`, { data: { seq: 120 } })).status()).toBe(204)
+  const listedGroup = chatList(ana.page).locator(`[data-chat-id="${group.id}"]`)
+  const latest = ana.page.getByRole('button', { name: 'Jump to latest' })
+
+  // A search result (a message link) in the group, then another chat, then the group from the list.
+  await openApp(ana, `/chats/${group.id}?around=26`)
+  await expect(messageRows(ana.page, label(26))).toBeInViewport()
+  await chatList(ana.page).locator(`[data-chat-id="${direct.id}"]`).click()
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${direct.id}$`))
+  await listedGroup.click()
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${group.id}$`))
+  await expect(messageRows(ana.page, label(120))).toBeInViewport()
+  await expect(latest).toHaveCount(0)
+
+  // Dee writes on: Ana, at the end of the chat she is in, sees it and has nothing unread.
+  await postMessage(dee, group.id, 'Anyone still here?')
+  await expect(messageRows(ana.page, 'Anyone still here?')).toBeInViewport()
+  await expect(listedGroup).not.toHaveAttribute('aria-label', /unread/)
+  await expect(ana.page).not.toHaveTitle(/^\(/)
+
+  // The group clicked in the list while on a message link in it opens at the latest too.
+  await openApp(ana, `/chats/${group.id}?around=30`)
+  await expect(messageRows(ana.page, label(30))).toBeInViewport()
+  await listedGroup.click()
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${group.id}$`))
+  await expect(messageRows(ana.page, 'Anyone still here?')).toBeInViewport()
+  await expect(latest).toHaveCount(0)
+  await closeAll(ana, dee)
+})
