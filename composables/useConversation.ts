@@ -24,6 +24,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const outbox = useOutboxStore()
   const presence = usePresenceStore()
   const snackbar = useSnackbarStore()
+  const router = useRouter()
 
   const state = ref<'loading' | 'ready' | 'missing' | 'failed'>('loading')
   /** Why the chat could not be loaded (state `failed`), in the words of the snackbar. */
@@ -175,7 +176,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     if (previewed.value) stopWatching(previewed.value)
   })
 
-  watch(() => [source.chatId, source.around] as const, ([chatId, around]) => void open(chatId, around), { immediate: true })
+  /** The chat whose `around` Jump to latest is taking out of the address: its latest page is open already. */
+  let leavingAround: string | null = null
+  watch(() => [source.chatId, source.around] as const, ([chatId, around]) => {
+    if (around !== null || leavingAround !== chatId) void open(chatId, around)
+    leavingAround = null
+  }, { immediate: true })
   onBeforeUnmount(() => {
     if (chats.activeChatId === source.chatId) chats.activeChatId = null
   })
@@ -225,6 +231,14 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     await messages.open(source.chatId)
     await nextTick()
     list.value?.scrollToBottom()
+    // The address is the chat's own again, in place of the link's: a reload or a copied link
+    // went back to the old message (tests/e2e/chat-message-links.spec.ts).
+    if (source.around !== null) {
+      leavingAround = source.chatId
+      await router.replace({ path: `/chats/${source.chatId}` })
+      await nextTick()
+      leavingAround = null
+    }
   })
 
   async function send(content: string, uploadKeys: string[] = []) {

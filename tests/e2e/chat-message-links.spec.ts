@@ -43,3 +43,26 @@ test('a chat opened from the list after a message link in it opens at the latest
   await expect(latest).toHaveCount(0)
   await closeAll(ana, dee)
 })
+
+test('Jump to latest from a message link leaves the chat\'s own address, so a reload stays at the latest', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const dee = await signUpPerson(browser, baseURL, 'Dee')
+  const group = await createGroupChat(dee, `Linked group ${ana.username}`, [ana])
+  for (let n = 1; n <= 90; n++) await postMessage(dee, group.id, label(n))
+  expect((await ana.context.request.post(`/api/chats/${group.id}/read`, { data: { seq: 90 } })).status()).toBe(204)
+
+  await openApp(ana, `/chats/${group.id}?around=12`)
+  await expect(messageRows(ana.page, label(12))).toBeInViewport()
+  const entries = await ana.page.evaluate(() => history.length)
+  await ana.page.getByRole('button', { name: 'Jump to latest' }).click()
+  await expect(messageRows(ana.page, label(90))).toBeInViewport()
+  // The address is the chat's own, in place of the link's (no new entry in the history).
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${group.id}$`))
+  expect(await ana.page.evaluate(() => history.length)).toBe(entries)
+  await expect(messageRows(ana.page, label(90))).toBeInViewport()
+
+  await ana.page.reload()
+  await expect(messageRows(ana.page, label(90))).toBeInViewport()
+  await expect(messageRows(ana.page, label(12))).toHaveCount(0)
+  await closeAll(ana, dee)
+})
