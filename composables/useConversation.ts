@@ -276,7 +276,13 @@ export function useConversation(source: { readonly chatId: string, readonly arou
 
   const { busy: joining, run: join } = useAction(async () => {
     await chats.join(source.chatId)
-    await messages.open(source.chatId)
+    // Joined from a message link, the person stays on its message: the latest page in its
+    // place left the view partway through it (tests/e2e/chat-message-links.spec.ts).
+    const linked = focusSeq.value
+    await messages.open(source.chatId, linked)
+    if (linked === null) return
+    await nextTick()
+    list.value?.scrollToSeq(linked)
   })
 
   function startReply(message: Message) {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { chatList, closeAll, createDirectChat, createGroupChat, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
+import { chatList, closeAll, composer, createChannel, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, signUpPerson } from './chat-helpers'
 
 // A message link or a search result (`?around=N`) opens the page around one old message; what
 // comes after (the chat opened again, Jump to latest, joining) must not take that page for the
@@ -64,5 +64,30 @@ test('Jump to latest from a message link leaves the chat\'s own address, so a re
   await ana.page.reload()
   await expect(messageRows(ana.page, label(90))).toBeInViewport()
   await expect(messageRows(ana.page, label(12))).toHaveCount(0)
+  await closeAll(ana, dee)
+})
+
+test('joining a channel from a message link stays on the linked message', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const dee = await signUpPerson(browser, baseURL, 'Dee')
+  const channel = await createChannel(dee, `linked-${ana.username}`, [])
+  for (let n = 1; n <= 120; n++) await postMessage(dee, channel.id, label(n))
+
+  // Ana, not in the channel, follows a link to message 31.
+  await openApp(ana, `/chats/${channel.id}?around=31`)
+  const linked = messageRows(ana.page, label(31))
+  await expect(linked).toBeInViewport()
+  await expect(linked).toHaveClass(/message--highlighted/)
+  await ana.page.getByRole('button', { name: 'Join channel' }).click()
+
+  // Now a member, she still reads message 31, outlined, with the history around it.
+  await expect(composer(ana.page)).toBeVisible()
+  await expect(linked).toBeInViewport()
+  await expect(linked).toHaveClass(/message--highlighted/)
+  await expect(messageRows(ana.page, label(30))).toHaveCount(1)
+  await expect(messageRows(ana.page, label(32))).toHaveCount(1)
+  await expect(ana.page).toHaveURL(new RegExp(`/chats/${channel.id}\\?around=31$`))
+  // The messages around it were not traded for the latest page.
+  await expect(messageLog(ana.page).locator('[data-seq="120"]')).toHaveCount(0)
   await closeAll(ana, dee)
 })
