@@ -55,6 +55,7 @@ describe('conversation layout', () => {
         ],
         pending: [],
         viewerId: viewer.id,
+        joined: true,
         unreadAfterSeq: null,
         hasMoreBefore: false,
         hasMoreAfter: false,

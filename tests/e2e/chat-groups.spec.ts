@@ -251,3 +251,43 @@ test('a channel\'s header says how many members it has from the first paint, and
   await expect(subtitle).toHaveText('3 members · Mentions only')
   await closeAll(ana, ben, cleo)
 })
+
+test('a channel opened by its link before joining offers no reaction or reply on its messages; after Join it does', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const channel = await createChannel(ana, uniqueName('porch'), [])
+  const posted = await ana.context.request.post(`/api/chats/${channel.id}/messages`, { data: { content: 'Who is coming Saturday?' } })
+  expect(posted.status()).toBe(201)
+  const { id } = await posted.json() as { id: string }
+  expect((await ana.context.request.put(`/api/messages/${id}/reactions/${encodeURIComponent('👍')}`)).status()).toBe(200)
+
+  // Ben reads the channel as its link shows it, not joined: what needs membership is not offered.
+  await openApp(ben, `/chats/${channel.id}`)
+  const join = ben.page.getByRole('button', { name: 'Join channel' })
+  await expect(join).toBeVisible()
+  const row = messageRows(ben.page, 'Who is coming Saturday?')
+  await row.hover()
+  await expect(row.getByText('👍 1')).toBeVisible()
+  await expect(row.getByRole('button', { name: '👍 1' })).toHaveCount(0)
+  await expect(row.getByRole('button', { name: 'Add reaction' })).toHaveCount(0)
+  await row.getByRole('button', { name: 'Message actions' }).click()
+  const menu = ben.page.getByRole('menu', { name: 'Message actions' })
+  await expect(menu.getByRole('menuitem')).toHaveText(['Copy text'])
+  await expect(menu.getByRole('button', { name: /^React with/ })).toHaveCount(0)
+  await ben.page.keyboard.press('Escape')
+  await expect(menu).toBeHidden()
+
+  // Joined, he may react and reply.
+  await join.click()
+  await expect(composer(ben.page)).toBeVisible()
+  await row.hover()
+  await expect(row.getByRole('button', { name: 'Add reaction' })).toBeVisible()
+  await expect(row.getByRole('button', { name: '👍 1', pressed: false })).toBeVisible()
+  await row.getByRole('button', { name: 'Message actions' }).click()
+  await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'Copy text'])
+  await expect(menu.getByRole('button', { name: 'React with 👍' })).toBeVisible()
+  await menuItem(ben.page, 'Reply').click()
+  await expect(composer(ben.page)).toHaveAccessibleDescription(/^Replying to Ana: Who is coming Saturday\?/)
+  expect(ben.dialogs).toEqual([])
+  await closeAll(ana, ben)
+})
