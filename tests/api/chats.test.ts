@@ -124,6 +124,24 @@ describe('chats over HTTP', () => {
     expect((await api(baseUrl(), cy, 'GET', `/api/chats/${id}`)).status).toBe(404)
   })
 
+  it('the directory search ignores a "#" before the name, as the directory writes it; a "#" inside a name, or one a name begins with, is still found', async () => {
+    const stamp = Date.now()
+    const ids: Record<string, string> = {}
+    for (const name of [`e-random-${stamp}`, `c#-${stamp}`, `#hash-${stamp}`]) {
+      const created = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name })
+      expect(created.status).toBe(201)
+      ids[name] = created.body.id
+    }
+    const found = async (q: string) => (await api(baseUrl(), cy, 'GET', `/api/chats/public?q=${encodeURIComponent(q)}&limit=100`)).body.items.map((c: { id: string }) => c.id)
+    expect(await found(`#e-random-${stamp}`)).toEqual([ids[`e-random-${stamp}`]])
+    expect(await found(`#E-RANDOM-${stamp}`)).toEqual([ids[`e-random-${stamp}`]])
+    expect(await found(`c#-${stamp}`)).toEqual([ids[`c#-${stamp}`]])
+    expect(await found(`#c#-${stamp}`)).toEqual([ids[`c#-${stamp}`]])
+    expect(await found(`#hash-${stamp}`)).toEqual([ids[`#hash-${stamp}`]])
+    expect(await found(`##hash-${stamp}`)).toEqual([ids[`#hash-${stamp}`]])
+    for (const id of Object.values(ids)) expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${id}`)).status).toBe(204)
+  })
+
   it('a channel its owner left empty is owned by whoever joins it next; ?role= names who would own it after its owner', async () => {
     const channel = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name: `Porch ${Date.now()}` })
     const id = channel.body.id

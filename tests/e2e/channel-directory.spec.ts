@@ -65,3 +65,15 @@ test('every row of the channel directory shows its member count, whatever the le
   }
   await closeAll(ana, onPhone)
 })
+
+test('searching the directory for a channel written as the directory writes it, "#" first, finds it', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const name = uniqueName('e-random')
+  for (const channel of [name, uniqueName('e-other')]) {
+    const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: channel } })
+    expect(created.status(), await created.text()).toBe(201)
+  }
+  const row = await searchDirectory(ana, `#${name}`, name)
+  await expect(row.getByRole('link', { name: `Open ${name}` })).toBeVisible()
+  await closeAll(ana)
+})

@@ -187,10 +187,13 @@ export async function listChats(actor: Pick<Actor, 'userId' | 'role'>, options: 
 /**
  * The channel directory (a scan, as directories may be): by name, with `joined`. `q` is
  * found anywhere in the name or the topic ("trails" finds #hikers about "Trails and peaks").
+ * One "#" before it is the one the directory writes before every name, not part of it:
+ * "#e-random" finds e-random. Found anywhere, the rest still finds a name with a "#" of its
+ * own, inside it or first ("#c#" finds c#, "##news" and "#news" find #news).
  */
 export async function listPublicChats(actor: Pick<Actor, 'userId' | 'role'>, options: ListOptions & { q?: string }): Promise<Page<PublicChat>> {
   const conditions: Record<string, unknown>[] = [{ type: 'channel' }]
-  const q = options.q?.trim().toLowerCase()
+  const q = options.q?.trim().replace(/^#/, '').toLowerCase()
   if (q) conditions.push({ $or: [{ nameKey: { $regex: escapeRegex(q) } }, { topic: { $regex: escapeRegex(q), $options: 'i' } }] })
   const after = decodeCursor(options.cursor)
   if (after?.name !== undefined && Types.ObjectId.isValid(after.id)) {
