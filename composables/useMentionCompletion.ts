@@ -4,6 +4,8 @@ import { mayMentionChatWide } from '#shared/mentions'
 export interface MentionOption {
   username: string
   label: string
+  /** A guest, marked as everywhere people are listed (docs/ui.md, "Guests"). */
+  guest?: boolean
 }
 
 // What was typed after `@` at the caret: letters and digits of any script (display names
@@ -57,7 +59,7 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
       .filter(user => user.id !== auth.user?.id && user.username !== 'deleted')
       .filter(user => user.username.toLowerCase().startsWith(lower) || user.displayName.toLowerCase().startsWith(lower))
       .slice(0, MAX_OPTIONS)
-      .map(user => ({ username: user.username, label: user.displayName }))
+      .map(user => ({ username: user.username, label: user.displayName, guest: user.role === 'guest' }))
     const current = chat.value
     const offersWide = !!current && current.type !== 'direct' && mayMentionChatWide(current, current.membership?.role)
     const wide = offersWide ? CHAT_WIDE.filter(option => option.username.startsWith(lower)) : []
