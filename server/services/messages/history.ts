@@ -1,4 +1,4 @@
-import { foldForSearch } from '#shared/markdown'
+import { searchQueryForms } from '#shared/search'
 import { Types } from 'mongoose'
 import type { ChangesPage, Message as MessageDto, MessageHistory, Page } from '#shared/types/api'
 import { MessageChangeModel, MessageModel, changeKeyId, findByIds, messageIdFor, type ChatRecord, type MessageRecord } from '../../models'
@@ -144,9 +144,9 @@ export async function searchMessages(actor: Pick<Actor, 'userId' | 'role'>, quer
     deletedAt: null,
   }
   // The text as typed, or its words without the Markdown and their accents, each against the
-  // query as typed and folded the same way (docs/messages.md, "Search").
-  const typed = query.q.normalize('NFC')
-  const forms = [...new Set([typed, foldForSearch(typed)])].map(form => ({ $regex: escapeRegex(form), $options: 'i' }))
+  // query as typed and folded the same way (docs/messages.md, "Search"); the app marks the
+  // same forms in each result (`findSearchMatches`).
+  const forms = searchQueryForms(query.q).map(form => ({ $regex: escapeRegex(form), $options: 'i' }))
   const matches = forms.flatMap(form => [{ content: form }, { searchText: form }])
   const after = decodeCursor(query.cursor)
   if (after?.t !== undefined && Types.ObjectId.isValid(after.id)) {
