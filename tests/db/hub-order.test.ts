@@ -143,3 +143,15 @@ describe('one message order per chat on an instance', () => {
     expect(createdSeqs(reconnecting.frames)).toEqual([1, 2, 3])
   })
 })
+
+describe('watching a channel before joining', () => {
+  it('leaves nothing behind for a socket that closed while its chat.watch was being answered', async () => {
+    const { chatId } = await groupOf()
+    const socket = openSocket(randomUUID())
+    hub.unregister(socket.connection)
+    expect(hub.watch(socket.connection, chatId, 0)).toBe('watching')
+    expect([...socket.connection.topics]).toEqual([])
+    await publishCreated(chatId, 1)
+    expect(socket.frames).toEqual([])
+  })
+})

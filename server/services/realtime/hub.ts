@@ -163,6 +163,9 @@ export function createHub(deps: HubDeps): Hub {
   }
 
   function watch(connection: Connection, chatId: string, lastSeq: number): 'watching' | 'member' | 'too-many' {
+    // Closed while its `chat.watch` read the chat: a topic added now would never be taken
+    // away, and would hold the socket and the chat's order for good (as subscribeChats).
+    if (!connections.has(connection)) return 'watching'
     const chats = watched.get(connection) ?? new Set<string>()
     if (chats.has(chatId)) return 'watching'
     // Joined meanwhile: the membership's subscription is there, and an unwatch must not end it.
