@@ -128,12 +128,15 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       break
     }
     case 'ack':
-      // `chat.watch`'s answer (composables/useConversation.ts): what the channel's history,
-      // read before the socket listened, missed is within these counters; `/changes` brings
-      // it, as `ready` does for the person's own chats (utils/catch-up.ts).
-      if (frame.chat && (messages.windows[frame.chat.id]?.lastChangeSeq ?? Infinity) < frame.chat.lastChangeSeq) {
+      // `chat.watch`'s answer (composables/useConversation.ts): the messages the channel's
+      // history, read before the socket listened, missed are within these counters, and
+      // `/changes` brings them, as `ready` does for the person's own chats (utils/catch-up.ts).
+      // A new name, topic or member count takes no changeSeq: the channel is read again.
+      if (!frame.chat) break
+      if ((messages.windows[frame.chat.id]?.lastChangeSeq ?? Infinity) < frame.chat.lastChangeSeq) {
         void messages.catchUp(frame.chat.id, frame.chat.lastChangeSeq).catch(() => {})
       }
+      void chats.fetchChat(frame.chat.id).catch(() => {})
       break
     case 'error':
       // Frames we send are fire-and-forget (typing, chat.watch); their refusals need no UI.
