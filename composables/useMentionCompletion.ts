@@ -13,6 +13,8 @@ export interface MentionOption {
 // at the start or after anything else than these and "@" (never inside an address).
 const TYPED_MENTION = /(?<![\p{L}\p{N}\p{M}_@.-])@([\p{L}\p{N}\p{M}_.-]{0,32})$/u
 const MAX_OPTIONS = 8
+/** Requests one search of a channel's members may take to fill its options. */
+const MEMBER_SEARCH_REQUESTS = 3
 const CHAT_WIDE: MentionOption[] = [
   { username: 'here', label: 'Everyone here now' },
   { username: 'all', label: 'Everyone in this chat' },
@@ -38,11 +40,21 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
   const chat = computed(() => chats.byId[chatId()])
 
   // A channel's members are searched as the name is typed (one more than shown: the
-  // person typing may be among them); a failure offers nobody.
+  // person typing may be among them); a failure offers nobody. A page may come back short
+  // with more to read (the server reads a bounded number of matching people per request:
+  // docs/api.md), so a few pages are followed.
   const { items: found, error } = usePagedSearch<User>(
     async (q, cursor) => {
-      const page = await api<Page<Member>>(`/api/chats/${chatId()}/members`, { query: { ...pageQuery(q, cursor), limit: MAX_OPTIONS + 1 } })
-      return { items: page.items.map(member => member.user), nextCursor: page.nextCursor }
+      const wanted = MAX_OPTIONS + 1
+      const users: User[] = []
+      let next = cursor
+      for (let request = 0; request < MEMBER_SEARCH_REQUESTS && users.length < wanted; request++) {
+        const page: Page<Member> = await api<Page<Member>>(`/api/chats/${chatId()}/members`, { query: { ...pageQuery(q, next), limit: wanted - users.length } })
+        users.push(...page.items.map(member => member.user))
+        next = page.nextCursor
+        if (!next) break
+      }
+      return { items: users, nextCursor: next }
     },
     { query, enabled: () => query.value !== null && chat.value?.type === 'channel', debounce: 150, onError: () => {} },
   )
