@@ -40,7 +40,7 @@ describe('findSearchMatches', () => {
     expect(marked(markdownToPlainText('**bold** words', Infinity), '**bold**')).toEqual([])
   })
 
-  it('finds a message\'s words exactly when the server does', () => {
+  it('finds a message\'s words exactly when a model of the server\'s test does', () => {
     const cases: Array<[string, string]> = [
       ['Read the **house rules** first', 'house rules'],
       ['Crème **brûlée**', 'creme brulee'],
