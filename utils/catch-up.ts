@@ -1,4 +1,4 @@
-import type { ReadyChat } from '#shared/types/api'
+import type { Chat, ReadyChat } from '#shared/types/api'
 import type { useChatsStore } from '~/stores/chats'
 import type { useMessagesStore } from '~/stores/messages'
 
@@ -7,7 +7,7 @@ import type { useMessagesStore } from '~/stores/messages'
  * reloaded once, and every chat whose history is held caught up through
  * `/changes`, never reloaded (docs/api-realtime.md, "Resuming"; composables/useRealtime.ts).
  */
-export async function catchUpWithReady(chatsOnServer: ReadyChat[], chats: ReturnType<typeof useChatsStore>, messages: ReturnType<typeof useMessagesStore>) {
+export async function catchUpWithReady(chatsOnServer: ReadyChat[], chats: ReturnType<typeof useChatsStore>, messages: ReturnType<typeof useMessagesStore>, onGone: (chatId: string, chat: Chat) => void) {
   // Where each held chat stood before anything below is awaited. A window's lastChangeSeq
   // never moves past a change it has not applied (utils/message-window.ts), so this is
   // where the catch-up starts even if live events land meanwhile.
@@ -18,7 +18,15 @@ export async function catchUpWithReady(chatsOnServer: ReadyChat[], chats: Return
   // `ready` to tell whether anything was missed, because an answer over HTTP (a send while
   // the socket was down) moves a chat's lastSeq and lastChangeSeq past the messages missed
   // before it. It also carries each direct chat's peer, as online or not now.
+  // A chat the person was in and the list no longer has (removed, or deleted, while the
+  // socket was down): its news never came, so it is said here (tests/e2e/chat-reconnect.spec.ts).
+  const memberOf = Object.values(chats.byId).filter(chat => chat.membership)
   await chats.load().catch(() => {})
+  for (const chat of memberOf) {
+    if (chats.byId[chat.id]) continue
+    messages.forget(chat.id)
+    onGone(chat.id, chat)
+  }
   const onServer = new Map(chatsOnServer.map(chat => [chat.id, chat]))
   await Promise.all(Object.keys(messages.windows).map(async (chatId) => {
     const latest = onServer.get(chatId)

@@ -22,9 +22,8 @@ export interface FrameContext {
  * The open chat went away (deleted, or the viewer is no member now): the person is told
  * which chat, by name, and lands on the home page, which opens no other chat by itself.
  */
-function leaveChatIfOpen(context: FrameContext, chatId: string, why: (chat: Chat) => string) {
+export function leaveChatIfOpen(context: Pick<FrameContext, 'chats' | 'router' | 'snackbar'>, chatId: string, why: (chat: Chat) => string, chat: Chat | undefined = context.chats.byId[chatId]) {
   const { chats, router, snackbar } = context
-  const chat = chats.byId[chatId]
   if (chats.activeChatId === chatId) {
     snackbar.notify(chat ? why(chat) : 'This chat is no longer available.', { color: 'info' })
     void router.push('/')

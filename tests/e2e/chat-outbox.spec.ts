@@ -1,15 +1,17 @@
 import { expect, test } from '@playwright/test'
 import type { Message } from '#shared/types/api'
-import { closeAll, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
+import { chatList, closeAll, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson } from './chat-helpers'
 
 test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
   const group = await createGroupChat(ben, 'Hiking crew', [ana])
 
-  // Ana's socket passes through a relay the test can pause, so the news of her removal
-  // reaches her only after she has written (as when it is still on its way).
-  let relayPaused = false
+  // Ana's socket passes through a relay that holds back what the server says until the
+  // end, so the news of her removal reaches her only after she has written (as when it is
+  // still on its way). Held from the start: a `ready` let through would read her chat list
+  // again, and one read after the removal tells her of it at once (chat-reconnect.spec.ts).
+  let relayPaused = true
   await ana.page.routeWebSocket(/\/ws$/, (socket) => {
     const server = socket.connectToServer()
     socket.onMessage(frame => server.send(frame))
@@ -23,8 +25,8 @@ test('a refused message offers Retry, which resends it once with its clientId, a
   // history's request, which a removal answered first would turn into "not available".
   await expect(ana.page.getByRole('heading', { name: 'Hiking crew' })).toBeVisible()
   await expect(messageRows(ana.page, 'Meet at the trailhead')).toBeVisible()
+  await expect(chatList(ana.page).getByRole('link', { name: /Hiking crew/ })).toBeVisible()
 
-  relayPaused = true
   expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
   await send(ana.page, 'Wait for me at the top')
   await send(ana.page, 'Never mind, go ahead')

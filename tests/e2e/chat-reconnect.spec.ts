@@ -109,3 +109,25 @@ test('after a reconnect who left while the socket was down is not shown online, 
   await expect(chatList(ben.page).getByRole('link', { name: 'Cy, online' })).toBeVisible()
   await closeAll(ben, cy)
 })
+
+test('removed from the open group while the socket was down: back online, the person is told and leaves it, not left on a spinner', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ben, 'Hiking crew', [ana])
+  await post(ben, group.id, 'Meet at the trailhead')
+  const socket = await holdableSocket(ana.page)
+  await openApp(ana, `/chats/${group.id}`)
+  await expect(messageRows(ana.page, 'Meet at the trailhead')).toHaveCount(1)
+
+  // The news of the removal is sent while Ana's link is down: it never reaches her.
+  await socket.drop()
+  await expect(ana.page.getByText('Reconnecting...')).toBeVisible()
+  expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
+  socket.release()
+
+  await expect(ana.page.getByText('You are no longer a member of Hiking crew.')).toBeVisible()
+  await expect(ana.page).toHaveURL(/\/$/)
+  await expect(chatList(ana.page).getByRole('link', { name: /Hiking crew/ })).toHaveCount(0)
+  await expect(ana.page.getByRole('progressbar', { name: 'Loading chat' })).toHaveCount(0)
+  await closeAll(ana, ben)
+})
