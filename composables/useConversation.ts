@@ -153,28 +153,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   }
 
   // Back online (the socket's `ready`), a chat that could not be loaded tries again.
-  const realtime = useRealtime()
-  const connection = realtime.status
+  const { status: connection } = useRealtime()
   watch(connection, (now) => {
     if (now === 'open' && state.value === 'failed') retryOpen()
   })
 
-  // A public channel looked at before joining is live, as in Slack's and Element's previews:
-  // once its history is held the socket watches it (`chat.watch`, again after each
-  // reconnect; the answer's counters catch up what the history missed, utils/realtime-frames.ts)
-  // and its events apply as a member's chat's do. Joining needs no unwatch: the membership
-  // takes the watch over on the server. Looking elsewhere stops it (docs/api-realtime.md).
-  const previewed = computed(() => state.value === 'ready' && chat.value?.type === 'channel' && !joined.value && connection.value === 'open' ? source.chatId : null)
-  function stopWatching(chatId: string) {
-    if (!chats.byId[chatId]?.membership) realtime.send({ type: 'chat.unwatch', chatId })
-  }
-  watch(previewed, (chatId, before) => {
-    if (before && before !== chatId) stopWatching(before)
-    if (chatId) realtime.send({ type: 'chat.watch', chatId })
-  })
-  onBeforeUnmount(() => {
-    if (previewed.value) stopWatching(previewed.value)
-  })
+  watchChannelPreview(() => state.value === 'ready' && chat.value?.type === 'channel' && !joined.value && connection.value === 'open' ? source.chatId : null)
 
   /** The chat whose `around` Jump to latest is taking out of the address: its latest page is open already. */
   let leavingAround: string | null = null
