@@ -93,3 +93,39 @@ test('a channel search is in the address: Back from the channel joined from it a
   await expect.poll(() => address(ana.page)).toBe(`/channels?q=${name}-none`)
   await closeAll(ana, ben)
 })
+
+test('on a phone, the arrow of a chat opened from a directory goes back to the directory and its search', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { viewport: { width: 390, height: 844 } })
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const name = uniqueName('quarry')
+  await createChannel(ben, name, [])
+  await openApp(ana, '/')
+  await openDirectory(ana.page, 'Channels')
+  const field = ana.page.getByRole('textbox', { name: 'Search channels' })
+  const channels = ana.page.getByRole('list', { name: 'Channels' }).getByRole('listitem')
+  await field.pressSequentially(name)
+  await expect(channels).toHaveCount(1)
+  await channels.getByRole('button', { name: `Join ${name}` }).click()
+  await expect(ana.page.getByRole('heading', { name })).toBeVisible()
+
+  // The arrow says where it goes, and goes there: the directory, her search still in it.
+  await ana.page.getByRole('button', { name: 'Back to channels' }).click()
+  await expect(field).toHaveValue(name)
+  await expect(channels.getByRole('link', { name: `Open ${name}` })).toBeVisible()
+  expect(address(ana.page)).toBe(`/channels?q=${name}`)
+  // It was a step back: the phone's own Back now goes where she was before the directory.
+  await ana.page.goBack()
+  await expect.poll(() => address(ana.page)).toBe('/')
+
+  // From the people directory, the same.
+  await openDirectory(ana.page, 'People')
+  const people = ana.page.getByRole('list', { name: 'People' }).getByRole('listitem')
+  await ana.page.getByRole('textbox', { name: 'Search people' }).pressSequentially(ben.username)
+  await expect(people).toHaveCount(1)
+  await people.getByRole('button', { name: 'Message Ben' }).click()
+  await expect(composer(ana.page)).toBeVisible()
+  await ana.page.getByRole('button', { name: 'Back to people' }).click()
+  await expect(ana.page.getByRole('textbox', { name: 'Search people' })).toHaveValue(ben.username)
+  expect(address(ana.page)).toBe(`/people?q=${ben.username}`)
+  await closeAll(ana, ben)
+})
