@@ -15,6 +15,26 @@ import { announceNewProfile, findUser } from './users'
 
 export type DirectoryQuery = { q?: string, ids?: string[], limit: number, cursor?: string }
 
+// The prefix rule of every people search, twice: as the engine's query, and in memory for
+// people already loaded (a group's members, chats/member-search.ts). Kept side by side so
+// that they cannot drift apart: the username's lower case, the display name without case.
+function prefixConditions(q: string, includeEmail: boolean): Record<string, unknown>[] {
+  const lowerPrefix = `^${escapeRegex(q.toLowerCase())}`
+  const conditions: Record<string, unknown>[] = [
+    { usernameLower: { $regex: lowerPrefix } },
+    { displayName: { $regex: `^${escapeRegex(q)}`, $options: 'i' } },
+  ]
+  if (includeEmail) conditions.push({ emailLower: { $regex: lowerPrefix } })
+  return conditions
+}
+
+/** Whether a person loaded already matches a people search for `q` (as prefixConditions). */
+export function matchesPeopleSearch(q: string): (user: Pick<UserRecord, 'usernameLower' | 'displayName'>) => boolean {
+  const lower = q.toLowerCase()
+  const displayPrefix = new RegExp(`^${escapeRegex(q)}`, 'iu')
+  return user => user.usernameLower.startsWith(lower) || displayPrefix.test(user.displayName)
+}
+
 /**
  * The user directory: a prefix match on username or display name (case-insensitive,
  * the query escaped), in username order, paged by the last username seen (the cursor of
@@ -26,15 +46,7 @@ export async function searchUsers(query: DirectoryQuery, includeEmail = false): 
   const after = decodeCursor(query.cursor)?.name
   const conditions: Record<string, unknown>[] = []
   if (query.ids) conditions.push({ _id: { $in: query.ids } })
-  if (query.q) {
-    const prefix = `^${escapeRegex(query.q)}`
-    const matches: Record<string, unknown>[] = [
-      { usernameLower: { $regex: `^${escapeRegex(query.q.toLowerCase())}` } },
-      { displayName: { $regex: prefix, $options: 'i' } },
-    ]
-    if (includeEmail) matches.push({ emailLower: { $regex: `^${escapeRegex(query.q.toLowerCase())}` } })
-    conditions.push({ $or: matches })
-  }
+  if (query.q) conditions.push({ $or: prefixConditions(query.q, includeEmail) })
   if (after) conditions.push({ usernameLower: { $gt: after } })
   const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0]! : { $and: conditions }
   const users = await UserModel.find(filter).sort({ usernameLower: 1 }).limit(query.limit + 1).lean<UserRecord[]>()

@@ -1,9 +1,8 @@
 import type { Member, MemberRole, Page } from '#shared/types/api'
 import type { ChatRecord, MembershipRecord, UserRecord } from '../../models'
 import { decodeCursor, encodeCursor } from '../../utils/cursor'
-import { escapeRegex } from '../../utils/regex'
 import { toMember } from '../../dto/chats'
-import { searchUsers } from '../accounts/directory'
+import { matchesPeopleSearch, searchUsers } from '../accounts/directory'
 import { loadUsers, publicUser } from '../accounts/users'
 import { findMemberships } from './access'
 
@@ -58,15 +57,13 @@ async function searchChannelMembers(chatId: string, q: string, options: SearchOp
 async function searchSmallChatMembers(chat: ChatRecord, q: string, options: SearchOptions): Promise<Page<Member>> {
   const chatId = chat._id.toHexString()
   const [memberships, users] = await Promise.all([findMemberships(chatId, chat.memberIds ?? []), loadUsers(chat.memberIds ?? [])])
-  // As the people search matches: the username's lower case, the display name without case.
-  const lower = q.toLowerCase()
-  const displayPrefix = new RegExp(`^${escapeRegex(q)}`, 'iu')
+  const matches = matchesPeopleSearch(q)
   const after = decodeCursor(options.cursor)?.name
   const matching = [...memberships.values()]
     .filter(membership => keep(membership, options.role))
     .map(membership => ({ membership, user: users.get(membership.userId) }))
     .filter((entry): entry is Found => !!entry.user)
-    .filter(({ user }) => user.usernameLower.startsWith(lower) || displayPrefix.test(user.displayName))
+    .filter(({ user }) => matches(user))
     .filter(({ user }) => !after || user.usernameLower > after)
     .sort((a, b) => (a.user.usernameLower < b.user.usernameLower ? -1 : 1))
   const shown = matching.slice(0, options.limit)
