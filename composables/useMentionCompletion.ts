@@ -6,6 +6,8 @@ export interface MentionOption {
   label: string
   /** A guest, marked as everywhere people are listed (docs/ui.md, "Guests"). */
   guest?: boolean
+  /** Banned by an admin: marked too (docs/ui.md, "Suspended people"). */
+  suspended?: boolean
 }
 
 // What was typed after `@` at the caret: letters and digits of any script (display names
@@ -71,7 +73,7 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
       .filter(user => user.id !== auth.user?.id && user.username !== 'deleted')
       .filter(user => user.username.toLowerCase().startsWith(lower) || user.displayName.toLowerCase().startsWith(lower))
       .slice(0, MAX_OPTIONS)
-      .map(user => ({ username: user.username, label: user.displayName, guest: user.role === 'guest' }))
+      .map(user => ({ username: user.username, label: user.displayName, guest: user.role === 'guest', suspended: !!user.suspended }))
     const current = chat.value
     const offersWide = !!current && current.type !== 'direct' && mayMentionChatWide(current, current.membership?.role)
     const wide = offersWide ? CHAT_WIDE.filter(option => option.username.startsWith(lower)) : []

@@ -23,6 +23,8 @@ export function toUser(user: UserLike, presence: Presence): User {
     createdAt: new Date(user.createdAt).toISOString(),
     online: presence.online,
     lastSeenAt: presence.lastSeenAt ? new Date(presence.lastSeenAt).toISOString() : null,
+    // Only that the account is banned, never why or since when (docs/api-accounts.md).
+    ...(user.banned ? { suspended: true as const } : {}),
   }
 }
 

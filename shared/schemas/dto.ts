@@ -20,6 +20,7 @@ export const userDto = z.object({
   createdAt: time,
   online: z.boolean(),
   lastSeenAt: time.nullable(),
+  suspended: z.literal(true).optional().meta({ description: 'Present, true, only while an admin has banned the account: it cannot sign in or read anything until unbanned (docs/api-accounts.md). Absent otherwise' }),
 })
 
 /** A user as its owner (and admins) see it: with personal data. */

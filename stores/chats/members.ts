@@ -82,14 +82,16 @@ export function useChatMembers(host: ChatMembersHost) {
     if (chat) chat.memberCount = Math.max(0, chat.memberCount - 1)
   }
 
-  /** Someone's new display name (or role), in the direct chats with them and the member lists. */
+  /** Someone's new display name (or role, or suspension), in the direct chats with them and the member lists. */
   function applyUser(user: User) {
+    // `suspended` is absent once a ban is lifted: copied as it comes, not merged.
+    const { suspended } = user
     for (const chat of Object.values(host.byId.value)) {
       // A deleted account comes as the "Deleted user" stand-in: its name and never-seen presence too.
-      if (chat.peer?.id === user.id) chat.peer = { ...chat.peer, username: user.username, displayName: user.displayName, role: user.role, lastSeenAt: user.lastSeenAt }
+      if (chat.peer?.id === user.id) chat.peer = { ...chat.peer, username: user.username, displayName: user.displayName, role: user.role, lastSeenAt: user.lastSeenAt, suspended }
     }
     for (const list of Object.values(members.value)) {
-      for (const member of list) if (member.user.id === user.id) member.user = { ...member.user, displayName: user.displayName, role: user.role }
+      for (const member of list) if (member.user.id === user.id) member.user = { ...member.user, displayName: user.displayName, role: user.role, suspended }
     }
   }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
-import type { AdminUser, AuthResult, Me, Page, User } from '#shared/types/api'
+import type { AdminUser, AuthResult, Chat, Me, Member, Page, User } from '#shared/types/api'
 import { startDatabase, startServer, type RunningDatabase, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { call, loginUser, signUp, uniqueName, type TestUser } from '../harness/api-client'
+import { TestSocket, type Frame } from '../harness/ws-client'
 
 const baseUrl = () => inject('baseUrl')
 
@@ -273,6 +274,43 @@ describe('administration (fresh instance)', () => {
     expect((await loginUser(url(), target.username, 'wrong-password!')).status).toBe(401)
     await call(url(), `/api/admin/users/${target.auth.user.id}`, { method: 'PATCH', token: admin.token, body: { banned: false } })
     expect((await loginUser(url(), target.username, target.password)).status).toBe(200)
+  })
+
+  it('marks a banned person `suspended` for everyone, live, and only while the ban lasts (docs/api-accounts.md)', async () => {
+    const [bob, flood] = await Promise.all([signUp(url()), signUp(url())])
+    const direct = await call<Chat>(url(), '/api/chats', { token: bob.token, body: { type: 'direct', userId: flood.auth.user.id } })
+    const group = await call<Chat>(url(), '/api/chats', { token: bob.token, body: { type: 'group', name: 'Ban watch', memberIds: [flood.auth.user.id] } })
+    const floodId = flood.auth.user.id
+    // Everywhere Bob reads Flood: the directory, the direct chat's peer, the group's members.
+    const seen = async () => {
+      const [found, chat, members] = await Promise.all([
+        call<Page<User>>(url(), `/api/users?ids=${floodId}`, { token: bob.token }),
+        call<Chat>(url(), `/api/chats/${direct.body.id}`, { token: bob.token }),
+        call<Page<Member>>(url(), `/api/chats/${group.body.id}/members`, { token: bob.token }),
+      ])
+      return [found.body.items[0]!, chat.body.peer!, members.body.items.find(member => member.user.id === floodId)!.user]
+    }
+    for (const user of await seen()) expect(user).not.toHaveProperty('suspended')
+
+    const socket = await TestSocket.connect(url(), { token: bob.token })
+    const isAbout = (frame: Frame) => frame.type === 'user.updated' && (frame.user as User).id === floodId
+    const patch = (banned: boolean) => call<AdminUser>(url(), `/api/admin/users/${floodId}`, { method: 'PATCH', token: admin.token, body: { banned } })
+    expect((await patch(true)).status).toBe(200)
+    expect((await socket.waitFor(isAbout)).user).toMatchObject({ id: floodId, suspended: true })
+    for (const user of await seen()) {
+      expect(user).toMatchObject({ id: floodId, suspended: true })
+      // The mark and nothing else of the ban: no reason, no date.
+      expect(Object.keys(user).sort()).toEqual(['createdAt', 'displayName', 'id', 'lastSeenAt', 'online', 'role', 'suspended', 'username'])
+    }
+    // Sending stays allowed (a ban can be lifted); the app says so before Bob writes.
+    expect((await call(url(), `/api/chats/${direct.body.id}/messages`, { token: bob.token, body: { content: 'hello banned' } })).status).toBe(201)
+
+    const count = socket.frames.filter(isAbout).length
+    expect((await patch(false)).status).toBe(200)
+    const lifted = (await socket.waitForCount(isAbout, count + 1)).at(-1)!
+    expect(lifted.user).not.toHaveProperty('suspended')
+    for (const user of await seen()) expect(user).not.toHaveProperty('suspended')
+    await socket.close()
   })
 
   it('refuses non-admins, unknown users and bad bodies', async () => {

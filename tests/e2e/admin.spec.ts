@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { call, signUp, uniqueName } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
 import { openPage as open } from '../harness/open-page'
-import { closeAll, openApp, signUpPerson } from './chat-helpers'
+import { closeAll, composer, createDirectChat, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 /**
  * An administrator signed up in `page`: the first account of the shared test database is
@@ -115,4 +115,40 @@ test('a non-admin sees no user administration', async ({ page }) => {
   await open(page, '/admin/users')
   await expect(page.getByText('Only administrators can manage users.')).toBeVisible()
   await expect(page.getByTestId('admin-user-row')).toHaveCount(0)
+})
+
+// A ban is told to the people who write to the banned person, as Slack and Mattermost say
+// "deactivated" (docs/ui.md, "Suspended people"): Bob used to write into the void, seeing
+// only "last seen 1 minute ago".
+test('a person writing to someone just banned is told, before writing, that they cannot read it; an unban takes it back', async ({ page, browser, baseURL }) => {
+  const bob = await signUpPerson(browser, baseURL, 'Bob')
+  const flood = await signUpPerson(browser, baseURL, 'Flood')
+  const chat = await createDirectChat(bob, flood)
+  await openApp(bob, `/chats/${chat.id}`)
+  const subtitle = bob.page.getByTestId('chat-subtitle')
+  await expect(subtitle).toContainText(`@${flood.username}`)
+  await expect(subtitle).not.toContainText('suspended')
+  const note = bob.page.getByText('is suspended: they cannot read this chat until an admin restores the account.')
+  await expect(note).toHaveCount(0)
+
+  await signUpAdmin(page)
+  await open(page, '/admin/users')
+  await page.getByRole('textbox', { name: 'Search users' }).fill(flood.username)
+  await ban(page, flood.username)
+
+  // Bob's open chat follows without a reload: the header and, above the field, why nobody reads it.
+  await expect(subtitle).toContainText(`@${flood.username} · suspended`)
+  await expect(note).toBeVisible()
+  await expect(bob.page.getByTestId('suspended-peer-note')).toHaveText('Flood is suspended: they cannot read this chat until an admin restores the account.')
+  // Writing stays possible (the ban may be lifted) and the message is kept.
+  await expect(composer(bob.page)).toBeEditable()
+  await send(bob.page, 'hello banned X')
+  await expect(messageRows(bob.page, 'hello banned X')).toHaveAttribute('data-seq', /\d+/)
+
+  const row = page.getByTestId('admin-user-row').filter({ hasText: flood.username })
+  await row.getByRole('button', { name: `Unban ${flood.username}` }).click()
+  await expect(row.getByRole('button', { name: `Ban ${flood.username}` })).toBeVisible()
+  await expect(note).toHaveCount(0)
+  await expect(subtitle).not.toContainText('suspended')
+  await closeAll(bob, flood)
 })

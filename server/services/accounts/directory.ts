@@ -67,13 +67,14 @@ export async function listUsersForAdmin(query: DirectoryQuery): Promise<Page<Adm
 
 /**
  * An admin changes a role or bans. Banning revokes every session of the user (their
- * sockets close); role changes apply on the user's next request.
+ * sockets close); role changes apply on the user's next request. Either is told to
+ * everyone who shares a chat with them (`user.updated`: a new role, `suspended`).
  */
 export async function adminUpdateUser(admin: Actor, targetId: string, input: AdminUpdateUserInput): Promise<AdminUser> {
   if (targetId === admin.userId && (input.banned === true || input.role === 'user')) {
     throw apiError('conflict', 'You cannot ban yourself or remove your own admin role.')
   }
-  const { user, banned, roleChanged } = await withLock(`user:${targetId}`, async () => {
+  const { user, banned, profileChanged } = await withLock(`user:${targetId}`, async () => {
     const current = await findUser(targetId)
     if (!current) throw apiError('not_found')
     if (input.role !== undefined && current.role === 'guest') {
@@ -86,9 +87,10 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
       ? await UserModel.findByIdAndUpdate(targetId, { $set: set }, { returnDocument: 'after' }).lean<UserRecord>()
       : current
     if (!updated) throw apiError('not_found')
-    return { user: updated, banned: set.banned === true, roleChanged: set.role !== undefined }
+    return { user: updated, banned: set.banned === true, profileChanged: Object.keys(set).length > 0 }
   })
   if (banned) await revokeAllSessions(targetId, 'banned')
-  if (roleChanged) await announceNewProfile(user)
+  // A ban or its end shows as `suspended` wherever the person is shown, as a new role does.
+  if (profileChanged) await announceNewProfile(user)
   return toAdminUser(user, presenceOf(user))
 }

@@ -57,7 +57,7 @@ export async function persistLastSeen(userId: string, at: Date): Promise<void> {
   await UserModel.updateOne({ _id: userId }, { $set: { lastSeenAt: at } }).exec()
 }
 
-/** A new display name or role, told to the user's sockets and apps and to everyone who shares a chat with them. */
+/** A new display name, role or suspension (a ban or its end), told to the user's sockets and apps and to everyone who shares a chat with them. */
 export async function announceNewProfile(user: UserRecord): Promise<void> {
   const userId = String(user._id)
   await announceUserChanged(toUser(user, presenceOf(user)), await userChatIds(userId))
