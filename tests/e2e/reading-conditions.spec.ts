@@ -54,3 +54,48 @@ test('at 400 % zoom, typing keeps the composer to one or two lines and the messa
   expect((await box(hint)).height).toBeLessThanOrEqual(24)
   await closeAll(ana, ben)
 })
+
+test('Arabic and Hebrew lists and quotes keep their bullets, numbers and bar inside the bubble, on the side the text starts', async ({ browser, baseURL }) => {
+  const ana = await personOn(browser, baseURL, 'Ana', { viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 })
+  const ben = await personOn(browser, baseURL, 'Ben')
+  const chat = await createGroupChat(ana, 'Lists', [ben])
+  await openApp(ana, `/chats/${chat.id}`)
+  // Ana's own messages: at 320 px their bubbles touch the screen's right edge.
+  for (const content of ['- بند أول\n- second item\n\n> اقتباس quote', '1. الخطوة الأولى\n2. الخطوة الثانية', '> هذا اقتباس كامل بالعربية']) {
+    await composer(ana.page).fill(content)
+    await composer(ana.page).press('Enter')
+  }
+  const log = messageLog(ana.page)
+  await expect(log.getByText('هذا اقتباس كامل بالعربية')).toBeVisible()
+
+  /** Each item starts a marker's width inside the bubble, on its own text's start side. */
+  async function itemsIndentedInside(row: Locator) {
+    const bubble = await box(row.locator('.bubble'))
+    const items = row.locator('li')
+    for (let index = 0; index < await items.count(); index++) {
+      const item = items.nth(index)
+      const rightToLeft = await item.evaluate(element => getComputedStyle(element).direction === 'rtl')
+      const itemBox = await box(item)
+      // 10 px of bubble padding, then the marker's room.
+      const inset = rightToLeft ? bubble.x + bubble.width - (itemBox.x + itemBox.width) : itemBox.x - bubble.x
+      expect(inset, `item ${index + 1} (${rightToLeft ? 'rtl' : 'ltr'})`).toBeGreaterThanOrEqual(20)
+      expect(itemBox.x).toBeGreaterThanOrEqual(bubble.x)
+      expect(itemBox.x + itemBox.width).toBeLessThanOrEqual(bubble.x + bubble.width)
+    }
+    expect(bubble.x + bubble.width).toBeLessThanOrEqual(320)
+  }
+  const direction = (element: Element) => getComputedStyle(element).direction
+  const mixed = messageRows(ana.page, 'بند أول')
+  expect(await mixed.locator('ul').evaluate(direction)).toBe('rtl')
+  await itemsIndentedInside(mixed)
+  const numbered = messageRows(ana.page, 'الخطوة الأولى')
+  expect(await numbered.locator('ol').evaluate(direction)).toBe('rtl')
+  await itemsIndentedInside(numbered)
+  // The quote's bar is on the right of an Arabic quote.
+  for (const quote of [mixed.locator('blockquote'), messageRows(ana.page, 'هذا اقتباس كامل').locator('blockquote')]) {
+    expect(await quote.evaluate(direction)).toBe('rtl')
+    expect(await quote.evaluate(element => getComputedStyle(element).borderRightWidth)).toBe('3px')
+    expect(await quote.evaluate(element => getComputedStyle(element).borderLeftStyle)).toBe('none')
+  }
+  await closeAll(ana, ben)
+})
