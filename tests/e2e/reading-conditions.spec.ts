@@ -99,3 +99,25 @@ test('Arabic and Hebrew lists and quotes keep their bullets, numbers and bar ins
   }
   await closeAll(ana, ben)
 })
+
+test('a long display name is cut with an ellipsis: the conversation never scrolls sideways at 320 px', async ({ browser, baseURL }) => {
+  const longName = 'Maximiliana-Wolfeschlegelsteinhausenbergerdorff-Alexandrovna-Q'
+  const ana = await personOn(browser, baseURL, 'Ana', { viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 })
+  const max = await personOn(browser, baseURL, longName)
+  const chat = await createGroupChat(max, 'Names', [ana])
+  await postMessage(max, chat.id, 'hello from me')
+  await openApp(ana, `/chats/${chat.id}`)
+  const row = messageRows(ana.page, 'hello from me')
+  const name = row.locator('.message__header').getByText(longName)
+  await expect(name).toBeVisible()
+  const header = await box(row.locator('.message__header'))
+  expect(header.x + header.width).toBeLessThanOrEqual(320)
+  const sideways = await messageLog(ana.page).evaluate((log) => {
+    const scroller = log.closest('.message-list__scroller') ?? log
+    return { scroller: scroller.scrollWidth - scroller.clientWidth, page: document.documentElement.scrollWidth - document.documentElement.clientWidth }
+  })
+  expect(sideways).toEqual({ scroller: 0, page: 0 })
+  // The whole name is still there for a pointer (its tooltip) and a screen reader (the text).
+  await expect(name).toHaveAttribute('title', longName)
+  await closeAll(ana, max)
+})
