@@ -121,3 +121,29 @@ test('a long display name is cut with an ellipsis: the conversation never scroll
   await expect(name).toHaveAttribute('title', longName)
   await closeAll(ana, max)
 })
+
+test('a mention inside Arabic or Hebrew text reads @name, the at sign first', async ({ browser, baseURL }) => {
+  const ana = await personOn(browser, baseURL, 'Ana')
+  const ben = await personOn(browser, baseURL, 'Ben')
+  const chat = await createGroupChat(ana, 'Bidi', [ben])
+  await postMessage(ana, chat.id, `שלום @${ben.username} מה שלומך`)
+  await postMessage(ana, chat.id, `مرحبا @${ben.username} كيف الحال؟`)
+  await openApp(ben, `/chats/${chat.id}`)
+  for (const start of ['שלום', 'مرحبا']) {
+    const mention = messageRows(ben.page, start).locator('[data-mention]')
+    await expect(mention).toHaveText(`@${ben.username}`)
+    // The @'s glyph is left of the name's first letter, as in "@ben_…" (not "ben_…@").
+    const order = await mention.evaluate((element) => {
+      const text = element.firstChild!
+      const glyph = (from: number) => {
+        const range = document.createRange()
+        range.setStart(text, from)
+        range.setEnd(text, from + 1)
+        return range.getBoundingClientRect().x
+      }
+      return { at: glyph(0), first: glyph(1) }
+    })
+    expect(order.at, start).toBeLessThan(order.first)
+  }
+  await closeAll(ana, ben)
+})
