@@ -147,3 +147,31 @@ test('a mention inside Arabic or Hebrew text reads @name, the at sign first', as
   }
   await closeAll(ana, ben)
 })
+
+test('in forced colours (high contrast) bubbles have edges and a message that mentions me stands out', async ({ browser, baseURL }) => {
+  const ana = await personOn(browser, baseURL, 'Ana')
+  const ben = await personOn(browser, baseURL, 'Ben', { forcedColors: 'active' })
+  const chat = await createGroupChat(ana, 'Contrast', [ben])
+  await postMessage(ana, chat.id, 'nothing for Ben here')
+  await postMessage(ana, chat.id, `look at this @${ben.username}`)
+  await openApp(ben, `/chats/${chat.id}`)
+  const styleOf = (locator: Locator) => locator.evaluate((element) => {
+    const style = getComputedStyle(element)
+    const start = style.direction === 'rtl' ? 'Right' : 'Left'
+    return {
+      start: parseFloat(style[`border${start}Width`]) * (style[`border${start}Style`] === 'none' ? 0 : 1),
+      top: parseFloat(style.borderTopWidth) * (style.borderTopStyle === 'none' ? 0 : 1),
+      outline: parseFloat(style.outlineWidth) * (style.outlineStyle === 'none' ? 0 : 1),
+    }
+  })
+  const plain = await styleOf(messageRows(ben.page, 'nothing for Ben').locator('.bubble'))
+  const mentioning = await styleOf(messageRows(ben.page, 'look at this').locator('.bubble'))
+  // Every bubble has an edge; the one that mentions Ben a thick bar on its start side.
+  expect(plain.top).toBeGreaterThanOrEqual(1)
+  expect(mentioning.start).toBeGreaterThanOrEqual(3)
+  expect(mentioning.start).toBeGreaterThan(plain.start)
+  // The mention of Ben is outlined, where its tint is gone.
+  const mention = await styleOf(messageRows(ben.page, 'look at this').locator('[data-mention]'))
+  expect(mention.outline).toBeGreaterThanOrEqual(1)
+  await closeAll(ana, ben)
+})
