@@ -1,4 +1,4 @@
-import { foldForSearch } from './markdown'
+import { foldForSearch, searchableText } from './markdown'
 
 /**
  * The forms of a search's words the server looks for, each as a case-insensitive substring
@@ -8,6 +8,16 @@ import { foldForSearch } from './markdown'
 export function searchQueryForms(words: string): string[] {
   const typed = words.normalize('NFC')
   return [...new Set([typed, foldForSearch(typed)])]
+}
+
+/**
+ * Whether the server's search would find a message of this text by these words: one of
+ * their forms in the text as typed or in its `searchText`, in any case (an edited search
+ * result still found, components/chat/SearchDialog.vue).
+ */
+export function matchesSearch(content: string, words: string): boolean {
+  const texts = [content, searchableText(content) ?? ''].map(text => text.toLowerCase())
+  return searchQueryForms(words).some(form => texts.some(text => text.includes(form.toLowerCase())))
 }
 
 /** A match's place in a text: `text.slice(start, end)` is what to mark. */

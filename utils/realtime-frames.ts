@@ -1,4 +1,5 @@
-import type { Chat, Me, ReadyChat, ServerFrame } from '#shared/types/api'
+import { createEventHook } from '@vueuse/core'
+import type { Chat, Me, Message, ReadyChat, ServerFrame } from '#shared/types/api'
 
 /** What applying a frame needs: the stores and helpers useRealtime wired, and its own steps. */
 export interface FrameContext {
@@ -17,6 +18,12 @@ export interface FrameContext {
   /** Stops the socket for good (the session ended). */
   stop: () => void
 }
+
+/**
+ * Edits and deletions as they arrive live, for what holds copies of messages outside the
+ * chats' windows (the message search's results, components/chat/SearchDialog.vue).
+ */
+export const messageChanges = createEventHook<Message>()
 
 /**
  * The open chat went away (deleted, or the viewer is no member now): the person is told
@@ -62,6 +69,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
     case 'message.updated':
       messages.apply(frame.message)
       chats.applyMessage(frame.message)
+      void messageChanges.trigger(frame.message)
       break
     case 'message.deleted': {
       // Counted out of the unread only once, whichever way the deletion came first.
@@ -70,6 +78,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       messages.apply(message)
       if (firstNews) chats.applyDeletion(message)
       else chats.applyMessage(message)
+      void messageChanges.trigger(message)
       break
     }
     case 'typing':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { markdownToPlainText, searchableText } from '#shared/markdown'
-import { findSearchMatches, searchQueryForms } from '#shared/search'
+import { findSearchMatches, matchesSearch, searchQueryForms } from '#shared/search'
 import { searchSnippet, type SnippetPart } from '~~/utils/search-snippet'
 
 /** The snippet as it reads, the marked pieces in [brackets]. */
@@ -55,6 +55,23 @@ describe('findSearchMatches', () => {
     for (const [content, words] of cases) {
       expect(findSearchMatches(markdownToPlainText(content, Infinity), words).length > 0, `${content} / ${words}`).toBe(serverFinds(content, words))
     }
+  })
+})
+
+describe('matchesSearch', () => {
+  // What an edited search result is kept by (components/chat/SearchDialog.vue): the server's test.
+  it('finds a text exactly when the server does, Markdown as typed included', () => {
+    const cases: Array<[string, string]> = [
+      ['Read the **house rules** first', 'house rules'],
+      ['Read the **house rules** first', '**house'],
+      ['Crème **brûlée**', 'creme brulee'],
+      ['Café', 'CAFÉ'],
+      ['ＭＥＮＵ of the day', 'menu'],
+      ['slurXXXX reworded kindly', 'slurxxxx'],
+      ['all fine now', 'slurXXXX'],
+      ['the lighthouse', 'light house'],
+    ]
+    for (const [content, words] of cases) expect(matchesSearch(content, words), `${content} / ${words}`).toBe(serverFinds(content, words))
   })
 })
 
