@@ -66,7 +66,7 @@ async function onReady(chatsOnServer: ReadyChat[]) {
   attempt = 0
   status.value = 'open'
   void presence.readAgain()
-  await catchUpWithReady(chatsOnServer, chats, messages, (chatId, chat) => leaveChatIfOpen(wiring!, chatId, gone => `You are no longer a member of ${isolate(chatTitle(gone))}.`, chat))
+  await catchUpWithReady(chatsOnServer, chats, messages, (chatId, chat) => leaveGoneChat(wiring!, chatId, gone => `You are no longer a member of ${isolate(chatTitle(gone))}.`, chat))
   outbox.resume()
 }
 

@@ -182,6 +182,19 @@ export const useOutboxStore = defineStore('outbox', () => {
     persist()
   }
 
+  /**
+   * The person can no longer write in the chat (removed from it, or it was deleted): what
+   * waits for it leaves the outbox, handed to the caller to say so (utils/realtime-frames.ts).
+   */
+  function takeFrom(chatId: string): PendingMessage[] {
+    const taken = pendingIn(chatId)
+    if (taken.length === 0) return taken
+    for (const key of taken.flatMap(item => item.uploads ?? [])) uploads.cancel(key)
+    items.value = items.value.filter(item => item.chatId !== chatId)
+    persist()
+    return taken
+  }
+
   /** Signing out: forget the in-memory queue (the stored one stays with its user). */
   function reset() {
     uploads.reset()
@@ -191,5 +204,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     storageKey = null
   }
 
-  return { items, restore, setDeliveryHandler, pendingIn, enqueue, settle, flush, resume, retry, discard, reset }
+  return { items, restore, setDeliveryHandler, pendingIn, enqueue, settle, flush, resume, retry, discard, takeFrom, reset }
 })

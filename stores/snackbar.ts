@@ -3,11 +3,18 @@ import type { ApiErrorBody } from '#shared/errors'
 
 export type SnackbarColor = 'error' | 'success' | 'info' | 'warning'
 
+/** A button beside the message; done (true), the message goes. */
+export interface SnackbarAction {
+  label: string
+  run: () => boolean | Promise<boolean>
+}
+
 export interface SnackbarMessage {
   id: number
   message: string
   color: SnackbarColor
   timeout: number
+  action?: SnackbarAction
 }
 
 /** The one queue of short messages for the person (errors above all), shown one at a time. */
@@ -17,10 +24,17 @@ export const useSnackbarStore = defineStore('snackbar', () => {
 
   const current = computed(() => queue.value[0] ?? null)
 
-  function notify(message: string, options: { color?: SnackbarColor, timeout?: number } = {}): void {
+  /** `timeout` -1: shown until the person closes it (or its action is done). */
+  function notify(message: string, options: { color?: SnackbarColor, timeout?: number, action?: SnackbarAction } = {}): void {
     // The same message twice in a row says nothing new.
     if (queue.value.at(-1)?.message === message) return
-    queue.value.push({ id: nextId++, message, color: options.color ?? 'info', timeout: options.timeout ?? 5000 })
+    queue.value.push({ id: nextId++, message, color: options.color ?? 'info', timeout: options.timeout ?? 5000, action: options.action })
+  }
+
+  /** The person pressed the message's action: once it is done the message goes. */
+  async function act(id: number): Promise<void> {
+    const action = queue.value.find(entry => entry.id === id)?.action
+    if (action && await action.run()) dismiss(id)
   }
 
   function notifyError(error: unknown): ApiErrorBody {
@@ -42,5 +56,5 @@ export const useSnackbarStore = defineStore('snackbar', () => {
     queue.value = queue.value.filter(entry => entry.color !== 'error')
   }
 
-  return { queue, current, notify, notifyError, dismiss, dismissErrors }
+  return { queue, current, notify, notifyError, act, dismiss, dismissErrors }
 })

@@ -26,14 +26,35 @@ export interface FrameContext {
 export const messageChanges = createEventHook<Message>()
 
 /**
- * The open chat went away (deleted, or the viewer is no member now): the person is told
- * which chat, by name, and lands on the home page, which opens no other chat by itself.
+ * The person can no longer write in a chat (deleted, or the viewer is no member now). The
+ * open chat: the person is told which chat, by name, and lands on the home page, which
+ * opens no other chat by itself. Messages written there that the server never took
+ * (written offline, or still on their way) cannot be sent now: they leave the outbox and
+ * the same notice says so, open chat or not, and offers their words to copy, shown until
+ * closed, where they would otherwise be kept out of sight for ever (docs/ui.md, "Messages
+ * not sent"). `told`: the person left in this tab, and only unsent messages are news.
  */
-export function leaveChatIfOpen(context: Pick<FrameContext, 'chats' | 'router' | 'snackbar'>, chatId: string, why: (chat: Chat) => string, chat: Chat | undefined = context.chats.byId[chatId]) {
-  const { chats, router, snackbar } = context
-  if (chats.activeChatId === chatId) {
-    snackbar.notify(chat ? why(chat) : 'This chat is no longer available.', { color: 'info' })
-    void router.push('/')
+export function leaveGoneChat(context: Pick<FrameContext, 'chats' | 'router' | 'snackbar' | 'outbox'>, chatId: string, why: (chat: Chat) => string, chat: Chat | undefined = context.chats.byId[chatId], told = false) {
+  const { chats, router, snackbar, outbox } = context
+  const unsent = outbox.takeFrom(chatId)
+  const open = chats.activeChatId === chatId && !told
+  if (!open && unsent.length === 0) return
+  const news = chat ? why(chat) : 'This chat is no longer available.'
+  if (unsent.length === 0) snackbar.notify(news, { color: 'info' })
+  else snackbar.notify(`${news} ${unsent.length === 1 ? 'A message' : `${unsent.length} messages`} you wrote there ${unsent.length === 1 ? 'was' : 'were'} not sent.`, { color: 'warning', timeout: -1, action: { label: 'Copy', run: () => copyWords(unsent, snackbar) } })
+  if (open) void router.push('/')
+}
+
+/** Puts the messages' words on the clipboard, one paragraph each; whether it could. */
+async function copyWords(unsent: PendingMessage[], snackbar: FrameContext['snackbar']): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(unsent.map(item => item.content).join('\n\n'))
+    snackbar.notify(unsent.length === 1 ? 'Copied the message.' : `Copied the ${unsent.length} messages.`, { color: 'success' })
+    return true
+  }
+  catch {
+    snackbar.notify('Copying needs clipboard access', { color: 'error' })
+    return false
   }
 }
 
@@ -107,7 +128,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       chats.upsert(frame.chat)
       break
     case 'chat.deleted':
-      leaveChatIfOpen(context, frame.chatId, chat => chat.type === 'direct' ? `Your chat with ${isolate(chatTitle(chat))} was deleted.` : `${isolate(chatTitle(chat))} was deleted.`)
+      leaveGoneChat(context, frame.chatId, chat => chat.type === 'direct' ? `Your chat with ${isolate(chatTitle(chat))} was deleted.` : `${isolate(chatTitle(chat))} was deleted.`)
       chats.remove(frame.chatId)
       messages.forget(frame.chatId)
       break
@@ -116,9 +137,9 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       break
     case 'member.removed':
       if (frame.userId === auth.user?.id) {
-        // Leaving in this tab needs no news (the mark is used up); another tab cannot tell
-        // leaving from removal.
-        if (!chats.leaving.delete(frame.chatId)) leaveChatIfOpen(context, frame.chatId, chat => `You are no longer a member of ${isolate(chatTitle(chat))}.`)
+        // Leaving in this tab needs no news but unsent messages (the mark is used up);
+        // another tab cannot tell leaving from removal.
+        leaveGoneChat(context, frame.chatId, chat => `You are no longer a member of ${isolate(chatTitle(chat))}.`, undefined, chats.leaving.delete(frame.chatId))
         messages.forget(frame.chatId)
       }
       chats.applyMemberRemoved(frame.chatId, frame.userId)

@@ -8,4 +8,16 @@ describe('snackbar', () => {
     expect(snackbar.current?.message).toBe('Wrong username, email or password.')
     expect(snackbar.current?.color).toBe('error')
   })
+
+  it('keeps a message with an action until the action is done (a failed one leaves it shown)', async () => {
+    const snackbar = useSnackbarStore()
+    let done = false
+    snackbar.notify('2 messages you wrote there were not sent.', { timeout: -1, action: { label: 'Copy', run: () => done } })
+    const id = snackbar.queue.at(-1)!.id
+    await snackbar.act(id)
+    expect(snackbar.queue.some(entry => entry.id === id)).toBe(true)
+    done = true
+    await snackbar.act(id)
+    expect(snackbar.queue.some(entry => entry.id === id)).toBe(false)
+  })
 })
