@@ -31,7 +31,7 @@ export function useChatNotifications() {
     // chats never notify, "mentions only" ones only for a mention.
     // A channel looked at without joining (watched while shown) notifies nothing.
     if (chat && !chat.membership) return
-    if (chat?.membership && !wantsNotification(chat.type, chat.membership, useChatsStore().mentionsViewer(message), Date.now())) return
+    if (chat?.membership && !wantsNotification(chat.type, chat.membership, useChatsStore().mentionsViewer(message), serverNow())) return
     const where = chat && chat.type !== 'direct' ? ` in ${isolate(chatTitle(chat))}` : ''
     // The body is the message's words without its Markdown; notifications never interpret HTML.
     const notification = new Notification(`${isolate(message.sender.displayName)}${where}`, {

@@ -93,6 +93,7 @@ async function connect() {
   const current = new WebSocket(socketUrl())
   socket = current
   lastFrameAt = Date.now()
+  const connectedAt = lastFrameAt
 
   current.onopen = () => {
     opened = true
@@ -107,6 +108,12 @@ async function connect() {
     }
     catch {
       return
+    }
+    // The server read its clock for `ready` between the socket's start and now: the
+    // browser's most precise reading of it (utils/server-clock.ts).
+    if (frame.type === 'ready' && frame.serverTime) {
+      const serverTime = Date.parse(frame.serverTime)
+      learnServerTime({ earliest: serverTime, latest: serverTime, sentAt: connectedAt, receivedAt: lastFrameAt })
     }
     applyServerFrame(frame, wiring!)
   }

@@ -7,7 +7,8 @@ import type { CreateChatInput, NotificationSettingsInput } from '#shared/schemas
 /**
  * Muted: set to notify of nothing, or muted for a while that has not ended. By default
  * against the mute clock (utils/mute-clock.ts), so a computed that asks updates when
- * the mute ends; a decision made now (a notification) passes Date.now().
+ * the mute ends; a decision made now (a notification) passes serverNow(). Both are the
+ * server's time (utils/server-clock.ts), as the mute's end is.
  */
 export function isMuted(chat: Pick<Chat, 'membership'>, now = muteClockNow()): boolean {
   const membership = chat.membership

@@ -97,8 +97,10 @@ export const usePresenceStore = defineStore('presence', () => {
 
   function applyTyping(chatId: string, userId: string, expiresAt: string, displayName?: string) {
     if (displayName) names.value[userId] = displayName
+    // The server's time, not the viewer's clock (utils/server-clock.ts): a clock hours slow
+    // showed it for hours, one seconds fast never showed it.
     const until = Date.parse(expiresAt)
-    const delay = until - Date.now()
+    const delay = until - serverNow()
     if (!Number.isFinite(until) || delay <= 0) {
       stopTyping(chatId, userId)
       return

@@ -1,4 +1,5 @@
 import type { Chat } from '#shared/types/api'
+import { serverNow } from './server-clock'
 
 /** "14:05" in the viewer's locale. */
 export function formatTime(iso: string): string {
@@ -12,9 +13,14 @@ export function formatListTime(iso: string, now: Date = new Date()): string {
   return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) })
 }
 
-/** "last seen 5 minutes ago", "last seen yesterday at 14:05". */
-export function formatLastSeen(iso: string | null, now: Date = new Date()): string {
+/**
+ * "last seen 5 minutes ago", "last seen yesterday at 14:05". `now` is a reading of the
+ * viewer's clock (a ticking useNow); the age is measured by the server's (utils/server-clock.ts).
+ */
+export function formatLastSeen(iso: string | null, localNow: Date = new Date()): string {
   if (!iso) return 'offline'
+  const now = new Date(serverNow(localNow.getTime()))
+  // Below zero only by the clock correction's own error (a second or so).
   const seconds = Math.max(0, (now.getTime() - Date.parse(iso)) / 1000)
   if (seconds < 60) return 'last seen just now'
   if (seconds < 3600) {
@@ -29,14 +35,22 @@ export function formatLastSeen(iso: string | null, now: Date = new Date()): stri
   return `last seen ${new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}`
 }
 
-const relativeTime = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+/**
+ * "just now", "5 minutes ago", "3 hours ago", "12 days ago" (a session's or a passkey's last
+ * use). In English, as the sentence around it is (the browser's language made "last used vor
+ * 2 Minuten"); `localNow` as for formatLastSeen, measured by the server's clock, and a time
+ * in the future (by the correction's error) is "just now".
+ */
+export function formatTimeAgo(iso: string, localNow: Date = new Date()): string {
+  const minutes = Math.max(0, Math.floor((serverNow(localNow.getTime()) - Date.parse(iso)) / 60_000))
+  if (minutes < 1) return 'just now'
+  if (minutes < 60) return ago(minutes, 'minute')
+  if (minutes < 48 * 60) return ago(Math.floor(minutes / 60), 'hour')
+  return ago(Math.floor(minutes / 1440), 'day')
+}
 
-/** "5 minutes ago", "3 hours ago", "yesterday", "12 days ago" (a session's or a passkey's last use). */
-export function formatTimeAgo(iso: string, now: Date = new Date()): string {
-  const minutes = Math.round((new Date(iso).getTime() - now.getTime()) / 60_000)
-  if (Math.abs(minutes) < 60) return relativeTime.format(minutes, 'minute')
-  if (Math.abs(minutes) < 48 * 60) return relativeTime.format(Math.round(minutes / 60), 'hour')
-  return relativeTime.format(Math.round(minutes / 1440), 'day')
+function ago(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'} ago`
 }
 
 /** One or two initials for an avatar. */

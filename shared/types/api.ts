@@ -64,7 +64,7 @@ export type ReadyChat = z.infer<typeof dto.readyChatDto>
 export type SessionEndReason = 'signed-out' | 'revoked' | 'password-changed' | 'password-reset' | 'banned' | 'account-deleted' | 'token-reused'
 
 export type ServerEvent
-  = | { type: 'ready', user: Me, sessionId: Id, chats: ReadyChat[] }
+  = | { type: 'ready', user: Me, sessionId: Id, chats: ReadyChat[], serverTime: string }
     | { type: 'message.created' | 'message.updated' | 'message.deleted', chatId: Id, message: Message }
     | { type: 'typing', chatId: Id, userId: Id, displayName: string, expiresAt: IsoTime }
     | { type: 'presence', userId: Id, online: boolean, lastSeenAt: IsoTime | null }

@@ -24,6 +24,8 @@ describe('/ws authentication and limits', () => {
       const socket = await connect(ana, via)
       const ready = socket.frames[0]!
       expect(ready).toMatchObject({ type: 'ready', sessionId: ana.sessionId, user: { id: ana.id, username: ana.username } })
+      // The server's clock, for clients whose own is off (docs/api-realtime.md, "The server's clock").
+      expect(Math.abs(Date.parse(String(ready.serverTime)) - Date.now())).toBeLessThan(10_000)
       expect(ready.chats).toContainEqual({ id: chatId, lastSeq: expect.any(Number), lastChangeSeq: expect.any(Number) })
       // The client offered permessage-deflate (the ws client's default, like browsers); the
       // server declines it: a zlib context per socket costs more than 100-byte frames save

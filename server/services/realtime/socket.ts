@@ -178,7 +178,7 @@ export function createSockets({ hub, presence, cap, admit, frames, readyChats }:
       if (session.closed) return
       await hub.subscribeChats(connection, chats)
       if (session.closed) return
-      hub.markReady(connection, { type: 'ready', user: toMe(auth.user, presence.of(auth.user)), sessionId: auth.sessionId, chats })
+      hub.markReady(connection, { type: 'ready', user: toMe(auth.user, presence.of(auth.user)), sessionId: auth.sessionId, chats, serverTime: new Date().toISOString() })
     }
     catch (error) {
       logger.error('socket ready failed', { error: errorName(error) })
