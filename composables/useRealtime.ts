@@ -1,6 +1,6 @@
 import type { ReadyChat, ServerFrame } from '#shared/types/api'
 import type { FrameContext } from '~/utils/realtime-frames'
-import { WS_CLOSE } from '#shared/types/api'
+import { EXPECTED_USER_QUERY, WS_CLOSE } from '#shared/types/api'
 
 export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting'
 
@@ -43,9 +43,15 @@ function wire(): FrameContext {
   }
 }
 
+/**
+ * Names the person the tab shows: the cookie the upgrade carries may be another tab's
+ * sign-in since (a reconnect), and the server then refuses it (409) rather than feed this
+ * tab another account's chats; the API's answer below makes the tab take that account.
+ */
 function socketUrl(): string {
   const { protocol, host } = window.location
-  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/ws`
+  const userId = wiring?.auth.user?.id
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/ws${userId ? `?${EXPECTED_USER_QUERY}=${encodeURIComponent(userId)}` : ''}`
 }
 
 function clearTimers() {

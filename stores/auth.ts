@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import type { AuthResult, Me, RefreshResult, Session, SessionEndReason, TwoFactorChallenge } from '#shared/types/api'
+import { EXPECTED_USER_HEADER, type AuthResult, type Me, type RefreshResult, type Session, type SessionEndReason, type TwoFactorChallenge } from '#shared/types/api'
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser'
 import type { GuestInput, LoginInput, RegisterInput, TwoFactorLoginInput } from '#shared/schemas/auth'
 
@@ -11,7 +11,9 @@ const RENEW_FLOOR_MS = 60_000
 /**
  * Who is signed in. The tokens travel as HttpOnly cookies (the socket's upgrade carries
  * them too); the store keeps when the access token expires, renews it before then, and
- * forgets everything when the session ends.
+ * forgets everything when the session ends. The cookies are the browser's, shared by its
+ * tabs, while the person is this tab's: its requests name that person (`expectedUser`), and
+ * when another tab signed in another account the tab follows it (`followBrowserAccount`).
  */
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<Me | null>(null)
@@ -47,6 +49,11 @@ export const useAuthStore = defineStore('auth', () => {
     endReason.value = null
     accessTokenExpiresAt.value = result.accessTokenExpiresAt
     scheduleRenewal()
+  }
+
+  /** The header naming the person this tab shows, for a request made for them (shared/types/api.ts). */
+  function expectedUser(userId: string | undefined): Record<string, string> {
+    return import.meta.client && userId ? { [EXPECTED_USER_HEADER]: userId } : {}
   }
 
   function applyAuthResult(result: AuthResult): Me {
@@ -96,10 +103,15 @@ export const useAuthStore = defineStore('auth', () => {
     if (import.meta.server) return Promise.resolve(false)
     refreshing ??= (async () => {
       try {
-        applyTokens(await request<RefreshResult>('/api/auth/refresh', { method: 'POST' }))
+        applyTokens(await request<RefreshResult>('/api/auth/refresh', { method: 'POST', headers: expectedUser(user.value?.id) }))
         return true
       }
       catch (error) {
+        // Another tab signed in another account: this one takes it (not signed out).
+        if (toApiErrorBody(error).data.code === 'account_changed') {
+          await followBrowserAccount()
+          return false
+        }
         endReason.value = toApiErrorBody(error).data.reason ?? null
         clear()
         return false
@@ -143,7 +155,8 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** Ends this session on the server (renewing first if the token expired) and forgets it. */
   async function logout(): Promise<void> {
-    const end = () => request('/api/auth/logout', { method: 'POST' })
+    // For the person shown only: another account the browser signed in since is not theirs to end.
+    const end = () => request('/api/auth/logout', { method: 'POST', headers: expectedUser(user.value?.id) })
     try {
       await end()
     }
@@ -158,9 +171,56 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = next
   }
 
+  let onFollowed: (from: Me | null, to: Me | null) => void = () => {}
+  let following: Promise<void> | null = null
+
+  /** Told when the tab took another account, or none (plugins/account-sync.client.ts says so and moves on). */
+  function setFollowedHandler(handler: (from: Me | null, to: Me | null) => void): void {
+    onFollowed = handler
+  }
+
+  /**
+   * The browser's cookies sign in another account than this tab shows (the server answered
+   * `account_changed`, or another tab said it signed in): the tab takes the browser's
+   * account, whose stores load afresh (composables/useSessionLifecycle.ts), or none. Asks
+   * the server, never the other tab, who that is; concurrent callers share one check. With
+   * no answer nothing changes, and the server goes on refusing requests for the other person.
+   */
+  function followBrowserAccount(): Promise<void> {
+    if (import.meta.server) return Promise.resolve()
+    following ??= (async () => {
+      const from = user.value
+      let to: Me | null
+      try {
+        applyTokens(await request<RefreshResult>('/api/auth/refresh', { method: 'POST' }))
+        to = (await request<{ user: Me }>('/api/auth/me')).user
+      }
+      catch (error) {
+        if (toApiErrorBody(error).statusCode !== 401) return
+        to = null
+      }
+      if (to?.id === user.value?.id) {
+        if (to) user.value = to
+        return
+      }
+      if (to) {
+        user.value = to
+        restoring = Promise.resolve(to)
+      }
+      else {
+        clear()
+      }
+      onFollowed(from, to)
+    })().finally(() => {
+      following = null
+    })
+    return following
+  }
+
   return {
     user, accessTokenExpiresAt, mayHaveSession, endReason,
     isAdmin, isGuest,
     login, completeLogin, loginWithPasskey, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
+    expectedUser, followBrowserAccount, setFollowedHandler,
   }
 })

@@ -141,6 +141,8 @@ export const useOutboxStore = defineStore('outbox', () => {
             onDelivered(message)
           }
           catch (error) {
+            // The browser signed in another account: the tab takes it, this item stays pending in its writer's outbox.
+            if (error instanceof AccountChanged) return
             const failure = toApiErrorBody(error)
             if (isTransientFailure(failure)) {
               scheduleRetry(retryAfterMs(error))

@@ -109,7 +109,7 @@ export const useUploadsStore = defineStore('uploads', () => {
     const request = uploadFile(byKey.value[key]!.chatId, file, (fraction) => {
       const upload = byKey.value[key]
       if (upload) upload.progress = fraction
-    })
+    }, auth.expectedUser(auth.user?.id))
     requests.set(key, request)
     request.done.then((attachment) => {
       enter(key, upload => ({ ...upload, status: 'done', attachment }))
@@ -117,6 +117,8 @@ export const useUploadsStore = defineStore('uploads', () => {
     }, async (error: unknown) => {
       if (error instanceof UploadCancelled) return
       const body = toApiErrorBody(error)
+      // Another tab signed in another account: this tab takes it (useApi does the same).
+      if (body.data.code === 'account_changed') void auth.followBrowserAccount()
       // An expired access token: renew it once, as useApi does for other requests.
       if (body.statusCode === 401 && !retried && await auth.refresh()) return start(key, true)
       // Told beside the file it is about: the server's sentence, not a field's technical detail.

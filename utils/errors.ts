@@ -31,9 +31,19 @@ export class ReauthCancelled extends ApiError {
   override name = 'ReauthCancelled'
 }
 
-/** Whether a failure is only the person's cancelling (nothing to tell). */
+/**
+ * A request this tab made for the person it shows, refused because the browser's cookies
+ * now sign in another account (409 `account_changed`, a sign-in in another tab): the tab
+ * follows that account and says so itself (plugins/account-sync.client.ts), so `useAction`
+ * and the snackbar tell nothing more.
+ */
+export class AccountChanged extends ApiError {
+  override name = 'AccountChanged'
+}
+
+/** Whether a failure is only the person's cancelling, or told already (nothing to tell). */
 export function isCancelled(error: unknown): boolean {
-  return error instanceof ReauthCancelled
+  return error instanceof ReauthCancelled || error instanceof AccountChanged
 }
 
 /**

@@ -36,3 +36,11 @@ export function loginAfterSessionEnd(from: string, reason: SessionEndReason | nu
 export function endedNotice(ended: unknown): string | null {
   return ended === 'banned' ? 'Your account was suspended by an administrator.' : null
 }
+
+/**
+ * What a tab says when it took the account another tab of the browser signed in (they share
+ * the auth cookies: plugins/account-sync.client.ts).
+ */
+export function signedInElsewhereText(displayName: string): string {
+  return `You signed in as ${displayName} in another tab.`
+}

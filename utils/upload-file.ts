@@ -19,15 +19,17 @@ export class UploadCancelled extends Error {
 /**
  * Sends one file as the raw body of `POST /api/chats/:id/attachments`, its name in
  * `X-File-Name` (docs/api.md, Attachments). XMLHttpRequest, not fetch: only it reports
- * upload progress. The access cookie authenticates it, as any same-origin request.
+ * upload progress. The access cookie authenticates it, as any same-origin request;
+ * `headers` name the person it is for (`X-Expected-User`, stores/auth.ts).
  * Failures reject with the contract's error body (status 0 when the server was not reached).
  */
-export function uploadFile(chatId: string, file: File, onProgress: (fraction: number) => void): UploadRequest {
+export function uploadFile(chatId: string, file: File, onProgress: (fraction: number) => void, headers: Record<string, string> = {}): UploadRequest {
   const request = new XMLHttpRequest()
   const done = new Promise<Attachment>((resolve, reject) => {
     request.open('POST', `/api/chats/${chatId}/attachments`)
     request.setRequestHeader('content-type', file.type || 'application/octet-stream')
     request.setRequestHeader('x-file-name', encodeURIComponent(file.name || 'file'))
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value)
     request.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(Math.min(1, event.loaded / event.total))
     }

@@ -1,6 +1,7 @@
 import type { H3Error } from 'h3'
 import type { WebSocket } from 'ws'
 import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
+import { EXPECTED_USER_QUERY } from '#shared/types/api'
 import { isOriginAllowed, readAccessToken, type Actor } from '../utils/auth'
 import { realtime } from '../services/realtime'
 import type { AdmissionRefusal } from '../services/realtime/admission'
@@ -11,7 +12,7 @@ import { isShuttingDown } from '../utils/shutdown'
 // /ws: crossws through Nitro. The upgrade hook refuses with a plain HTTP answer (403 for a
 // foreign Origin whatever the authentication; then the admission's refusals, the same as an
 // in-band `auth` meets (server/services/realtime/admission.ts): 503 with Retry-After while the
-// instance handles NUXT_LIMITS_WS_UPGRADES_IN_FLIGHT upgrades already, 401 for a bad token,
+// instance handles NUXT_LIMITS_WS_UPGRADES_IN_FLIGHT upgrades already, 401 for a bad token, 409 for an upgrade naming another account than its token's,
 // 403 `two_factor_setup_required` for an account that must set up two-factor first, 429 with
 // Retry-After over 20 sockets); everything after the 101 lives in server/services/realtime/
 // (socket.ts, the socket's lifecycle, and frames/, where each frame is parsed and routed to
@@ -26,6 +27,7 @@ const REFUSAL_ANSWER: Record<AdmissionRefusal, () => H3Error> = {
   'unauthorized': () => apiError('unauthorized'),
   'two-factor-setup-required': () => apiError('two_factor_setup_required'),
   'too-many-sockets': () => apiError('rate_limited', 'Too many open sockets for this user.', { retryAfter: SOCKET_CAP_RETRY_AFTER_SECONDS }),
+  'account-changed': () => apiError('account_changed'),
 }
 
 /** `place`: the upgrade's place in the gate, given back once the socket's `ready` went out. */
@@ -42,7 +44,9 @@ export default defineWebSocketHandler({
       context.auth = null // in-band: the first frame must be { type: "auth", token } within 10 s (admitted then)
       return
     }
-    const admission = await realtime().admit(found.token)
+    // A tab's socket names the account the tab shows: the cookie may be another tab's sign-in since.
+    const expectedUserId = new URL(request.url, 'http://parley.invalid').searchParams.get(EXPECTED_USER_QUERY)
+    const admission = await realtime().admit(found.token, expectedUserId)
     if ('refusal' in admission) throw errorResponse(REFUSAL_ANSWER[admission.refusal]())
     context.auth = admission.actor
     context.place = admission.place

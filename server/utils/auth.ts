@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { getRequestHeader, type H3Event } from 'h3'
-import type { UserRole } from '#shared/types/api'
+import { EXPECTED_USER_HEADER, type UserRole } from '#shared/types/api'
 import type { SessionRecord, UserRecord } from '../models'
 import { authenticateAccessToken } from '../services/accounts/sessions'
 import { ACCESS_COOKIE } from './auth-cookies'
@@ -84,6 +84,17 @@ export function assertTrustedOrigin(headers: HeaderBag): void {
   if (headerValue(headers, 'sec-fetch-site')?.toLowerCase() === 'cross-site') throw apiError('forbidden_origin')
 }
 
+/**
+ * The account the client says it acts for (`X-Expected-User`, a browser tab's shown
+ * person), when it says one: a request authenticated as anyone else is refused with 409
+ * `account_changed`, so a tab never acts for the account another tab of the same browser
+ * signed in meanwhile (their cookies are shared; docs/api-accounts.md, "One account per
+ * browser"). Without the header, nothing is checked.
+ */
+export function assertExpectedUser(expected: string | null | undefined, userId: string): void {
+  if (expected && expected !== userId) throw apiError('account_changed')
+}
+
 /** The server requires two-factor of this account (NUXT_REQUIRE_2FA): every account but a guest's. */
 export function twoFactorEnforcedFor(user: { role: string }): boolean {
   return serverConfig().requireTwoFactor && user.role !== 'guest'
@@ -121,6 +132,7 @@ export async function requireUser(event: H3Event, options: RequireUserOptions = 
     if (!live) throw apiError('unauthorized')
     event.context.auth = auth = live
   }
+  assertExpectedUser(headerValue(event.node.req.headers, EXPECTED_USER_HEADER), auth.userId)
   if (!options.duringTwoFactorSetup && mustSetUpTwoFactor(auth.user)) throw apiError('two_factor_setup_required')
   return auth
 }

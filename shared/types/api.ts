@@ -98,6 +98,16 @@ export interface ErrorFrame {
 export type ServerFrame = ServerEvent | AckFrame | ErrorFrame
 
 /** WebSocket close codes the server uses. */
+/**
+ * The account a browser tab shows, sent with its requests (a header; the socket's upgrade
+ * takes it in the query, as browsers set no headers there). The auth cookies are the
+ * browser's, shared by its tabs: a sign-in in one tab changes whom another tab's requests
+ * act for. The server refuses one whose authenticated user is not this one, with 409
+ * `account_changed` (docs/api-accounts.md, "One account per browser").
+ */
+export const EXPECTED_USER_HEADER = 'x-expected-user'
+export const EXPECTED_USER_QUERY = 'expectedUser'
+
 export const WS_CLOSE = {
   goingAway: 1001,
   unsupportedData: 1003,

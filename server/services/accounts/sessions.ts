@@ -136,9 +136,10 @@ async function issueRefreshSecret(session: Pick<SessionRecord, '_id' | 'expiresA
  * retired less than 10 s ago is a racing tab and gets a working token of its own; older
  * than that it is a replay, and the whole session is revoked (401 `token_reused`). Every
  * secret is a document of its own, so concurrent rotations (on one instance or several)
- * never undo each other.
+ * never undo each other. `expectedUserId` (the `X-Expected-User` header): 409
+ * `account_changed` when the session is another user's.
  */
-export async function refreshSession(refreshToken: string | undefined): Promise<{ result: RefreshResult, refreshToken: string }> {
+export async function refreshSession(refreshToken: string | undefined, expectedUserId?: string): Promise<{ result: RefreshResult, refreshToken: string }> {
   const parsed = parseRefreshToken(refreshToken)
   if (!parsed) throw apiError('unauthorized')
   const { sessionId, secret } = parsed
@@ -157,6 +158,9 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
   // meanwhile can say so on /login (a ban, a password changed elsewhere), as an open one does.
   if (ended) throw apiError('unauthorized', undefined, { reason: ended })
   const userId = String(session.userId)
+  // A tab renewing for the person it shows, with the refresh cookie another tab's sign-in
+  // replaced: refused before anything rotates (the other account's session goes on as it was).
+  if (expectedUserId && expectedUserId !== userId) throw apiError('account_changed')
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
     await revokeSessionDocument(session._id, 'token-reused')

@@ -16,6 +16,7 @@ export type AdmissionRefusal
     | 'unauthorized' // a bad or expired token, an ended session, a banned user
     | 'two-factor-setup-required' // NUXT_REQUIRE_2FA and the account has not set it up
     | 'too-many-sockets' // the user's 20 sockets are open (socket-cap.ts)
+    | 'account-changed' // the upgrade named another account than the token's (`?expectedUser=`, a tab of a browser signed in again)
 
 /**
  * A socket let in: who it acts for, and its place in the upgrade gate (given back once its
@@ -26,7 +27,8 @@ export interface Admitted { actor: Actor, place: UpgradePlace }
 
 export type Admission = Admitted | { refusal: AdmissionRefusal }
 
-export type Admit = (token: string) => Promise<Admission>
+/** `expectedUserId`: the account the upgrade says it is for (its `?expectedUser=`), when it says one. */
+export type Admit = (token: string, expectedUserId?: string | null) => Promise<Admission>
 
 export interface AdmissionDeps {
   cap: Pick<SocketCap, 'hold'>
@@ -35,7 +37,7 @@ export interface AdmissionDeps {
 }
 
 export function createAdmission({ cap, authenticate }: AdmissionDeps): Admit {
-  async function check(token: string): Promise<Actor | AdmissionRefusal> {
+  async function check(token: string, expectedUserId?: string | null): Promise<Actor | AdmissionRefusal> {
     let actor: Actor | null
     try {
       actor = await withDeadline(() => authenticate(token))
@@ -45,19 +47,20 @@ export function createAdmission({ cap, authenticate }: AdmissionDeps): Admit {
       return isDatabaseUnavailable(error) || toApiError(error).body.data.code === 'unavailable' ? 'database-unavailable' : 'server-error'
     }
     if (!actor) return 'unauthorized'
+    if (expectedUserId && expectedUserId !== actor.userId) return 'account-changed'
     if (mustSetUpTwoFactor(actor.user)) return 'two-factor-setup-required'
     // A place held until the socket opens: admissions racing on this instance cannot pass the cap together.
     if (!cap.hold(actor.userId)) return 'too-many-sockets'
     return actor
   }
 
-  return async function admit(token) {
+  return async function admit(token, expectedUserId) {
     // The gate before the token is read, deliberately: in a reconnect storm the excess is
     // refused at once, without the JWT verification and the session's and user's reads that
     // every admitted socket costs the same core (docs/api-realtime.md, "Upgrades in flight").
     const place = enterUpgrade()
     if (!place) return { refusal: 'busy' }
-    const checked = await check(token)
+    const checked = await check(token, expectedUserId)
     if (typeof checked === 'string') {
       place() // a refusal never keeps a place
       return { refusal: checked }

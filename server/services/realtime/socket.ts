@@ -32,6 +32,8 @@ const REFUSAL_CLOSE: Record<AdmissionRefusal, [code: number, reason: string]> = 
   'unauthorized': [WS_CLOSE.unauthorized, 'invalid token'],
   'two-factor-setup-required': [WS_CLOSE.twoFactorSetupRequired, 'two_factor_setup_required'],
   'too-many-sockets': [WS_CLOSE.policyViolation, 'too many sockets'],
+  // Only an upgrade names the account it expects: an in-band `auth` never meets this.
+  'account-changed': [WS_CLOSE.unauthorized, 'account changed'],
 }
 
 /** Sends refused for rate within FLOOD_WINDOW_MS before the socket is closed with 1008. */
