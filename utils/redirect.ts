@@ -14,3 +14,12 @@ export function appPathFrom(redirect: unknown): string {
     return '/'
   }
 }
+
+/**
+ * The query that carries `redirect` on to another sign-in page (login <-> register), made
+ * safe by the same rule: nothing when it would only lead home.
+ */
+export function redirectQuery(redirect: unknown): { redirect?: string } {
+  const path = appPathFrom(redirect)
+  return path === '/' ? {} : { redirect: path }
+}
