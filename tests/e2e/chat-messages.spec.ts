@@ -199,7 +199,7 @@ test('an edit saved just after the message was deleted, the news still on its wa
   let holding = false
   const held: (string | Buffer)[] = []
   let toCy: WebSocketRoute | null = null
-  const { ana, cy } = await anaAndCyInGroup(browser, baseURL, cy => cy.page.routeWebSocket(/\/ws$/, (socket) => {
+  const { ana, cy } = await anaAndCyInGroup(browser, baseURL, cy => cy.page.routeWebSocket(/\/ws(?:\?|$)/, (socket) => {
     const server = socket.connectToServer()
     toCy = socket
     socket.onMessage(frame => server.send(frame))

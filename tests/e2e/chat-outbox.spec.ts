@@ -12,7 +12,7 @@ test('a refused message offers Retry, which resends it once with its clientId, a
   // still on its way). Held from the start: a `ready` let through would read her chat list
   // again, and one read after the removal tells her of it at once (chat-reconnect.spec.ts).
   let relayPaused = true
-  await ana.page.routeWebSocket(/\/ws$/, (socket) => {
+  await ana.page.routeWebSocket(/\/ws(?:\?|$)/, (socket) => {
     const server = socket.connectToServer()
     socket.onMessage(frame => server.send(frame))
     server.onMessage((frame) => {
