@@ -10,7 +10,7 @@ export function pageQuery(q: string, cursor: string | null): { q?: string, curso
   return { ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }
 }
 
-export interface PagedSearchOptions {
+export interface PagedSearchOptions<T = unknown> {
   /** The words searched for, when the caller holds them (default: a ref of its own). */
   query?: Ref<string | null>
   /** Fewer characters (trimmed) search nothing: the list is emptied (default 0). */
@@ -23,6 +23,8 @@ export interface PagedSearchOptions {
   debounce?: number
   /** Tells a failure elsewhere (next to the field, an empty list) instead of the snackbar; `error` holds it too. */
   onError?: (error: unknown) => void
+  /** What the list held when last left (Back to a directory): shown as it was, not searched again until the words change. */
+  restored?: { items: T[], nextCursor: string | null }
 }
 
 /**
@@ -32,15 +34,15 @@ export interface PagedSearchOptions {
  * and a failure goes to the snackbar (or `onError`) while the list keeps what it had.
  * Proven by tests/components/paged-search.test.ts and tests/e2e/user-picker.spec.ts.
  */
-export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchOptions = {}) {
+export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchOptions<T> = {}) {
   const snackbar = useSnackbarStore()
   // Vuetify's clear button sets the field to null.
   const query = options.query ?? ref<string | null>('')
-  const items = ref<T[]>([]) as Ref<T[]>
-  const nextCursor = ref<string | null>(null)
+  const items = ref<T[]>(options.restored?.items ?? []) as Ref<T[]>
+  const nextCursor = ref<string | null>(options.restored?.nextCursor ?? null)
   const loading = ref(false)
   /** The latest search has answered (false while the words are too short to search). */
-  const searched = ref(false)
+  const searched = ref(Boolean(options.restored))
   /** The latest search's failure, null once another starts. */
   const error = ref<unknown>(null)
 
@@ -82,7 +84,7 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchO
     }
   }
 
-  watchDebounced([query, ...(options.watch ?? [])], () => load(), { debounce: options.debounce ?? 250, immediate: true })
+  watchDebounced([query, ...(options.watch ?? [])], () => load(), { debounce: options.debounce ?? 250, immediate: !options.restored })
 
   return { query, items, nextCursor, loading, searched, error, loadMore: () => load(true), reload: () => load() }
 }

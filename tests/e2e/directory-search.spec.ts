@@ -129,3 +129,58 @@ test('on a phone, the arrow of a chat opened from a directory goes back to the d
   expect(address(ana.page)).toBe(`/people?q=${ben.username}`)
   await closeAll(ana, ben)
 })
+
+test('Back or Forward to a directory shows the pages it had loaded, scrolled where it was left; a fresh visit starts at the top', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const prefix = uniqueName('hdir')
+  // 40 matches: more than the directory's first page (30) and than its box shows at once.
+  for (let batch = 0; batch < 40; batch += 10) {
+    await Promise.all(Array.from({ length: 10 }, (_, i) => createChannel(ana, `${prefix}-${String(batch + i + 1).padStart(2, '0')}`, [])))
+  }
+  await openApp(ana, '/')
+  await openDirectory(ana.page, 'Channels')
+  const field = ana.page.getByRole('textbox', { name: 'Search channels' })
+  const list = ana.page.getByRole('list', { name: 'Channels' })
+  const opens = list.getByRole('link', { name: new RegExp(`^Open ${prefix}-`) })
+  await field.pressSequentially(prefix)
+  await expect(opens).toHaveCount(30)
+  await list.getByRole('button', { name: 'More channels' }).click()
+  await expect(opens).toHaveCount(40)
+
+  const row36 = list.getByRole('link', { name: `Open ${prefix}-36` })
+  const first = list.getByRole('link', { name: `Open ${prefix}-01` })
+  await row36.scrollIntoViewIfNeeded()
+  await expect(first).not.toBeInViewport()
+  const topOf = async () => Math.round((await row36.boundingBox())!.y)
+  const leftAt = await topOf()
+  await row36.click()
+  await expect(ana.page.getByRole('heading', { name: `${prefix}-36` })).toBeVisible()
+
+  // Back: the same search, all 40 rows, the row she opened where it was on screen.
+  await ana.page.goBack()
+  await expect(field).toHaveValue(prefix)
+  await expect(opens).toHaveCount(40)
+  await expect(row36).toBeInViewport()
+  expect(await topOf()).toBe(leftAt)
+  await expect(first).not.toBeInViewport()
+
+  // Back to the chat list, then Forward to the directory: the same again.
+  await ana.page.goBack()
+  await expect(ana.page.getByRole('heading', { name: 'Channels' })).toBeHidden()
+  await ana.page.goForward()
+  await expect(field).toHaveValue(prefix)
+  await expect(opens).toHaveCount(40)
+  await expect(row36).toBeInViewport()
+  expect(await topOf()).toBe(leftAt)
+
+  // A fresh visit (the menu's entry) starts anew, at the top.
+  await row36.click()
+  await expect(ana.page.getByRole('heading', { name: `${prefix}-36` })).toBeVisible()
+  await openDirectory(ana.page, 'Channels')
+  await expect(field).toHaveValue('')
+  await expect(field).toBeInViewport()
+  await field.pressSequentially(prefix)
+  await expect(opens).toHaveCount(30)
+  await expect(first).toBeInViewport()
+  await closeAll(ana)
+})
