@@ -1,12 +1,13 @@
 import { objectIdSchema } from '#shared/schemas/common'
 import { managesChat } from '#shared/permissions'
 import type { Chat, Message } from '#shared/types/api'
-import type { SeqRange } from '~/composables/useScrollAnchor'
+import type { ReadingPosition, SeqRange } from '~/composables/useScrollAnchor'
 
 /** What the conversation asks of its message list. */
 export interface MessageListHandle {
   scrollToSeq: (seq: number) => boolean
   scrollToBottom: () => void
+  readingPosition: () => ReadingPosition | null
 }
 
 /**
@@ -35,6 +36,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   /** Mentions of the viewer that have been on screen: nothing to jump to. */
   const mentionsShown = ref(new Set<number>())
   const focusSeq = ref<number | null>(null)
+  const { restoreAt, opening } = useReadingPosition(list)
   /** The reader chose "Jump to latest" (or sent) over unread messages not loaded: those count read. */
   const skippedUnread = ref(false)
   // The messages replied to and edited, as chosen: the composer shows and saves their held
@@ -85,10 +87,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   }
 
   async function open(chatId: string, around: number | null) {
+    // Back or Forward to the chat's history entry returns where the reader was (useReadingPosition).
+    const kept = opening(chatId)
     state.value = 'loading'
     chats.activeChatId = chatId
     cancelCompose()
-    focusSeq.value = around
+    focusSeq.value = kept ? null : around
     loadFailure.value = null
     // A link whose id cannot be a chat's names none: nothing to ask the server.
     if (!objectIdSchema.safeParse(chatId).success) {
@@ -111,6 +115,11 @@ export function useConversation(source: { readonly chatId: string, readonly arou
       // a page held none of the first ones, and the divider, the view and the read report
       // started partway through (the ones above were counted read unseen).
       const firstUnread = membership && membership.unreadCount > 0 ? membership.lastReadSeq + 1 : null
+      if (kept) {
+        if (!messages.holds(chatId, kept.seq)) await messages.open(chatId, kept.seq)
+        if (chatId === source.chatId) state.value = 'ready'
+        return
+      }
       const opensAt = around ?? (firstUnread !== null && !messages.holds(chatId, firstUnread) ? firstUnread : null)
       // With nothing unread the chat opens at its end, which the held history must reach: the
       // page a search result or a message link left (more after it) was taken for the end, the
@@ -292,7 +301,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   }
 
   return {
-    state, loadFailure, retryOpen, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq,
+    state, loadFailure, retryOpen, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq, restoreAt,
     replyTo, editing, unsavedEdit, nameOf, seenLabel, onRead, jumpTo, jumpToLatest, send, save, react, joining, join,
     startReply, startEdit, editLastOwn, cancelCompose, nextMention, jumpToNextMention,
   }

@@ -11,6 +11,8 @@ export interface ScrollAnchorSource {
   readonly loading: boolean
   /** The message to show (search result, reply target), or null for the unread divider or the end. */
   readonly focusSeq: number | null
+  /** Where the reader was when they left this chat's history entry (Back/Forward to it), or null. */
+  readonly restoreAt?: ReadingPosition | null
   readonly hasMoreBefore: boolean
   readonly hasMoreAfter: boolean
   readonly loadOlder: () => Promise<number>
@@ -19,6 +21,9 @@ export interface ScrollAnchorSource {
 
 /** The messages on screen, by seq: `from` the first (partly) shown to `to`, the last whose top is shown. */
 export interface SeqRange { from: number, to: number }
+
+/** Where a reader stands: the first message (partly) on screen, and its top's offset from the log's top. */
+export interface ReadingPosition { seq: number, offset: number }
 
 /** Within this many pixels of the end counts as at the bottom (new messages are followed). */
 const BOTTOM_SLACK_PX = 80
@@ -168,12 +173,39 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
     reportRead()
   })
 
-  /** Where the view starts when a chat opens: the focused message, the unread divider, or the end. */
+  /** The first message on screen and where its top stands, for Back to the chat (useConversation). */
+  function readingPosition(): ReadingPosition | null {
+    const element = scroller.value
+    if (!element) return null
+    const top = element.getBoundingClientRect().top
+    for (const node of element.querySelectorAll<HTMLElement>('[data-seq]')) {
+      const box = node.getBoundingClientRect()
+      if (box.bottom > top) return { seq: Number(node.dataset.seq), offset: box.top - top }
+    }
+    return null
+  }
+
+  /** Puts a kept reading position back; false when its message is not held. */
+  function placeAt(position: ReadingPosition): boolean {
+    const element = scroller.value
+    const target = element?.querySelector<HTMLElement>(`[data-seq="${position.seq}"]`)
+    if (!element || !target) return false
+    element.scrollTop += target.getBoundingClientRect().top - element.getBoundingClientRect().top - position.offset
+    return true
+  }
+
+  /**
+   * Where the view starts when a chat opens: where the reader was (Back/Forward to it), the
+   * focused message, the unread divider, or the end.
+   */
   async function placeInitialView() {
     await nextTick()
     const element = scroller.value
     if (!element) return
-    if (source.focusSeq === null || !scrollToSeq(source.focusSeq)) {
+    if (source.restoreAt && placeAt(source.restoreAt)) {
+      // Back where the reader left it: nothing else moves the view.
+    }
+    else if (source.focusSeq === null || !scrollToSeq(source.focusSeq)) {
       const divider = element.querySelector<HTMLElement>('[data-unread-divider]')
       if (divider) divider.scrollIntoView({ block: 'start' })
       else scrollToBottom()
@@ -204,5 +236,5 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
   onMounted(() => document.addEventListener('visibilitychange', onVisibility))
   onBeforeUnmount(() => document.removeEventListener('visibilitychange', onVisibility))
 
-  return { atBottom, unseenCount, onScroll, scrollToBottom, scrollToSeq }
+  return { atBottom, unseenCount, onScroll, scrollToBottom, scrollToSeq, readingPosition }
 }

@@ -243,3 +243,69 @@ test('a chat whose history is still on its way says it is loading, never that it
   await expect(ana.page.getByText(/No messages yet/)).toHaveCount(0)
   await closeAll(ana, ben)
 })
+
+test('Back or Forward to a chat returns where the person was reading; opening it from the chat list still opens as before', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ben, 'Reading club', [ana])
+  const other = await createDirectChat(ben, ana)
+  await postMessage(ben, other.id, 'Another chat')
+  let readTo = 0
+  for (let n = 1; n <= 60; n++) {
+    const sent = await (await ben.context.request.post(`/api/chats/${group.id}/messages`, { data: { content: label(n) } })).json() as { seq: number }
+    if (n === 32) readTo = sent.seq
+  }
+  // Ana read up to 32: the group opens at its unread divider, on 33.
+  expect((await ana.context.request.post(`/api/chats/${group.id}/read`, { data: { seq: readTo } })).status()).toBe(204)
+
+  await openApp(ana, '/')
+  await chatList(ana.page).getByRole('link', { name: /Reading club/ }).click()
+  await expect(ana.page.getByText('Unread messages')).toBeInViewport()
+  await expect(messageRows(ana.page, label(33))).toBeInViewport()
+  // She scrolls up to the first message.
+  const first = messageRows(ana.page, label(1))
+  await expect(async () => {
+    await messageLog(ana.page).evaluate((element) => {
+      element.scrollTop = 0
+    })
+    await expect(first).toHaveCount(1, { timeout: 1000 })
+  }).toPass()
+  // She reads from the fifth message at the top (not the log's very top: a chat shown before
+  // its view is placed starts there).
+  const reading = messageRows(ana.page, label(5))
+  await reading.evaluate((element) => {
+    element.scrollIntoView({ block: 'start' })
+  })
+  await expect(reading).toBeInViewport()
+  await expect(first).not.toBeInViewport()
+  await expect(messageRows(ana.page, label(33))).not.toBeInViewport()
+  const topOf = async () => {
+    const box = await reading.boundingBox()
+    return box ? Math.round(box.y) : null
+  }
+  const leftAt = await topOf()
+
+  // Another chat, then Back: the group where she was reading, not its divider or its end.
+  await chatList(ana.page).getByRole('link', { name: /Ben/ }).click()
+  await expect(messageRows(ana.page, 'Another chat')).toBeVisible()
+  await ana.page.goBack()
+  await expect(ana.page.getByRole('heading', { name: 'Reading club' })).toBeVisible()
+  await expect.poll(topOf).toBe(leftAt)
+  await expect(reading).toBeInViewport()
+  await expect(messageRows(ana.page, label(33))).not.toBeInViewport()
+
+  // Forward and Back again: the same.
+  await ana.page.goForward()
+  await expect(messageRows(ana.page, 'Another chat')).toBeVisible()
+  await ana.page.goBack()
+  await expect(ana.page.getByRole('heading', { name: 'Reading club' })).toBeVisible()
+  await expect.poll(topOf).toBe(leftAt)
+
+  // Opened from the chat list, the group opens as it always did: not at the kept position.
+  await chatList(ana.page).getByRole('link', { name: /Ben/ }).click()
+  await expect(messageRows(ana.page, 'Another chat')).toBeVisible()
+  await chatList(ana.page).getByRole('link', { name: /Reading club/ }).click()
+  await expect(ana.page.getByRole('heading', { name: 'Reading club' })).toBeVisible()
+  await expect(reading).not.toBeInViewport()
+  await closeAll(ana, ben)
+})
