@@ -141,6 +141,12 @@ async function connect() {
         await api('/api/auth/me')
       }
       catch (error) {
+        // The renewal found another account signed in and the tab took it: its socket is
+        // that account's to open, and this tab's session did not end (the 401 is the old one's).
+        if (error instanceof AccountChanged) {
+          if (!socket) scheduleReconnect()
+          return
+        }
         if (toApiErrorBody(error).statusCode === 401) {
           stop()
           return

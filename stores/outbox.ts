@@ -141,8 +141,9 @@ export const useOutboxStore = defineStore('outbox', () => {
             onDelivered(message)
           }
           catch (error) {
-            // The browser signed in another account: the tab takes it, this item stays pending in its writer's outbox.
-            if (error instanceof AccountChanged) return
+            // The browser signed in another account: the tab takes it, this item stays pending in
+            // its writer's outbox; the account taken may have asked for a flush of its own meanwhile.
+            if (error instanceof AccountChanged) break
             const failure = toApiErrorBody(error)
             if (isTransientFailure(failure)) {
               scheduleRetry(retryAfterMs(error))

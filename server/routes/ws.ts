@@ -2,7 +2,7 @@ import type { H3Error } from 'h3'
 import type { WebSocket } from 'ws'
 import { SOCKET_CAP_RETRY_AFTER_SECONDS } from '#shared/limits'
 import { EXPECTED_USER_QUERY } from '#shared/types/api'
-import { isOriginAllowed, readAccessToken, type Actor } from '../utils/auth'
+import { isOriginAllowed, parseExpectedUser, readAccessToken, type Actor } from '../utils/auth'
 import { realtime } from '../services/realtime'
 import type { AdmissionRefusal } from '../services/realtime/admission'
 import { UPGRADE_RETRY_AFTER_SECONDS, type UpgradePlace } from '../services/realtime/upgrade-gate'
@@ -45,7 +45,13 @@ export default defineWebSocketHandler({
       return
     }
     // A tab's socket names the account the tab shows: the cookie may be another tab's sign-in since.
-    const expectedUserId = new URL(request.url, 'http://parley.invalid').searchParams.get(EXPECTED_USER_QUERY)
+    let expectedUserId: string | undefined
+    try {
+      expectedUserId = parseExpectedUser(new URL(request.url, 'http://parley.invalid').searchParams.get(EXPECTED_USER_QUERY))
+    }
+    catch (error) {
+      throw errorResponse(error as H3Error)
+    }
     const admission = await realtime().admit(found.token, expectedUserId)
     if ('refusal' in admission) throw errorResponse(REFUSAL_ANSWER[admission.refusal]())
     context.auth = admission.actor

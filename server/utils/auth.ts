@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { getRequestHeader, type H3Event } from 'h3'
 import { EXPECTED_USER_HEADER, type UserRole } from '#shared/types/api'
+import { objectIdSchema } from '#shared/schemas/common'
 import type { SessionRecord, UserRecord } from '../models'
 import { authenticateAccessToken } from '../services/accounts/sessions'
 import { ACCESS_COOKIE } from './auth-cookies'
@@ -92,7 +93,16 @@ export function assertTrustedOrigin(headers: HeaderBag): void {
  * browser"). Without the header, nothing is checked.
  */
 export function assertExpectedUser(expected: string | null | undefined, userId: string): void {
-  if (expected && expected !== userId) throw apiError('account_changed')
+  const named = parseExpectedUser(expected)
+  if (named && named !== userId) throw apiError('account_changed')
+}
+
+/** The account a request names (the header, or the upgrade's query): a user id, or none said. */
+export function parseExpectedUser(value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined
+  const parsed = objectIdSchema.safeParse(value)
+  if (!parsed.success) throw apiError('validation_failed', `${EXPECTED_USER_HEADER} must be a user id.`)
+  return parsed.data
 }
 
 /** The server requires two-factor of this account (NUXT_REQUIRE_2FA): every account but a guest's. */

@@ -97,7 +97,6 @@ export interface ErrorFrame {
 
 export type ServerFrame = ServerEvent | AckFrame | ErrorFrame
 
-/** WebSocket close codes the server uses. */
 /**
  * The account a browser tab shows, sent with its requests (a header; the socket's upgrade
  * takes it in the query, as browsers set no headers there). The auth cookies are the
@@ -108,6 +107,7 @@ export type ServerFrame = ServerEvent | AckFrame | ErrorFrame
 export const EXPECTED_USER_HEADER = 'x-expected-user'
 export const EXPECTED_USER_QUERY = 'expectedUser'
 
+/** WebSocket close codes the server uses. */
 export const WS_CLOSE = {
   goingAway: 1001,
   unsupportedData: 1003,

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { Message, RefreshResult } from '#shared/types/api'
-import { api, call, cookieHeader, signUp } from '../harness/api-client'
+import { api, call, cookieHeader, loginUser, signUp } from '../harness/api-client'
 
 // A browser's tabs share its auth cookies, while each tab shows one person: a request names
 // that person in `X-Expected-User` (the socket's upgrade in `?expectedUser=`), and the server
@@ -61,5 +61,27 @@ describe('X-Expected-User', () => {
     const [ana, ben] = await Promise.all([signUp(baseUrl(), 'ana'), signUp(baseUrl(), 'ben')])
     expect(await upgradeStatus(ana.accessCookie, ben.id)).toBe(409)
     expect(await upgradeStatus(ana.accessCookie, ana.id)).toBe(101)
+  })
+
+  it('tells a tab renewing for Ben nothing of how Ana\'s session ended: 409, not her session\'s end', async () => {
+    const [ana, ben] = await Promise.all([signUp(baseUrl(), 'ana'), signUp(baseUrl(), 'ben')])
+    // Ana ends the session this browser holds, from a session of hers elsewhere.
+    const elsewhere = await loginUser(baseUrl(), ana.username, ana.password)
+    expect(elsewhere.status).toBe(200)
+    expect((await api(baseUrl(), { token: elsewhere.body.accessToken }, 'DELETE', `/api/auth/sessions/${ana.sessionId}`)).status).toBe(204)
+    const refused = await call(baseUrl(), '/api/auth/refresh', { method: 'POST', cookie: cookieHeader({ chat_refresh: ana.refreshCookie }), headers: { 'x-expected-user': ben.id } })
+    expect(refused.status).toBe(409)
+    expect(refused.body).toMatchObject({ data: { code: 'account_changed' } })
+    expect(refused.body.data.reason).toBeUndefined()
+  })
+
+  it('answers a named account that is no user id with 400 validation_failed, on a request, a refresh and an upgrade', async () => {
+    const ana = await signUp(baseUrl(), 'ana')
+    const me = await call(baseUrl(), '/api/auth/me', { cookie: cookieHeader({ chat_access: ana.accessCookie }), headers: { 'x-expected-user': 'ben' } })
+    expect(me.status).toBe(400)
+    expect(me.body).toMatchObject({ data: { code: 'validation_failed' } })
+    const refresh = await call(baseUrl(), '/api/auth/refresh', { method: 'POST', cookie: cookieHeader({ chat_refresh: ana.refreshCookie }), headers: { 'x-expected-user': 'ben' } })
+    expect(refresh.status).toBe(400)
+    expect(await upgradeStatus(ana.accessCookie, 'ben')).toBe(400)
   })
 })

@@ -150,6 +150,12 @@ export async function refreshSession(refreshToken: string | undefined, expectedU
     RefreshTokenModel.findById(presented).lean<RefreshTokenRecord>(),
   ])
   if (!session || !token || !token.sessionId.equals(session._id)) throw apiError('unauthorized')
+  const userId = String(session.userId)
+  // A tab renewing for the person it shows, with the refresh cookie another tab's sign-in
+  // replaced: refused before anything rotates (the other account's session goes on as it was),
+  // and before the session's end is told: why another account's session ended (a ban) is not
+  // this tab's person's to read, nor about them.
+  if (expectedUserId && expectedUserId !== userId) throw apiError('account_changed')
   const user = await UserModel.findById(session.userId).lean<UserRecord>()
   const now = Date.now()
   const ended = sessionEndReason(session, user, now)
@@ -157,10 +163,6 @@ export async function refreshSession(refreshToken: string | undefined, expectedU
   // The holder of this session's own secret is told why it ended, so a tab that was closed
   // meanwhile can say so on /login (a ban, a password changed elsewhere), as an open one does.
   if (ended) throw apiError('unauthorized', undefined, { reason: ended })
-  const userId = String(session.userId)
-  // A tab renewing for the person it shows, with the refresh cookie another tab's sign-in
-  // replaced: refused before anything rotates (the other account's session goes on as it was).
-  if (expectedUserId && expectedUserId !== userId) throw apiError('account_changed')
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
     await revokeSessionDocument(session._id, 'token-reused')
