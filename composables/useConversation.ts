@@ -187,6 +187,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   }
 
   const { run: jumpTo } = useAction(async (seq: number) => {
+    // A jump is the reader's next place: the position kept from Back is spent.
+    restoreAt.value = null
     focusSeq.value = seq
     if (list.value?.scrollToSeq(seq)) return
     await messages.open(source.chatId, seq)
@@ -217,6 +219,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   }
 
   const { run: jumpToLatest } = useAction(async () => {
+    restoreAt.value = null
     focusSeq.value = null
     // Skipping to the end is the reader's choice, as in the chat apps people know: what is
     // read there counts the messages passed over read.

@@ -202,7 +202,7 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
     await nextTick()
     const element = scroller.value
     if (!element) return
-    if (source.restoreAt && placeAt(source.restoreAt)) {
+    if (source.restoreAt && source.focusSeq === null && placeAt(source.restoreAt)) {
       // Back where the reader left it: nothing else moves the view.
     }
     else if (source.focusSeq === null || !scrollToSeq(source.focusSeq)) {

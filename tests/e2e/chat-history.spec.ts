@@ -251,8 +251,12 @@ test('Back or Forward to a chat returns where the person was reading; opening it
   const other = await createDirectChat(ben, ana)
   await postMessage(ben, other.id, 'Another chat')
   let readTo = 0
+  let second = { id: '', seq: 0 }
   for (let n = 1; n <= 60; n++) {
-    const sent = await (await ben.context.request.post(`/api/chats/${group.id}/messages`, { data: { content: label(n) } })).json() as { seq: number }
+    // The seventh replies to the second: a quote on screen where she reads, its original not.
+    const data = n === 7 ? { content: label(n), replyToId: second.id } : { content: label(n) }
+    const sent = await (await ben.context.request.post(`/api/chats/${group.id}/messages`, { data })).json() as { id: string, seq: number }
+    if (n === 2) second = sent
     if (n === 32) readTo = sent.seq
   }
   // Ana read up to 32: the group opens at its unread divider, on 33.
@@ -300,6 +304,13 @@ test('Back or Forward to a chat returns where the person was reading; opening it
   await ana.page.goBack()
   await expect(ana.page.getByRole('heading', { name: 'Reading club' })).toBeVisible()
   await expect.poll(topOf).toBe(leftAt)
+
+  // The kept position is spent once she goes on: the quote takes her to the second message,
+  // and the view stays there (it was put back where she had been reading).
+  await messageRows(ana.page, label(7)).getByRole('button', { name: /^Jump to the message from Ben/ }).click()
+  const replied = ana.page.locator(`[data-seq="${second.seq}"]`)
+  await expect(replied).toBeFocused()
+  await expect(replied).toBeInViewport()
 
   // Opened from the chat list, the group opens as it always did: not at the kept position.
   await chatList(ana.page).getByRole('link', { name: /Ben/ }).click()
