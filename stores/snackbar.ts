@@ -22,7 +22,10 @@ export const useSnackbarStore = defineStore('snackbar', () => {
   const queue = ref<SnackbarMessage[]>([])
   let nextId = 1
 
-  const current = computed(() => queue.value[0] ?? null)
+  // A message shown until closed (timeout -1) steps aside for the short ones queued behind
+  // it, which would otherwise wait unseen (an action's own failure among them), and is back
+  // once they have gone.
+  const current = computed(() => queue.value.find(entry => entry.timeout !== -1) ?? queue.value[0] ?? null)
 
   /** `timeout` -1: shown until the person closes it (or its action is done). */
   function notify(message: string, options: { color?: SnackbarColor, timeout?: number, action?: SnackbarAction } = {}): void {

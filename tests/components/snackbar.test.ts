@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '~~/utils/errors'
 
 describe('snackbar', () => {
+  // Each test starts with an empty queue, as a page does.
+  beforeEach(() => setActivePinia(createPinia()))
+
   it('tells a failed API call in the server\'s own words, not a generic one', () => {
     const snackbar = useSnackbarStore()
     snackbar.notifyError(new ApiError({ statusCode: 403, message: 'Wrong username, email or password.', data: { code: 'invalid_credentials' } }))
@@ -19,5 +23,14 @@ describe('snackbar', () => {
     done = true
     await snackbar.act(id)
     expect(snackbar.queue.some(entry => entry.id === id)).toBe(false)
+  })
+
+  it('shows the short messages that come while one waits to be closed, then that one again', () => {
+    const snackbar = useSnackbarStore()
+    snackbar.notify('2 messages you wrote there were not sent.', { timeout: -1, action: { label: 'Copy', run: () => false } })
+    snackbar.notify('Copying needs clipboard access', { color: 'error' })
+    expect(snackbar.current?.message).toBe('Copying needs clipboard access')
+    snackbar.dismiss(snackbar.current!.id)
+    expect(snackbar.current?.message).toBe('2 messages you wrote there were not sent.')
   })
 })
