@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
 import type { Chat } from '#shared/types/api'
 import { signUp, TEST_PASSWORD, uniqueName } from '../harness/api-client'
 import { openPage } from '../harness/open-page'
@@ -13,13 +13,23 @@ export interface Person {
   dialogs: string[]
 }
 
+export interface SignUpOptions {
+  /** A phone's screen: a touch screen of this size. */
+  viewport?: { width: number, height: number }
+  /** Any other device (a zoomed desktop, forced colours), as the browser context's options. */
+  device?: BrowserContextOptions
+  /** The username's start, for a display name that is no valid username. */
+  usernameStem?: string
+}
+
 /**
  * A person in their own browser context, signed up through the API from inside that
  * context so the session cookies land there (fast, and the UI starts signed in).
  */
-export async function signUpPerson(browser: Browser, baseURL: string | undefined, displayName: string, options: { viewport?: { width: number, height: number } } = {}): Promise<Person> {
-  const context = await browser.newContext({ baseURL, ...(options.viewport ? { viewport: options.viewport, isMobile: true, hasTouch: true } : {}) })
-  const { id, username } = await signUp(context.request, { username: uniqueName(displayName.toLowerCase()), displayName })
+export async function signUpPerson(browser: Browser, baseURL: string | undefined, displayName: string, options: SignUpOptions = {}): Promise<Person> {
+  const device = options.device ?? (options.viewport ? { viewport: options.viewport, isMobile: true, hasTouch: true } : {})
+  const context = await browser.newContext({ baseURL, ...device })
+  const { id, username } = await signUp(context.request, { username: uniqueName(options.usernameStem ?? displayName.toLowerCase()), displayName })
   const page = await context.newPage()
   const dialogs: string[] = []
   page.on('dialog', async (dialog) => {

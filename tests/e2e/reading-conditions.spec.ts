@@ -1,6 +1,5 @@
 import { expect, test, type Browser, type BrowserContextOptions, type Locator } from '@playwright/test'
-import { signUp, uniqueName } from '../harness/api-client'
-import { closeAll, composer, createGroupChat, messageLog, messageRows, openApp, postMessage, type Person } from './chat-helpers'
+import { closeAll, composer, createGroupChat, messageLog, messageRows, openApp, postMessage, signUpPerson, type Person } from './chat-helpers'
 
 /**
  * How people read the app under other conditions than a desktop at 100 %: zoomed to 400 %
@@ -9,16 +8,8 @@ import { closeAll, composer, createGroupChat, messageLog, messageRows, openApp, 
  */
 
 /** A person on a device of their own: a mouse, not a touch screen, unless the options say so. */
-async function personOn(browser: Browser, baseURL: string | undefined, displayName: string, options: BrowserContextOptions = {}): Promise<Person> {
-  const context = await browser.newContext({ baseURL, ...options })
-  const { id, username } = await signUp(context.request, { username: uniqueName(displayName.toLowerCase().slice(0, 8) || 'p'), displayName })
-  const page = await context.newPage()
-  const dialogs: string[] = []
-  page.on('dialog', async (dialog) => {
-    dialogs.push(dialog.message())
-    await dialog.dismiss()
-  })
-  return { id, username, displayName, context, page, dialogs }
+function personOn(browser: Browser, baseURL: string | undefined, displayName: string, device: BrowserContextOptions = {}): Promise<Person> {
+  return signUpPerson(browser, baseURL, displayName, { device, usernameStem: displayName.toLowerCase().slice(0, 8) || 'p' })
 }
 
 const box = async (locator: Locator) => {
