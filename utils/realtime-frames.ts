@@ -45,23 +45,6 @@ export function leaveGoneChat(context: Pick<FrameContext, 'chats' | 'router' | '
   if (open) void router.push('/')
 }
 
-/**
- * The clipboard API exists only in a secure context: a self-hosted instance served over
- * plain http has none, and there the older copy command (allowed during the click) does it.
- */
-async function writeToClipboard(text: string): Promise<void> {
-  if (window.isSecureContext && navigator.clipboard) return navigator.clipboard.writeText(text)
-  const field = document.createElement('textarea')
-  field.value = text
-  field.setAttribute('readonly', '')
-  field.style.cssText = 'position:fixed;opacity:0'
-  document.body.append(field)
-  field.select()
-  const copied = document.execCommand('copy')
-  field.remove()
-  if (!copied) throw new Error('copy refused')
-}
-
 /** Puts the messages' words on the clipboard, one paragraph each; whether it could. */
 async function copyWords(unsent: PendingMessage[], snackbar: FrameContext['snackbar']): Promise<boolean> {
   try {
