@@ -39,16 +39,6 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const { restoreAt, opening } = useReadingPosition(list)
   /** The reader chose "Jump to latest" (or sent) over unread messages not loaded: those count read. */
   const skippedUnread = ref(false)
-  // The messages replied to and edited, as chosen: the composer shows and saves their held
-  // version (`replyTo`, `editing`), which follows an edit or a deletion made meanwhile; a
-  // snapshot had kept deleted words in the reply bar, and an edit saved from one put a
-  // deleted message back.
-  const replyTarget = shallowRef<Message | null>(null)
-  const editTarget = shallowRef<Message | null>(null)
-  const replyTo = computed(() => replyTarget.value && messages.heldVersion(replyTarget.value))
-  const editing = computed(() => editTarget.value && messages.heldVersion(editTarget.value))
-  /** The words of an edit that could not be saved (offline, a server error), back in the composer to try again. */
-  const unsavedEdit = ref<string | null>(null)
 
   const chat = computed<Chat | undefined>(() => chats.byId[source.chatId])
   const viewerId = computed(() => auth.user?.id ?? null)
@@ -58,15 +48,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const joined = computed(() => !!chat.value?.membership)
   const canModerate = computed(() => auth.user?.role === 'admin' || managesChat(chat.value?.membership?.role))
   const typingLine = computed(() => typingSentence(presence.typingIn(source.chatId).filter(id => id !== viewerId.value).map(nameOf)))
-
-  // The message being edited is deleted (by a moderator, in another tab): the edit ends at
-  // once, and says why, rather than waiting for the save to fail.
-  watch(() => editTarget.value && messages.isDeleted(editTarget.value.chatId, editTarget.value.id), (deleted) => {
-    if (!deleted) return
-    editTarget.value = null
-    unsavedEdit.value = null
-    snackbar.notify('The message you were editing was deleted.', { color: 'warning' })
-  })
+  // What the composer replies to or edits (composables/useComposeTargets.ts).
+  const { replyTo, editing, unsavedEdit, save, startReply, startEdit, editLastOwn, cancelCompose, clearReply } = useComposeTargets(() => source.chatId, held, viewerId)
 
   /** The names the held messages carry: a channel's member list is never loaded whole. */
   const heldSenderNames = computed(() => new Map(held.value.map(message => [message.sender.id, message.sender.displayName])))
@@ -240,32 +223,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   async function send(content: string, uploadKeys: string[] = []) {
     if (window.value?.hasMoreAfter) await jumpToLatest()
     outbox.enqueue(source.chatId, content, replyTo.value?.id ?? null, uploadKeys)
-    replyTarget.value = null
-  }
-
-  const { run: saveEdit } = useAction(async (message: Message, content: string) => {
-    try {
-      await messages.edit(message, content)
-    }
-    catch (error) {
-      // 409: deleted meanwhile (the news not here yet): nothing left to save to, the
-      // server's answer says so.
-      if (toApiErrorBody(error).statusCode !== 409) reopenUnsavedEdit(message, content)
-      throw error
-    }
-  })
-
-  /** A failed edit reopens with the person's words, unless they went on to another edit or a reply. */
-  function reopenUnsavedEdit(message: Message, content: string) {
-    const current = held.value.find(entry => entry.id === message.id)
-    if (message.chatId !== source.chatId || !current || current.deletedAt || editTarget.value || replyTarget.value) return
-    unsavedEdit.value = content
-    editTarget.value = current
-  }
-
-  async function save(message: Message, content: string) {
-    cancelCompose()
-    if (content !== message.content) await saveEdit(message, content)
+    clearReply()
   }
 
   const { run: react } = useAction((message: Message, emoji: string) => messages.toggleReaction(message, emoji))
@@ -280,28 +238,6 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     await nextTick()
     list.value?.scrollToSeq(linked)
   })
-
-  function startReply(message: Message) {
-    cancelCompose()
-    replyTarget.value = message
-  }
-
-  function startEdit(message: Message) {
-    cancelCompose()
-    editTarget.value = message
-  }
-
-  /** Up in an empty composer edits the viewer's latest message with text, as in the chat apps people know. */
-  function editLastOwn() {
-    const own = [...held.value].reverse().find(message => message.sender.id === viewerId.value && !message.deletedAt && message.content)
-    if (own) startEdit(own)
-  }
-
-  function cancelCompose() {
-    replyTarget.value = null
-    editTarget.value = null
-    unsavedEdit.value = null
-  }
 
   return {
     state, loadFailure, retryOpen, chat, viewerId, window, held, pending, joined, canModerate, typingLine, unreadAfterSeq, focusSeq, restoreAt,
