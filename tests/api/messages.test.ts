@@ -38,6 +38,38 @@ describe('messages over HTTP', () => {
     expect(other.body.id).not.toBe(original.body.id)
   })
 
+  it('answers a removed member\'s repeat of a send stored before the removal with the original, and refuses a new one', async () => {
+    // Eve's send reached the server, its answer did not; she was removed before her retry.
+    const group = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Removed', memberIds: [eve.id] })).body.id
+    const original = await send(eve, { content: 'stored before', clientId: 'gone-1' }, group)
+    expect(original.status).toBe(201)
+    expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${group}/members/${eve.id}`)).status).toBe(204)
+    const again = await send(eve, { content: 'stored before', clientId: 'gone-1' }, group)
+    expect(again.status).toBe(200)
+    expect(again.body).toEqual(original.body)
+    // A new clientId, or none, is refused as before, and nothing more is stored.
+    expect((await send(eve, { content: 'after', clientId: 'gone-2' }, group)).status).toBe(404)
+    expect((await send(eve, { content: 'after' }, group)).status).toBe(404)
+    // Another person's clientId names no send of hers.
+    await send(ana, { content: 'ana\'s', clientId: 'gone-3' }, group)
+    expect((await send(eve, { content: 'ana\'s', clientId: 'gone-3' }, group)).status).toBe(404)
+    const history = (await api(baseUrl(), ana, 'GET', `/api/chats/${group}/messages`)).body.items as Message[]
+    expect(history.map(message => message.content)).toEqual(['stored before', 'ana\'s'])
+
+    // A channel left: the repeat is the original too, a new send is 403 "Join this channel first."
+    const channel = (await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name: `Left ${Date.now()}` })).body.id
+    expect((await api(baseUrl(), eve, 'POST', `/api/chats/${channel}/join`)).status).toBeLessThan(300)
+    const inChannel = await send(eve, { content: 'said before leaving', clientId: 'left-1' }, channel)
+    expect(inChannel.status).toBe(201)
+    expect((await api(baseUrl(), eve, 'POST', `/api/chats/${channel}/leave`)).status).toBeLessThan(300)
+    const repeat = await send(eve, { content: 'said before leaving', clientId: 'left-1' }, channel)
+    expect(repeat.status).toBe(200)
+    expect(repeat.body).toEqual(inChannel.body)
+    const refused = await send(eve, { content: 'after leaving', clientId: 'left-2' }, channel)
+    expect(refused.status).toBe(403)
+    expect(refused.body.message).toBe('Join this channel first.')
+  })
+
   it('validates content, clientId, replyTo and unknown fields', async () => {
     expect((await send(ana, { content: '' })).status).toBe(400)
     expect((await send(ana, { content: '   \n ' })).status).toBe(400)

@@ -61,6 +61,13 @@ export async function resolveClientKey(key: string, senderId: string, clientId: 
   }
 }
 
+/** The sender's stored message where the key points, if any (no wait for one in flight). */
+export async function storedOriginal(key: string, senderId: string, clientId: string): Promise<MessageRecord | null> {
+  const ref = await loadById<KeyRef>(ClientIdKeyModel, key)
+  const message = ref ? await findMessage(ref.messageId) : null
+  return isOwn(message, senderId, clientId) ? message : null
+}
+
 /**
  * Where a send taking over a key starts: its own message among the taken slots from the
  * key's to the chat's lastSeq (the first writer's write landed after all), or the slot after.

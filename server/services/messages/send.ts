@@ -10,7 +10,7 @@ import { findChat } from '../chats/access'
 import { queuePush } from '../push/deliver'
 import { publishToChat } from '../realtime'
 import { rememberedCounters, type ChatCounters } from './chat-counters'
-import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, takeOverFrom, type KeyState } from './client-key'
+import { claimClientKey, isOwn, moveClientKey, releaseClientKey, resolveClientKey, storedOriginal, takeOverFrom, type KeyState } from './client-key'
 import { recordMentions, resolveMentions } from './mentions'
 import { noteOwnSeq } from './own-messages'
 import { renderMessage, type Known } from './render'
@@ -36,10 +36,18 @@ export async function sendMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId:
 }
 
 async function storeMessage(actor: Pick<Actor, 'userId' | 'role'>, chatId: string, input: SendInput): Promise<{ message: MessageDto, created: boolean }> {
-  // The chat, membership and name remembered by this instance (a miss reads them by `_id`).
-  const access = await requireSender(actor, chatId)
   const clientId = input.clientId
   const key = clientId ? clientIdKeyId(chatId, actor.userId, clientId) : null
+  // The chat, membership and name remembered by this instance (a miss reads them by `_id`).
+  const access = await requireSender(actor, chatId).catch(async (error: unknown) => {
+    // A repeat of a send stored before the sender lost the chat (its answer lost, then
+    // removed) is answered with its original all the same: the client must not count it
+    // unsent (docs/guarantees.md). Looked up only here, so a send's usual path is unchanged.
+    const original = key && clientId ? await storedOriginal(key, actor.userId, clientId) : null
+    if (!original) throw error
+    return { original }
+  })
+  if ('original' in access) return replay(access.original, {})
   // A repeat is answered before the rate limit and the lock: from the key's insert when it
   // can be claimed here, else from its read (then it is claimed under the lock).
   const outside = key && clientId ? await claimOrResolveKey(key, chatId, actor.userId, clientId) : null
