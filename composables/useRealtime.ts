@@ -195,6 +195,8 @@ function onOffline() {
 function start() {
   if (!import.meta.client || wanted) return
   wanted = true
+  // Not-sent notices a reload cut short are said again (utils/realtime-frames.ts).
+  for (const notice of wiring!.outbox.notSent) tellNotSent(wiring!, notice)
   window.addEventListener('online', onOnline)
   window.addEventListener('offline', onOffline)
   document.addEventListener('visibilitychange', sendVisibility)

@@ -3,10 +3,19 @@ import type { Message } from '#shared/types/api'
 import { isUploaded } from './uploads'
 
 const STORAGE_PREFIX = 'parley:outbox:'
+const NOT_SENT_PREFIX = 'parley:not-sent:'
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000]
 
 function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
+}
+
+/** Messages a chat the person lost never took: what they were told, and the words to copy. */
+export interface NotSentNotice {
+  id: string
+  /** Why the chat is gone ("You are no longer a member of Hiking crew."). */
+  news: string
+  words: string[]
 }
 
 /**
@@ -19,7 +28,10 @@ export const useOutboxStore = defineStore('outbox', () => {
   const auth = useAuthStore()
   const uploads = useUploadsStore()
   const items = ref<PendingMessage[]>([])
+  /** Kept in the browser until copied or closed: a reload says them again (docs/ui.md). */
+  const notSent = ref<NotSentNotice[]>([])
   let storageKey: string | null = null
+  let notSentKey: string | null = null
   let flushing = false
   let flushAgain = false
   let retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -33,9 +45,24 @@ export const useOutboxStore = defineStore('outbox', () => {
     else localStorage.setItem(storageKey, JSON.stringify(items.value))
   }
 
+  function persistNotSent() {
+    if (!notSentKey || typeof localStorage === 'undefined') return
+    if (notSent.value.length === 0) localStorage.removeItem(notSentKey)
+    else localStorage.setItem(notSentKey, JSON.stringify(notSent.value))
+  }
+
   /** Loads the signed-in user's outbox from the browser. */
   function restore(userId: string) {
     storageKey = `${STORAGE_PREFIX}${userId}`
+    notSentKey = `${NOT_SENT_PREFIX}${userId}`
+    try {
+      const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(notSentKey)
+      const parsed: unknown = raw ? JSON.parse(raw) : []
+      notSent.value = Array.isArray(parsed) ? (parsed as NotSentNotice[]).filter(notice => notice && typeof notice.news === 'string' && Array.isArray(notice.words)) : []
+    }
+    catch {
+      notSent.value = []
+    }
     try {
       const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(storageKey)
       const parsed: unknown = raw ? JSON.parse(raw) : []
@@ -107,6 +134,18 @@ export const useOutboxStore = defineStore('outbox', () => {
     }, delay)
   }
 
+  function post(item: PendingMessage): Promise<Message> {
+    return api<Message>(`/api/chats/${item.chatId}/messages`, {
+      method: 'POST',
+      body: {
+        content: item.content,
+        clientId: item.clientId,
+        ...(item.replyToId ? { replyToId: item.replyToId } : {}),
+        ...(item.attachments?.length ? { attachments: item.attachments.map(attachment => attachment.id) } : {}),
+      },
+    })
+  }
+
   /** Sends every pending message in order; stops at the first that cannot go now. */
   async function flush(): Promise<void> {
     if (flushing) {
@@ -127,15 +166,7 @@ export const useOutboxStore = defineStore('outbox', () => {
             continue
           }
           try {
-            const message = await api<Message>(`/api/chats/${item.chatId}/messages`, {
-              method: 'POST',
-              body: {
-                content: item.content,
-                clientId: item.clientId,
-                ...(item.replyToId ? { replyToId: item.replyToId } : {}),
-                ...(item.attachments?.length ? { attachments: item.attachments.map(attachment => attachment.id) } : {}),
-              },
-            })
+            const message = await post(item)
             attempt = 0
             settle(message)
             onDelivered(message)
@@ -187,15 +218,49 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   /**
    * The person can no longer write in the chat (removed from it, or it was deleted): what
-   * waits for it leaves the outbox, handed to the caller to say so (utils/realtime-frames.ts).
+   * waits for it leaves the outbox, each message tried once. One the server stored before
+   * (its answer lost) is answered with its original: sent. One refused with 403 (a public
+   * channel left: "Join this channel first.") stays a failed message there, which joining
+   * and Retry send. The rest were not sent: kept with `news` until the person copies or
+   * closes them, and returned for the caller to say so (utils/realtime-frames.ts).
    */
-  function takeFrom(chatId: string): PendingMessage[] {
+  async function giveUpOn(chatId: string, news: string): Promise<NotSentNotice | null> {
     const taken = pendingIn(chatId)
-    if (taken.length === 0) return taken
-    for (const key of taken.flatMap(item => item.uploads ?? [])) uploads.cancel(key)
+    if (taken.length === 0) return null
     items.value = items.value.filter(item => item.chatId !== chatId)
+    // Kept at once: a reload during the tries says them all rather than lose them.
+    notSent.value.push({ id: newClientId(), news, words: taken.map(item => item.content) })
+    const notice = notSent.value.at(-1)!
     persist()
-    return taken
+    persistNotSent()
+    const unsent: PendingMessage[] = []
+    const refused: PendingMessage[] = []
+    for (const item of taken) {
+      // Files not uploaded yet cannot go with it.
+      if (item.uploads?.length) unsent.push(item)
+      else await post(item).then(() => {}, (error: unknown) => {
+        const failure = toApiErrorBody(error)
+        if (failure.statusCode !== 403) return void unsent.push(item)
+        item.status = 'failed'
+        item.error = describeApiError(failure)
+        refused.push(item)
+      })
+    }
+    for (const key of unsent.flatMap(item => item.uploads ?? [])) uploads.cancel(key)
+    if (refused.length) {
+      items.value.push(...refused)
+      persist()
+    }
+    notice.words = unsent.map(item => item.content)
+    if (unsent.length === 0) forgetNotSent(notice.id)
+    else persistNotSent()
+    return unsent.length ? notice : null
+  }
+
+  /** The person copied (or closed) a not-sent notice: its words are let go. */
+  function forgetNotSent(id: string) {
+    notSent.value = notSent.value.filter(notice => notice.id !== id)
+    persistNotSent()
   }
 
   /** Signing out: forget the in-memory queue (the stored one stays with its user). */
@@ -204,8 +269,10 @@ export const useOutboxStore = defineStore('outbox', () => {
     if (retryTimer) clearTimeout(retryTimer)
     retryTimer = null
     items.value = []
+    notSent.value = []
     storageKey = null
+    notSentKey = null
   }
 
-  return { items, restore, setDeliveryHandler, pendingIn, enqueue, settle, flush, resume, retry, discard, takeFrom, reset }
+  return { items, notSent, restore, setDeliveryHandler, pendingIn, enqueue, settle, flush, resume, retry, discard, giveUpOn, forgetNotSent, reset }
 })

@@ -1,5 +1,6 @@
 import { createEventHook } from '@vueuse/core'
 import type { Chat, Me, Message, ReadyChat, ServerFrame } from '#shared/types/api'
+import type { NotSentNotice } from '~/stores/outbox'
 
 /** What applying a frame needs: the stores and helpers useRealtime wired, and its own steps. */
 export interface FrameContext {
@@ -29,27 +30,50 @@ export const messageChanges = createEventHook<Message>()
  * The person can no longer write in a chat (deleted, or the viewer is no member now). The
  * open chat: the person is told which chat, by name, and lands on the home page, which
  * opens no other chat by itself. Messages written there that the server never took
- * (written offline, or still on their way) cannot be sent now: they leave the outbox and
- * the same notice says so, open chat or not, and offers their words to copy, shown until
- * closed, where they would otherwise be kept out of sight for ever (docs/ui.md, "Messages
- * not sent"). `told`: the person left in this tab, and only unsent messages are news.
+ * (written offline, or still on their way) cannot be sent now: they leave the outbox, each
+ * tried once first (one stored before, its answer lost, is sent; a public channel's stays
+ * there to send after joining: stores/outbox.ts giveUpOn), and the same notice says how
+ * many were not sent, open chat or not, and offers their words to copy, shown until closed
+ * (docs/ui.md, "Messages not sent"). `told`: the person left in this tab, and only unsent
+ * messages are news.
  */
 export function leaveGoneChat(context: Pick<FrameContext, 'chats' | 'router' | 'snackbar' | 'outbox'>, chatId: string, why: (chat: Chat) => string, chat: Chat | undefined = context.chats.byId[chatId], told = false) {
   const { chats, router, snackbar, outbox } = context
-  const unsent = outbox.takeFrom(chatId)
   const open = chats.activeChatId === chatId && !told
-  if (!open && unsent.length === 0) return
   const news = chat ? why(chat) : 'This chat is no longer available.'
-  if (unsent.length === 0) snackbar.notify(news, { color: 'info' })
-  else snackbar.notify(`${news} ${unsent.length === 1 ? 'A message' : `${unsent.length} messages`} you wrote there ${unsent.length === 1 ? 'was' : 'were'} not sent.`, { color: 'warning', timeout: -1, action: { label: 'Copy', run: () => copyWords(unsent, snackbar) } })
   if (open) void router.push('/')
+  if (outbox.pendingIn(chatId).length === 0) {
+    if (open) snackbar.notify(news, { color: 'info' })
+    return
+  }
+  void outbox.giveUpOn(chatId, news).then((notice) => {
+    if (notice) tellNotSent(context, notice)
+    else if (open) snackbar.notify(news, { color: 'info' })
+  })
+}
+
+/**
+ * Says a not-sent notice, with Copy. Its words stay in the browser until the person copies
+ * them or closes it: a reload says it again (composables/useRealtime.ts).
+ */
+export function tellNotSent({ snackbar, outbox }: Pick<FrameContext, 'snackbar' | 'outbox'>, notice: NotSentNotice) {
+  const count = notice.words.length
+  const text = `${notice.news} ${count === 1 ? 'A message' : `${count} messages`} you wrote there ${count === 1 ? 'was' : 'were'} not sent.`
+  snackbar.notify(text, { color: 'warning', timeout: -1, action: { label: 'Copy', run: () => copyWords(notice.words, snackbar) } })
+  const shown = snackbar.queue.findLast(entry => entry.message === text)
+  if (!shown) return
+  const stop = watch(() => snackbar.queue.some(entry => entry.id === shown.id), (still) => {
+    if (still) return
+    stop()
+    outbox.forgetNotSent(notice.id)
+  })
 }
 
 /** Puts the messages' words on the clipboard, one paragraph each; whether it could. */
-async function copyWords(unsent: PendingMessage[], snackbar: FrameContext['snackbar']): Promise<boolean> {
+async function copyWords(words: string[], snackbar: FrameContext['snackbar']): Promise<boolean> {
   try {
-    await writeToClipboard(unsent.map(item => item.content).join('\n\n'))
-    snackbar.notify(unsent.length === 1 ? 'Copied the message.' : `Copied the ${unsent.length} messages.`, { color: 'success' })
+    await writeToClipboard(words.join('\n\n'))
+    snackbar.notify(words.length === 1 ? 'Copied the message.' : `Copied the ${words.length} messages.`, { color: 'success' })
     return true
   }
   catch {

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Browser } from '@playwright/test'
 import type { Message } from '#shared/types/api'
-import { chatList, closeAll, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, createChannel, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
 
 test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -59,18 +59,20 @@ test('a refused message offers Retry, which resends it once with its clientId, a
 
 // Removed from a group before messages written there were sent, the person is told, and
 // their words are not lost (docs/ui.md, "Messages not sent to a chat the person left").
-async function removedWithUnsent(ana: Person, groupName: string) {
-  const notice = ana.page.getByText(`You are no longer a member of ${groupName}. 2 messages you wrote there were not sent.`)
+async function removedWithUnsent(ana: Person, groupName: string, words = ['offline one', 'offline two']) {
+  const count = words.length === 1 ? 'A message you wrote there was' : `${words.length} messages you wrote there were`
+  const notice = ana.page.getByText(`You are no longer a member of ${groupName}. ${count} not sent.`)
   await expect(notice).toBeVisible()
   await expect(ana.page).toHaveURL(/\/$/)
   await ana.page.getByRole('button', { name: 'Copy', exact: true }).click()
-  expect(await ana.page.evaluate(() => navigator.clipboard.readText())).toBe('offline one\n\noffline two')
-  await expect(ana.page.getByText('Copied the 2 messages.')).toBeVisible()
-  // Told once and copied, they are not kept in the browser for ever, out of sight.
-  await expect.poll(() => ana.page.evaluate(id => localStorage.getItem(`parley:outbox:${id}`), ana.id)).toBeNull()
+  expect(await ana.page.evaluate(() => navigator.clipboard.readText())).toBe(words.join('\n\n'))
+  await expect(ana.page.getByText(words.length === 1 ? 'Copied the message.' : `Copied the ${words.length} messages.`)).toBeVisible()
+  // Copied, they are not kept in the browser for ever, out of sight.
+  await expect.poll(() => ana.page.evaluate(id => [localStorage.getItem(`parley:outbox:${id}`), localStorage.getItem(`parley:not-sent:${id}`)], ana.id)).toEqual([null, null])
 }
 
-test('removed from a group while offline with two messages still to send: back online, the person is told they were not sent and can copy their words', async ({ browser, baseURL }) => {
+/** Ana, in Ben's group "Hiking crew", opens it, goes offline and writes two messages there; Ben removes her. */
+async function removedWhileOffline(browser: Browser, baseURL: string | undefined) {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
   const group = await createGroupChat(ben, 'Hiking crew', [ana])
@@ -84,9 +86,110 @@ test('removed from a group while offline with two messages still to send: back o
   await send(ana.page, 'offline two')
   for (const text of ['offline one', 'offline two']) await expect(messageRows(ana.page, text)).toContainText('Sending')
   expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
+  return { ana, ben }
+}
+
+test('removed from a group while offline with two messages still to send: back online, the person is told they were not sent and can copy their words', async ({ browser, baseURL }) => {
+  const { ana, ben } = await removedWhileOffline(browser, baseURL)
   await ana.context.setOffline(false)
 
   await removedWithUnsent(ana, 'Hiking crew')
+  await closeAll(ana, ben)
+})
+
+test('the not-sent notice and its words survive a reload until the person copies them', async ({ browser, baseURL }) => {
+  const { ana, ben } = await removedWhileOffline(browser, baseURL)
+  await ana.context.setOffline(false)
+  await expect(ana.page.getByText('You are no longer a member of Hiking crew. 2 messages you wrote there were not sent.')).toBeVisible()
+
+  await ana.page.reload()
+  await removedWithUnsent(ana, 'Hiking crew')
+  await closeAll(ana, ben)
+})
+
+test('removed just after a message reached the server, its answer lost: the notice counts only the message the server never took', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ben, 'Hiking crew', [ana])
+  await postMessage(ben, group.id, 'Meet at the trailhead')
+  await ana.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
+  // The link drops right after Ana's first send reaches the server: neither its answer nor
+  // the socket's news of it come back to her.
+  await ana.page.routeWebSocket(/\/ws(?:\?|$)/, (socket) => {
+    const server = socket.connectToServer()
+    socket.onMessage(frame => server.send(frame))
+    server.onMessage((frame) => {
+      if (typeof frame === 'string' && frame.includes('"message.created"') && frame.includes('Reached the server')) return
+      socket.send(frame)
+    })
+  })
+  let firstSend = true
+  let reachedServer: () => void = () => {}
+  const reached = new Promise<void>((resolve) => {
+    reachedServer = resolve
+  })
+  let loseAnswer: () => void = () => {}
+  const answerLost = new Promise<void>((resolve) => {
+    loseAnswer = resolve
+  })
+  await ana.page.route(`**/api/chats/${group.id}/messages`, async (route) => {
+    if (route.request().method() !== 'POST' || !firstSend) return route.fallback()
+    firstSend = false
+    await route.fetch()
+    reachedServer()
+    await answerLost
+    await route.abort('connectionreset')
+  })
+  await openApp(ana, `/chats/${group.id}`)
+  await expect(messageRows(ana.page, 'Meet at the trailhead')).toBeVisible()
+
+  await send(ana.page, 'Reached the server')
+  await send(ana.page, 'Never reached it')
+  await reached
+  for (const text of ['Reached the server', 'Never reached it']) await expect(messageRows(ana.page, text)).toContainText('Sending')
+  expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
+
+  await removedWithUnsent(ana, 'Hiking crew', ['Never reached it'])
+  loseAnswer()
+  const history = ((await (await ben.context.request.get(`/api/chats/${group.id}/messages`)).json()) as { items: Message[] }).items
+  expect(history.map(message => message.content)).toEqual(['Meet at the trailhead', 'Reached the server'])
+  await closeAll(ana, ben)
+})
+
+test('left a public channel while a message to it was on its way: it stays in the channel as not sent, and joining again and Retry send it', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const channel = await createChannel(ben, `ridge-${ana.username}`, [ana])
+  await postMessage(ben, channel.id, 'Trail report: the ridge is open')
+  // Ana's first send waits (a slow link) until she has left the channel in another tab.
+  let holding = true
+  let letSendGo: () => void = () => {}
+  const sendHeld = new Promise<void>((resolve) => {
+    letSendGo = resolve
+  })
+  await ana.page.route(`**/api/chats/${channel.id}/messages`, async (route) => {
+    if (route.request().method() !== 'POST' || !holding) return route.fallback()
+    await sendHeld
+    await route.fallback()
+  })
+  await openApp(ana, `/chats/${channel.id}`)
+  await expect(messageRows(ana.page, 'Trail report: the ridge is open')).toBeVisible()
+  await send(ana.page, 'Save me a seat')
+  await expect(messageRows(ana.page, 'Save me a seat')).toContainText('Sending')
+
+  holding = false
+  expect((await ana.context.request.post(`/api/chats/${channel.id}/leave`)).status()).toBeLessThan(300)
+  await expect(ana.page.getByText(`You are no longer a member of ${channel.name}.`, { exact: true })).toBeVisible()
+  letSendGo()
+
+  // Still a channel she can read: its failed message waits there, with Retry.
+  await openApp(ana, `/chats/${channel.id}`)
+  const failed = messageLog(ana.page).locator('[data-client-id]').filter({ hasText: 'Save me a seat' })
+  await expect(failed.getByRole('alert')).toContainText('Join this channel first.')
+  await ana.page.getByRole('button', { name: 'Join channel' }).click()
+  await failed.getByRole('button', { name: 'Retry' }).click()
+  await expect(messageLog(ana.page).locator('[data-seq]').filter({ hasText: 'Save me a seat' })).toHaveCount(1)
+  await expect(failed).toHaveCount(0)
   await closeAll(ana, ben)
 })
 
@@ -97,12 +200,14 @@ test('removed from the open group while two messages are on their way, the socke
   await postMessage(ben, group.id, 'Meet at the trailhead')
   await ana.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
   // Ana's sends wait (a slow link) until the test lets them go, after her removal.
+  // (Only the sends before her removal: the app's one try of each after it is not held.)
+  let holding = true
   let letSendsGo: () => void = () => {}
   const sendsHeld = new Promise<void>((resolve) => {
     letSendsGo = resolve
   })
   await ana.page.route(`**/api/chats/${group.id}/messages`, async (route) => {
-    if (route.request().method() !== 'POST') return route.fallback()
+    if (route.request().method() !== 'POST' || !holding) return route.fallback()
     await sendsHeld
     await route.fallback()
   })
@@ -112,6 +217,7 @@ test('removed from the open group while two messages are on their way, the socke
   await send(ana.page, 'offline one')
   await send(ana.page, 'offline two')
   for (const text of ['offline one', 'offline two']) await expect(messageRows(ana.page, text)).toContainText('Sending')
+  holding = false
   expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
 
   await expect(ana.page.getByText('You are no longer a member of Hiking crew. 2 messages you wrote there were not sent.')).toBeVisible()
