@@ -41,15 +41,18 @@ export interface Hub {
   subscribeChats: (connection: Connection, chats: Pick<ReadyChat, 'id' | 'lastSeq'>[]) => Promise<void>
   /** Sends `first` (the `ready` frame), then whatever arrived meanwhile. */
   markReady: (connection: Connection, first: ServerFrame) => void
-  /** Whether the socket hears the chat as its person's membership's (a watched channel is not). */
+  /** Whether the socket holds the chat by its person's membership (a watch alone does not). */
   isSubscribed: (connection: Connection, chatId: string) => boolean
   /**
    * Lets a socket hear a public channel its person is not in (`chat.watch`), through the
    * same chat topic and message order as its members, until `unwatch`, the membership's
    * `$subscribe` (which takes the topic over), the chat's deletion or the socket's close.
-   * `member`: the socket hears it already as a member's; `too-many`: it watches MAX_WATCHED_CHATS.
+   * Recorded even while a membership still holds the topic: a leave on another instance may
+   * be in the database before its `$unsubscribe` reaches this one, and the watch keeps the
+   * topic past it. `too-many`: the socket watches MAX_WATCHED_CHATS already.
    */
-  watch: (connection: Connection, chatId: string, lastSeq: number) => 'watching' | 'member' | 'too-many'
+  watch: (connection: Connection, chatId: string, lastSeq: number) => 'watching' | 'too-many'
+  /** Ends the socket's watch; a membership's subscription stays. */
   unwatch: (connection: Connection, chatId: string) => void
   /** Starts delivering the bus's envelopes to this instance's sockets; the returned function stops it. */
   start: () => () => void
@@ -62,7 +65,10 @@ export const MAX_WATCHED_CHATS = 10
 export function createHub(deps: HubDeps): Hub {
   const connections = new Set<Connection>()
   const byTopic = new Map<string, Set<Connection>>()
-  /** The chats each socket hears by `watch` rather than by membership. */
+  // Why a socket holds a chat's topic: its person's membership (`ready`, `$subscribe`), its
+  // own `watch`, or both for a moment (a watch sent while this instance has not yet heard of
+  // the leave the database has). The topic goes when neither is left.
+  const memberships = new Map<Connection, Set<string>>()
   const watched = new Map<Connection, Set<string>>()
   // One message order per chat with a local subscriber (./chat-order.ts).
   const chatOrders = createChatOrders({ loadMessages: deps.loadMessages, deliver: deliverEvent })
@@ -76,7 +82,10 @@ export function createHub(deps: HubDeps): Hub {
 
   function removeTopic(connection: Connection, topic: string) {
     connection.topics.delete(topic)
-    if (isChatTopic(topic)) forgetWatch(connection, chatIdOf(topic))
+    if (isChatTopic(topic)) {
+      forget(memberships, connection, chatIdOf(topic))
+      forget(watched, connection, chatIdOf(topic))
+    }
     const set = byTopic.get(topic)
     if (!set) return
     set.delete(connection)
@@ -85,10 +94,27 @@ export function createHub(deps: HubDeps): Hub {
     if (isChatTopic(topic)) chatOrders.stop(chatIdOf(topic))
   }
 
-  function forgetWatch(connection: Connection, chatId: string) {
-    const chats = watched.get(connection)
-    if (!chats?.delete(chatId)) return
-    if (chats.size === 0) watched.delete(connection)
+  function holds(reasons: Map<Connection, Set<string>>, connection: Connection, chatId: string): boolean {
+    return reasons.get(connection)?.has(chatId) ?? false
+  }
+
+  function remember(reasons: Map<Connection, Set<string>>, connection: Connection, chatId: string) {
+    const chats = reasons.get(connection)
+    if (chats) chats.add(chatId)
+    else reasons.set(connection, new Set([chatId]))
+  }
+
+  /** Whether the chat was among the reasons. */
+  function forget(reasons: Map<Connection, Set<string>>, connection: Connection, chatId: string): boolean {
+    const chats = reasons.get(connection)
+    if (!chats?.delete(chatId)) return false
+    if (chats.size === 0) reasons.delete(connection)
+    return true
+  }
+
+  /** Drops the chat's topic once neither a membership nor a watch holds it. */
+  function releaseChat(connection: Connection, chatId: string) {
+    if (!holds(memberships, connection, chatId) && !holds(watched, connection, chatId)) removeTopic(connection, chatTopic(chatId))
   }
 
   function isChatTopic(topic: string): boolean {
@@ -133,6 +159,7 @@ export function createHub(deps: HubDeps): Hub {
     for (const chat of chats) {
       const next = chatOrders.nextSeq(chat.id)
       if (next !== undefined && next > chat.lastSeq + 1) missed.push({ chatId: chat.id, from: chat.lastSeq + 1, to: next - 1 })
+      remember(memberships, connection, chat.id)
       subscribeChat(connection, chat.id, chat.lastSeq)
     }
     const frames: ServerFrame[] = []
@@ -159,25 +186,23 @@ export function createHub(deps: HubDeps): Hub {
   }
 
   function isSubscribed(connection: Connection, chatId: string): boolean {
-    return connection.topics.has(chatTopic(chatId)) && !watched.get(connection)?.has(chatId)
+    return holds(memberships, connection, chatId)
   }
 
-  function watch(connection: Connection, chatId: string, lastSeq: number): 'watching' | 'member' | 'too-many' {
+  function watch(connection: Connection, chatId: string, lastSeq: number): 'watching' | 'too-many' {
     // Closed while its `chat.watch` read the chat: a topic added now would never be taken
     // away, and would hold the socket and the chat's order for good (as subscribeChats).
     if (!connections.has(connection)) return 'watching'
-    const chats = watched.get(connection) ?? new Set<string>()
-    if (chats.has(chatId)) return 'watching'
-    // Joined meanwhile: the membership's subscription is there, and an unwatch must not end it.
-    if (connection.topics.has(chatTopic(chatId))) return 'member'
-    if (chats.size >= MAX_WATCHED_CHATS) return 'too-many'
-    watched.set(connection, chats.add(chatId))
+    if (holds(watched, connection, chatId)) return 'watching'
+    if ((watched.get(connection)?.size ?? 0) >= MAX_WATCHED_CHATS) return 'too-many'
+    remember(watched, connection, chatId)
+    // A topic a membership holds already stays as it is (same order, no second delivery).
     subscribeChat(connection, chatId, lastSeq)
     return 'watching'
   }
 
   function unwatch(connection: Connection, chatId: string): void {
-    if (watched.get(connection)?.has(chatId)) removeTopic(connection, chatTopic(chatId))
+    if (forget(watched, connection, chatId)) releaseChat(connection, chatId)
   }
 
   function recipients(envelope: Envelope): Set<Connection> {
@@ -201,12 +226,18 @@ export function createHub(deps: HubDeps): Hub {
         for (const connection of byTopic.get(userTopic(event.userId)) ?? []) {
           // A channel watched before joining: the membership holds the topic from now on,
           // without a gap or a second delivery (a socket hears each envelope once).
-          forgetWatch(connection, event.chatId)
+          forget(watched, connection, event.chatId)
+          remember(memberships, connection, event.chatId)
           subscribeChat(connection, event.chatId, event.lastSeq)
         }
         return
       case '$unsubscribe':
-        for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
+        // A socket that watches the channel (its person left on another instance and looks
+        // on) keeps hearing it: the watch holds the topic now.
+        for (const connection of [...(byTopic.get(userTopic(event.userId)) ?? [])]) {
+          forget(memberships, connection, event.chatId)
+          releaseChat(connection, event.chatId)
+        }
         return
       case '$drop-chat':
         for (const connection of [...(byTopic.get(chatTopic(event.chatId)) ?? [])]) removeTopic(connection, chatTopic(event.chatId))
