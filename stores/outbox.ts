@@ -85,7 +85,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   function enqueue(chatId: string, content: string, replyToId: string | null = null, uploadKeys: string[] = []): PendingMessage {
-    const item: PendingMessage = { clientId: newClientId(), chatId, content, replyToId, createdAt: new Date().toISOString(), status: 'pending', error: null, uploads: uploadKeys, attachments: [] }
+    const item: PendingMessage = { clientId: newClientId(), chatId, content, replyToId, createdAt: serverDate().toISOString(), status: 'pending', error: null, uploads: uploadKeys, attachments: [] }
     items.value.push(item)
     persist()
     void flush()

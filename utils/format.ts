@@ -1,15 +1,16 @@
 import type { Chat } from '#shared/types/api'
 import { serverNow } from './server-clock'
+import { localDay, relativeDay, serverDate } from './timeline'
 
 /** "14:05" in the viewer's locale. */
 export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
 }
 
-/** A short time for the chat list: the time today, else the date. */
-export function formatListTime(iso: string, now: Date = new Date()): string {
+/** A short time for the chat list: the time today (by the server's clock), else the date. */
+export function formatListTime(iso: string, now: Date = serverDate()): string {
   const date = new Date(iso)
-  if (localDay(iso) === localDay(now.toISOString())) return formatTime(iso)
+  if (relativeDay(localDay(iso), now) === 'today') return formatTime(iso)
   return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) })
 }
 
@@ -27,11 +28,9 @@ export function formatLastSeen(iso: string | null, localNow: Date = new Date()):
     const minutes = Math.floor(seconds / 60)
     return `last seen ${minutes} minute${minutes === 1 ? '' : 's'} ago`
   }
-  const day = localDay(iso)
-  const yesterday = new Date(now)
-  yesterday.setDate(now.getDate() - 1)
-  if (day === localDay(now.toISOString())) return `last seen today at ${formatTime(iso)}`
-  if (day === localDay(yesterday.toISOString())) return `last seen yesterday at ${formatTime(iso)}`
+  // Today and yesterday by the server's clock too, in the viewer's time zone.
+  const relative = relativeDay(localDay(iso), now)
+  if (relative) return `last seen ${relative} at ${formatTime(iso)}`
   return `last seen ${new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}`
 }
 

@@ -1,4 +1,5 @@
 import type { Attachment, Message } from '#shared/types/api'
+import { serverNow } from './server-clock'
 
 /** Messages from one person closer together than this share one header. */
 export const GROUP_WINDOW_MS = 5 * 60 * 1000
@@ -32,16 +33,48 @@ export function localDay(iso: string): string {
   return `${date.getFullYear()}-${month}-${day}`
 }
 
-/** "Today", "Yesterday", or a readable date for a day separator. */
-export function dayLabel(day: string, now: Date = new Date()): string {
-  const today = localDay(now.toISOString())
+/**
+ * Now, as a Date, by the server's clock (utils/server-clock.ts): which day is "today" follows it, as every
+ * other comparison does, so a viewer whose clock is a day off (or hours, across midnight)
+ * still sees today's messages under "Today". The calendar day is the viewer's own (their time
+ * zone). Reactive: a render that asks follows the clock's correction.
+ */
+export function serverDate(): Date {
+  return new Date(serverNow())
+}
+
+/** Whether a local calendar day (`YYYY-MM-DD`) is today or yesterday at `now`. */
+export function relativeDay(day: string, now: Date): 'today' | 'yesterday' | null {
+  if (day === localDay(now.toISOString())) return 'today'
   const yesterday = new Date(now)
   yesterday.setDate(now.getDate() - 1)
-  if (day === today) return 'Today'
-  if (day === localDay(yesterday.toISOString())) return 'Yesterday'
+  return day === localDay(yesterday.toISOString()) ? 'yesterday' : null
+}
+
+/**
+ * The language the browser formats dates in: a day separator's `lang`, so a screen reader on
+ * the English page says "Heute" and "Montag, 5. Dezember" in German.
+ */
+export function dateLanguage(locale?: string): string {
+  return new Intl.DateTimeFormat(locale).resolvedOptions().locale
+}
+
+/**
+ * A day separator's label: "Today", "Yesterday", or the date, all in the browser's language
+ * ("Heute", "Gestern", "Montag, 5. Dezember"), as the chat list's dates are. A separator is a
+ * label naming a day, not one of the app's English sentences: English "Today" above German
+ * dates read as two languages in one column (docs/ui.md, "Day separators").
+ */
+export function dayLabel(day: string, now: Date = serverDate(), locale?: string): string {
+  const relative = relativeDay(day, now)
+  if (relative) {
+    const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(relative === 'today' ? 0 : -1, 'day')
+    const [first = '', ...rest] = word
+    return first.toLocaleUpperCase(locale) + rest.join('')
+  }
   const [year, month, date] = day.split('-').map(Number) as [number, number, number]
   const value = new Date(year, month - 1, date)
-  return value.toLocaleDateString(undefined, {
+  return value.toLocaleDateString(locale, {
     weekday: 'long',
     month: 'long',
     day: 'numeric',
