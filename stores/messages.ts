@@ -187,7 +187,7 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   function edit(message: Message, content: string) {
-    return replaceOptimistically(message, held => ({ ...held, content, editedAt: new Date().toISOString() }),
+    return replaceOptimistically(message, held => ({ ...held, content, editedAt: serverDate().toISOString() }),
       () => api<Message>(`/api/messages/${message.id}`, { method: 'PATCH', body: { content } }))
   }
 

@@ -14,6 +14,11 @@ export function formatListTime(iso: string, now: Date = serverDate()): string {
   return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) })
 }
 
+/** "Edited Dec 7, 2026, 2:05 PM": the edited mark's tooltip and what a screen reader says of it. */
+export function formatEdited(iso: string, locale?: string): string {
+  return `Edited ${new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' })}`
+}
+
 /**
  * "last seen 5 minutes ago", "last seen yesterday at 14:05". `now` is a reading of the
  * viewer's clock (a ticking useNow); the age is measured by the server's (utils/server-clock.ts).

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mountSuspended } from '@nuxt/test-utils/runtime'
 import MessageList from '~~/components/chat/MessageList.vue'
 import { buildTimeline } from '~~/utils/timeline'
+import { formatEdited } from '~~/utils/format'
 import { chatId, message, viewer } from './chat-fixtures'
 
 const dayOne = (hour: number, minute = 0) => new Date(2026, 10, 20, hour, minute).toISOString()
@@ -76,6 +77,8 @@ describe('conversation layout', () => {
     expect(wrapper.text()).toContain(hostile)
     expect(wrapper.find('img').exists()).toBe(false)
     expect(wrapper.text()).toContain('edited')
+    // When, for a screen reader, in place of the word (the tooltip shows it on hover and focus).
+    expect(wrapper.get('.message__edited .d-sr-only').text()).toBe(formatEdited(dayOne(9, 5)))
     expect(wrapper.text()).toContain('This message was deleted')
     expect(wrapper.findAll('button[aria-label="Message actions"]')).toHaveLength(2)
   })

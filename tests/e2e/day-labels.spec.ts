@@ -1,9 +1,10 @@
 import { expect, test, type Browser } from '@playwright/test'
-import { chatList, closeAll, createGroupChat, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { chatList, closeAll, composer, createGroupChat, menuItem, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 // Which day a time falls on ("Today", "Yesterday", a date) is decided by the server's clock
 // as the app knows it, in the viewer's own time zone; the day separators name the day in
-// the browser's language, as the dates beside them do (docs/ui.md, "Day separators").
+// the browser's language, as the dates beside them do; "edited" tells when
+// (docs/ui.md, "Day separators" and "The edited mark").
 
 const HOUR = 60 * 60_000
 
@@ -55,5 +56,42 @@ test('in a German browser the day separators are German, as the dates beside the
   await expect(separator).toHaveText(['Heute'])
   // Said in German by a screen reader too, on an English page.
   await expect(separator).toHaveAttribute('lang', /^de/)
+  await closeAll(ana, ben)
+})
+
+test('hovering or focusing "edited" says when the message was edited, and a screen reader reads it', async ({ browser, baseURL }) => {
+  const device = { locale: 'en-US', timezoneId: 'Etc/UTC' }
+  const ana = await signUpPerson(browser, baseURL, 'Ana', { device })
+  const ben = await signUpPerson(browser, baseURL, 'Ben', { device })
+  const team = await createGroupChat(ana, 'Lunch', [ben])
+  await openApp(ana, `/chats/${team.id}`)
+  await openApp(ben, `/chats/${team.id}`)
+
+  await send(ana.page, 'Lunch at noon')
+  const onAna = messageRows(ana.page, 'Lunch at noon')
+  await expect(onAna.locator('xpath=self::*[@data-seq]')).toHaveCount(1)
+  const format = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+  const before = format.format(new Date())
+  await onAna.hover()
+  await onAna.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Edit').click()
+  await composer(ana.page).fill('Lunch at one')
+  await composer(ana.page).press('Enter')
+  const edited = messageRows(ben.page, 'Lunch at one')
+  await expect(edited).toContainText('edited')
+  const after = format.format(new Date())
+  const when = new RegExp(`^Edited (${[before, after].map(text => text.replace(/\s/g, '\\s')).join('|')})$`)
+
+  // Ben hovers the mark.
+  await edited.getByText('edited', { exact: true }).hover()
+  await expect(ben.page.getByRole('tooltip')).toHaveText(when)
+  // Ana, by keyboard: back from the message's reaction button to the mark.
+  const mine = messageRows(ana.page, 'Lunch at one')
+  await ana.page.mouse.move(0, 0)
+  await mine.getByRole('button', { name: 'Add reaction' }).focus()
+  await ana.page.keyboard.press('Shift+Tab')
+  await expect(ana.page.getByRole('tooltip')).toHaveText(when)
+  // A screen reader reads when, where the eye reads "edited".
+  expect(await edited.ariaSnapshot()).toMatch(/Edited (\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M)/)
   await closeAll(ana, ben)
 })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { learnServerTime, resetServerClock } from '../../utils/server-clock'
 import { dayLabel, localDay } from '../../utils/timeline'
-import { formatLastSeen, formatListTime } from '../../utils/format'
+import { formatEdited, formatLastSeen, formatListTime } from '../../utils/format'
 
 // Which day is "today" follows the server's clock as the app knows it (utils/server-clock.ts),
 // the calendar day in the viewer's time zone; the separators name the day in the browser's
@@ -43,5 +43,13 @@ describe('the separators\' language', () => {
     expect(['2026-12-07', '2026-12-06', '2026-11-30'].map(day => dayLabel(day, now, 'en-US'))).toEqual(['Today', 'Yesterday', 'Monday, November 30'])
     expect(dayLabel('2025-12-31', now, 'fr-FR')).toBe('mercredi 31 décembre 2025')
     expect(dayLabel('2026-12-06', now, 'fr-FR')).toBe('Hier')
+  })
+})
+
+describe('the edited mark', () => {
+  it('says "Edited" and the date and time, in the browser\'s format', () => {
+    const editedAt = new Date(2026, 11, 7, 14, 5).toISOString()
+    expect(formatEdited(editedAt, 'en-US')).toMatch(/^Edited Dec 7, 2026, 2:05\sPM$/)
+    expect(formatEdited(editedAt, 'de-DE')).toBe('Edited 07.12.2026, 14:05')
   })
 })
