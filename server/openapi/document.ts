@@ -80,7 +80,8 @@ export function errorCodesOf(route: RouteSpec): ErrorCode[] {
   if (route.auth === 'user' || route.auth === 'admin') codes.add('unauthorized')
   if (route.auth === 'admin') codes.add('forbidden')
   if ((route.auth === 'user' || route.auth === 'admin') && !route.duringTwoFactorSetup) codes.add('two_factor_setup_required')
-  if (route.auth !== 'public' && UNSAFE_METHODS.has(route.method)) codes.add('forbidden_origin')
+  // Every unsafe request but a Bearer one obeys the Origin rule, signed in or not (server/middleware/00.cross-site.ts).
+  if (UNSAFE_METHODS.has(route.method)) codes.add('forbidden_origin')
   if (route.body || route.query || (route.params && route.malformedParams !== 'not_found')) codes.add('validation_failed')
   if (route.params && route.malformedParams === 'not_found') codes.add('not_found')
   if (route.body) codes.add('payload_too_large')
@@ -226,7 +227,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Jso
       schemas: components,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token (15 minutes)' },
-        accessCookie: { type: 'apiKey', in: 'cookie', name: 'chat_access', description: 'The access token in its cookie; unsafe methods then obey the CSRF rule (403 forbidden_origin)' },
+        accessCookie: { type: 'apiKey', in: 'cookie', name: 'chat_access', description: 'The access token in its cookie; unsafe methods obey the CSRF rule (403 forbidden_origin), as every unsafe request without Bearer does' },
         refreshCookie: { type: 'apiKey', in: 'cookie', name: 'chat_refresh', description: 'The refresh token, only ever sent to /api/auth' },
       },
     },
