@@ -140,7 +140,10 @@ export function createSockets({ hub, presence, cap, admit, frames, readyChats }:
     ws.on('error', error => logger.debug('socket error', { error: errorName(error) }))
 
     if (auth) {
-      void activate(ws, session, auth, place)
+      // Frames the client sends on `open` queue behind `ready` (the contract's first frame),
+      // as they queue behind an in-band `auth`: answered after it, in order.
+      session.queue = activate(ws, session, auth, place)
+        .catch(error => logger.error('socket activation failed', { error: errorName(error) }))
     }
     else {
       session.authTimer = setTimeout(() => {
