@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { FILE_LIST_LIMIT, MAX_ATTACHMENTS_PER_MESSAGE } from '../limits'
 import { objectIdSchema } from './common'
+import { queryInteger } from './query'
 
 // Attachments (docs/api.md, Attachments; docs/attachments.md says why).
 
@@ -19,5 +20,5 @@ export const uploadQuerySchema = z.object({ name: z.string().max(2048).optional(
 /** The Files panel: `?before=<cursor>&limit=`, newest first. */
 export const chatFilesQuerySchema = z.object({
   before: z.string().regex(/^\d{1,12}$/, 'Expected the nextCursor of the previous page').optional(),
-  limit: z.coerce.number().int().min(1).max(FILE_LIST_LIMIT.max).default(FILE_LIST_LIMIT.default),
+  limit: queryInteger(1, FILE_LIST_LIMIT.max).default(FILE_LIST_LIMIT.default),
 })

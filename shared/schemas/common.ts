@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LIST_LIMIT } from '../limits'
+import { queryInteger } from './query'
 
 /** A 24-hex MongoDB ObjectId, as every id on the wire. */
 export const objectIdSchema = z.string().regex(/^[0-9a-f]{24}$/i, 'Expected a 24-character hex id')
@@ -10,7 +11,7 @@ export const objectIdSchema = z.string().regex(/^[0-9a-f]{24}$/i, 'Expected a 24
 /** `?limit=&cursor=` of every list (the contract: default 30, max 100; messages 50). */
 export function listQuerySchema(defaultLimit: number = LIST_LIMIT.default) {
   return z.object({
-    limit: z.coerce.number().int().min(1).max(LIST_LIMIT.max).default(defaultLimit),
+    limit: queryInteger(1, LIST_LIMIT.max).default(defaultLimit),
     cursor: z.string().max(512).optional(),
   })
 }

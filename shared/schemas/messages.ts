@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { MESSAGE_LIST_LIMIT, MESSAGE_MAX, SEARCH_MAX, SEARCH_MIN } from '../limits'
 import { attachmentIdsSchema } from './attachments'
 import { codePointLength, codePoints, listQuerySchema, objectIdSchema } from './common'
+import { queryInteger } from './query'
 
 /** A NUL, or half of a surrogate pair (not valid Unicode text: storage would change it). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -39,8 +40,8 @@ export const editMessageSchema = z.strictObject({ content: sendContentSchema })
 export const messageIdParamsSchema = z.object({ id: objectIdSchema })
 export const reactionParamsSchema = z.object({ id: objectIdSchema, emoji: emojiSchema })
 
-const seq = z.coerce.number().int().min(0)
-const messageLimit = z.coerce.number().int().min(1).max(MESSAGE_LIST_LIMIT.max).default(MESSAGE_LIST_LIMIT.default)
+const seq = queryInteger(0)
+const messageLimit = queryInteger(1, MESSAGE_LIST_LIMIT.max).default(MESSAGE_LIST_LIMIT.default)
 
 export const historyQuerySchema = z.object({
   before: seq.optional(),
