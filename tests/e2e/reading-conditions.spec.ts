@@ -46,6 +46,47 @@ test('at 400 % zoom, typing keeps the composer to one or two lines and the messa
   await closeAll(ana, ben)
 })
 
+test('at 400 % zoom the search dialog scrolls as one: "Only this chat" and the results are each reached, seen and used', async ({ browser, baseURL }) => {
+  const ana = await personOn(browser, baseURL, 'Ana', { viewport: { width: 320, height: 256 }, deviceScaleFactor: 2 })
+  const ben = await personOn(browser, baseURL, 'Ben')
+  const chat = await createGroupChat(ana, 'Picnics', [ben])
+  const elsewhere = await createGroupChat(ana, 'Elsewhere', [ben])
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']) await postMessage(ben, chat.id, `picnic on ${day}`)
+  await postMessage(ben, elsewhere.id, 'picnic photos from last year')
+  await openApp(ana, `/chats/${chat.id}`)
+  await ana.page.getByRole('button', { name: 'Search in this chat' }).click()
+  const dialog = ana.page.getByRole('dialog', { name: 'Search messages' })
+  const field = dialog.getByRole('textbox', { name: 'Search' })
+  await field.fill('picnic')
+  const results = dialog.getByRole('list', { name: 'Search results' }).getByRole('link')
+  await expect(results).toHaveCount(5)
+  // The field and the box are on screen whole, not cut by a strip of their own.
+  const onlyThisChat = dialog.getByRole('checkbox', { name: 'Only this chat' })
+  await expect(field).toBeInViewport({ ratio: 1 })
+  await expect(dialog.getByText('Only this chat')).toBeInViewport({ ratio: 1 })
+  // By keyboard: Tab from the field reaches the box, on screen, and Space unticks it.
+  await expect(field).toBeFocused()
+  await ana.page.keyboard.press('Tab')
+  await expect(onlyThisChat).toBeFocused()
+  await expect(dialog.getByText('Only this chat')).toBeInViewport({ ratio: 1 })
+  await ana.page.keyboard.press('Space')
+  await expect(onlyThisChat).not.toBeChecked()
+  await expect(results).toHaveCount(6)
+  // With the wheel over the results, the one scroll area reads them to the last one...
+  const middle = await box(dialog.getByRole('list', { name: 'Search results' }))
+  await ana.page.mouse.move(middle.x + middle.width / 2, Math.min(middle.y + 10, 200))
+  await ana.page.mouse.wheel(0, 2000)
+  await expect(results.last()).toBeInViewport({ ratio: 1 })
+  // ...and back up, to the field and the box again, which a click ticks.
+  await ana.page.mouse.wheel(0, -2000)
+  await expect(field).toBeInViewport({ ratio: 1 })
+  await expect(dialog.getByText('Only this chat')).toBeInViewport({ ratio: 1 })
+  await dialog.getByText('Only this chat').click()
+  await expect(onlyThisChat).toBeChecked()
+  await expect(results).toHaveCount(5)
+  await closeAll(ana, ben)
+})
+
 test('Arabic and Hebrew lists and quotes keep their bullets, numbers and bar inside the bubble, on the side the text starts', async ({ browser, baseURL }) => {
   const ana = await personOn(browser, baseURL, 'Ana', { viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 })
   const ben = await personOn(browser, baseURL, 'Ben')
