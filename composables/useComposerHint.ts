@@ -1,11 +1,37 @@
-import { useResizeObserver } from '@vueuse/core'
+import { useEventListener, useResizeObserver } from '@vueuse/core'
 import type { MaybeRefOrGetter, Ref } from 'vue'
 
 const FORMATTING_HINT = '**bold**  _italic_  ~~strike~~  `code`  ```code block```  > quote · Shift+Enter: new line'
 const NEW_LINE_HINT = 'Shift+Enter: new line'
-/** The field's width (CSS px) each hint needs to stay on one line, with room to spare. */
-const FORMATTING_HINT_WIDTH = 640
-const NEW_LINE_HINT_WIDTH = 180
+
+/**
+ * The widths (CSS px) each hint takes on one line under this field, laid out as Vuetify lays
+ * out the field's hint (its class: font, letter spacing, inset), so that the font the browser
+ * really uses, a larger default font size or a fallback font are counted. Fixed cut-offs
+ * (640 and 180 px) hid the whole hint on fields of 570 to 640 px where it fits, and the short
+ * one on a 170 px field.
+ */
+function hintWidths(field: HTMLElement) {
+  const line = document.createElement('div')
+  line.className = 'v-input__details'
+  line.setAttribute('aria-hidden', 'true')
+  line.style.cssText = 'position: absolute; visibility: hidden; white-space: nowrap; width: max-content'
+  const messages = line.appendChild(document.createElement('div'))
+  messages.className = 'v-messages'
+  const message = messages.appendChild(document.createElement('div'))
+  message.className = 'v-messages__message'
+  field.append(line)
+  const widthOf = (text: string) => {
+    message.textContent = text
+    return Math.ceil(line.getBoundingClientRect().width)
+  }
+  try {
+    return { formatting: widthOf(FORMATTING_HINT), newLine: widthOf(NEW_LINE_HINT) }
+  }
+  finally {
+    line.remove()
+  }
+}
 
 /**
  * The hint under the composer's field (shown while it has the focus): the whole formatting
@@ -16,13 +42,21 @@ const NEW_LINE_HINT_WIDTH = 180
  * comes in the browser anyway).
  */
 export function useComposerHint(field: MaybeRefOrGetter<HTMLElement | null | undefined>, touchTyping: Ref<boolean>) {
-  const width = ref(0)
+  const room = ref(0)
+  const needs = ref({ formatting: Number.POSITIVE_INFINITY, newLine: Number.POSITIVE_INFINITY })
+  function measure() {
+    const element = toValue(field)
+    if (element) needs.value = hintWidths(element)
+  }
   useResizeObserver(() => toValue(field), ([entry]) => {
-    width.value = entry?.contentRect.width ?? 0
+    room.value = entry?.contentRect.width ?? 0
+    measure()
   })
+  // A web font arriving after the first measure changes the text's width, not the field's.
+  if (import.meta.client) useEventListener(document.fonts, 'loadingdone', measure)
   return computed(() => {
     if (touchTyping.value) return undefined
-    if (width.value >= FORMATTING_HINT_WIDTH) return FORMATTING_HINT
-    return width.value >= NEW_LINE_HINT_WIDTH ? NEW_LINE_HINT : undefined
+    if (needs.value.formatting <= room.value) return FORMATTING_HINT
+    return needs.value.newLine <= room.value ? NEW_LINE_HINT : undefined
   })
 }

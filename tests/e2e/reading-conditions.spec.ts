@@ -46,6 +46,67 @@ test('at 400 % zoom, typing keeps the composer to one or two lines and the messa
   await closeAll(ana, ben)
 })
 
+/** The composer's hints (composables/useComposerHint.ts). */
+const FORMATTING_HINT = '**bold**  _italic_  ~~strike~~  `code`  ```code block```  > quote · Shift+Enter: new line'
+const NEW_LINE_HINT = 'Shift+Enter: new line'
+
+test('the formatting hint shows at every width where it fits on one line, and only there', async ({ browser, baseURL }) => {
+  // Some 30 window sizes, each a resize and a layout: about 20 s on a loaded machine, after the sign-ups.
+  test.setTimeout(120_000)
+  const ana = await personOn(browser, baseURL, 'Ana', { viewport: { width: 1280, height: 800 } })
+  const ben = await personOn(browser, baseURL, 'Ben')
+  const chat = await createGroupChat(ana, 'Widths', [ben])
+  for (const line of ['first', 'second', 'third']) await postMessage(ben, chat.id, `the ${line} message of the day`)
+  await openApp(ana, `/chats/${chat.id}`)
+  await composer(ana.page).click()
+  /**
+   * What the hint line under the field shows, and which hint would fit there unwrapped: each
+   * laid out as the field's hint is (its font, spacing and inset), on one line, against the
+   * field's width.
+   */
+  const hintLine = () => ana.page.evaluate(({ formatting, newLine }) => {
+    const field = document.querySelector<HTMLElement>('.composer .v-textarea')!
+    const room = field.clientWidth - parseFloat(getComputedStyle(field).paddingLeft) - parseFloat(getComputedStyle(field).paddingRight)
+    const line = document.createElement('div')
+    line.className = 'v-input__details'
+    line.style.cssText = 'position: absolute; visibility: hidden; white-space: nowrap; width: max-content'
+    line.innerHTML = '<div class="v-messages"><div class="v-messages__message"></div></div>'
+    field.append(line)
+    const fits = (text: string) => {
+      line.querySelector('.v-messages__message')!.textContent = text
+      return line.getBoundingClientRect().width <= room
+    }
+    const fitting = fits(formatting) ? formatting : fits(newLine) ? newLine : ''
+    line.remove()
+    const shown = [...field.querySelectorAll<HTMLElement>('.v-messages__message')]
+    return { fitting, shown: shown.map(message => message.textContent), lines: shown.map(message => Math.round(message.getBoundingClientRect().height / 12)) }
+  }, { formatting: FORMATTING_HINT, newLine: NEW_LINE_HINT })
+  const sizes = [
+    ...Array.from({ length: 25 }, (_, step) => ({ width: 320 + 40 * step, height: 800 })),
+    { width: 844, height: 390 }, // a phone in landscape
+    { width: 1280, height: 1024 }, { width: 640, height: 512 }, { width: 320, height: 256 }, // 100, 200, 400 % zoom
+  ]
+  const seen = new Set<string>()
+  for (const size of sizes) {
+    await ana.page.setViewportSize(size)
+    const at = `${size.width}x${size.height}`
+    // The hint that fits, alone and on one line (an old one still leaving is waited out).
+    await expect.poll(async () => {
+      const { fitting, shown, lines } = await hintLine()
+      seen.add(fitting)
+      const right = shown.length === (fitting ? 1 : 0) && shown.every(text => text === fitting) && lines.every(count => count === 1)
+      return right ? 'the hint that fits, on one line' : JSON.stringify({ fitting, shown, lines })
+    }, { message: at }).toBe('the hint that fits, on one line')
+    // The conversation keeps a usable height above the composer: at most two lines of field
+    // (the placeholder wraps on a narrow one) and the hint's one.
+    expect((await box(ana.page.locator('.composer'))).height, at).toBeLessThanOrEqual(104)
+    expect((await box(messageLog(ana.page))).height, at).toBeGreaterThanOrEqual(90)
+  }
+  // Every case was met: the whole hint, the short one, none.
+  expect([...seen].sort()).toEqual(['', FORMATTING_HINT, NEW_LINE_HINT].sort())
+  await closeAll(ana, ben)
+})
+
 test('at 400 % zoom the search dialog scrolls as one: "Only this chat" and the results are each reached, seen and used', async ({ browser, baseURL }) => {
   const ana = await personOn(browser, baseURL, 'Ana', { viewport: { width: 320, height: 256 }, deviceScaleFactor: 2 })
   const ben = await personOn(browser, baseURL, 'Ben')
