@@ -45,7 +45,7 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
   // person typing may be among them); a failure offers nobody. A page may come back short
   // with more to read (the server reads a bounded number of matching people per request:
   // docs/api.md), so a few pages are followed.
-  const { items: found, error } = usePagedSearch<User>(
+  const { items: found, error, update: applyToFound } = usePagedSearch<User>(
     async (q, cursor) => {
       const wanted = MAX_OPTIONS + 1
       const users: User[] = []
@@ -60,6 +60,8 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
     },
     { query, enabled: () => query.value !== null && chat.value?.type === 'channel', debounce: 150, onError: () => {} },
   )
+  // A ban, an unban or a new name shows in the options open (a group's members follow in the store).
+  followUserChanges(applyToFound)
   const searched = computed(() => error.value ? [] : found.value)
 
   const options = computed<MentionOption[]>(() => {

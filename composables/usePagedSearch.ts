@@ -32,6 +32,7 @@ export interface PagedSearchOptions<T = unknown> {
  * the admin's users, message search, mentions in a channel): the query is debounced so
  * typing does not send a request per key, a new query starts again from the first page,
  * and a failure goes to the snackbar (or `onError`) while the list keeps what it had.
+ * `update` keeps the items shown in step with live news (composables/useUserChanges.ts).
  * Proven by tests/components/paged-search.test.ts and tests/e2e/user-picker.spec.ts.
  */
 export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchOptions<T> = {}) {
@@ -49,9 +50,22 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchO
   // Answers can come back out of order (a slow first page, a quick search after it): only
   // the latest request's answer is shown.
   let latestRequest = 0
+  // Changes told while the latest request was on its way: its answer may predate them.
+  let heardInFlight: ((item: T) => T)[] = []
+
+  /**
+   * Applies a change told elsewhere (the socket: a person's new name or ban) to the items
+   * held, in place: no new search, so the pages loaded and the scroll position stay.
+   */
+  function update(change: (item: T) => T) {
+    if (loading.value) heardInFlight.push(change)
+    const next = items.value.map(change)
+    if (next.some((item, index) => item !== items.value[index])) items.value = next
+  }
 
   async function load(more = false) {
     const request = ++latestRequest
+    heardInFlight = []
     const words = query.value?.trim() ?? ''
     error.value = null
     if (options.enabled && !options.enabled()) {
@@ -69,7 +83,8 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchO
     try {
       const page = await loadPage(words, more ? nextCursor.value : null)
       if (request !== latestRequest) return
-      items.value = more ? [...items.value, ...page.items] : page.items
+      const answer = heardInFlight.reduce((found, change) => found.map(change), page.items)
+      items.value = more ? [...items.value, ...answer] : answer
       nextCursor.value = page.nextCursor
       searched.value = true
     }
@@ -86,5 +101,5 @@ export function usePagedSearch<T>(loadPage: PageLoader<T>, options: PagedSearchO
 
   watchDebounced([query, ...(options.watch ?? [])], () => load(), { debounce: options.debounce ?? 250, immediate: !options.restored })
 
-  return { query, items, nextCursor, loading, searched, error, loadMore: () => load(true), reload: () => load() }
+  return { query, items, nextCursor, loading, searched, error, update, loadMore: () => load(true), reload: () => load() }
 }

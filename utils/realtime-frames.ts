@@ -1,5 +1,5 @@
 import { createEventHook } from '@vueuse/core'
-import type { Chat, Me, Message, ReadyChat, ServerFrame } from '#shared/types/api'
+import type { Chat, Me, Message, ReadyChat, ServerFrame, User } from '#shared/types/api'
 import type { NotSentNotice } from '~/stores/outbox'
 
 /** What applying a frame needs: the stores and helpers useRealtime wired, and its own steps. */
@@ -25,6 +25,12 @@ export interface FrameContext {
  * chats' windows (the message search's results, components/chat/SearchDialog.vue).
  */
 export const messageChanges = createEventHook<Message>()
+
+/**
+ * A person's new public profile as it arrives live (a name, a role, a ban or unban), for
+ * what holds people found by a search (composables/useUserChanges.ts).
+ */
+export const userChanges = createEventHook<User>()
 
 /**
  * The person can no longer write in a chat (deleted, or the viewer is no member now). The
@@ -138,6 +144,7 @@ export function applyServerFrame(frame: ServerFrame, context: FrameContext) {
       presence.names[user.id] = user.displayName
       chats.applyUser(user)
       messages.applySender(user)
+      void userChanges.trigger(user)
       if (auth.user?.id !== user.id) break
       // What only the person sees (the email confirmed in another tab) is read again.
       auth.setUser({ ...auth.user, displayName: user.displayName, role: user.role })

@@ -53,4 +53,24 @@ describe('a searchable directory list', () => {
     await vi.waitFor(() => expect(search.items.value).toEqual(['ana']))
     expect(search.error.value).toBeNull()
   })
+
+  // A ban or a new name told live (composables/useUserChanges.ts) changes the rows held, not the search.
+  it('applies a change told live to the pages loaded, searching nothing, and to an answer on its way', async () => {
+    const requests: { cursor: string | null, resolve: (page: Page<string>) => void }[] = []
+    const search = usePagedSearch<string>((_query, cursor) => new Promise(resolve => requests.push({ cursor, resolve })), { debounce: 0 })
+    await vi.waitFor(() => expect(requests).toHaveLength(1))
+    requests[0]!.resolve({ items: ['ana', 'ben'], nextCursor: 'next' })
+    await vi.waitFor(() => expect(search.items.value).toEqual(['ana', 'ben']))
+    void search.loadMore()
+    await vi.waitFor(() => expect(requests).toHaveLength(2))
+    // Cy is banned while the second page, read before, is on its way.
+    const banCy = (name: string) => name === 'cy' ? 'cy (suspended)' : name
+    search.update(banCy)
+    requests[1]!.resolve({ items: ['cy'], nextCursor: null })
+    await vi.waitFor(() => expect(search.items.value).toEqual(['ana', 'ben', 'cy (suspended)']))
+    search.update(name => name === 'ben' ? 'Benjamin' : name)
+    expect(search.items.value).toEqual(['ana', 'Benjamin', 'cy (suspended)'])
+    await flushPromises()
+    expect(requests).toHaveLength(2)
+  })
 })

@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test'
-import { call, signUp, uniqueName } from '../harness/api-client'
+import { call, signUp, TEST_PASSWORD, uniqueName } from '../harness/api-client'
 import { connectDatabase } from '../harness/db'
 import { openPage as open } from '../harness/open-page'
-import { closeAll, composer, createDirectChat, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { closeAll, composer, createChannel, createDirectChat, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 /**
  * An administrator signed up in `page`: the first account of the shared test database is
@@ -150,5 +150,63 @@ test('a person writing to someone just banned is told, before writing, that they
   await expect(row.getByRole('button', { name: `Ban ${flood.username}` })).toBeVisible()
   await expect(note).toHaveCount(0)
   await expect(subtitle).not.toContainText('suspended')
+  await closeAll(bob, flood)
+})
+
+// The lists a person searched (the people directory, the New chat picker, the `@` completion
+// in a channel) follow `user.updated` too (docs/ui.md, "Suspended people"): they used to
+// show a ban, an unban or a new name only at the next search, so Bob, looking at Flood's
+// row, saw an ordinary user just banned, or "suspended" after the unban.
+test('the people directory, the New chat picker and the @ completion, open while someone is renamed, banned and unbanned, follow at once', async ({ page, browser, baseURL }) => {
+  // Five pages in four browser contexts.
+  test.setTimeout(150_000)
+  const bob = await signUpPerson(browser, baseURL, 'Bob')
+  const flood = await signUpPerson(browser, baseURL, 'Flood')
+  // They share a channel: Bob hears what changes about Flood (docs/api-realtime.md).
+  const channel = await createChannel(bob, uniqueName('crew'), [flood])
+
+  await openApp(bob, `/people?q=${flood.username}`)
+  const directoryRow = bob.page.getByRole('list', { name: 'People' }).getByRole('listitem').filter({ hasText: `@${flood.username}` })
+  await expect(directoryRow).toContainText('Flood')
+  await expect(directoryRow.getByText('suspended', { exact: true })).toHaveCount(0)
+
+  const pickerPage = await bob.context.newPage()
+  await open(pickerPage, '/')
+  await pickerPage.getByRole('button', { name: 'New chat' }).click()
+  await pickerPage.getByRole('menuitem', { name: 'New direct message' }).click()
+  await pickerPage.getByRole('dialog', { name: 'New direct message' }).getByRole('combobox', { name: 'Person' }).fill(flood.username)
+  const pickerOption = pickerPage.getByRole('option').filter({ hasText: `@${flood.username}` })
+  await expect(pickerOption).toContainText('Flood')
+  await expect(pickerOption).not.toContainText('suspended')
+
+  const channelPage = await bob.context.newPage()
+  await open(channelPage, `/chats/${channel.id}`)
+  await composer(channelPage).click()
+  await composer(channelPage).pressSequentially(`@${flood.username}`)
+  const mentionOption = channelPage.getByRole('listbox', { name: 'People to mention' }).getByRole('option')
+  await expect(mentionOption).toHaveText(`@${flood.username} Flood`)
+
+  await signUpAdmin(page)
+  await open(page, '/admin/users')
+  await page.getByRole('textbox', { name: 'Search users' }).fill(flood.username)
+  await ban(page, flood.username)
+  await expect(directoryRow.getByText('suspended', { exact: true })).toBeVisible()
+  await expect(pickerOption).toContainText(`@${flood.username} · suspended`)
+  await expect(mentionOption).toHaveText(`@${flood.username} Flood · suspended`)
+
+  const adminRow = page.getByTestId('admin-user-row').filter({ hasText: flood.username })
+  await adminRow.getByRole('button', { name: `Unban ${flood.username}` }).click()
+  await expect(adminRow.getByRole('button', { name: `Ban ${flood.username}` })).toBeVisible()
+  await expect(directoryRow.getByText('suspended', { exact: true })).toHaveCount(0)
+  await expect(pickerOption).not.toContainText('suspended')
+  await expect(mentionOption).toHaveText(`@${flood.username} Flood`)
+
+  // A new display name (Flood, restored, signs in again) replaces the old in every open list.
+  const login = await flood.context.request.post('/api/auth/login', { data: { login: flood.username, password: TEST_PASSWORD } })
+  expect(login.status()).toBe(200)
+  expect((await flood.context.request.patch('/api/users/me', { data: { displayName: 'Flo Renamed' } })).status()).toBe(200)
+  await expect(directoryRow).toContainText('Flo Renamed')
+  await expect(pickerOption).toContainText('Flo Renamed')
+  await expect(mentionOption).toHaveText(`@${flood.username} Flo Renamed`)
   await closeAll(bob, flood)
 })
