@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from '../limits'
-import { codePointLength, hiddenCharacter, HIDDEN_CHARACTER_MESSAGE, showsSomething } from './common'
+import { brokenTextMessage, codePointLength, hiddenCharacter, HIDDEN_CHARACTER_MESSAGE, isWholeText, showsSomething } from './common'
 
 // Accounts (docs/api.md, Authentication). The server parses every body with these,
 // and the pages validate their forms with the same schemas.
@@ -12,15 +12,24 @@ export const PASSWORD_HINT = `${PASSWORD_MIN} to ${PASSWORD_MAX} characters`
 export const usernameSchema = z.string().trim()
   .regex(USERNAME_PATTERN, 'Use 3 to 32 letters, digits, "_", "." or "-"')
 
-/** 8-256 Unicode code points, used whole (never truncated or trimmed). */
-export const passwordSchema = z.string().refine(
+/**
+ * A password typed to be checked (sign-in, re-authentication): only a length cap, so a wrong
+ * password answers like any other, and valid Unicode: a lone surrogate would be hashed as
+ * U+FFFD, so "12345678\uD800" would open an account whose password is "12345678\uFFFD".
+ */
+export function typedPasswordSchema(required: string) {
+  return z.string().min(1, required).max(1024).refine(isWholeText, { message: brokenTextMessage('A password') })
+}
+
+/** 8-256 Unicode code points of valid text, used whole (never truncated or trimmed). */
+export const passwordSchema = z.string().refine(isWholeText, { message: brokenTextMessage('A password'), abort: true }).refine(
   password => codePointLength(password) >= PASSWORD_MIN && codePointLength(password) <= PASSWORD_MAX,
   { message: `Use ${PASSWORD_HINT}` },
 ).meta({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
 
 export const emailSchema = z.string().trim().max(254, 'At most 254 characters').pipe(z.email('Enter a valid email address'))
 
-export const displayNameSchema = z.string().trim().refine(
+export const displayNameSchema = z.string().trim().refine(isWholeText, { message: brokenTextMessage('A name'), abort: true }).refine(
   name => codePointLength(name) >= 1 && codePointLength(name) <= DISPLAY_NAME_MAX && showsSomething(name),
   { message: `Use 1 to ${DISPLAY_NAME_MAX} characters`, abort: true },
 ).refine(name => !hiddenCharacter(name), { message: HIDDEN_CHARACTER_MESSAGE })
@@ -37,7 +46,7 @@ export const loginSchema = z.strictObject({
   /** A username or an email address. */
   login: z.string().trim().min(1, 'Enter your username or email').max(254),
   // Only the length cap here: a wrong password must answer like any other wrong password.
-  password: z.string().min(1, 'Enter your password').max(1024),
+  password: typedPasswordSchema('Enter your password'),
 })
 
 export const guestSchema = z.strictObject({
@@ -45,7 +54,7 @@ export const guestSchema = z.strictObject({
 })
 
 export const changePasswordSchema = z.strictObject({
-  currentPassword: z.string().min(1, 'Enter your current password').max(1024),
+  currentPassword: typedPasswordSchema('Enter your current password'),
   newPassword: passwordSchema,
 })
 
@@ -78,13 +87,13 @@ export const twoFactorCodeBodySchema = z.strictObject({
 })
 
 export const disableTwoFactorSchema = z.strictObject({
-  password: z.string().min(1, 'Enter your password').max(1024),
+  password: typedPasswordSchema('Enter your password'),
   code: twoFactorCodeSchema,
 })
 
 /** Re-authentication: the password, and a code when two-factor is on (docs/security.md). */
 export const reauthSchema = z.strictObject({
-  password: z.string().min(1, 'Enter your password').max(1024),
+  password: typedPasswordSchema('Enter your password'),
   code: twoFactorCodeSchema.optional(),
 })
 

@@ -2,10 +2,15 @@ import { z } from 'zod'
 import { CHAT_NAME_MAX, CHAT_TOPIC_MAX } from '../limits'
 import { codePoints, hiddenCharacter, HIDDEN_CHARACTER_MESSAGE, listQuerySchema, objectIdSchema, showsSomething } from './common'
 
-/** Chat names and topics; a name must show something, not only spaces. */
-const chatName = codePoints(1, CHAT_NAME_MAX).refine(showsSomething, { message: 'The name cannot be blank', abort: true })
+/**
+ * Chat names and topics; a name must show something, not only spaces. A name is kept
+ * composed (NFC): "e\u0301" and "\u00E9" look the same, so they are one channel's name
+ * (docs/api.md, "Channel names").
+ */
+const chatName = codePoints(1, CHAT_NAME_MAX, 'The name').refine(showsSomething, { message: 'The name cannot be blank', abort: true })
   .refine(name => !hiddenCharacter(name), { message: HIDDEN_CHARACTER_MESSAGE })
-const chatTopic = codePoints(0, CHAT_TOPIC_MAX)
+  .transform(name => name.normalize('NFC'))
+const chatTopic = codePoints(0, CHAT_TOPIC_MAX, 'The topic').transform(topic => topic.normalize('NFC'))
 
 export const MAX_GROUP_MEMBERS = 256
 

@@ -24,28 +24,50 @@ export function codePointLength(text: string): number {
 }
 
 /**
- * A string of `min`-`max` code points (not UTF-16 units). JSON Schema's minLength and
- * maxLength count code points too, so the OpenAPI document states them as they are.
+ * A NUL, or half of a surrogate pair with no other half: not valid Unicode text. Storage
+ * would keep the NUL or turn the half into U+FFFD, so what was stored would differ from
+ * what was sent ("bob\uD800" shown as "bob\uFFFD", a clientId never found again).
  */
-export function codePoints(min: number, max: number) {
-  return z.string().refine((text) => {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Whether a text is valid Unicode without NUL: every text input must be (docs/api.md, "Text"). */
+export function isWholeText(text: string): boolean {
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text)
+}
+
+/** Why a text that is not `isWholeText` is refused, naming what it is ("A message", "The name"). */
+export function brokenTextMessage(subject = 'Text'): string {
+  return `${subject} cannot hold NUL characters or broken Unicode`
+}
+
+/**
+ * A string of `min`-`max` code points (not UTF-16 units) of valid Unicode without NUL
+ * (`isWholeText`). JSON Schema's minLength and maxLength count code points too, so the
+ * OpenAPI document states them as they are.
+ */
+export function codePoints(min: number, max: number, subject = 'Text') {
+  return z.string().refine(isWholeText, { message: brokenTextMessage(subject), abort: true }).refine((text) => {
     const length = codePointLength(text)
     return length >= min && length <= max
   }, { message: `Must be ${min} to ${max} characters` }).meta({ minLength: min, maxLength: max })
 }
 
 /**
- * A control or format character where it does not belong in a name (docs/api-accounts.md,
- * "Display names"): a line break, a zero-width space, or a direction control (U+202E
- * turned "Sam Two is typing..." into "...gnipyt si owT maS"). The zero-width joiner is
- * kept between two emoji, where it builds one (👩‍💻).
+ * A control or format character where it does not belong in a name or a reaction
+ * (docs/api-accounts.md, "Display names"): a line break, a zero-width space, or a direction
+ * control (U+202E turned "Sam Two is typing..." into "...gnipyt si owT maS"). Kept are the
+ * format characters an emoji is built of: the zero-width joiner between two emoji (👩‍💻,
+ * 👨‍👩‍👧) and the tags of a subdivision flag after its black flag (🏴 + tags, England's).
  */
 export function hiddenCharacter(text: string): boolean {
   const chars = [...text]
   return chars.some((char, index) => /[\p{Cc}\p{Cf}]/u.test(char)
-    && !(char === '\u200D' && EMOJI_PART.test(chars[index - 1] ?? '') && /\p{Extended_Pictographic}/u.test(chars[index + 1] ?? '')))
+    && !(char === '\u200D' && EMOJI_PART.test(chars[index - 1] ?? '') && /\p{Extended_Pictographic}/u.test(chars[index + 1] ?? ''))
+    && !(FLAG_TAG.test(char) && (chars[index - 1] === '\u{1F3F4}' || FLAG_TAG.test(chars[index - 1] ?? ''))))
 }
 const EMOJI_PART = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u
+/** The tag characters (U+E0020-U+E007F) that spell a subdivision flag's region after 🏴. */
+const FLAG_TAG = /[\u{E0020}-\u{E007F}]/u
 
 export const HIDDEN_CHARACTER_MESSAGE = 'Names cannot contain invisible, line-break or text-direction characters'
 

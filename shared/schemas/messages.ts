@@ -1,29 +1,38 @@
 import { z } from 'zod'
 import { MESSAGE_LIST_LIMIT, MESSAGE_MAX, SEARCH_MAX, SEARCH_MIN } from '../limits'
 import { attachmentIdsSchema } from './attachments'
-import { codePointLength, codePoints, listQuerySchema, objectIdSchema } from './common'
+import { codePoints, hiddenCharacter, listQuerySchema, objectIdSchema, showsSomething } from './common'
 import { queryInteger } from './query'
 
-/** A NUL, or half of a surrogate pair (not valid Unicode text: storage would change it). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-/** 1-4000 code points of valid text (no NUL, no lone surrogate) and not only whitespace. */
-export const messageContentSchema = codePoints(1, MESSAGE_MAX)
-  .refine(text => text.trim().length > 0, { message: 'A message cannot be blank' })
-  .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
+/** 1-4000 code points of valid text (no NUL, no lone surrogate) that shows something. */
+export const messageContentSchema = codePoints(1, MESSAGE_MAX, 'A message')
+  .refine(showsSomething, { message: 'A message cannot be blank' })
 /** A send's text: as messageContentSchema, but it may be empty (or left out) when files are attached. */
-export const sendContentSchema = codePoints(0, MESSAGE_MAX)
-  .refine(text => !text.includes('\u0000') && !LONE_SURROGATE.test(text), { message: 'A message cannot hold NUL characters or broken Unicode' })
-/** Text, files, or both: a send with no attachments needs text that is not only whitespace. */
+export const sendContentSchema = codePoints(0, MESSAGE_MAX, 'A message')
+/**
+ * Text, files, or both: a send with no attachments needs text that shows something, not
+ * only spaces or invisible characters ("\u200B\u200B" would be an empty bubble).
+ */
 export function hasTextOrFiles(send: { content: string, attachments?: readonly unknown[] }): boolean {
-  return send.content.trim().length > 0 || (send.attachments?.length ?? 0) > 0
+  return showsSomething(send.content) || (send.attachments?.length ?? 0) > 0
 }
 export const blankSend = { message: 'A message cannot be blank', path: ['content'] }
-export const clientIdSchema = codePoints(1, 64)
-/** 1-16 code points without whitespace. */
-export const emojiSchema = z.string().refine(text => codePointLength(text) >= 1 && codePointLength(text) <= 16 && !/\s/u.test(text), {
-  message: 'An emoji is 1 to 16 characters without spaces',
-}).meta({ minLength: 1, maxLength: 16, pattern: '^\\S+$' })
+/**
+ * A send's own id for retries (a UUID, or any printable text): 1-64 code points of valid
+ * Unicode without control characters. A lone surrogate would be stored as U+FFFD and the
+ * retry never matched to its original (docs/api.md, "Text").
+ */
+export const clientIdSchema = codePoints(1, 64, 'A clientId')
+  .refine(id => !/\p{Cc}/u.test(id), { message: 'A clientId cannot hold control characters' })
+/**
+ * A reaction: 1-16 code points without whitespace that show something, and none of the
+ * invisible ones (control, zero-width, direction: `hiddenCharacter`), but for the joiners
+ * and tags an emoji is built of (👨‍👩‍👧, ❤️). Invisible reactions filled a message's 20 slots.
+ */
+export const emojiSchema = codePoints(1, 16, 'An emoji')
+  .refine(text => !/\s/u.test(text), { message: 'An emoji is 1 to 16 characters without spaces' })
+  .refine(text => showsSomething(text) && !hiddenCharacter(text), { message: 'An emoji cannot be or hold invisible, control or text-direction characters' })
+  .meta({ minLength: 1, maxLength: 16, pattern: '^\\S+$' })
 
 export const sendMessageSchema = z.strictObject({
   content: sendContentSchema.default(''),

@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import { BIO_MAX, COUNTRY_MAX } from '../limits'
-import { objectIdSchema, listQuerySchema, codePointLength } from './common'
-import { displayNameSchema, emailSchema } from './auth'
+import { objectIdSchema, listQuerySchema, codePointLength, isWholeText, brokenTextMessage } from './common'
+import { displayNameSchema, emailSchema, typedPasswordSchema } from './auth'
 
 // Users and administration (docs/api.md).
 
 function optionalText(max: number) {
   // null (or an empty string) clears the field.
   return z.string().trim()
+    .refine(isWholeText, { message: brokenTextMessage(), abort: true })
     .refine(text => codePointLength(text) <= max, { message: `At most ${max} characters` })
     .meta({ maxLength: max })
     .transform(text => (text === '' ? null : text))
@@ -23,7 +24,7 @@ export const updateProfileSchema = z.strictObject({
   bio: optionalText(BIO_MAX),
 })
 
-export const accountPasswordSchema = z.string().min(1, 'Enter your password').max(1024)
+export const accountPasswordSchema = typedPasswordSchema('Enter your password')
 
 /** A guest has no password: their account is deleted on their session alone. */
 export const deleteAccountSchema = z.strictObject({

@@ -22,8 +22,16 @@ import { renderChatFor, renderChatsFor } from './render'
 // Chats: creating, listing, reading, renaming and deleting them; one service for the
 // REST routes and the WebSocket handler. Members are ./memberships.ts.
 
+/**
+ * How channel names compare (uniqueness, the directory's order and search): trimmed,
+ * composed (NFC: "e\u0301" is "\u00E9") and in lower case (docs/api.md, "Channel names").
+ */
+function channelNameKey(name: string): string {
+  return name.trim().normalize('NFC').toLowerCase()
+}
+
 function channelKey(name: string): string {
-  return `channel:${name.trim().toLowerCase()}`
+  return `channel:${channelNameKey(name)}`
 }
 
 function directKey(a: string, b: string): string {
@@ -139,7 +147,7 @@ async function storeChat(chatId: Types.ObjectId, data: NewChat, memberships: Ret
     _id: chatId,
     type: data.type,
     name: data.name,
-    nameKey: data.type === 'channel' && data.name ? data.name.trim().toLowerCase() : null,
+    nameKey: data.type === 'channel' && data.name ? channelNameKey(data.name) : null,
     topic: data.topic,
     createdBy: data.createdBy,
     memberCount: memberships.length,
@@ -193,7 +201,7 @@ export async function listChats(actor: Pick<Actor, 'userId' | 'role'>, options: 
  */
 export async function listPublicChats(actor: Pick<Actor, 'userId' | 'role'>, options: ListOptions & { q?: string }): Promise<Page<PublicChat>> {
   const conditions: Record<string, unknown>[] = [{ type: 'channel' }]
-  const q = options.q?.trim().replace(/^#/, '').toLowerCase()
+  const q = channelNameKey(options.q?.trim().replace(/^#/, '') ?? '')
   if (q) conditions.push({ $or: [{ nameKey: { $regex: escapeRegex(q) } }, { topic: { $regex: escapeRegex(q), $options: 'i' } }] })
   const after = decodeCursor(options.cursor)
   if (after?.name !== undefined && Types.ObjectId.isValid(after.id)) {
@@ -232,7 +240,7 @@ export async function updateChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: 
     if (patch.topic !== undefined) set.topic = patch.topic
     if (patch.name !== undefined && patch.name.trim() !== chat.name) {
       const name = patch.name.trim()
-      if (chat.type === 'channel' && name.toLowerCase() !== chat.nameKey) {
+      if (chat.type === 'channel' && channelNameKey(name) !== chat.nameKey) {
         try {
           await ChatKeyModel.create({ _id: channelKey(name), chatId })
         }
@@ -241,7 +249,7 @@ export async function updateChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: 
           throw error
         }
         await ChatKeyModel.deleteOne({ _id: channelKey(chat.name ?? '') }).exec()
-        set.nameKey = name.toLowerCase()
+        set.nameKey = channelNameKey(name)
       }
       set.name = name
     }
