@@ -17,22 +17,11 @@ import { chatViewer, findChat, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe } from './announce'
 import { chatsByActivity, rememberChatActivity } from './activity'
 import { addToUserChats, removeFromUserChats, userChatIds } from './chat-list'
+import { channelKey, channelNameKey, heldChannelKey } from './channel-names'
 import { renderChatFor, renderChatsFor } from './render'
 
 // Chats: creating, listing, reading, renaming and deleting them; one service for the
 // REST routes and the WebSocket handler. Members are ./memberships.ts.
-
-/**
- * How channel names compare (uniqueness, the directory's order and search): trimmed,
- * composed (NFC: "e\u0301" is "\u00E9") and in lower case (docs/api.md, "Channel names").
- */
-function channelNameKey(name: string): string {
-  return name.trim().normalize('NFC').toLowerCase()
-}
-
-function channelKey(name: string): string {
-  return `channel:${channelNameKey(name)}`
-}
 
 function directKey(a: string, b: string): string {
   return a < b ? `direct:${a}:${b}` : `direct:${b}:${a}`
@@ -248,7 +237,7 @@ export async function updateChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: 
           if (isDuplicateKeyError(error)) throw apiError('name_taken', 'A channel with that name exists.')
           throw error
         }
-        await ChatKeyModel.deleteOne({ _id: channelKey(chat.name ?? '') }).exec()
+        await ChatKeyModel.deleteOne({ _id: heldChannelKey(chat) }).exec()
         set.nameKey = channelNameKey(name)
       }
       set.name = name
@@ -283,7 +272,7 @@ export async function removeChat(chat: ChatRecord): Promise<void> {
     await publishControl({ type: '$drop-chat', chatId }, [chatTopic(chatId)])
     await removeFromUserChats(memberIds, chatId)
     if (chat.type === 'direct' && chat.memberIds?.length === 2) await ChatKeyModel.deleteOne({ _id: directKey(chat.memberIds[0]!, chat.memberIds[1]!) }).exec()
-    if (chat.type === 'channel' && chat.name) await ChatKeyModel.deleteOne({ _id: channelKey(chat.name), chatId }).exec()
+    if (chat.type === 'channel' && chat.name) await ChatKeyModel.deleteOne({ _id: heldChannelKey(chat), chatId }).exec()
   })
   // The rest is unreachable now (every read starts from the chat); clean it up in the background.
   const prefix = new RegExp(`^${chatId}:`)
