@@ -49,7 +49,7 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   const canModerate = computed(() => auth.user?.role === 'admin' || managesChat(chat.value?.membership?.role))
   const typingLine = computed(() => typingSentence(presence.typingIn(source.chatId).filter(id => id !== viewerId.value).map(nameOf)))
   // What the composer replies to or edits (composables/useComposeTargets.ts).
-  const { replyTo, editing, unsavedEdit, save, startReply, startEdit, editLastOwn, cancelCompose, clearReply } = useComposeTargets(() => source.chatId, held, viewerId)
+  const { replyTo, editing, unsavedEdit, save, startReply, startEdit, editLastOwn, cancelCompose, clearReply, switchChat } = useComposeTargets(() => source.chatId, held, viewerId)
 
   /** The names the held messages carry: a channel's member list is never loaded whole. */
   const heldSenderNames = computed(() => new Map(held.value.map(message => [message.sender.id, message.sender.displayName])))
@@ -74,7 +74,8 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     const kept = opening(chatId)
     state.value = 'loading'
     chats.activeChatId = chatId
-    cancelCompose()
+    // An edit ends; the chat's draft brings back the reply it was (useComposeTargets).
+    switchChat()
     focusSeq.value = kept ? null : around
     loadFailure.value = null
     // A link whose id cannot be a chat's names none: nothing to ask the server.
@@ -221,9 +222,11 @@ export function useConversation(source: { readonly chatId: string, readonly arou
   })
 
   async function send(content: string, uploadKeys: string[] = []) {
-    if (window.value?.hasMoreAfter) await jumpToLatest()
-    outbox.enqueue(source.chatId, content, replyTo.value?.id ?? null, uploadKeys)
+    // Taken before any wait: the draft is spent at once, the reply with it.
+    const replyToId = replyTo.value?.id ?? null
     clearReply()
+    if (window.value?.hasMoreAfter) await jumpToLatest()
+    outbox.enqueue(source.chatId, content, replyToId, uploadKeys)
   }
 
   const { run: react } = useAction((message: Message, emoji: string) => messages.toggleReaction(message, emoji))
