@@ -132,3 +132,36 @@ test('a script payload stays text and opens no dialog', async ({ browser, baseUR
   expect(ben.dialogs).toEqual([])
   await closeAll(ana, ben)
 })
+
+// Typing ``` and Enter, as in Slack or Mattermost, opens a code block (docs/messages.md,
+// "In the app"): the Enter used to send "```" alone, an empty grey box with a blank unread
+// for the others, and each next line went as a message of its own.
+test('Enter inside an open code block breaks the line, and a message that would show nothing is not sent', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  const field = composer(ana.page)
+  await field.pressSequentially('```')
+  await field.press('Enter')
+  await field.pressSequentially('const train = "8:15"')
+  await field.press('Enter')
+  await field.pressSequentially('```')
+  await expect(field).toHaveValue('```\nconst train = "8:15"\n```')
+  await field.press('Enter')
+  await expect(field).toHaveValue('')
+  const sent = messageLog(ben.page).locator('[data-seq]')
+  await expect(sent).toHaveCount(1)
+  await expect(sent.locator('pre')).toHaveText('const train = "8:15"')
+
+  // Fences alone would show an empty box: the text stays in the field, nothing goes.
+  await field.fill('```\n\n```')
+  await field.press('Enter')
+  await expect(field).toHaveValue('```\n\n```')
+  await expect(ana.page.getByRole('button', { name: 'Send' })).toBeDisabled()
+
+  // Ctrl/Cmd+Enter still sends inside an open block.
+  await field.fill('```\nunclosed')
+  await field.press('ControlOrMeta+Enter')
+  await expect(field).toHaveValue('')
+  await expect(sent).toHaveCount(2)
+  await expect(messageLog(ana.page).locator('[data-seq]')).toHaveCount(2)
+  await closeAll(ana, ben)
+})
