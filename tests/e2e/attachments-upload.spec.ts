@@ -1,11 +1,12 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { attach, copy, image, paste, PDF } from './attachment-helpers'
-import { anaAndBenInDirectChat, closeAll, composer, menuItem, messageLog, messageRows, send } from './chat-helpers'
+import { anaAndBenInDirectChat, chatList, closeAll, composer, createGroupChat, menuItem, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
 
 // Uploads as people make them (docs/attachments.md, "In the app"): one that fails and is
 // tried again or removed, one cancelled with its message, an SVG that must never run, the
-// clipboard's text and pictures, and a caption added and taken off.
+// clipboard's text and pictures, a caption added and taken off, and files dropped beside the
+// message column (on the chat's side panel, on the chat list).
 
 test('an upload that failed on a lost connection is tried again from its chip, and then sent', async ({ browser, baseURL }) => {
   const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
@@ -169,5 +170,68 @@ test('a caption added to a file later can be taken off again; a message of words
   await expect(composer(ana.page)).toHaveValue('just words')
   await composer(ana.page).fill('')
   await expect(ana.page.getByRole('button', { name: 'Save' })).toBeDisabled()
+  await closeAll(ana, ben)
+})
+
+/**
+ * Drags a file from the desktop and drops it at the middle of `target`, as the browser
+ * does it (Chromium's own drag events, so an unhandled drop does what a browser does with
+ * it). `during` runs while the file is held over the target.
+ */
+async function dragFileOnto(page: Page, target: Locator, path: string, during: () => Promise<void>) {
+  const box = (await target.boundingBox())!
+  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+  const cdp = await page.context().newCDPSession(page)
+  const data = { items: [], files: [path], dragOperationsMask: 1 }
+  await cdp.send('Input.dispatchDragEvent', { type: 'dragEnter', ...point, data })
+  await cdp.send('Input.dispatchDragEvent', { type: 'dragOver', ...point, data })
+  await during()
+  await cdp.send('Input.dispatchDragEvent', { type: 'drop', ...point, data })
+}
+
+test('a file dropped on the open Files panel attaches to the chat; dropped on the chat list it is refused and the app stays', async ({ browser, baseURL }, testInfo) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ana, 'Crew', [ben])
+  const notes = testInfo.outputPath('notes.txt')
+  await writeFile(notes, 'the notes of the meeting')
+  await openApp(ana, `/chats/${group.id}`)
+  await ana.page.getByRole('button', { name: 'Files', exact: true }).click()
+  const panel = ana.page.getByRole('region', { name: 'Files' })
+  await expect(panel.getByText('No files shared here yet.')).toBeVisible()
+  const attached = ana.page.getByRole('list', { name: 'Attached files' })
+
+  // Over the chat list no chat takes the file: no outline, and the drop leaves the app where it was.
+  // Headless Chromium opens no dropped file, so what it would do is read from the events as
+  // the browser does: a drop handled (default prevented) is never opened, a 'none' effect is refused.
+  await ana.page.evaluate(() => {
+    const seen: string[] = []
+    Object.assign(window, { fileDragsSeen: seen })
+    for (const type of ['dragover', 'drop']) {
+      window.addEventListener(type, (event) => {
+        const drag = event as DragEvent
+        seen.push(`${type} ${drag.defaultPrevented ? 'handled' : 'unhandled'} ${drag.dataTransfer?.dropEffect}`)
+      })
+    }
+  })
+  await dragFileOnto(ana.page, chatList(ana.page), notes, async () => {
+    await expect(ana.page.getByText('Drop files to attach them')).toHaveCount(0)
+  })
+  // (With the effect 'none' the browser may not fire the drop at all.)
+  const seen = await ana.page.evaluate(() => (window as unknown as { fileDragsSeen: string[] }).fileDragsSeen)
+  expect(seen[0]).toBe('dragover handled none')
+  expect(seen.filter(event => !event.includes(' handled') || (event.startsWith('dragover') && !event.endsWith(' none')))).toEqual([])
+  await expect(composer(ana.page)).toBeVisible()
+  expect(new URL(ana.page.url()).pathname).toBe(`/chats/${group.id}`)
+  await expect(attached).toHaveCount(0)
+
+  // Over the Files panel the conversation is outlined and the file goes to its composer.
+  await dragFileOnto(ana.page, panel, notes, async () => {
+    await expect(ana.page.getByText('Drop files to attach them')).toBeVisible()
+  })
+  await expect(attached).toContainText('notes.txt')
+  await expect(ana.page.getByText('Drop files to attach them')).toHaveCount(0)
+  await composer(ana.page).press('Enter')
+  await expect(messageLog(ana.page)).toContainText('notes.txt')
   await closeAll(ana, ben)
 })
