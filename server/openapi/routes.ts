@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { ErrorCode } from '#shared/errors'
 import { changePasswordSchema, disableTwoFactorSchema, forgotPasswordSchema, guestSchema, loginSchema, passkeyIdParamsSchema, passkeyLoginSchema, reauthSchema, registerPasskeySchema, renamePasskeySchema, twoFactorCodeBodySchema, twoFactorLoginSchema, registerSchema, resetPasswordSchema, verifyEmailSchema } from '#shared/schemas/auth'
 import { addMembersSchema, chatIdParamsSchema, chatListQuerySchema, createChatSchema, memberListQuerySchema, memberParamsSchema, memberRoleSchema, markReadSchema, notificationSettingsSchema, publicChatsQuerySchema, updateChatSchema } from '#shared/schemas/chats'
-import { changesQuerySchema, editMessageSchema, historyQuerySchema, messageIdParamsSchema, reactionParamsSchema, searchQuerySchema, sendMessageSchema } from '#shared/schemas/messages'
+import { changesQuerySchema, editMessageSchema, historyQuerySchema, messageIdParamsSchema, reactionParamsSchema, reactionRemovalParamsSchema, searchQuerySchema, sendMessageSchema } from '#shared/schemas/messages'
 import { attachmentIdParamsSchema, chatFilesQuerySchema, uploadQuerySchema } from '#shared/schemas/attachments'
 import { loginResultDto, passkeyDto, passkeyListDto, passkeyLoginOptionsDto, passkeyRegistrationOptionsDto, recoveryCodesDto, twoFactorSetupDto, adminUserDto, adminUserPageDto, authResultDto, changesPageDto, chatFilePageDto, uploadResultDto, chatDetailDto, chatDto, chatPageDto, healthDto, pushPublicKeyDto, attachmentLimitsDto, memberDto, memberPageDto, meDto, nextOwnerDto, meResultDto, messageDto, messageHistoryDto, messagePageDto, publicChatPageDto, refreshResultDto, sessionListDto, userDto, userPageDto } from '#shared/schemas/dto'
 import { pushSubscriptionSchema } from '#shared/schemas/push'
@@ -137,7 +137,7 @@ const messages: RouteSpec[] = [
   { method: 'patch', path: '/api/messages/{id}', tag: 'messages', summary: 'Edit your message', auth: 'user', params: messageIdParamsSchema, body: editMessageSchema, success: ok(messageDto, 'The message'), errors: ['forbidden', 'not_found', 'conflict'] },
   { method: 'delete', path: '/api/messages/{id}', tag: 'messages', summary: 'Delete a message (it stays as a tombstone)', auth: 'user', params: messageIdParamsSchema, success: noContent, errors: ['forbidden', 'not_found', 'conflict'] },
   { method: 'put', path: '/api/messages/{id}/reactions/{emoji}', tag: 'messages', summary: 'Add your reaction (idempotent)', auth: 'user', params: reactionParamsSchema, success: ok(messageDto, 'The message'), errors: ['forbidden', 'not_found', 'conflict'] },
-  { method: 'delete', path: '/api/messages/{id}/reactions/{emoji}', tag: 'messages', summary: 'Remove your reaction (idempotent)', auth: 'user', params: reactionParamsSchema, success: ok(messageDto, 'The message'), errors: ['forbidden', 'not_found', 'conflict'] },
+  { method: 'delete', path: '/api/messages/{id}/reactions/{emoji}', tag: 'messages', summary: 'Remove your reaction (idempotent)', auth: 'user', params: reactionRemovalParamsSchema, success: ok(messageDto, 'The message'), errors: ['forbidden', 'not_found', 'conflict'] },
   { method: 'get', path: '/api/search/messages', tag: 'messages', summary: 'Search the messages of your chats, newest first', auth: 'user', query: searchQuerySchema, success: ok(messagePageDto, 'A page of messages'), errors: [] },
 ]
 

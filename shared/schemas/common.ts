@@ -56,18 +56,22 @@ export function codePoints(min: number, max: number, subject = 'Text') {
  * A control or format character where it does not belong in a name or a reaction
  * (docs/api-accounts.md, "Display names"): a line break, a zero-width space, or a direction
  * control (U+202E turned "Sam Two is typing..." into "...gnipyt si owT maS"). Kept are the
- * format characters an emoji is built of: the zero-width joiner between two emoji (👩‍💻,
- * 👨‍👩‍👧) and the tags of a subdivision flag after its black flag (🏴 + tags, England's).
+ * format characters writing needs: the zero-width joiner between two emoji (👩‍💻, 👨‍👩‍👧),
+ * the joiner and non-joiner between letters of scripts that need them (Persian "کتاب‌ها",
+ * Sinhala "ශ්‍රී"), and a whole subdivision flag (🏴, its tags, the cancel tag: England's);
+ * loose tags would hide text.
  */
 export function hiddenCharacter(text: string): boolean {
-  const chars = [...text]
+  const chars = [...text.replace(SUBDIVISION_FLAG, '\u{1F3F4}')]
   return chars.some((char, index) => /[\p{Cc}\p{Cf}]/u.test(char)
     && !(char === '\u200D' && EMOJI_PART.test(chars[index - 1] ?? '') && /\p{Extended_Pictographic}/u.test(chars[index + 1] ?? ''))
-    && !(FLAG_TAG.test(char) && (chars[index - 1] === '\u{1F3F4}' || FLAG_TAG.test(chars[index - 1] ?? ''))))
+    && !((char === '\u200C' || char === '\u200D') && LETTER.test(chars[index - 1] ?? '') && LETTER.test(chars[index + 1] ?? '')))
 }
 const EMOJI_PART = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u
-/** The tag characters (U+E0020-U+E007F) that spell a subdivision flag's region after 🏴. */
-const FLAG_TAG = /[\u{E0020}-\u{E007F}]/u
+/** A letter or mark of a script whose writing uses the joiners (not Latin, Greek or Cyrillic, where "a\u200Db" would only copy "ab"). */
+const LETTER = /(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}]/u
+/** 🏴, two to six tag letters or digits naming the region, the cancel tag: a subdivision flag. */
+const SUBDIVISION_FLAG = /\u{1F3F4}[\u{E0061}-\u{E007A}\u{E0030}-\u{E0039}]{2,6}\u{E007F}/gu
 
 export const HIDDEN_CHARACTER_MESSAGE = 'Names cannot contain invisible, line-break or text-direction characters'
 

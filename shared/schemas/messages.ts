@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MESSAGE_LIST_LIMIT, MESSAGE_MAX, SEARCH_MAX, SEARCH_MIN } from '../limits'
 import { attachmentIdsSchema } from './attachments'
-import { codePoints, hiddenCharacter, listQuerySchema, objectIdSchema, showsSomething } from './common'
+import { codePointLength, codePoints, hiddenCharacter, listQuerySchema, objectIdSchema, showsSomething } from './common'
 import { queryInteger } from './query'
 
 /** 1-4000 code points of valid text (no NUL, no lone surrogate) that shows something. */
@@ -33,6 +33,14 @@ export const emojiSchema = codePoints(1, 16, 'An emoji')
   .refine(text => !/\s/u.test(text), { message: 'An emoji is 1 to 16 characters without spaces' })
   .refine(text => showsSomething(text) && !hiddenCharacter(text), { message: 'An emoji cannot be or hold invisible, control or text-direction characters' })
   .meta({ minLength: 1, maxLength: 16, pattern: '^\\S+$' })
+/**
+ * A reaction to take back: the rule reactions had before they had to show (1-16 code points
+ * without spaces), so one stored under it (U+200B, NUL) can still be removed, not hold one
+ * of the message's 20 slots for good.
+ */
+export const removedEmojiSchema = z.string()
+  .refine(text => codePointLength(text) >= 1 && codePointLength(text) <= 16 && !/\s/u.test(text), { message: 'An emoji is 1 to 16 characters without spaces' })
+  .meta({ minLength: 1, maxLength: 16, pattern: '^\\S+$' })
 
 export const sendMessageSchema = z.strictObject({
   content: sendContentSchema.default(''),
@@ -48,6 +56,7 @@ export const editMessageSchema = z.strictObject({ content: sendContentSchema })
 
 export const messageIdParamsSchema = z.object({ id: objectIdSchema })
 export const reactionParamsSchema = z.object({ id: objectIdSchema, emoji: emojiSchema })
+export const reactionRemovalParamsSchema = z.object({ id: objectIdSchema, emoji: removedEmojiSchema })
 
 const seq = queryInteger(0)
 const messageLimit = queryInteger(1, MESSAGE_LIST_LIMIT.max).default(MESSAGE_LIST_LIMIT.default)

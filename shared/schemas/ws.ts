@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { attachmentIdsSchema } from './attachments'
 import { objectIdSchema } from './common'
-import { blankSend, clientIdSchema, editMessageSchema, emojiSchema, hasTextOrFiles, sendContentSchema } from './messages'
+import { blankSend, clientIdSchema, editMessageSchema, emojiSchema, hasTextOrFiles, removedEmojiSchema, sendContentSchema } from './messages'
 
 // Client frames of /ws (docs/api.md, WebSocket). The same field schemas as the REST bodies.
 const frameId = z.string().max(128).optional()
@@ -15,7 +15,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('message.edit'), id: frameId, messageId: objectIdSchema, content: editMessageSchema.shape.content }),
   z.strictObject({ type: z.literal('message.delete'), id: frameId, messageId: objectIdSchema }),
   z.strictObject({ type: z.literal('reaction.add'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),
-  z.strictObject({ type: z.literal('reaction.remove'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),
+  z.strictObject({ type: z.literal('reaction.remove'), id: frameId, messageId: objectIdSchema, emoji: removedEmojiSchema }),
   z.strictObject({ type: z.literal('typing'), id: frameId, chatId: objectIdSchema }),
   z.strictObject({ type: z.literal('read'), id: frameId, chatId: objectIdSchema, seq: z.number().int().min(0) }),
   z.strictObject({ type: z.literal('ping'), id: frameId }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { displayNameSchema, loginSchema, passwordSchema, resetPasswordSchema } from '#shared/schemas/auth'
 import { createChatSchema, updateChatSchema } from '#shared/schemas/chats'
-import { clientIdSchema, editMessageSchema, emojiSchema, messageContentSchema, sendMessageSchema } from '#shared/schemas/messages'
+import { clientIdSchema, editMessageSchema, emojiSchema, messageContentSchema, reactionRemovalParamsSchema, sendMessageSchema } from '#shared/schemas/messages'
 import { updateProfileSchema } from '#shared/schemas/users'
 import { clientFrameSchema } from '#shared/schemas/ws'
 
@@ -88,5 +88,36 @@ describe('chat names', () => {
     const parsed = createChatSchema.parse({ type: 'channel', name: 're\u0301sume\u0301', topic: 'cafe\u0301' })
     expect(parsed).toMatchObject({ name: 'r\u00E9sum\u00E9', topic: 'caf\u00E9' })
     expect(updateChatSchema.parse({ name: 'e\u0301' })).toEqual({ name: '\u00E9' })
+  })
+})
+
+describe('the joiners writing needs, and only whole flags', () => {
+  it('keeps a zero-width joiner or non-joiner between letters: Persian, Sinhala, Malayalam names', () => {
+    for (const name of ['کتاب\u200Cها', 'می\u200Cخواهیم', 'ශ්\u200Dරී ලංකා']) {
+      expect(accepts(displayNameSchema, name), name).toBe(true)
+      expect(accepts(createChatSchema, { type: 'channel', name }), name).toBe(true)
+    }
+    expect(accepts(displayNameSchema, 'ab\u200C')).toBe(false)
+    expect(accepts(displayNameSchema, '\u200Dab')).toBe(false)
+    expect(accepts(displayNameSchema, 'a\u200Cb')).toBe(false)
+  })
+
+  it('keeps a whole subdivision flag and refuses loose tag characters that would hide text', () => {
+    const england = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}'
+    expect(accepts(emojiSchema, england)).toBe(true)
+    expect(accepts(displayNameSchema, `Team ${england}`)).toBe(true)
+    const hidden = [...'admin'].map(letter => String.fromCodePoint(0xE0000 + letter.charCodeAt(0))).join('')
+    expect(accepts(displayNameSchema, `Admin\u{1F3F4}${hidden}`)).toBe(false)
+    expect(accepts(emojiSchema, `\u{1F3F4}${hidden}`)).toBe(false)
+  })
+})
+
+describe('taking back a reaction stored under the older rule', () => {
+  it('accepts removing an invisible reaction that can no longer be added', () => {
+    for (const emoji of ['\u200B', '\u00AD', 'a\u0000']) {
+      expect(accepts(emojiSchema, emoji), JSON.stringify(emoji)).toBe(false)
+      expect(accepts(reactionRemovalParamsSchema, { id: 'a'.repeat(24), emoji }), JSON.stringify(emoji)).toBe(true)
+      expect(accepts(clientFrameSchema, { type: 'reaction.remove', id: 'r1', messageId: 'a'.repeat(24), emoji }), JSON.stringify(emoji)).toBe(true)
+    }
   })
 })
