@@ -15,6 +15,8 @@ export interface SnackbarMessage {
   color: SnackbarColor
   timeout: number
   action?: SnackbarAction
+  /** Called once the message has gone: closed, its action done, or cleared. */
+  onClose?: () => void
 }
 
 /** The one queue of short messages for the person (errors above all), shown one at a time. */
@@ -28,10 +30,11 @@ export const useSnackbarStore = defineStore('snackbar', () => {
   const current = computed(() => queue.value.find(entry => entry.timeout !== -1) ?? queue.value[0] ?? null)
 
   /** `timeout` -1: shown until the person closes it (or its action is done). */
-  function notify(message: string, options: { color?: SnackbarColor, timeout?: number, action?: SnackbarAction } = {}): void {
-    // The same message twice in a row says nothing new.
-    if (queue.value.at(-1)?.message === message) return
-    queue.value.push({ id: nextId++, message, color: options.color ?? 'info', timeout: options.timeout ?? 5000, action: options.action })
+  function notify(message: string, options: { color?: SnackbarColor, timeout?: number, action?: SnackbarAction, onClose?: () => void } = {}): void {
+    // The same message twice in a row says nothing new, unless it carries its own action
+    // (two not-sent notices of two chats named alike each copy their own words).
+    if (!options.action && queue.value.at(-1)?.message === message) return
+    queue.value.push({ id: nextId++, message, color: options.color ?? 'info', timeout: options.timeout ?? 5000, action: options.action, onClose: options.onClose })
   }
 
   /** The person pressed the message's action: once it is done the message goes. */
@@ -48,7 +51,13 @@ export const useSnackbarStore = defineStore('snackbar', () => {
   }
 
   function dismiss(id: number): void {
-    queue.value = queue.value.filter(entry => entry.id !== id)
+    removeWhere(entry => entry.id === id)
+  }
+
+  function removeWhere(gone: (entry: SnackbarMessage) => boolean): void {
+    const removed = queue.value.filter(gone)
+    queue.value = queue.value.filter(entry => !gone(entry))
+    for (const entry of removed) entry.onClose?.()
   }
 
   /**
@@ -56,7 +65,7 @@ export const useSnackbarStore = defineStore('snackbar', () => {
    * and must not contradict what this try brings ("Wrong password" over "Two-factor is off").
    */
   function dismissErrors(): void {
-    queue.value = queue.value.filter(entry => entry.color !== 'error')
+    removeWhere(entry => entry.color === 'error')
   }
 
   return { queue, current, notify, notifyError, act, dismiss, dismissErrors }

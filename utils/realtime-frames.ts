@@ -65,13 +65,13 @@ export function leaveGoneChat(context: Pick<FrameContext, 'chats' | 'router' | '
 export function tellNotSent({ snackbar, outbox }: Pick<FrameContext, 'snackbar' | 'outbox'>, notice: NotSentNotice) {
   const count = notice.words.length
   const text = `${notice.news} ${count === 1 ? 'A message' : `${count} messages`} you wrote there ${count === 1 ? 'was' : 'were'} not sent.`
-  snackbar.notify(text, { color: 'warning', timeout: -1, action: { label: 'Copy', run: () => copyWords(notice.words, snackbar) } })
-  const shown = snackbar.queue.findLast(entry => entry.message === text)
-  if (!shown) return
-  const stop = watch(() => snackbar.queue.some(entry => entry.id === shown.id), (still) => {
-    if (still) return
-    stop()
-    outbox.forgetNotSent(notice.id)
+  // Forgotten as the notice goes, in the store itself: a watcher would stop with the page
+  // that made it (a sign-out), and the notice would come back at the next sign-in.
+  snackbar.notify(text, {
+    color: 'warning',
+    timeout: -1,
+    action: { label: 'Copy', run: () => copyWords(notice.words, snackbar) },
+    onClose: () => outbox.forgetNotSent(notice.id),
   })
 }
 

@@ -33,4 +33,17 @@ describe('snackbar', () => {
     snackbar.dismiss(snackbar.current!.id)
     expect(snackbar.current?.message).toBe('2 messages you wrote there were not sent.')
   })
+
+  it('keeps two notices of the same words with their own actions, and says when each has gone', async () => {
+    const snackbar = useSnackbarStore()
+    const closed: string[] = []
+    const text = 'You are no longer a member of Team. A message you wrote there was not sent.'
+    snackbar.notify(text, { timeout: -1, action: { label: 'Copy', run: () => true }, onClose: () => closed.push('first') })
+    snackbar.notify(text, { timeout: -1, action: { label: 'Copy', run: () => true }, onClose: () => closed.push('second') })
+    expect(snackbar.queue.filter(entry => entry.message === text)).toHaveLength(2)
+    await snackbar.act(snackbar.queue[0]!.id)
+    expect(closed).toEqual(['first'])
+    snackbar.dismiss(snackbar.queue[0]!.id)
+    expect(closed).toEqual(['first', 'second'])
+  })
 })
