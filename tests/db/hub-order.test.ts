@@ -7,6 +7,7 @@ import { sendMessage } from '../../server/services/messages/send'
 import { messageIdFor, MessageModel } from '../../server/models/message'
 import { publishToChat } from '../../server/services/realtime/bus'
 import { createHub, type Connection } from '../../server/services/realtime/hub'
+import { fakeConnection } from '../harness/fake-connection'
 import { eventually } from '../harness/api-client'
 import { connectServices, createTestUser, disconnectServices } from '../harness/services'
 
@@ -31,11 +32,7 @@ afterAll(async () => {
 interface FakeSocket { connection: Connection, frames: ServerFrame[] }
 
 function openSocket(userId: string): FakeSocket {
-  const frames: ServerFrame[] = []
-  const connection: Connection = {
-    id: randomUUID(), userId, sessionId: randomUUID(), topics: new Set(), backlog: null,
-    send: frame => frames.push(frame), close: () => {}, refreshUser: () => {},
-  }
+  const { connection, frames } = fakeConnection(userId)
   hub.register(connection)
   opened.push(connection)
   return { connection, frames }

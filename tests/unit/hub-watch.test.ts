@@ -4,6 +4,7 @@ import type { Message, ServerFrame } from '#shared/types/api'
 import type { Actor } from '../../server/utils/auth'
 import { publish, type ControlEvent, type Envelope } from '../../server/services/realtime/bus'
 import { createHub, type Connection, type Hub } from '../../server/services/realtime/hub'
+import { fakeConnection } from '../harness/fake-connection'
 
 // `chat.watch` against the hub of one instance, with the bus's envelopes fed in a chosen
 // order: across instances a leave (or a join) on instance B reaches A's hub over Redis
@@ -39,11 +40,7 @@ afterEach(() => {
 interface FakeSocket { connection: Connection, frames: ServerFrame[], actor: Actor }
 
 function openSocket(userId = randomUUID()): FakeSocket {
-  const frames: ServerFrame[] = []
-  const connection: Connection = {
-    id: randomUUID(), userId, sessionId: randomUUID(), topics: new Set(), backlog: null,
-    send: frame => frames.push(frame), close: () => {}, refreshUser: () => {},
-  }
+  const { connection, frames } = fakeConnection(userId)
   hub.register(connection)
   opened.push(connection)
   return { connection, frames, actor: { userId, sessionId: connection.sessionId } as Actor }
