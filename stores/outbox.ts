@@ -18,6 +18,25 @@ export interface NotSentNotice {
   words: string[]
 }
 
+/** A list kept in localStorage under `key`: the entries that look whole (`keep`), or none. */
+function readList<T>(key: string, keep: (entry: T) => boolean): T[] {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(key)
+    const parsed: unknown = raw ? JSON.parse(raw) : []
+    return Array.isArray(parsed) ? (parsed as T[]).filter(entry => entry && keep(entry)) : []
+  }
+  catch {
+    return []
+  }
+}
+
+/** Keeps a list in localStorage under `key` (none: the key goes). */
+function writeList(key: string | null, list: readonly unknown[]) {
+  if (!key || typeof localStorage === 'undefined') return
+  if (list.length === 0) localStorage.removeItem(key)
+  else localStorage.setItem(key, JSON.stringify(list))
+}
+
 /**
  * Messages the viewer wrote that the server has not confirmed yet. They live in
  * localStorage (per user) so a reload or a lost connection loses nothing, and each is
@@ -40,37 +59,19 @@ export const useOutboxStore = defineStore('outbox', () => {
   let onDelivered: (message: Message) => void = () => {}
 
   function persist() {
-    if (!storageKey || typeof localStorage === 'undefined') return
-    if (items.value.length === 0) localStorage.removeItem(storageKey)
-    else localStorage.setItem(storageKey, JSON.stringify(items.value))
+    writeList(storageKey, items.value)
   }
 
   function persistNotSent() {
-    if (!notSentKey || typeof localStorage === 'undefined') return
-    if (notSent.value.length === 0) localStorage.removeItem(notSentKey)
-    else localStorage.setItem(notSentKey, JSON.stringify(notSent.value))
+    writeList(notSentKey, notSent.value)
   }
 
   /** Loads the signed-in user's outbox from the browser. */
   function restore(userId: string) {
     storageKey = `${STORAGE_PREFIX}${userId}`
     notSentKey = `${NOT_SENT_PREFIX}${userId}`
-    try {
-      const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(notSentKey)
-      const parsed: unknown = raw ? JSON.parse(raw) : []
-      notSent.value = Array.isArray(parsed) ? (parsed as NotSentNotice[]).filter(notice => notice && typeof notice.news === 'string' && Array.isArray(notice.words)) : []
-    }
-    catch {
-      notSent.value = []
-    }
-    try {
-      const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(storageKey)
-      const parsed: unknown = raw ? JSON.parse(raw) : []
-      items.value = Array.isArray(parsed) ? (parsed as PendingMessage[]).filter(item => item && typeof item.clientId === 'string' && typeof item.chatId === 'string') : []
-    }
-    catch {
-      items.value = []
-    }
+    notSent.value = readList<NotSentNotice>(notSentKey, notice => typeof notice.news === 'string' && Array.isArray(notice.words))
+    items.value = readList<PendingMessage>(storageKey, item => typeof item.clientId === 'string' && typeof item.chatId === 'string')
   }
 
   function setDeliveryHandler(handler: (message: Message) => void) {
