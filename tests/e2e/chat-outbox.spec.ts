@@ -162,25 +162,16 @@ test('left a public channel while a message to it was on its way: it stays in th
   const channel = await createChannel(ben, `ridge-${ana.username}`, [ana])
   await postMessage(ben, channel.id, 'Trail report: the ridge is open')
   // Ana's first send waits (a slow link) until she has left the channel in another tab.
-  let holding = true
-  let letSendGo: () => void = () => {}
-  const sendHeld = new Promise<void>((resolve) => {
-    letSendGo = resolve
-  })
-  await ana.page.route(`**/api/chats/${channel.id}/messages`, async (route) => {
-    if (route.request().method() !== 'POST' || !holding) return route.fallback()
-    await sendHeld
-    await route.fallback()
-  })
+  const held = await holdSends(ana, channel.id)
   await openApp(ana, `/chats/${channel.id}`)
   await expect(messageRows(ana.page, 'Trail report: the ridge is open')).toBeVisible()
   await send(ana.page, 'Save me a seat')
   await expect(messageRows(ana.page, 'Save me a seat')).toContainText('Sending')
 
-  holding = false
+  held.stopHolding()
   expect((await ana.context.request.post(`/api/chats/${channel.id}/leave`)).status()).toBeLessThan(300)
   await expect(ana.page.getByText(`You are no longer a member of ${channel.name}.`, { exact: true })).toBeVisible()
-  letSendGo()
+  held.release()
 
   // Still a channel she can read: its failed message waits there, with Retry.
   await openApp(ana, `/chats/${channel.id}`)
@@ -201,27 +192,41 @@ test('removed from the open group while two messages are on their way, the socke
   await ana.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
   // Ana's sends wait (a slow link) until the test lets them go, after her removal.
   // (Only the sends before her removal: the app's one try of each after it is not held.)
-  let holding = true
-  let letSendsGo: () => void = () => {}
-  const sendsHeld = new Promise<void>((resolve) => {
-    letSendsGo = resolve
-  })
-  await ana.page.route(`**/api/chats/${group.id}/messages`, async (route) => {
-    if (route.request().method() !== 'POST' || !holding) return route.fallback()
-    await sendsHeld
-    await route.fallback()
-  })
+  const held = await holdSends(ana, group.id)
   await openApp(ana, `/chats/${group.id}`)
   await expect(messageRows(ana.page, 'Meet at the trailhead')).toBeVisible()
 
   await send(ana.page, 'offline one')
   await send(ana.page, 'offline two')
   for (const text of ['offline one', 'offline two']) await expect(messageRows(ana.page, text)).toContainText('Sending')
-  holding = false
+  held.stopHolding()
   expect((await ben.context.request.delete(`/api/chats/${group.id}/members/${ana.id}`)).status()).toBe(204)
 
   await expect(ana.page.getByText('You are no longer a member of Hiking crew. 2 messages you wrote there were not sent.')).toBeVisible()
-  letSendsGo()
+  held.release()
   await removedWithUnsent(ana, 'Hiking crew')
   await closeAll(ana, ben)
 })
+
+/**
+ * Holds the person's sends to a chat (a slow link): each POST made while holding waits until
+ * `release`; those made after `stopHolding` go at once.
+ */
+async function holdSends(person: Person, chatId: string) {
+  let holding = true
+  let release: () => void = () => {}
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  await person.page.route(`**/api/chats/${chatId}/messages`, async (route) => {
+    if (route.request().method() !== 'POST' || !holding) return route.fallback()
+    await released
+    await route.fallback()
+  })
+  return {
+    stopHolding: () => {
+      holding = false
+    },
+    release: () => release(),
+  }
+}
