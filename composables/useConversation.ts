@@ -133,11 +133,12 @@ export function useConversation(source: { readonly chatId: string, readonly arou
     }
   }
 
-  // What arrives while the tab is hidden is new to the reader on their return: the unread
-  // divider moves to where they last read, unless one below that is still unread.
+  // What arrives while the reader is away (the tab hidden, or the socket down: the catch-up
+  // after it) is new to them on their return: the unread divider moves to where they last
+  // read, unless one below that is still unread.
   watch(() => held.value.at(-1)?.seq, (lastSeq, previousSeq) => {
     const membership = chat.value?.membership
-    if (document.visibilityState !== 'hidden' || !membership || lastSeq === undefined || previousSeq === undefined || lastSeq <= previousSeq) return
+    if (!membership || lastSeq === undefined || previousSeq === undefined || lastSeq <= previousSeq || !messages.arrivedWhileAway(source.chatId, lastSeq)) return
     if (unreadAfterSeq.value === null || unreadAfterSeq.value < membership.lastReadSeq) unreadAfterSeq.value = membership.lastReadSeq
   })
 

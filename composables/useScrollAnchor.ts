@@ -42,6 +42,7 @@ const TOP_LOAD_PX = 300
 export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: ScrollAnchorSource, onRead: (onScreen: SeqRange) => void) {
   const atBottom = ref(true)
   const unseenCount = ref(0)
+  const messages = useMessagesStore()
 
   function isAtBottom(element: HTMLElement) {
     return element.scrollHeight - element.scrollTop - element.clientHeight < BOTTOM_SLACK_PX
@@ -160,9 +161,9 @@ export function useScrollAnchor(scroller: Ref<HTMLElement | null>, source: Scrol
     const mineArrived = sentNow || (!!lastClientId && (previousPendingIds.includes(lastClientId) || pendingIds.includes(lastClientId)))
     await nextTick()
     const arrived = lastSeq !== undefined && previousSeq !== undefined && lastSeq > previousSeq ? lastSeq - previousSeq : 0
-    // Away from the tab, the reader has seen none of it: followed no further than the unread
-    // divider's place at the top, so they come back to where they left off.
-    const divider = wasAtBottom && !mineArrived && document.visibilityState === 'hidden' ? scroller.value?.querySelector<HTMLElement>('[data-unread-divider]') : null
+    // Away from the tab or the network, the reader has seen none of it: followed no further
+    // than the unread divider's place at the top, so they come back to where they left off.
+    const divider = wasAtBottom && !mineArrived && lastSeq !== undefined && messages.arrivedWhileAway(source.chatId, lastSeq) ? scroller.value?.querySelector<HTMLElement>('[data-unread-divider]') : null
     if (divider && scroller.value) {
       divider.scrollIntoView({ block: 'start' })
       atBottom.value = isAtBottom(scroller.value)

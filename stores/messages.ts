@@ -8,6 +8,12 @@ export const useMessagesStore = defineStore('messages', () => {
   const auth = useAuthStore()
   const windows = ref<Record<string, MessageWindow>>({})
   const loading = ref<Record<string, boolean>>({})
+  /**
+   * Per chat, the last seq a reconnect's catch-up brought: what came while the socket was
+   * down was missed by the reader as surely as what came while the tab was hidden, though
+   * the tab is visible by the time it lands (a phone unlocked before its network is back).
+   */
+  const missedThrough = ref<Record<string, number>>({})
 
   function windowOf(chatId: string): MessageWindow {
     return (windows.value[chatId] ??= emptyWindow())
@@ -118,7 +124,7 @@ export const useMessagesStore = defineStore('messages', () => {
    * when given (where the window stood when the socket came back), else since the window's
    * own lastChangeSeq, which never moves past a change not applied (utils/message-window.ts).
    */
-  async function catchUp(chatId: string, upTo?: number, from?: number) {
+  async function catchUp(chatId: string, upTo?: number, from?: number, options: { missedWhileAway?: boolean } = {}) {
     const window = windows.value[chatId]
     if (!window) return
     let since = from ?? window.lastChangeSeq
@@ -127,12 +133,22 @@ export const useMessagesStore = defineStore('messages', () => {
       const page = await api<ChangesPage>(`/api/chats/${chatId}/changes`, { query: { since, limit: 100 } })
       for (const message of page.items) {
         if (message.deletedAt) deletedIds.value.add(message.id)
+        if (options.missedWhileAway && message.seq > (missedThrough.value[chatId] ?? 0)) missedThrough.value[chatId] = message.seq
         applyToWindow(window, message)
       }
       since = Math.max(since, page.lastChangeSeq, ...page.items.map(message => message.changeSeq))
       markCaughtUp(window, since)
       if (!page.hasMore) return
     }
+  }
+
+  /**
+   * Whether a message at the end of a chat's log arrived unseen by the reader: the tab was
+   * hidden, or it came with the catch-up after the socket was down
+   * (composables/useConversation.ts, useScrollAnchor.ts; docs/ui.md, "Away and back").
+   */
+  function arrivedWhileAway(chatId: string, seq: number): boolean {
+    return document.visibilityState === 'hidden' || (missedThrough.value[chatId] ?? 0) >= seq
   }
 
   /** Someone's new display name on the messages held from them (pages read later carry it already). */
@@ -223,5 +239,5 @@ export const useMessagesStore = defineStore('messages', () => {
     loading.value = {}
   }
 
-  return { windows, loading, isLoaded, holds, messagesOf, find, heldVersion, shownThrough, firstHeldSeq, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, applySender, forget, edit, remove, toggleReaction, reset }
+  return { windows, loading, isLoaded, holds, messagesOf, find, heldVersion, shownThrough, firstHeldSeq, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, arrivedWhileAway, applySender, forget, edit, remove, toggleReaction, reset }
 })

@@ -38,7 +38,7 @@ export async function catchUpWithReady(chatsOnServer: ReadyChat[], chats: Return
       return
     }
     if (latest.lastChangeSeq > heldUpTo) {
-      await messages.catchUp(chatId, latest.lastChangeSeq, heldUpTo).catch(() => {})
+      await messages.catchUp(chatId, latest.lastChangeSeq, heldUpTo, { missedWhileAway: true }).catch(() => {})
       if (chats.activeChatId === chatId) chats.readPastFilledGap(chatId)
     }
   }))

@@ -223,6 +223,38 @@ test('messages that come while the tab is hidden wait under an unread divider, a
   await closeAll(ana, ben)
 })
 
+test('a phone unlocked before its network is back: what came while it was locked waits under the unread divider, not read unseen', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ben, ana)
+  await postMessage(ben, chat.id, 'Before you locked the phone')
+  const lastReadSeq = () => readPositionOf(ana, chat.id)
+  expect((await ana.context.request.post(`/api/chats/${chat.id}/read`, { data: { seq: 1 } })).status()).toBe(204)
+  const tab = await hideableTab(ana)
+  await openApp(ana, `/chats/${chat.id}`)
+  await expect(messageRows(ana.page, 'Before you locked the phone')).toBeVisible()
+
+  // Ana locks her phone: the screen goes, then the network; Ben writes more than a screenful.
+  await tab.setHidden(true)
+  await ana.context.setOffline(true)
+  await expect(ana.page.getByText('Reconnecting...')).toBeVisible()
+  for (let n = 1; n <= 40; n++) await postMessage(ben, chat.id, label(n))
+
+  // She unlocks it: the screen comes first, the network after, and the missed messages come
+  // with the catch-up while she is looking.
+  await tab.setHidden(false)
+  await ana.context.setOffline(false)
+  await expect(ana.page.getByText('Reconnecting...')).toHaveCount(0)
+  await expect(messageRows(ana.page, label(40))).toHaveCount(1)
+  await expect(ana.page.getByText('Unread messages')).toBeInViewport()
+  await expect(messageRows(ana.page, label(1))).toBeInViewport()
+  await expect(messageRows(ana.page, label(40))).not.toBeInViewport()
+  await expect(ana.page.getByRole('button', { name: /Jump to latest/ })).toBeVisible()
+  await expect.poll(lastReadSeq).toBeGreaterThan(1)
+  expect(await lastReadSeq()).toBeLessThan(41)
+  await closeAll(ana, ben)
+})
+
 test('a chat whose history is still on its way says it is loading, never that it has no messages', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')
