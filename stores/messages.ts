@@ -174,6 +174,7 @@ export const useMessagesStore = defineStore('messages', () => {
 
   function forget(chatId: string) {
     windows.value = omitKey(windows.value, chatId)
+    missedThrough.value = omitKey(missedThrough.value, chatId)
   }
 
   // Edits, deletes and reactions show at once and roll back if the server refuses. Each
@@ -237,6 +238,7 @@ export const useMessagesStore = defineStore('messages', () => {
     deletedIds.value = new Set()
     windows.value = {}
     loading.value = {}
+    missedThrough.value = {}
   }
 
   return { windows, loading, isLoaded, holds, messagesOf, find, heldVersion, shownThrough, firstHeldSeq, isDeleted, apply, open, resyncOpening, loadOlder, loadNewer, catchUp, arrivedWhileAway, applySender, forget, edit, remove, toggleReaction, reset }
