@@ -1,5 +1,5 @@
 import type { Member, Page, User } from '#shared/types/api'
-import { mayMentionChatWide } from '#shared/mentions'
+import { isChatWideMention, mayMentionChatWide } from '#shared/mentions'
 
 export interface MentionOption {
   username: string
@@ -21,12 +21,19 @@ const CHAT_WIDE: MentionOption[] = [
   { username: 'here', label: 'Everyone here now' },
   { username: 'all', label: 'Everyone in this chat' },
 ]
+// Slack's and Discord's words for `@all`, offered once a letter of them is typed ("@ev",
+// "@ch"): the text then says what the person wrote, and "@" alone lists two options, not four.
+const CHAT_WIDE_ALIASES: MentionOption[] = [
+  { username: 'channel', label: 'Everyone in this chat' },
+  { username: 'everyone', label: 'Everyone in this chat' },
+]
 
 /**
  * Completion for `@` in the composer: the chat's members (direct chats and groups, held
  * in the chats store) or a prefix search of the channel's members (channels, whose members
  * may be thousands: `GET /api/chats/:id/members?q=`; never people outside it, whom a
- * mention would not notify), plus `@here` and `@all` where the server would honour them from this person
+ * mention would not notify), plus `@here` and `@all` (and `@channel`/`@everyone` once typed)
+ * where the server would honour them from this person
  * (not in a direct chat; in a channel of more than 50, only for its owners and admins).
  * Arrow keys move, Enter or Tab picks, Escape closes.
  */
@@ -68,17 +75,21 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
     const typed = query.value
     if (typed === null || dismissed.value) return []
     const lower = typed.toLowerCase()
-    const people = chat.value?.type === 'channel'
+    const current = chat.value
+    const people = current?.type === 'channel'
       ? searched.value
       : (chats.members[chatId()] ?? []).map(member => member.user)
+    // An account named "everyone" before such names were refused is, outside a direct chat,
+    // the chat-wide word and not a person: `@everyone` mentions the whole chat (docs/messages.md).
+    const isPerson = (user: User) => current?.type === 'direct' || !isChatWideMention(user.username)
     const matches = people
-      .filter(user => user.id !== auth.user?.id && user.username !== 'deleted')
+      .filter(user => user.id !== auth.user?.id && user.username !== 'deleted' && isPerson(user))
       .filter(user => user.username.toLowerCase().startsWith(lower) || user.displayName.toLowerCase().startsWith(lower))
       .slice(0, MAX_OPTIONS)
       .map(user => ({ username: user.username, label: user.displayName, guest: user.role === 'guest', suspended: !!user.suspended }))
-    const current = chat.value
     const offersWide = !!current && current.type !== 'direct' && mayMentionChatWide(current, current.membership?.role)
-    const wide = offersWide ? CHAT_WIDE.filter(option => option.username.startsWith(lower)) : []
+    const words = lower === '' ? CHAT_WIDE : [...CHAT_WIDE, ...CHAT_WIDE_ALIASES]
+    const wide = offersWide ? words.filter(option => option.username.startsWith(lower)) : []
     return [...matches, ...wide]
   })
 

@@ -1,3 +1,4 @@
+import { CHAT_WIDE_MENTIONS, isChatWideMention, isEveryoneMention } from './chat-wide-mentions'
 import { parseMarkdown, type RichNode } from './markdown'
 import { managesChat } from './permissions'
 import type { ChatType, MemberRole } from './types/api'
@@ -7,14 +8,13 @@ import type { ChatType, MemberRole } from './types/api'
  * the client (what is highlighted). A mention is `@` and a username (3-32 of
  * `[A-Za-z0-9_.-]`, case-insensitive) that does not follow a letter, digit or `@`/`.`/`-`/`_`
  * (so `ann@example.com` is an address), minus trailing dots and dashes (the end of a
- * sentence). `@all` and `@here` address the whole chat. Mentions in code, code blocks and
- * link text are not mentions.
+ * sentence). `@all`, `@channel`, `@everyone` and `@here` address the whole chat
+ * (shared/chat-wide-mentions.ts). Mentions in code, code blocks and link text are not mentions.
  */
 
 export type MentionPiece = string | { mention: string }
 
-/** Everyone in the chat (`@all`) or everyone there now (`@here`). */
-export const CHAT_WIDE_MENTIONS = ['all', 'here'] as const
+export { CHAT_WIDE_MENTIONS, EVERYONE_MENTIONS, isChatWideMention, isEveryoneMention } from './chat-wide-mentions'
 /** Above this many members, only a channel's owners and admins may address all of it. */
 export const CHAT_WIDE_MENTION_MEMBER_LIMIT = 50
 /** More distinct people than this in one message are not mentioned (it caps the writes of a send). */
@@ -46,9 +46,9 @@ export function splitMentions(text: string): MentionPiece[] {
 export interface MentionsFound {
   /** Lower-cased usernames, each once, in order, at most MAX_MENTIONS_PER_MESSAGE. */
   usernames: string[]
-  /** `@all` or `@here` was written. */
+  /** `@all`, `@channel`, `@everyone` or `@here` was written. */
   chatWide: boolean
-  /** `@all` was written (everyone in the chat; `@here` alone means those online). */
+  /** `@all`, `@channel` or `@everyone` was written (everyone in the chat; `@here` alone means those online). */
   everyone: boolean
 }
 
@@ -58,9 +58,9 @@ function collect(nodes: RichNode[], found: Set<string>, state: { chatWide: boole
       for (const piece of splitMentions(node.text)) {
         if (typeof piece === 'string') continue
         const name = piece.mention.toLowerCase()
-        if ((CHAT_WIDE_MENTIONS as readonly string[]).includes(name)) {
+        if (isChatWideMention(name)) {
           state.chatWide = true
-          if (name === 'all') state.everyone = true
+          if (isEveryoneMention(name)) state.everyone = true
         }
         else if (found.size < MAX_MENTIONS_PER_MESSAGE) found.add(name)
       }
@@ -78,9 +78,9 @@ export function findMentions(content: string): MentionsFound {
 }
 
 /**
- * Whether `@all`/`@here` from a member with `role` addresses the chat: everywhere but a
- * channel of more than 50 members, where only its owners and admins may (a crowd is not
- * paged by anyone who joined). The server applies it when it stores a message, the
+ * Whether `@all`/`@here` (and `@channel`/`@everyone`, which mean `@all`) from a member with
+ * `role` addresses the chat: everywhere but a channel of more than 50 members, where only
+ * its owners and admins may (a crowd is not paged by anyone who joined). The server applies it when it stores a message, the
  * composer offers `@all`/`@here` by it: one rule, so the offer never promises what the
  * server then ignores.
  */
@@ -94,7 +94,7 @@ export interface DecidedMentions {
   sender: { id: string, username: string }
   /** Ids of the named people it mentions. */
   mentions: readonly string[]
-  /** `@all`/`@here` was honoured. */
+  /** A chat-wide mention (`@all`, `@channel`, `@everyone`, `@here`) was honoured. */
   mentionsAll: boolean
   /** Edited since: its names may no longer be the ones `mentions` was decided from. */
   edited: boolean

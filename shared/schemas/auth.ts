@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isChatWideMention } from '../chat-wide-mentions'
 import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from '../limits'
 import { brokenTextMessage, codePointLength, hiddenCharacter, HIDDEN_CHARACTER_MESSAGE, isWholeText, showsSomething } from './common'
 
@@ -9,8 +10,16 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/
 /** What a password field says of its length, as its error message does. */
 export const PASSWORD_HINT = `${PASSWORD_MIN} to ${PASSWORD_MAX} characters`
 
+/**
+ * A new username (registration, guest entry). Not a word that mentions the whole chat
+ * (`@all`, `@here`, `@channel`, `@everyone`): a person so named could never be mentioned
+ * alone. Accounts that already hold one keep it (docs/api-accounts.md, "Users and profiles").
+ */
 export const usernameSchema = z.string().trim()
   .regex(USERNAME_PATTERN, 'Use 3 to 32 letters, digits, "_", "." or "-"')
+  .refine(name => !isChatWideMention(name), {
+    error: issue => `"${String(issue.input)}" cannot be a username: @${String(issue.input).toLowerCase()} mentions the whole chat`,
+  })
 
 /**
  * A password typed to be checked (sign-in, re-authentication): only a length cap, so a wrong

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Chat, Message, Page } from '#shared/types/api'
-import { api, signUp, type TestUser } from '../harness/api-client'
+import { api, call, signUp, type TestUser } from '../harness/api-client'
 import { TestSocket } from '../harness/ws-client'
 
 const baseUrl = () => inject('baseUrl')
@@ -57,6 +57,33 @@ describe('mentions', () => {
     expect(await membershipOf(bob)).toMatchObject({ unreadCount: 1, mentionCount: 1, mentionSeqs: [all.seq + 1] })
     await api(baseUrl(), bob, 'POST', `/api/chats/${chatId}/read`, { seq: all.seq + 1 })
     expect(await membershipOf(bob)).toMatchObject({ unreadCount: 0, mentionCount: 0, mentionSeqs: [] })
+  })
+
+  it('counts @everyone and @channel as @all: chat-wide, for every other member', async () => {
+    const group = (await api<Chat>(baseUrl(), ana, 'POST', '/api/chats', { type: 'group', name: 'Everyone', memberIds: [bob.id, cy.id] })).body.id
+    const everyone = await send(ana, '@everyone release at 5', group)
+    expect(everyone).toMatchObject({ mentions: [], mentionsAll: true })
+    const channel = await send(bob, '@Channel moved to 6', group)
+    expect(channel).toMatchObject({ mentions: [], mentionsAll: true })
+    expect(await membershipOf(cy, group)).toMatchObject({ mentionCount: 2, mentionSeqs: [everyone.seq, channel.seq] })
+    expect(await membershipOf(bob, group)).toMatchObject({ mentionCount: 1, mentionSeqs: [everyone.seq] })
+    expect(await membershipOf(ana, group)).toMatchObject({ mentionCount: 1, mentionSeqs: [channel.seq] })
+  })
+
+  it('refuses "everyone" and the other chat-wide words as a new username, on registration and guest entry', async () => {
+    const refused = (word: string) => ({
+      statusCode: 400,
+      data: { code: 'validation_failed', issues: [{ path: ['username'], message: `"${word}" cannot be a username: @${word.toLowerCase()} mentions the whole chat` }] },
+    })
+    const registered = await call(baseUrl(), '/api/auth/register', { body: { username: 'everyone', password: 'password-123' } })
+    expect(registered.status).toBe(400)
+    expect(registered.body).toMatchObject(refused('everyone'))
+    const guest = await call(baseUrl(), '/api/auth/guest', { body: { username: 'Here' } })
+    expect(guest.status).toBe(400)
+    expect(guest.body).toMatchObject(refused('Here'))
+    for (const word of ['all', 'channel']) {
+      expect((await call(baseUrl(), '/api/auth/register', { body: { username: word, password: 'password-123' } })).body).toMatchObject(refused(word))
+    }
   })
 
   it('does not count a deleted mention', async () => {

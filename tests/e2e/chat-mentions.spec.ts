@@ -59,6 +59,34 @@ test('an @ completion mentions a member, who sees the highlight, the @ badge and
   await closeAll(ana, ben, cy)
 })
 
+test('"@ever" offers @everyone, which mentions the whole chat: the other member sees it as a mention of them', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const group = await createGroupChat(ana, 'Release', [ben])
+  await openApp(ana, `/chats/${group.id}`)
+  await openApp(ben, `/chats/${group.id}`)
+
+  // Ana, used to Slack, types "@ever": the list offers @everyone, and Enter picks it.
+  await composer(ana.page).click()
+  await composer(ana.page).pressSequentially('ship it @ever')
+  const options = ana.page.getByRole('listbox', { name: 'People to mention' })
+  await expect(options.getByRole('option')).toHaveCount(1)
+  await expect(options.getByRole('option')).toContainText('@everyone')
+  await composer(ana.page).press('Enter')
+  await expect(composer(ana.page)).toHaveValue('ship it @everyone ')
+  await composer(ana.page).pressSequentially('at 5')
+  await composer(ana.page).press('Enter')
+
+  // Ben sees it as the chat-wide mention it is, standing out as his; Ana sees it highlighted, not as hers.
+  const mention = messageRows(ben.page, 'at 5').locator('.mention[data-mention="everyone"]')
+  await expect(mention).toHaveText('@everyone')
+  await expect(mention).toHaveClass(/mention--me/)
+  await expect(messageRows(ben.page, 'at 5')).toHaveAttribute('data-mentions-me')
+  await expect(messageRows(ana.page, 'at 5').locator('.mention[data-mention="everyone"]')).not.toHaveClass(/mention--me/)
+  expect(ana.dialogs.concat(ben.dialogs)).toEqual([])
+  await closeAll(ana, ben)
+})
+
 test('"Jump to next mention" brings the next unread mention not yet on screen into view, and goes once each has been shown', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
   const ben = await signUpPerson(browser, baseURL, 'Ben')

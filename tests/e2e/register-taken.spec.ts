@@ -33,3 +33,18 @@ test('a taken username or email is said under its field, which takes the focus',
   await expect(emailField).toHaveAttribute('aria-invalid', 'true')
   await expect(page).toHaveURL(/\/register$/)
 })
+
+test('a username that mentions the whole chat ("Everyone") is refused under its field, by the schema the server uses, before anything is sent', async ({ page }) => {
+  const registrations: string[] = []
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/auth/register') registrations.push(request.method())
+  })
+  await openPage(page, '/register')
+  const username = page.getByLabel('Username', { exact: true })
+  await username.fill('Everyone')
+  await page.getByLabel('Password', { exact: true }).fill('a long enough password')
+  await page.getByLabel('Password', { exact: true }).press('Enter')
+  await expect(username).toHaveAccessibleDescription(/"Everyone" cannot be a username: @everyone mentions the whole chat/)
+  await expect(page).toHaveURL(/\/register$/)
+  expect(registrations).toEqual([])
+})

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CHAT_WIDE_MENTION_MEMBER_LIMIT, findMentions, MAX_MENTIONS_PER_MESSAGE, mayMentionChatWide, mentionHighlights, splitMentions, type DecidedMentions } from '#shared/mentions'
+import { usernameSchema } from '#shared/schemas/auth'
+import { CHAT_WIDE_MENTION_MEMBER_LIMIT, CHAT_WIDE_MENTIONS, findMentions, MAX_MENTIONS_PER_MESSAGE, mayMentionChatWide, mentionHighlights, splitMentions, type DecidedMentions } from '#shared/mentions'
 
 describe('splitMentions', () => {
   it('finds @names, not addresses, and drops sentence punctuation', () => {
@@ -16,6 +17,15 @@ describe('findMentions', () => {
     expect(findMentions('@Ann and @ann, **@ben_c**')).toEqual({ usernames: ['ann', 'ben_c'], chatWide: false, everyone: false })
     expect(findMentions('@here quick one')).toEqual({ usernames: [], chatWide: true, everyone: false })
     expect(findMentions('@ALL')).toEqual({ usernames: [], chatWide: true, everyone: true })
+  })
+
+  it('reads @channel and @everyone, in any letter case, as @all: the whole chat, not a person', () => {
+    for (const word of ['@channel', '@everyone', '@Everyone', '@CHANNEL']) {
+      expect(findMentions(`${word} release at 5`)).toEqual({ usernames: [], chatWide: true, everyone: true })
+    }
+    expect(findMentions('@here and @everyone, @ana')).toEqual({ usernames: ['ana'], chatWide: true, everyone: true })
+    // Longer names that start with the words are people; words in code or an address are not mentions.
+    expect(findMentions('@everyone2 @channels `@everyone` me@channel.io')).toEqual({ usernames: ['everyone2', 'channels'], chatWide: false, everyone: false })
   })
 
   it('ignores mentions in code, code blocks and link text', () => {
@@ -62,10 +72,15 @@ describe('mentionHighlights', () => {
   it('highlights what the server decided, not the text: a refused @all or a non-member is plain', () => {
     expect(sorted(mentionHighlights(message('@all and @here, @ana @ghost'), ana, idOf))).toEqual({ names: [], mine: [] })
     expect(sorted(mentionHighlights(message('@all and @here, @ANA', { mentions: [ana.id], mentionsAll: true }), ana, idOf)))
-      .toEqual({ names: ['all', 'ana', 'here'], mine: ['all', 'ana', 'here'] })
+      .toEqual({ names: ['all', 'ana', 'channel', 'everyone', 'here'], mine: ['all', 'ana', 'channel', 'everyone', 'here'] })
     // The sender's own @all is a mention, not of them; their own name never is.
-    expect(sorted(mentionHighlights(message('@all from @bob', { mentionsAll: true }), bob, idOf))).toEqual({ names: ['all', 'here'], mine: [] })
+    expect(sorted(mentionHighlights(message('@all from @bob', { mentionsAll: true }), bob, idOf))).toEqual({ names: ['all', 'channel', 'everyone', 'here'], mine: [] })
     expect(sorted(mentionHighlights(message('@cy_1 and @ana', { mentions: [cy.id] }), ana, idOf))).toEqual({ names: ['cy_1'], mine: [] })
+  })
+
+  it('highlights an honoured @everyone or @channel as chat-wide, as @all, and a refused one not at all', () => {
+    expect(mentionHighlights(message('@Everyone and @channel, look', { mentionsAll: true }), ana, idOf).mine).toEqual(new Set(CHAT_WIDE_MENTIONS))
+    expect(sorted(mentionHighlights(message('@everyone look'), ana, idOf))).toEqual({ names: [], mine: [] })
   })
 
   it('tells the names it knows no id for by the ids left over, and only when the count says', () => {
@@ -81,5 +96,17 @@ describe('mentionHighlights', () => {
     expect(sorted(mentionHighlights(message('@dee', { mentions: [ana.id], replyTo: { senderId: ana.id } }), cy, nobodyKnown)).names).toEqual([])
     // After an edit the names may be new ones, decided on by nobody.
     expect(sorted(mentionHighlights(message('@eve', { mentions: ['d'.repeat(24)], edited: true }), ana, nobodyKnown)).names).toEqual([])
+  })
+})
+
+describe('usernameSchema', () => {
+  it('refuses every chat-wide word as a username, in any letter case, with a message that says why', () => {
+    for (const word of [...CHAT_WIDE_MENTIONS, 'Everyone', ' CHANNEL ']) {
+      const result = usernameSchema.safeParse(word)
+      expect(result.success).toBe(false)
+      const name = word.trim()
+      expect(result.error!.issues.map(issue => issue.message)).toEqual([`"${name}" cannot be a username: @${name.toLowerCase()} mentions the whole chat`])
+    }
+    for (const name of ['everyone2', 'channels', 'all_of_us', 'ana']) expect(usernameSchema.safeParse(name).success).toBe(true)
   })
 })

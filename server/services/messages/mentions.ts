@@ -7,7 +7,8 @@ import { onlineUserIds } from '../realtime'
 
 // Mentions are resolved when a message is stored and counted at read time, like unread
 // counts (docs/messages.md, "Mentions"): a named person costs one write to their own
-// membership (at most MAX_MENTIONS_PER_MESSAGE per message); `@all`/`@here` cost one
+// membership (at most MAX_MENTIONS_PER_MESSAGE per message); `@all`/`@here` (and
+// `@channel`/`@everyone`, which are `@all`: #shared/chat-wide-mentions) cost one
 // write to the chat whatever its size, and each member's count is derived from it
 // (mentionCount in server/dto/chats.ts). `@here` means the members online when it is
 // sent (presence): they are recorded like named people, so someone who was away gets no
@@ -21,9 +22,9 @@ export interface ResolvedMentions {
   userIds: string[]
   /** `@here`: ids of the members online now, besides the named ones (never the sender). */
   hereUserIds: string[]
-  /** `@all` or `@here`, where the sender may (the message's `mentionsAll`). */
+  /** A chat-wide word (`@all`, `@channel`, `@everyone`, `@here`), where the sender may (the message's `mentionsAll`). */
   chatWide: boolean
-  /** `@all`, where the sender may: counted for every member at read time. */
+  /** `@all`, `@channel` or `@everyone`, where the sender may: counted for every member at read time. */
   everyone: boolean
 }
 
