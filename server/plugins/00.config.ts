@@ -1,8 +1,10 @@
 import { describeConfigError, loadServerConfig } from '../utils/config'
 
 // The configuration is read and validated once, before every other plugin: a bad value
-// stops the boot with the variable's name. Production never falls back to a development
-// default either: without a JWT secret or a database it refuses to boot.
+// stops the boot with the variable's name, never the value (an SMTP or database URL holds
+// a password; docs/deploy.md, "Refusing to start"). Production never falls back to a
+// development default either: without a JWT secret or a database it refuses to boot, and
+// loadServerConfig refuses a short secret or an app URL that is no http(s) origin.
 export default defineNitroPlugin(() => {
   let config
   try {

@@ -12,19 +12,76 @@ function unset(value: unknown): unknown {
 const positive = (fallback: number) => z.preprocess(unset, z.coerce.number().int().positive().default(fallback))
 const nonNegative = (fallback: number) => z.preprocess(unset, z.coerce.number().int().nonnegative().default(fallback))
 const positiveFraction = (fallback: number) => z.preprocess(unset, z.coerce.number().positive().default(fallback))
-/** A yes/no setting: true, 1, false, 0. */
-export const yesNoSetting = z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true'), z.literal(1).transform(() => true), z.literal(0).transform(() => false)]).default(false))
 const text = (fallback = '') => z.preprocess(value => unset(value) === undefined ? undefined : String(value), z.string().default(fallback))
+const YES = ['true', '1', 'yes', 'on']
+const NO = ['false', '0', 'no', 'off']
+
+/** A yes/no word (any case): true for true/1/yes/on, false for false/0/no/off, null for anything else. */
+export function yesNo(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value
+  const word = String(value).trim().toLowerCase()
+  return YES.includes(word) ? true : NO.includes(word) ? false : null
+}
+
+/**
+ * The one yes/no parser of every boolean setting (unset: no). A word it does not know stops
+ * the boot with the words it does know, rather than Zod's bare "Invalid input".
+ */
+export const yesNoSetting = z.unknown().transform((value, context): boolean => {
+  if (unset(value) === undefined) return false
+  const answer = yesNo(value)
+  if (answer === null) context.addIssue({ code: 'custom', message: `expected one of ${[...YES, ...NO].join(', ')}` })
+  return answer ?? false
+}).default(false)
+
+/**
+ * How many reverse proxies in front of the server append to `X-Forwarded-For`
+ * (NUXT_TRUST_PROXY): a count (`0`, `1`, `2`...), or a yes/no word (yes is one proxy, such
+ * as Render's load balancer); unset when clients connect directly. Null when it is neither:
+ * `one` silently read as 0 made every person behind the proxy share one address's limits.
+ */
+export function trustedProxyHops(setting: unknown): number | null {
+  const value = unset(setting) === undefined ? '' : String(setting).trim()
+  if (value === '') return 0
+  if (/^\d+$/.test(value)) return Number.parseInt(value, 10)
+  const answer = yesNo(value)
+  return answer === null ? null : answer ? 1 : 0
+}
+
+const proxyHops = z.unknown().transform((value, context): number => {
+  const hops = trustedProxyHops(value)
+  if (hops === null) context.addIssue({ code: 'custom', message: 'expected a number of proxies (0, 1, 2...) or one of true, yes, false, no' })
+  return hops ?? 0
+}).default(0)
+
+/** A MongoDB connection string as the driver parses it: the scheme, then at least one host. */
+export function isMongoUri(uri: string): boolean {
+  return /^mongodb(\+srv)?:\/\/([^/@]*@)?[^/@:,]+/.test(uri)
+}
+
+/** A URL whose scheme is one of `schemes`, or unset. The message never echoes the value: it may hold a password. */
+function urlSetting(schemes: string[], what: string) {
+  return text().refine((value) => {
+    if (!value) return true
+    try {
+      const url = new URL(value)
+      return schemes.includes(url.protocol) && url.hostname !== ''
+    }
+    catch {
+      return false
+    }
+  }, { message: `expected ${what} (the value is not shown: it may hold a password)` })
+}
 
 export const runtimeSchema = z.object({
   mongodbUri: text(),
   jwtSecret: text(),
   redisUrl: text(),
-  smtpUrl: text(),
+  smtpUrl: urlSetting(['smtp:', 'smtps:'], 'empty or an smtp:// or smtps:// URL with a host'),
   mailFrom: text('Parley <no-reply@localhost>'),
   allowedOrigins: text(),
   channelCreators: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['users', 'admins']).default('users')),
-  trustProxy: text(),
+  trustProxy: proxyHops,
   /** Web Push (docs/messages.md, "Web Push"): NUXT_VAPID_PUBLIC_KEY, _PRIVATE_KEY, _SUBJECT. */
   vapid: z.preprocess(value => value ?? {}, z.object({ publicKey: text(), privateKey: text(), subject: text() })),
   allowInsecureBoot: yesNoSetting,
@@ -82,7 +139,7 @@ export const runtimeSchema = z.object({
     region: text('us-east-1'),
     accessKeyId: text(),
     secretAccessKey: text(),
-    forcePathStyle: z.preprocess(unset, z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform(value => value === '1' || value === 'true')]).default(false)),
+    forcePathStyle: yesNoSetting,
   })),
   timings: z.preprocess(value => value ?? {}, z.object({
     /** How long a rotated refresh token still answers (two tabs refreshing at once). */

@@ -2,7 +2,7 @@ import { createECDH, hkdfSync, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
-import { runtimeSchema, yesNoSetting, type AttachmentSettings, type S3Settings, type ServerLimits, type ServerTimings } from './config-schema'
+import { isMongoUri, runtimeSchema, yesNoSetting, type AttachmentSettings, type S3Settings, type ServerLimits, type ServerTimings } from './config-schema'
 
 // The server's one configuration module and the only code in server/ that reads the
 // environment. Every setting is a runtime-config key (nuxt.config.ts), so Nitro maps
@@ -72,22 +72,31 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
   if (!require2fa.success) throw new z.ZodError(require2fa.error.issues.map(issue => ({ ...issue, path: ['require_2fa'] })))
   const production = process.env.NODE_ENV === 'production'
   const appUrl = parsed.public.appUrl.replace(/\/+$/, '')
-  const appOrigin = originOf(appUrl) ?? 'http://localhost:3000'
+  // Plain MONGODB_URI is documented as working too.
+  const mongodbUri = parsed.mongodbUri || process.env.MONGODB_URI || ''
+  const allowedOrigins = parsed.allowedOrigins.split(',').map(origin => origin.trim()).filter(Boolean)
+  const issues = [
+    ...mongoUriIssues(mongodbUri, parsed.mongodbUri ? ['mongodbUri'] : ['MONGODB_URI']),
+    ...(allowedOrigins.some(origin => !webOrigin(origin)) ? [issue(['allowedOrigins'], 'every comma-separated entry must be an origin such as https://chat.example.com')] : []),
+    ...(production ? productionIssues(appUrl, parsed.jwtSecret) : []),
+  ]
+  if (issues.length > 0) throw new z.ZodError(issues)
+  // Outside production an app URL that is no web origin still falls back to the development one.
+  const appOrigin = webOrigin(appUrl) ?? 'http://localhost:3000'
   current = {
     production,
-    // Plain MONGODB_URI is documented as working too.
-    mongodbUri: parsed.mongodbUri || process.env.MONGODB_URI || '',
+    mongodbUri,
     jwtSecret: parsed.jwtSecret,
     redisUrl: parsed.redisUrl,
     smtpUrl: parsed.smtpUrl,
     mailFrom: parsed.mailFrom,
     appUrl,
     appOrigin,
-    allowedOrigins: parsed.allowedOrigins.split(',').map(origin => originOf(origin.trim())).filter((origin): origin is string => !!origin),
+    allowedOrigins: allowedOrigins.map(origin => webOrigin(origin)!),
     webAuthn: { rpId: new URL(appOrigin).hostname, rpName: 'Parley', origin: appOrigin },
     secureCookies: appUrl.startsWith('https://'),
     channelCreators: parsed.channelCreators,
-    trustProxyHops: trustedProxyHops(parsed.trustProxy),
+    trustProxyHops: parsed.trustProxy,
     allowInsecureBoot: parsed.allowInsecureBoot,
     // NUXT_REQUIRE_2FA is the documented short name (Nitro would spell the key's variable NUXT_REQUIRE2FA).
     requireTwoFactor: parsed.requireTwoFactor || require2fa.data,
@@ -105,6 +114,32 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
   return current
 }
 
+/** The bytes a production NUXT_JWT_SECRET must have: it signs every token and seals two-factor secrets. */
+export const MIN_JWT_SECRET_BYTES = 32
+
+function issue(path: string[], message: string): z.core.$ZodIssue {
+  return { code: 'custom', path, message, input: undefined }
+}
+
+/** A connection string the driver cannot parse can never connect: the boot stops (its value, which holds a password, unsaid). */
+function mongoUriIssues(uri: string, path: string[]): z.core.$ZodIssue[] {
+  return uri && !isMongoUri(uri) ? [issue(path, 'expected a mongodb:// or mongodb+srv:// connection string (the value is not shown: it may hold a password)')] : []
+}
+
+/**
+ * What production never guesses: an app URL that is no web origin used to become
+ * http://localhost:3000, so every browser request was refused 403 forbidden_origin; a short
+ * JWT secret can be found offline from any token. (A missing secret is
+ * server/plugins/00.config.ts's message.)
+ */
+function productionIssues(appUrl: string, jwtSecret: string): z.core.$ZodIssue[] {
+  const issues: z.core.$ZodIssue[] = []
+  if (!webOrigin(appUrl)) issues.push(issue(['public', 'appUrl'], 'expected the absolute http:// or https:// URL people open, such as https://chat.example.com'))
+  const secretBytes = Buffer.byteLength(jwtSecret.trim())
+  if (jwtSecret && secretBytes < MIN_JWT_SECRET_BYTES) issues.push(issue(['jwtSecret'], `must have at least ${MIN_JWT_SECRET_BYTES} bytes (generate one with: openssl rand -base64 48)`))
+  return issues
+}
+
 /** The configuration loaded at start; outside Nitro (tests) the defaults until a test loads its own. */
 export function serverConfig(): ServerConfig {
   return current ?? loadServerConfig()
@@ -115,21 +150,17 @@ export function describeConfigError(error: unknown): string {
   if (!(error instanceof z.ZodError)) return String(error)
   return error.issues.map((issue) => {
     const path = issue.path.map(String)
+    // A variable outside Nitro's NUXT_ mapping (plain MONGODB_URI) is named as it is.
+    if (path.length === 1 && /^[A-Z0-9_]+$/.test(path[0]!)) return `${path[0]}: ${issue.message}`
     const name = `NUXT_${path.map(part => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2')).join('_').toUpperCase()}`
     return `${name}: ${issue.message}`
   }).join('; ')
 }
 
-/**
- * How many reverse proxies in front of the server append to `X-Forwarded-For`
- * (NUXT_TRUST_PROXY): `1` (or `true`) behind one, such as Render's load balancer;
- * unset or `0` when clients connect directly.
- */
-export function trustedProxyHops(setting: string | undefined): number {
-  const value = (setting ?? '').trim().toLowerCase()
-  if (['true', 'yes'].includes(value)) return 1
-  const hops = Number.parseInt(value, 10)
-  return Number.isFinite(hops) && hops > 0 ? hops : 0
+/** `http(s)://host[:port]` of an http or https URL with a host name, or null when it is not one. */
+export function webOrigin(url: string): string | null {
+  const origin = originOf(url)
+  return origin && /^https?:\/\/[^/]+$/.test(origin) ? origin : null
 }
 
 /** `scheme://host[:port]` of a URL, or null when it is not one. */

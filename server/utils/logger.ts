@@ -84,6 +84,16 @@ export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error
 }
 
+/**
+ * An error's `code` when it has one (EAUTH, ECONNECTION, ECONNREFUSED...), as a log field:
+ * the code tells bad credentials from a refused connection and holds no secret, unlike the
+ * message.
+ */
+export function errorCode(error: unknown): { code?: string } {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) ? { code } : {}
+}
+
 /** Where an unexpected error was thrown: its stack's frames without its message (which can carry secrets). */
 export function errorFrames(error: unknown, count = 8): string {
   if (!(error instanceof Error) || !error.stack) return ''

@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer'
-import { errorName, logger } from './logger'
+import { errorCode, errorName, logger } from './logger'
 import { serverConfig } from './config'
 
 export interface Mail {
@@ -26,16 +26,19 @@ function smtpTransport(): Transporter | null {
  * Never throws: a failed mail is logged and the request that caused it still succeeds.
  */
 export async function sendMail(mail: Mail): Promise<void> {
-  const smtp = smtpTransport()
-  if (!smtp) {
-    const development = !serverConfig().production
-    logger.info('mail (no SMTP configured)', { to: mail.to, subject: mail.subject, ...(development ? { link: mail.link } : {}) })
-    return
-  }
   try {
+    // Inside the try: a transport that cannot be made (nodemailer quotes the URL, password
+    // and all, in its error) must neither reach the log nor become an unhandled rejection.
+    const smtp = smtpTransport()
+    if (!smtp) {
+      const development = !serverConfig().production
+      logger.info('mail (no SMTP configured)', { to: mail.to, subject: mail.subject, ...(development ? { link: mail.link } : {}) })
+      return
+    }
     await smtp.sendMail({ from: serverConfig().mailFrom, to: mail.to, subject: mail.subject, text: mail.text })
   }
   catch (error) {
-    logger.error('mail delivery failed', { to: mail.to, subject: mail.subject, error: errorName(error) })
+    // The code (EAUTH, ECONNECTION, ETIMEDOUT...) says what went wrong; the message may quote the URL.
+    logger.error('mail delivery failed', { to: mail.to, subject: mail.subject, error: errorName(error), ...errorCode(error) })
   }
 }

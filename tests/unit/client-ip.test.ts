@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { forwardedClientIp } from '../../server/utils/client-ip'
-import { trustedProxyHops } from '../../server/utils/config'
+import { trustedProxyHops } from '../../server/utils/config-schema'
 
 describe('trustedProxyHops (NUXT_TRUST_PROXY)', () => {
   it('trusts no proxy unless told', () => {
@@ -8,7 +8,14 @@ describe('trustedProxyHops (NUXT_TRUST_PROXY)', () => {
     expect(trustedProxyHops('')).toBe(0)
     expect(trustedProxyHops('0')).toBe(0)
     expect(trustedProxyHops('false')).toBe(0)
-    expect(trustedProxyHops('nonsense')).toBe(0)
+    expect(trustedProxyHops('no')).toBe(0)
+  })
+
+  it('has no answer for what it cannot read, so the boot stops instead of trusting no proxy', () => {
+    expect(trustedProxyHops('one')).toBeNull()
+    expect(trustedProxyHops('nonsense')).toBeNull()
+    expect(trustedProxyHops('-1')).toBeNull()
+    expect(trustedProxyHops('1.5')).toBeNull()
   })
 
   it('reads a hop count, with true/yes meaning one proxy', () => {
