@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { secretSealingKey } from './config'
+import { logger } from './logger'
 
 // Secrets the server must read back (the TOTP secret checks every code), sealed at rest
 // with AES-256-GCM under a key derived from the JWT secret (config.ts secretSealingKey):
@@ -32,6 +33,22 @@ export function openSecret(stored: string, key: Buffer = secretSealingKey()): st
     return Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8')
   }
   catch {
+    warnSealedUnderAnotherKey()
     return null
   }
+}
+
+const SEAL_WARN_MS = 10 * 60_000
+let warnedAt = -Infinity
+
+/**
+ * A restore into a server with another NUXT_JWT_SECRET broke every authenticator app
+ * silently: each person thought they had typed the code wrong. One warn line every ten
+ * minutes says why (no secret or account in it); docs/deploy.md ("Backups") says to keep
+ * the secret with the dumps.
+ */
+function warnSealedUnderAnotherKey(now = Date.now()) {
+  if (now - warnedAt < SEAL_WARN_MS) return
+  warnedAt = now
+  logger.warn('a two-factor secret does not open with the current key: it was sealed under another NUXT_JWT_SECRET (a database restored without its secret?) or altered; its authenticator codes are refused, recovery codes still work')
 }

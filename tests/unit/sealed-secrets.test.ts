@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openSecret, sealSecret } from '../../server/utils/sealed-secrets'
 
 // TOTP secrets at rest (server/utils/sealed-secrets.ts, docs/security.md).
@@ -26,5 +26,30 @@ describe('sealed secrets', () => {
 
   it('read a secret stored before sealing began as it is', () => {
     expect(openSecret(SECRET, key)).toBe(SECRET)
+  })
+})
+
+describe('a secret sealed under another key', () => {
+  it('is told once in the log, without the secret, so a restore under another NUXT_JWT_SECRET can be found', async () => {
+    vi.resetModules()
+    const fresh = await import('../../server/utils/sealed-secrets')
+    const sealed = fresh.sealSecret(SECRET, randomBytes(32))
+    let written = ''
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written += String(chunk)
+      return true
+    })
+    try {
+      expect(fresh.openSecret(sealed, key)).toBeNull()
+      expect(fresh.openSecret(sealed, key)).toBeNull()
+    }
+    finally {
+      stderr.mockRestore()
+    }
+    const lines = written.split('\n').filter(Boolean)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/WARN .*sealed under another NUXT_JWT_SECRET/)
+    expect(written).not.toContain(SECRET)
+    expect(written).not.toContain(sealed)
   })
 })
