@@ -13,7 +13,11 @@ const chatSchema = new Schema({
   name: { type: String, default: null },
   /** Lower-cased channel name, for the directory search (uniqueness lives in a key document). */
   nameKey: { type: String, default: null },
+  /** Channels: the name as the directory's search compares it (channelSearchKey: no case, no accents). */
+  searchKey: { type: String, default: null },
   topic: { type: String, default: null },
+  /** Channels: the topic as the directory's search compares it (channelSearchKey). */
+  topicKey: { type: String, default: null },
   createdBy: { type: String, required: true },
   memberCount: { type: Number, default: 0 },
   /** Direct and group chats only (at most 256): who is in it, for `members` and deletion. */

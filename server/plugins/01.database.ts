@@ -1,5 +1,6 @@
 import mongoose from 'mongoose'
 import { ALL_MODELS } from '../models'
+import { migrateChannelKeys } from '../services/chats/channel-key-migration'
 import { serverConfig } from '../utils/config'
 import { connectDatabase, ensureIndexes } from '../utils/database'
 import { errorName, logger } from '../utils/logger'
@@ -11,9 +12,13 @@ export default defineNitroPlugin((nitroApp) => {
     return
   }
   // Queries issued before the connection is up wait for it (mongoose buffering).
-  connectDatabase(uri)
-    .then(() => ensureIndexes(ALL_MODELS))
-    .catch((error: unknown) => logger.error('database connection failed', { error: errorName(error) }))
+  const ready = connectDatabase(uri).then(() => ensureIndexes(ALL_MODELS))
+  ready.catch((error: unknown) => logger.error('database connection failed', { error: errorName(error) }))
+  // Channels stored before the directory's search keys get them (docs/api.md, "Channel names").
+  ready.then(async () => {
+    const migrated = await migrateChannelKeys()
+    if (migrated > 0) logger.info('gave old channels their directory search keys', { channels: migrated })
+  }, () => {}).catch((error: unknown) => logger.warn('channel key migration failed', { error: errorName(error) }))
 
   nitroApp.hooks.hook('close', async () => {
     await mongoose.disconnect()

@@ -142,6 +142,26 @@ describe('chats over HTTP', () => {
     for (const id of Object.values(ids)) expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${id}`)).status).toBe(204)
   })
 
+  it('the directory search ignores case and accents, in names and topics: "cafe" and "CAFÉ" find Café, "munchen" München, "ECOLE" école', async () => {
+    const stamp = Date.now()
+    const ids: Record<string, string> = {}
+    for (const [name, topic] of [[`Café-${stamp}`, null], [`München-${stamp}`, null], [`école-${stamp}`, null], [`plain-${stamp}`, `Lunch at the Crème Brûlée ${stamp}`]] as const) {
+      const created = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name, topic })
+      expect(created.status).toBe(201)
+      ids[name] = created.body.id
+    }
+    const found = async (q: string) => (await api(baseUrl(), cy, 'GET', `/api/chats/public?q=${encodeURIComponent(q)}&limit=100`)).body.items.map((c: { id: string }) => c.id)
+    for (const q of [`cafe-${stamp}`, `CAFÉ-${stamp}`, `#Cafe\u0301-${stamp}`, `afé-${stamp}`]) expect(await found(q), q).toEqual([ids[`Café-${stamp}`]])
+    expect(await found(`munchen-${stamp}`)).toEqual([ids[`München-${stamp}`]])
+    expect(await found(`ECOLE-${stamp}`)).toEqual([ids[`école-${stamp}`]])
+    expect(await found(`creme brulee ${stamp}`)).toEqual([ids[`plain-${stamp}`]])
+    // A rename keeps the search in step: the old name no longer finds it, the new one does.
+    expect((await api(baseUrl(), ana, 'PATCH', `/api/chats/${ids[`plain-${stamp}`]}`, { name: `Señor-${stamp}`, topic: null })).status).toBe(200)
+    expect(await found(`senor-${stamp}`)).toEqual([ids[`plain-${stamp}`]])
+    expect(await found(`creme brulee ${stamp}`)).toEqual([])
+    for (const id of Object.values(ids)) expect((await api(baseUrl(), ana, 'DELETE', `/api/chats/${id}`)).status).toBe(204)
+  })
+
   it('a channel its owner left empty is owned by whoever joins it next; ?role= names who would own it after its owner', async () => {
     const channel = await api(baseUrl(), ana, 'POST', '/api/chats', { type: 'channel', name: `Porch ${Date.now()}` })
     const id = channel.body.id

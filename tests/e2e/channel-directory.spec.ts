@@ -77,3 +77,15 @@ test('searching the directory for a channel written as the directory writes it, 
   await expect(row.getByRole('link', { name: `Open ${name}` })).toBeVisible()
   await closeAll(ana)
 })
+
+test('a person who types "cafe" in the directory finds the channel Café (case and accents do not count)', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const name = uniqueName('Café')
+  for (const channel of [name, uniqueName('cafeteria')]) {
+    const created = await ana.context.request.post('/api/chats', { data: { type: 'channel', name: channel } })
+    expect(created.status(), await created.text()).toBe(201)
+  }
+  const row = await searchDirectory(ana, name.replace('Café', 'cafe'), name)
+  await expect(row.getByRole('link', { name: `Open ${name}` })).toBeVisible()
+  await closeAll(ana)
+})

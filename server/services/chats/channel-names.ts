@@ -1,3 +1,4 @@
+import { foldForSearch } from '#shared/markdown'
 import type { ChatRecord } from '../../models'
 
 // The keys that keep channel names unique (a ChatKey document per name) and order the directory.
@@ -8,6 +9,21 @@ import type { ChatRecord } from '../../models'
  */
 export function channelNameKey(name: string): string {
   return name.trim().normalize('NFC').toLowerCase()
+}
+
+/**
+ * How the directory's search compares a channel's name and topic, and its query: as
+ * channelNameKey, then folded as message search folds (`foldForSearch`: "Café", "CAFÉ" and
+ * "cafe" are one, as are "München" and "munchen"). Stored beside the name (`searchKey`,
+ * `topicKey`) so that the directory's scan compares strings and reads nothing else.
+ */
+export function channelSearchKey(text: string): string {
+  return foldForSearch(channelNameKey(text)).toLowerCase()
+}
+
+/** A channel's stored search fields, written with its name and topic. */
+export function channelSearchKeys(name: string, topic: string | null | undefined): { searchKey: string, topicKey: string | null } {
+  return { searchKey: channelSearchKey(name), topicKey: topic ? channelSearchKey(topic) : null }
 }
 
 export function channelKey(name: string): string {

@@ -17,7 +17,7 @@ import { chatViewer, findChat, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe } from './announce'
 import { chatsByActivity, rememberChatActivity } from './activity'
 import { addToUserChats, removeFromUserChats, userChatIds } from './chat-list'
-import { channelKey, channelNameKey, heldChannelKey } from './channel-names'
+import { channelKey, channelNameKey, channelSearchKey, channelSearchKeys, heldChannelKey } from './channel-names'
 import { renderChatFor, renderChatsFor } from './render'
 
 // Chats: creating, listing, reading, renaming and deleting them; one service for the
@@ -138,6 +138,7 @@ async function storeChat(chatId: Types.ObjectId, data: NewChat, memberships: Ret
     name: data.name,
     nameKey: data.type === 'channel' && data.name ? channelNameKey(data.name) : null,
     topic: data.topic,
+    ...(data.type === 'channel' ? channelSearchKeys(data.name ?? '', data.topic) : {}),
     createdBy: data.createdBy,
     memberCount: memberships.length,
     memberIds: data.memberIds,
@@ -186,12 +187,25 @@ export async function listChats(actor: Pick<Actor, 'userId' | 'role'>, options: 
  * found anywhere in the name or the topic ("trails" finds #hikers about "Trails and peaks").
  * One "#" before it is the one the directory writes before every name, not part of it:
  * "#e-random" finds e-random. Found anywhere, the rest still finds a name with a "#" of its
- * own, inside it or first ("#c#" finds c#, "##news" and "#news" find #news).
+ * own, inside it or first ("#c#" finds c#, "##news" and "#news" find #news). Case and
+ * accents do not count ("cafe" finds Café): `q` is compared as the stored `searchKey` and
+ * `topicKey` are made (channelSearchKey). A channel stored before those keys is matched by
+ * its name and topic as before until the start-up migration gives it them
+ * (channel-key-migration.ts).
  */
 export async function listPublicChats(actor: Pick<Actor, 'userId' | 'role'>, options: ListOptions & { q?: string }): Promise<Page<PublicChat>> {
   const conditions: Record<string, unknown>[] = [{ type: 'channel' }]
-  const q = channelNameKey(options.q?.trim().replace(/^#/, '') ?? '')
-  if (q) conditions.push({ $or: [{ nameKey: { $regex: escapeRegex(q) } }, { topic: { $regex: escapeRegex(q), $options: 'i' } }] })
+  const typed = options.q?.trim().replace(/^#/, '') ?? ''
+  const q = channelNameKey(typed)
+  if (q) {
+    const folded = escapeRegex(channelSearchKey(typed))
+    conditions.push({ $or: [
+      { searchKey: { $regex: folded } },
+      { topicKey: { $regex: folded } },
+      { searchKey: null, nameKey: { $regex: escapeRegex(q) } },
+      { searchKey: null, topic: { $regex: escapeRegex(q), $options: 'i' } },
+    ] })
+  }
   const after = decodeCursor(options.cursor)
   if (after?.name !== undefined && Types.ObjectId.isValid(after.id)) {
     conditions.push({ $or: [{ nameKey: { $gt: after.name } }, { nameKey: after.name, _id: { $gt: new Types.ObjectId(after.id) } }] })
@@ -242,6 +256,7 @@ export async function updateChat(actor: Pick<Actor, 'userId' | 'role'>, chatId: 
       }
       set.name = name
     }
+    if (Object.keys(set).length > 0 && chat.type === 'channel') Object.assign(set, channelSearchKeys((set.name as string | undefined) ?? chat.name ?? '', patch.topic !== undefined ? patch.topic : chat.topic))
     if (Object.keys(set).length > 0) await ChatModel.updateOne({ _id: chat._id }, { $set: set }).exec()
     const updated = (await findChat(chatId))!
     // Chat-wide events carry no viewer-specific parts: clients keep their own membership.
