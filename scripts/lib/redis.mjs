@@ -12,16 +12,21 @@ export function spawnRedis(port) {
 export async function startRedis() {
   const port = await freePort()
   const child = spawnRedis(port)
-  await waitForPort(port, { timeoutMs: 10_000, child })
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode !== null) return
-      const exited = new Promise(resolve => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    },
+  const stop = async (signal = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise(resolve => child.once('exit', resolve))
+    child.kill(signal)
+    await exited
   }
+  try {
+    await waitForPort(port, { timeoutMs: 10_000, child })
+  }
+  catch (error) {
+    // A redis-server that never listened is stopped here: whoever asked has nothing to stop.
+    await stop('SIGKILL')
+    throw error
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: () => stop() }
 }
 
 /** Resolves once something accepts connections on the port (fails if `child` exits first). */

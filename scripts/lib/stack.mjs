@@ -93,7 +93,20 @@ export async function startServer({ mongoUri, env = {}, waitHealthy = true, appH
   child.stdout.on('data', collect)
   child.stderr.on('data', collect)
   const exited = new Promise(r => child.once('exit', (code, signal) => r({ code, signal })))
-  if (waitHealthy) await waitForHealth(baseUrl, { child })
+  const stop = async (signal = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    return exited
+  }
+  if (waitHealthy) {
+    // One that never became healthy is stopped here: whoever asked has nothing to stop.
+    try {
+      await waitForHealth(baseUrl, { child })
+    }
+    catch (error) {
+      await stop('SIGKILL')
+      throw error
+    }
+  }
   return {
     baseUrl,
     appUrl,
@@ -101,10 +114,7 @@ export async function startServer({ mongoUri, env = {}, waitHealthy = true, appH
     process: child,
     exited,
     logs: () => output,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      return exited
-    },
+    stop,
   }
 }
 
