@@ -148,8 +148,18 @@ export async function startStack({ log = console.log, skipBuild = process.env.PA
   if (!skipBuild || !existsSync(SERVER_ENTRY)) build({ log })
   const database = await startDatabase()
   const mailbox = join(database.dataDir, 'mailbox.jsonl')
-  const smtp = await startSmtpSink({ mailboxFile: mailbox })
-  const server = await startServer({ mongoUri: database.uri, env: { NUXT_SMTP_URL: smtp.url } })
+  let smtp = null
+  let server
+  try {
+    smtp = await startSmtpSink({ mailboxFile: mailbox })
+    server = await startServer({ mongoUri: database.uri, env: { NUXT_SMTP_URL: smtp.url } })
+  }
+  catch (error) {
+    // A server that never became healthy: the sink and the database go too, not left running.
+    await smtp?.stop()
+    await database.stop()
+    throw error
+  }
   process.env.PARLEY_TEST_BASE_URL = server.baseUrl
   process.env.PARLEY_TEST_MONGO_URI = database.uri
   process.env.PARLEY_TEST_MAILBOX = mailbox
