@@ -1,5 +1,6 @@
 import type { Attachment, Message } from '#shared/types/api'
 import { serverNow } from './server-clock'
+import { dayClockNow } from './day-clock'
 
 /** Messages from one person closer together than this share one header. */
 export const GROUP_WINDOW_MS = 5 * 60 * 1000
@@ -63,9 +64,10 @@ export function dateLanguage(locale?: string): string {
  * A day separator's label: "Today", "Yesterday", or the date, all in the browser's language
  * ("Heute", "Gestern", "Montag, 5. Dezember"), as the chat list's dates are. A separator is a
  * label naming a day, not one of the app's English sentences: English "Today" above German
- * dates read as two languages in one column (docs/ui.md, "Day separators").
+ * dates read as two languages in one column (docs/ui.md, "Day separators"). By default "now"
+ * is the day clock's (utils/day-clock.ts): a label drawn with it is drawn again at midnight.
  */
-export function dayLabel(day: string, now: Date = serverDate(), locale?: string): string {
+export function dayLabel(day: string, now: Date = dayClockNow(), locale?: string): string {
   const relative = relativeDay(day, now)
   if (relative) {
     const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(relative === 'today' ? 0 : -1, 'day')
