@@ -33,12 +33,42 @@ export function apiError(code: ErrorCode, message?: string, options: ApiErrorOpt
   return error
 }
 
+type Issue = ZodError['issues'][number]
+type Path = ValidationIssue['path']
+
 export function zodIssues(error: ZodError): ValidationIssue[] {
-  return error.issues.map(issue => ({
-    path: issue.path.map(segment => (typeof segment === 'symbol' ? String(segment) : segment)),
-    message: issue.message,
-    code: issue.code,
-  }))
+  return error.issues.flatMap(issue => told(issue, []))
+}
+
+function told(issue: Issue, prefix: Path): ValidationIssue[] {
+  const path = [...prefix, ...issue.path.map(segment => (typeof segment === 'symbol' ? String(segment) : segment))]
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) return toldUnion(issue.errors, path)
+  return [{ path, message: issue.message, code: issue.code }]
+}
+
+/**
+ * A body that fits none of a union's shapes (POST /api/chats: direct, group or channel) is
+ * told as the shape its `type` names fails, as any other body is ("name: ..."), not as zod's
+ * "Invalid input" for the whole (tests/api/chats-create-errors.test.ts). A shape whose literal
+ * field (the `type`) did not match is not the one meant; when none is, that field is wrong.
+ */
+function toldUnion(branches: Issue[][], path: Path): ValidationIssue[] {
+  const isLiteralMismatch = (issue: Issue) => issue.code === 'invalid_value' && issue.path.length === 1 && issue.values.length === 1
+  const meant = branches.filter(branch => !branch.some(isLiteralMismatch))
+  if (meant.length === 0) {
+    const mismatches = branches.flat().filter(isLiteralMismatch)
+    const field = mismatches[0]?.path[0]
+    if (field === undefined) return [{ path, message: 'Invalid input', code: 'invalid_union' }]
+    const allowed = [...new Set(mismatches.filter(issue => issue.path[0] === field).flatMap(issue => issue.code === 'invalid_value' ? issue.values.map(String) : []))]
+    return [{ path: [...path, String(field)], message: `Must be one of: ${allowed.join(', ')}`, code: 'invalid_value' }]
+  }
+  // Two shapes of one type (a direct chat by userId or by username), each missing its one field.
+  const missing = meant.map(branch => branch.length === 1 && branch[0]!.code === 'invalid_type' ? branch[0]!.path.at(-1) : undefined)
+  if (meant.length > 1 && missing.every(field => field !== undefined)) {
+    return [{ path, message: `Give ${missing.map(String).join(' or ')}`, code: 'invalid_type' }]
+  }
+  const closest = meant.reduce((best, branch) => (branch.length < best.length ? branch : best))
+  return closest.flatMap(issue => told(issue, path))
 }
 
 /**
