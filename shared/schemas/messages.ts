@@ -6,7 +6,7 @@ import { queryInteger } from './query'
 
 /** 1-4000 code points of valid text (no NUL, no lone surrogate) that shows something. */
 export const messageContentSchema = codePoints(1, MESSAGE_MAX, 'A message')
-  .refine(showsSomething, { message: 'A message cannot be blank' })
+  .refine(showsSomething, { message: BLANK_MESSAGE })
 /** A send's text: as messageContentSchema, but it may be empty (or left out) when files are attached. */
 export const sendContentSchema = codePoints(0, MESSAGE_MAX, 'A message')
 /**
@@ -16,7 +16,16 @@ export const sendContentSchema = codePoints(0, MESSAGE_MAX, 'A message')
 export function hasTextOrFiles(send: { content: string, attachments?: readonly unknown[] }): boolean {
   return showsSomething(send.content) || (send.attachments?.length ?? 0) > 0
 }
-export const blankSend = { message: 'A message cannot be blank', path: ['content'] }
+/** Why text that shows nothing is refused, in a send, an edit and the composer alike. */
+export const BLANK_MESSAGE = 'A message cannot be blank'
+/**
+ * The refinement's params, a new object each time: zod moves `message` out of the object it is
+ * given (into `error`), so one shared object lost its words after the first schema took it,
+ * and an edit of invisible characters was refused as "The request is not valid."
+ */
+export function blankSend() {
+  return { message: BLANK_MESSAGE, path: ['content'] }
+}
 /**
  * A send's own id for retries (a UUID, or any printable text): 1-64 code points of valid
  * Unicode without control characters. A lone surrogate would be stored as U+FFFD and the
@@ -47,7 +56,7 @@ export const sendMessageSchema = z.strictObject({
   clientId: clientIdSchema.optional(),
   replyToId: objectIdSchema.nullish(),
   attachments: attachmentIdsSchema.optional(),
-}).refine(hasTextOrFiles, blankSend)
+}).refine(hasTextOrFiles, blankSend())
 /**
  * An edit's text: as a send's, it may be empty, and the service lets it be only for a
  * message with files (its caption taken off); emptying a message of words alone is a delete.

@@ -11,7 +11,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('message.send'), id: frameId, chatId: objectIdSchema, content: sendContentSchema.default(''), clientId: clientIdSchema,
     replyToId: objectIdSchema.nullish(), attachments: attachmentIdsSchema.optional(),
-  }).refine(hasTextOrFiles, blankSend),
+  }).refine(hasTextOrFiles, blankSend()),
   z.strictObject({ type: z.literal('message.edit'), id: frameId, messageId: objectIdSchema, content: editMessageSchema.shape.content }),
   z.strictObject({ type: z.literal('message.delete'), id: frameId, messageId: objectIdSchema }),
   z.strictObject({ type: z.literal('reaction.add'), id: frameId, messageId: objectIdSchema, emoji: emojiSchema }),

@@ -102,7 +102,12 @@ describe('blank messages', () => {
     const socket = await sockets.connect(ana)
     expect(await socket.request({ type: 'message.send', chatId, content: '\u2060\u200B\u200C', clientId: uniqueName('zw') })).toMatchObject({ type: 'error', code: 'validation_failed' })
     const message = (await send({ content: 'to be edited' })).body
-    refused(await api(baseUrl(), ana, 'PATCH', `/api/messages/${message.id}`, { content: '\u200B' }))
+    // An edit to invisible characters only is told as a send is, not as a generic refusal.
+    for (const content of ['\u200B', '\u2060\u200B\u200C', ' \u3164 ']) {
+      const edit = await api(baseUrl(), ana, 'PATCH', `/api/messages/${message.id}`, { content })
+      refused(edit, 'A message cannot be blank')
+      expect((edit.body as { message: string }).message).toBe('A message cannot be blank')
+    }
     expect((await send({ content: '👍' })).status).toBe(201)
   })
 })

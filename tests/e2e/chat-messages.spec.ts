@@ -236,3 +236,26 @@ test('an edit saved just after the message was deleted, the news still on its wa
   await expect(cy.page.getByText('The message you were editing was deleted.')).toHaveCount(0)
   await closeAll(ana, cy)
 })
+
+// Invisible characters alone are a blank message, in an edit as in a send (docs/messages.md,
+// "Blank messages"): the field says so in the server's words, where Save only stayed disabled.
+test('editing a message to invisible characters only says "A message cannot be blank", and the message keeps its words', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  await send(ana.page, 'See you at eight')
+  const mine = messageRows(ana.page, 'See you at eight')
+  await expect(mine.locator('xpath=self::*[@data-seq]')).toHaveCount(1)
+  await mine.hover()
+  await mine.getByRole('button', { name: 'Message actions' }).click()
+  await menuItem(ana.page, 'Edit').click()
+  await composer(ana.page).fill('\u200B\u200B')
+  await expect(ana.page.getByText('A message cannot be blank')).toBeVisible()
+  await expect(ana.page.getByRole('button', { name: 'Save' })).toBeDisabled()
+  await composer(ana.page).press('Enter')
+  await expect(composer(ana.page)).toHaveValue('\u200B\u200B')
+  // Words again: the error goes, and the edit saves.
+  await composer(ana.page).fill('See you at nine')
+  await expect(ana.page.getByText('A message cannot be blank')).toHaveCount(0)
+  await composer(ana.page).press('Enter')
+  await expect(messageRows(ben.page, 'See you at nine')).toContainText('edited')
+  await closeAll(ana, ben)
+})

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose'
 import { searchableText } from '#shared/markdown'
-import { blankSend, hasTextOrFiles } from '#shared/schemas/messages'
+import { BLANK_MESSAGE, hasTextOrFiles } from '#shared/schemas/messages'
 import { managesChat } from '#shared/permissions'
 import type { Message as MessageDto } from '#shared/types/api'
 import { ChatModel, MessageModel, type ChatRecord, type MessageRecord } from '../../models'
@@ -67,7 +67,7 @@ export async function editMessage(actor: Pick<Actor, 'userId' | 'role'>, message
     if (current.deletedAt) throw apiError('conflict', 'This message was deleted.')
     // With files the text is a caption, which may go as it came (docs/attachments.md);
     // words alone emptied would be no message: that is a delete.
-    if (!hasTextOrFiles({ content, attachments: current.attachmentIds })) throw apiError('validation_failed', blankSend.message, { issues: [{ path: blankSend.path, message: blankSend.message, code: 'custom' }] })
+    if (!hasTextOrFiles({ content, attachments: current.attachmentIds })) throw apiError('validation_failed', BLANK_MESSAGE, { issues: [{ path: ['content'], message: BLANK_MESSAGE, code: 'custom' }] })
     if (current.content === content) return null
     return { content, searchText: searchableText(content), editedAt: new Date() }
   }, 'message.updated')
