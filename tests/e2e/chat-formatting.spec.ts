@@ -163,5 +163,7 @@ test('Enter inside an open code block breaks the line, and a message that would 
   await expect(field).toHaveValue('')
   await expect(sent).toHaveCount(2)
   await expect(messageLog(ana.page).locator('[data-seq]')).toHaveCount(2)
+  // The block runs to the message's end, as in Markdown: the words show in it, never an empty box.
+  for (const page of [ana.page, ben.page]) await expect(messageLog(page).locator('[data-seq]').nth(1).locator('pre')).toHaveText('unclosed')
   await closeAll(ana, ben)
 })
