@@ -4,6 +4,8 @@ import { attachmentIdsSchema } from './attachments'
 import { codePointLength, codePoints, hiddenCharacter, listQuerySchema, objectIdSchema, showsSomething } from './common'
 import { queryInteger } from './query'
 
+/** Why text that shows nothing is refused, in a send, an edit and the composer alike. */
+export const BLANK_MESSAGE = 'A message cannot be blank'
 /** 1-4000 code points of valid text (no NUL, no lone surrogate) that shows something. */
 export const messageContentSchema = codePoints(1, MESSAGE_MAX, 'A message')
   .refine(showsSomething, { message: BLANK_MESSAGE })
@@ -16,8 +18,6 @@ export const sendContentSchema = codePoints(0, MESSAGE_MAX, 'A message')
 export function hasTextOrFiles(send: { content: string, attachments?: readonly unknown[] }): boolean {
   return showsSomething(send.content) || (send.attachments?.length ?? 0) > 0
 }
-/** Why text that shows nothing is refused, in a send, an edit and the composer alike. */
-export const BLANK_MESSAGE = 'A message cannot be blank'
 /**
  * The refinement's params, a new object each time: zod moves `message` out of the object it is
  * given (into `error`), so one shared object lost its words after the first schema took it,
