@@ -1,10 +1,14 @@
 import { defineStore } from 'pinia'
 import type { Message } from '#shared/types/api'
 import { isUploaded } from './uploads'
+import { mergeList, readList, whileClaimed } from './outbox-storage'
 
 const STORAGE_PREFIX = 'parley:outbox:'
 const NOT_SENT_PREFIX = 'parley:not-sent:'
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000]
+
+const isItem = (item: PendingMessage) => typeof item.clientId === 'string' && typeof item.chatId === 'string'
+const isNotice = (notice: NotSentNotice) => typeof notice.news === 'string' && Array.isArray(notice.words)
 
 function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
@@ -16,25 +20,6 @@ export interface NotSentNotice {
   /** Why the chat is gone ("You are no longer a member of Hiking crew."). */
   news: string
   words: string[]
-}
-
-/** A list kept in localStorage under `key`: the entries that look whole (`keep`), or none. */
-function readList<T>(key: string, keep: (entry: T) => boolean): T[] {
-  try {
-    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(key)
-    const parsed: unknown = raw ? JSON.parse(raw) : []
-    return Array.isArray(parsed) ? (parsed as T[]).filter(entry => entry && keep(entry)) : []
-  }
-  catch {
-    return []
-  }
-}
-
-/** Keeps a list in localStorage under `key` (none: the key goes). */
-function writeList(key: string | null, list: readonly unknown[]) {
-  if (!key || typeof localStorage === 'undefined') return
-  if (list.length === 0) localStorage.removeItem(key)
-  else localStorage.setItem(key, JSON.stringify(list))
 }
 
 /**
@@ -51,6 +36,9 @@ export const useOutboxStore = defineStore('outbox', () => {
   const notSent = ref<NotSentNotice[]>([])
   let storageKey: string | null = null
   let notSentKey: string | null = null
+  /** What this tab took out of the stored lists (another tab of the person keeps its own). */
+  let itemsLetGo = new Set<string>()
+  let noticesLetGo = new Set<string>()
   let flushing = false
   let flushAgain = false
   let retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -59,19 +47,32 @@ export const useOutboxStore = defineStore('outbox', () => {
   let onDelivered: (message: Message) => void = () => {}
 
   function persist() {
-    writeList(storageKey, items.value)
+    mergeList(storageKey, items.value, itemsLetGo, item => item.clientId, isItem)
   }
 
   function persistNotSent() {
-    writeList(notSentKey, notSent.value)
+    mergeList(notSentKey, notSent.value, noticesLetGo, notice => notice.id, isNotice)
+  }
+
+  /** Takes items out of this tab's outbox, and of the stored one at its next write. */
+  function letGo(leaving: (item: PendingMessage) => boolean) {
+    for (const item of items.value) if (leaving(item)) itemsLetGo.add(item.clientId)
+    items.value = items.value.filter(item => !leaving(item))
+  }
+
+  /** Still stored: no other tab of the person has had it confirmed (or discarded) meanwhile. */
+  function stillStored(item: PendingMessage): boolean {
+    return !storageKey || readList(storageKey, isItem).some(entry => entry.clientId === item.clientId)
   }
 
   /** Loads the signed-in user's outbox from the browser. */
   function restore(userId: string) {
     storageKey = `${STORAGE_PREFIX}${userId}`
     notSentKey = `${NOT_SENT_PREFIX}${userId}`
-    notSent.value = readList<NotSentNotice>(notSentKey, notice => typeof notice.news === 'string' && Array.isArray(notice.words))
-    items.value = readList<PendingMessage>(storageKey, item => typeof item.clientId === 'string' && typeof item.chatId === 'string')
+    itemsLetGo = new Set()
+    noticesLetGo = new Set()
+    notSent.value = readList(notSentKey, isNotice)
+    items.value = readList(storageKey, isItem)
   }
 
   function setDeliveryHandler(handler: (message: Message) => void) {
@@ -97,7 +98,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   function settle(message: Message) {
     if (!message.clientId || message.sender.id !== auth.user?.id) return
     const before = items.value.length
-    items.value = items.value.filter(item => !(item.clientId === message.clientId && item.chatId === message.chatId))
+    letGo(item => item.clientId === message.clientId && item.chatId === message.chatId)
     if (items.value.length !== before) persist()
   }
 
@@ -167,7 +168,15 @@ export const useOutboxStore = defineStore('outbox', () => {
             continue
           }
           try {
-            const message = await post(item)
+            // One tab sends a given message: another tab holding it (a reload restores them
+            // all) leaves it to the one that claimed it, whose answer comes here as its event.
+            const claimed = await whileClaimed(item.clientId, async () => stillStored(item) ? await post(item) : null)
+            if (!claimed) continue
+            if (!claimed.result) {
+              letGo(entry => entry === item)
+              continue
+            }
+            const message = claimed.result
             attempt = 0
             settle(message)
             onDelivered(message)
@@ -213,7 +222,7 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   function discard(clientId: string) {
     for (const key of items.value.find(item => item.clientId === clientId)?.uploads ?? []) uploads.cancel(key)
-    items.value = items.value.filter(item => item.clientId !== clientId)
+    letGo(item => item.clientId === clientId)
     persist()
   }
 
@@ -228,7 +237,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   async function giveUpOn(chatId: string, news: string): Promise<NotSentNotice | null> {
     const taken = pendingIn(chatId)
     if (taken.length === 0) return null
-    items.value = items.value.filter(item => item.chatId !== chatId)
+    letGo(item => item.chatId === chatId)
     // Kept at once: a reload during the tries says them all rather than lose them.
     notSent.value.push({ id: newClientId(), news, words: taken.map(item => item.content) })
     const notice = notSent.value.at(-1)!
@@ -249,6 +258,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     }
     for (const key of unsent.flatMap(item => item.uploads ?? [])) uploads.cancel(key)
     if (refused.length) {
+      for (const item of refused) itemsLetGo.delete(item.clientId)
       items.value.push(...refused)
       persist()
     }
@@ -260,6 +270,7 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   /** The person copied (or closed) a not-sent notice: its words are let go. */
   function forgetNotSent(id: string) {
+    noticesLetGo.add(id)
     notSent.value = notSent.value.filter(notice => notice.id !== id)
     persistNotSent()
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
-import type { Message } from '#shared/types/api'
+import type { Message, PendingMessage } from '#shared/types/api'
 import { applyToWindow, emptyWindow, orderedMessages } from '~~/utils/message-window'
 import { chatId, freshStoresForEachTest, message, viewer } from './chat-fixtures'
 
@@ -146,6 +146,41 @@ describe('outbox', () => {
     await vi.waitFor(() => expect(reloaded.items).toHaveLength(0))
     expect(api).toHaveBeenCalledWith(`/api/chats/${chatId}/messages`, { method: 'POST', body: { content: 'hello', clientId: item.clientId } })
     expect(delivered.map(m => m.clientId)).toEqual([item.clientId])
+    expect(localStorage.getItem(`parley:outbox:${viewer.id}`)).toBeNull()
+  })
+
+  it('two tabs of one person keep both their messages in the browser, and each message is posted once', async () => {
+    vi.useFakeTimers()
+    api.mockRejectedValue(networkError())
+    const first = useOutboxStore()
+    first.restore(viewer.id)
+    const one = first.enqueue(chatId, 'from the first tab')
+    await vi.waitFor(() => expect(api).toHaveBeenCalledTimes(1))
+
+    // A second tab (its own stores, the same localStorage) opens and queues its own.
+    setActivePinia(createPinia())
+    useAuthStore().user = viewer
+    const second = useOutboxStore()
+    second.restore(viewer.id)
+    const two = second.enqueue(chatId, 'from the second tab')
+    const stored = () => (JSON.parse(localStorage.getItem(`parley:outbox:${viewer.id}`) ?? '[]') as PendingMessage[]).map(item => item.clientId)
+    expect(stored()).toEqual([one.clientId, two.clientId])
+
+    // The first tab writes again: the second tab's message stays stored.
+    const three = first.enqueue(chatId, 'again from the first tab')
+    expect(stored().sort()).toEqual([one.clientId, two.clientId, three.clientId].sort())
+    await vi.advanceTimersByTimeAsync(0) // the tabs' tries fail (no connection); each waits to retry
+
+    api.mockReset()
+    api.mockImplementation(async (_url: string, options: { body: { content: string, clientId: string } }) => sent(options.body))
+    first.resume()
+    await vi.waitFor(() => expect(first.items).toHaveLength(0))
+    expect(stored()).toEqual([two.clientId])
+    // The second tab holds the first tab's message too (it read it on opening): already sent, it is not posted again.
+    second.resume()
+    await vi.waitFor(() => expect(second.items).toHaveLength(0))
+    const posted = api.mock.calls.map(call => (call[1] as { body: { clientId: string } }).body.clientId)
+    expect(posted.sort()).toEqual([one.clientId, two.clientId, three.clientId].sort())
     expect(localStorage.getItem(`parley:outbox:${viewer.id}`)).toBeNull()
   })
 

@@ -1,6 +1,6 @@
 import { expect, test, type Browser } from '@playwright/test'
 import type { Message } from '#shared/types/api'
-import { chatList, closeAll, createChannel, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
+import { chatList, closeAll, createChannel, createDirectChat, createGroupChat, messageLog, messageRows, openApp, postMessage, send, signUpPerson, type Person } from './chat-helpers'
 
 test('a refused message offers Retry, which resends it once with its clientId, and Discard, which forgets it', async ({ browser, baseURL }) => {
   const ana = await signUpPerson(browser, baseURL, 'Ana')
@@ -230,3 +230,66 @@ async function holdSends(person: Person, chatId: string) {
     release: () => release(),
   }
 }
+
+// Two tabs of one person share one stored outbox (docs/ui.md, "Sending"): each used to write
+// its whole list over the other's, so a message queued in one tab was lost when the other
+// wrote and the first was reloaded, or sent by both after one's reload.
+async function anaInTwoTabs(browser: Browser, baseURL: string | undefined) {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const ben = await signUpPerson(browser, baseURL, 'Ben')
+  const chat = await createDirectChat(ana, ben)
+  await postMessage(ben, chat.id, 'Are you coming?')
+  const tabs = [ana.page, await ana.context.newPage()]
+  for (const tab of tabs) {
+    await openApp({ ...ana, page: tab }, `/chats/${chat.id}`)
+    await expect(messageRows(tab, 'Are you coming?')).toBeVisible()
+  }
+  const contents = async () => ((await (await ben.context.request.get(`/api/chats/${chat.id}/messages`)).json()) as { items: Message[] }).items.map(message => message.content)
+  return { ana, ben, chat, tabs, contents }
+}
+
+test('two tabs of one person, both offline, each queue a message: back online, the other person gets both, each once', async ({ browser, baseURL }) => {
+  const { ana, ben, chat, tabs: [first, second], contents } = await anaInTwoTabs(browser, baseURL)
+  await ana.context.setOffline(true)
+  await send(first!, 'Yes, from the laptop')
+  await expect(messageRows(first!, 'Yes, from the laptop')).toContainText('Sending')
+  await send(second!, 'On my way, from the other tab')
+  await expect(messageRows(second!, 'On my way, from the other tab')).toContainText('Sending')
+  // Both stay in the browser: the second tab's write kept the first tab's message.
+  expect(await first!.evaluate(id => (JSON.parse(localStorage.getItem(`parley:outbox:${id}`) ?? '[]') as { content: string }[]).map(item => item.content).sort(), ana.id))
+    .toEqual(['On my way, from the other tab', 'Yes, from the laptop'])
+  await ana.context.setOffline(false)
+
+  await openApp(ben, `/chats/${chat.id}`)
+  for (const text of ['Yes, from the laptop', 'On my way, from the other tab']) {
+    await expect(messageRows(ben.page, text)).toHaveCount(1)
+    for (const tab of [first!, second!]) await expect(messageRows(tab, text)).toHaveCount(1)
+  }
+  await expect.poll(() => ana.page.evaluate(id => localStorage.getItem(`parley:outbox:${id}`), ana.id)).toBeNull()
+  expect((await contents()).filter(text => text !== 'Are you coming?').sort()).toEqual(['On my way, from the other tab', 'Yes, from the laptop'])
+  await closeAll(ana, ben)
+})
+
+test('a tab reloaded while another tab of the person holds a queued message loses neither tab\'s message, and each is sent once', async ({ browser, baseURL }) => {
+  const { ana, ben, chat, tabs: [first, second], contents } = await anaInTwoTabs(browser, baseURL)
+  // No connection for sends (the pages still load, so the first tab can be reloaded).
+  const noConnection = '**/api/chats/*/messages'
+  await ana.context.route(noConnection, route => route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback())
+  await send(first!, 'Yes, from the laptop')
+  await expect(messageRows(first!, 'Yes, from the laptop')).toContainText('Sending')
+  await send(second!, 'On my way, from the other tab')
+  await expect(messageRows(second!, 'On my way, from the other tab')).toContainText('Sending')
+
+  await first!.reload()
+  await expect(messageRows(first!, 'Yes, from the laptop')).toContainText('Sending')
+  await ana.context.unroute(noConnection)
+  // The connection comes back: the browser says so (`online`), and both tabs send at once.
+  await ana.context.setOffline(true)
+  await ana.context.setOffline(false)
+
+  await openApp(ben, `/chats/${chat.id}`)
+  for (const text of ['Yes, from the laptop', 'On my way, from the other tab']) await expect(messageRows(ben.page, text)).toHaveCount(1)
+  await expect.poll(() => ana.page.evaluate(id => localStorage.getItem(`parley:outbox:${id}`), ana.id)).toBeNull()
+  expect((await contents()).filter(text => text !== 'Are you coming?').sort()).toEqual(['On my way, from the other tab', 'Yes, from the laptop'])
+  await closeAll(ana, ben)
+})
