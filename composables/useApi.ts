@@ -63,6 +63,10 @@ export function useApi() {
           throw new ApiError(retryBody)
         }
       }
+      // No answer to the renewal (offline, server trouble): the session goes on, and the
+      // request failed as the renewal did, for the caller to try again (the outbox does).
+      const unanswered = auth.pendingRenewalFailure()
+      if (unanswered && auth.user) throw new ApiError(unanswered)
       // The renewal found another account signed in (the tab took it): not an ended session.
       if (expected && auth.user && auth.user.id !== expected) throw new AccountChanged(body)
       auth.clear()

@@ -1,12 +1,21 @@
 import { defineStore } from 'pinia'
 import { EXPECTED_USER_HEADER, type AuthResult, type Me, type RefreshResult, type Session, type SessionEndReason, type TwoFactorChallenge } from '#shared/types/api'
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser'
+import type { ApiErrorBody } from '#shared/errors'
 import type { GuestInput, LoginInput, RegisterInput, TwoFactorLoginInput } from '#shared/schemas/auth'
 
 /** Renew the access token this long before it expires. */
 const RENEW_AHEAD_MS = 60_000
 /** Never sooner than this after the last renewal, whatever the token's lifetime seems to be. */
 const RENEW_FLOOR_MS = 60_000
+/**
+ * After a renewal that got no answer (offline, a proxy's 502 during a deploy), try again
+ * after these delays, the last one repeating, or at once when the browser is back online.
+ */
+const RENEW_RETRY_MS = [5_000, 15_000, 30_000, 60_000]
+
+/** How a renewal ended: `later` kept the session (no answer yet), `followed` took another tab's account. */
+type RenewalOutcome = 'renewed' | 'ended' | 'later' | 'followed'
 
 /**
  * Who is signed in. The tokens travel as HttpOnly cookies (the socket's upgrade carries
@@ -33,7 +42,11 @@ export const useAuthStore = defineStore('auth', () => {
   const request = useJsonFetch()
 
   let renewTimer: ReturnType<typeof setTimeout> | undefined
-  let refreshing: Promise<boolean> | null = null
+  let refreshing: Promise<RenewalOutcome> | null = null
+  /** Why the last renewal got no answer, while the session is kept and the renewal tried again; null otherwise. */
+  let renewalFailure: ApiErrorBody | null = null
+  let renewRetries = 0
+  const nuxtApp = tryUseNuxtApp()
 
   function scheduleRenewal(): void {
     if (import.meta.server) return
@@ -42,11 +55,50 @@ export const useAuthStore = defineStore('auth', () => {
     // The token's lifetime by the server's clock (whose answer just told it): by the
     // viewer's, a clock hours fast renewed every 5 s for ever (tests/e2e/clock-skew.spec.ts).
     const delay = Math.max(RENEW_FLOOR_MS, Date.parse(accessTokenExpiresAt.value) - serverNow() - RENEW_AHEAD_MS)
-    renewTimer = setTimeout(() => void refresh(), delay)
+    renewTimer = setTimeout(() => void renew(), delay)
+  }
+
+  /**
+   * The renewal timer's (and the `online` event's) renewal. A refusal ends the session: the
+   * person goes to /login, back to this page after signing in (nothing else would move them,
+   * and the page went blank, FINDINGS-phone 1). No answer keeps everything as it is.
+   */
+  async function renew(): Promise<void> {
+    if (await renewOutcome() !== 'ended' || !nuxtApp) return
+    const router = nuxtApp.$router as ReturnType<typeof useRouter>
+    await nuxtApp.runWithContext(() => navigateTo(loginAfterSessionEnd(router.currentRoute.value.fullPath, endReason.value, useSnackbarStore()), { replace: true }))
+  }
+
+  /**
+   * A phone in a tunnel or a server restarting has not ended the session: keep the person
+   * and what the app shows, and renew again, with growing delays or when the browser is
+   * back online, whichever comes first (tests/e2e/session-renewal.spec.ts).
+   */
+  function renewLater(failure: ApiErrorBody): void {
+    renewalFailure = failure
+    clearTimeout(renewTimer)
+    const delay = RENEW_RETRY_MS[Math.min(renewRetries, RENEW_RETRY_MS.length - 1)]!
+    renewRetries++
+    renewTimer = setTimeout(() => void renew(), delay)
+    window.removeEventListener('online', renewNow)
+    window.addEventListener('online', renewNow, { once: true })
+  }
+
+  function renewNow(): void {
+    clearTimeout(renewTimer)
+    void renew()
+  }
+
+  /** Forgets a renewal to be tried again (renewed, or the session is over). */
+  function stopRenewingLater(): void {
+    renewalFailure = null
+    renewRetries = 0
+    if (import.meta.client) window.removeEventListener('online', renewNow)
   }
 
   function applyTokens(result: { accessTokenExpiresAt: string }): void {
     endReason.value = null
+    stopRenewingLater()
     accessTokenExpiresAt.value = result.accessTokenExpiresAt
     scheduleRenewal()
   }
@@ -66,6 +118,7 @@ export const useAuthStore = defineStore('auth', () => {
   /** Forgets the signed-in person (the server session is already gone or being ended). */
   function clear(): void {
     clearTimeout(renewTimer)
+    stopRenewingLater()
     restoring = Promise.resolve(null)
     user.value = null
     accessTokenExpiresAt.value = null
@@ -97,30 +150,47 @@ export const useAuthStore = defineStore('auth', () => {
 
   /**
    * Renews the access token with the refresh cookie. Concurrent callers share one
-   * request; false when the session is over (the caller sends the person to /login).
+   * request; false when it was not renewed: the session is over (`user` is null: the caller
+   * sends the person to /login), or there was no answer (`pendingRenewalFailure()` says
+   * why; the session is kept and the renewal tried again).
    */
-  function refresh(): Promise<boolean> {
-    if (import.meta.server) return Promise.resolve(false)
-    refreshing ??= (async () => {
+  async function refresh(): Promise<boolean> {
+    return await renewOutcome() === 'renewed'
+  }
+
+  function renewOutcome(): Promise<RenewalOutcome> {
+    if (import.meta.server) return Promise.resolve('ended')
+    refreshing ??= (async (): Promise<RenewalOutcome> => {
       try {
         applyTokens(await request<RefreshResult>('/api/auth/refresh', { method: 'POST', headers: expectedUser(user.value?.id) }))
-        return true
+        return 'renewed'
       }
       catch (error) {
+        const body = toApiErrorBody(error)
         // Another tab signed in another account: this one takes it (not signed out).
-        if (toApiErrorBody(error).data.code === 'account_changed') {
+        if (body.data.code === 'account_changed') {
           await followBrowserAccount()
-          return false
+          return 'followed'
         }
-        endReason.value = toApiErrorBody(error).data.reason ?? null
+        // Only the server's refusal (401) ends the session; no network, 408, 429 or 5xx do not.
+        if (user.value && isTransientFailure(body) && body.statusCode !== 401) {
+          renewLater(body)
+          return 'later'
+        }
+        endReason.value = body.data.reason ?? null
         clear()
-        return false
+        return 'ended'
       }
       finally {
         refreshing = null
       }
     })()
     return refreshing
+  }
+
+  /** Why the last renewal got no answer, while the session is kept; null when none is pending. */
+  function pendingRenewalFailure(): ApiErrorBody | null {
+    return renewalFailure
   }
 
   /** Loads the signed-in person (null when signed out), without refreshing. */
@@ -220,7 +290,7 @@ export const useAuthStore = defineStore('auth', () => {
   return {
     user, accessTokenExpiresAt, mayHaveSession, endReason,
     isAdmin, isGuest,
-    login, completeLogin, loginWithPasskey, register, guest, logout, refresh, fetchMe, restore, clear, setUser,
+    login, completeLogin, loginWithPasskey, register, guest, logout, refresh, pendingRenewalFailure, fetchMe, restore, clear, setUser,
     expectedUser, followBrowserAccount, setFollowedHandler,
   }
 })
