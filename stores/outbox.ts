@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import type { Message } from '#shared/types/api'
-import { isUploaded } from './uploads'
+import { isUploaded, waitsForConnection } from './uploads'
 import { mergeList, readList, whileClaimed } from './outbox-storage'
 
 const STORAGE_PREFIX = 'parley:outbox:'
@@ -104,14 +104,15 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   /**
    * Once all the item's uploads are done, moves them into its attachments in the order
-   * attached: 'ready' when none is left, 'waiting' while some still upload, 'failed' when
-   * one failed or is gone (a reload loses the bytes of unfinished uploads).
+   * attached: 'ready' when none is left, 'waiting' while some still upload or wait for the
+   * connection, 'failed' when one failed otherwise or is gone (a reload loses the bytes of
+   * unfinished uploads).
    */
   function collectUploads(item: PendingMessage): 'ready' | 'waiting' | 'failed' {
     const keys = item.uploads ?? []
     if (keys.length === 0) return 'ready'
     const pending = keys.map(key => uploads.byKey[key])
-    const lost = pending.find(upload => upload?.status !== 'done' && upload?.status !== 'uploading')
+    const lost = pending.find(upload => upload?.status !== 'done' && upload?.status !== 'uploading' && !waitsForConnection(upload))
     if (pending.includes(undefined) || lost) {
       item.error = lost?.error ?? 'A file was not uploaded; discard the message and attach it again'
       return 'failed'
@@ -132,6 +133,8 @@ export const useOutboxStore = defineStore('outbox', () => {
     attempt++
     retryTimer = setTimeout(() => {
       retryTimer = null
+      // An upload cut off with no `offline` event (a proxy's reset) meets no `online` either.
+      uploads.retryWaiting()
       void flush()
     }, delay)
   }
@@ -161,7 +164,10 @@ export const useOutboxStore = defineStore('outbox', () => {
         for (const item of [...items.value]) {
           if (item.status !== 'pending' || !items.value.includes(item)) continue
           const files = collectUploads(item)
-          if (files === 'waiting') continue
+          if (files === 'waiting') {
+            if (item.uploads?.some(key => waitsForConnection(uploads.byKey[key]))) scheduleRetry()
+            continue
+          }
           if (files === 'failed') {
             item.status = 'failed'
             persist()
@@ -202,11 +208,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     }
   }
 
-  /** Sends now (after reconnecting, or coming back online), skipping any wait. */
+  /**
+   * Sends now (after reconnecting, or coming back online), skipping any wait; uploads that
+   * found no connection start again, and their messages go once they are up.
+   */
   function resume() {
     if (retryTimer) clearTimeout(retryTimer)
     retryTimer = null
     attempt = 0
+    uploads.retryWaiting()
     void flush()
   }
 

@@ -14,6 +14,8 @@ interface UploadFile {
   error: string | null
   /** A failure that a second try may mend (see `mendable`); false while it has not failed. */
   retryable: boolean
+  /** Failed for want of a connection: it starts again by itself when the connection is back (`retryWaiting`). */
+  waitingForConnection?: boolean
   /** A local image preview (blob: URL, allowed by the page's img-src) while it uploads. */
   previewUrl: string | null
 }
@@ -23,6 +25,14 @@ interface UploadFile {
  * attachment comes with 'done', and only with it.
  */
 export type Upload = UploadFile & ({ status: 'uploading' | 'failed', attachment?: never } | { status: 'done', attachment: Attachment })
+
+/** What a file whose upload found no connection says until it starts again. */
+export const WAITING_FOR_CONNECTION = 'Waiting for the connection: it uploads once back online.'
+
+/** Whether the upload failed for want of a connection, and goes again by itself when it is back. */
+export function waitsForConnection(upload: Upload | undefined): boolean {
+  return upload?.status === 'failed' && !!upload.waitingForConnection
+}
 
 /** Whether the file is on the server, its attachment made. */
 export function isUploaded(upload: Upload | undefined): upload is Extract<Upload, { status: 'done' }> {
@@ -90,14 +100,14 @@ export const useUploadsStore = defineStore('uploads', () => {
     if (upload) byKey.value[key] = next(upload)
   }
 
-  function fail(key: string, error: string, retryable = false): void {
-    enter(key, upload => ({ ...upload, status: 'failed', attachment: undefined, error, retryable }))
+  function fail(key: string, error: string, retryable = false, waitingForConnection = false): void {
+    enter(key, upload => ({ ...upload, status: 'failed', attachment: undefined, error, retryable, waitingForConnection }))
   }
 
   async function start(key: string, retried = false) {
     const file = files.get(key)
     if (!byKey.value[key] || !file) return
-    enter(key, upload => ({ ...upload, status: 'uploading', attachment: undefined, progress: 0, error: null, retryable: false }))
+    enter(key, upload => ({ ...upload, status: 'uploading', attachment: undefined, progress: 0, error: null, retryable: false, waitingForConnection: false }))
     const maxBytes = (await readLimits())?.maxBytes
     // Removed while the limit was read.
     if (files.get(key) !== file) return
@@ -121,8 +131,13 @@ export const useUploadsStore = defineStore('uploads', () => {
       if (body.data.code === 'account_changed') void auth.followBrowserAccount()
       // An expired access token: renew it once, as useApi does for other requests.
       if (body.statusCode === 401 && !retried && await auth.refresh()) return start(key, true)
+      // A 401 whose renewal got no answer is the connection's failure, not a refusal.
+      const failure = body.statusCode === 401 ? auth.pendingRenewalFailure() ?? body : body
+      // No connection (a tunnel): it waits, and goes again when the connection is back, as a
+      // text does; it used to stay failed until "Try again" was tapped (FINDINGS-phone 3).
+      if (failure.statusCode === 0) fail(key, WAITING_FOR_CONNECTION, true, true)
       // Told beside the file it is about: the server's sentence, not a field's technical detail.
-      fail(key, body.message, mendable(body.statusCode))
+      else fail(key, failure.message, mendable(failure.statusCode))
     }).finally(() => {
       if (requests.get(key) === request) requests.delete(key)
       onSettled()
@@ -169,6 +184,16 @@ export const useUploadsStore = defineStore('uploads', () => {
     return true
   }
 
+  /**
+   * The connection is back (the outbox's `resume`: on `online` and each socket `ready`):
+   * every upload that failed for want of it starts again, the composer's and the outbox's.
+   */
+  function retryWaiting(): void {
+    for (const upload of Object.values(byKey.value)) {
+      if (waitsForConnection(upload) && files.has(upload.key)) void start(upload.key)
+    }
+  }
+
   /** Hands the composer's files to a message being sent: they leave the composer, not memory. */
   function take(chatId: string): string[] {
     const keys = queued.value[chatId] ?? []
@@ -191,5 +216,5 @@ export const useUploadsStore = defineStore('uploads', () => {
     limits = null
   }
 
-  return { byKey, queued, queuedIn, add, cancel, retry, take, release, reset, setSettledHandler }
+  return { byKey, queued, queuedIn, add, cancel, retry, retryWaiting, take, release, reset, setSettledHandler }
 })

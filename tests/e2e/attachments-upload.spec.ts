@@ -1,7 +1,7 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { attach, copy, image, paste, PDF } from './attachment-helpers'
-import { anaAndBenInDirectChat, chatList, closeAll, composer, createGroupChat, menuItem, messageLog, messageRows, openApp, send, signUpPerson } from './chat-helpers'
+import { anaAndBenInDirectChat, chatList, closeAll, composer, createGroupChat, menuItem, messageLog, messageRows, openApp, send, signUpPerson, type Person } from './chat-helpers'
 
 // Uploads as people make them (docs/attachments.md, "In the app"): one that fails and is
 // tried again or removed, one cancelled with its message, an SVG that must never run, the
@@ -21,6 +21,60 @@ test('an upload that failed on a lost connection is tried again from its chip, a
   await composer(ana.page).press('Enter')
   await expect(messageLog(ben.page)).toContainText('minutes.txt')
   await expect(messageLog(ben.page)).toContainText('here they are')
+  await closeAll(ana, ben)
+})
+
+/** The messages of the chat that say `content` as stored, with their attachments' names. */
+async function stored(person: Person, chatId: string, content: string): Promise<string[][]> {
+  const history = await (await person.context.request.get(`/api/chats/${chatId}/messages`)).json()
+  return history.items.filter((m: { content: string }) => m.content === content).map((m: { attachments: { name: string }[] }) => m.attachments.map(a => a.name))
+}
+
+test('a photo chosen and sent in a tunnel waits for the connection, then goes by itself, once', async ({ browser, baseURL }) => {
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
+  await ana.context.setOffline(true)
+  await attach(ana.page, [{ name: 'beach.png', mimeType: 'image/png', buffer: await image(64, 48, '#3080c0') }])
+  const queue = ana.page.getByRole('list', { name: 'Attached files' })
+  await expect(queue.getByRole('alert')).toHaveText('Waiting for the connection: it uploads once back online.')
+  // Sent like a text written offline: it waits with the message.
+  await composer(ana.page).fill('the beach from the train')
+  await composer(ana.page).press('Enter')
+  const pending = messageLog(ana.page).locator('[data-client-id]').filter({ hasText: 'the beach from the train' })
+  await expect(pending).toContainText('Sending')
+
+  await ana.context.setOffline(false)
+  await expect(messageRows(ben.page, 'the beach from the train')).toHaveCount(1)
+  await expect(pending).toHaveCount(0)
+  expect(await stored(ben, chat.id, 'the beach from the train')).toEqual([['beach.png']])
+  await closeAll(ana, ben)
+})
+
+test('a photo whose upload a tunnel cut off is sent by itself once the connection is back, not left "Not sent"', async ({ browser, baseURL }) => {
+  const { ana, ben, chat } = await anaAndBenInDirectChat(browser, baseURL)
+  // The connection goes while the photo uploads, after the message was sent.
+  let enterTunnel!: () => void
+  const inTunnel = new Promise<void>((resolve) => {
+    enterTunnel = resolve
+  })
+  await ana.page.route('**/api/chats/*/attachments', async (route) => {
+    await inTunnel
+    await ana.context.setOffline(true)
+    await route.abort('internetdisconnected')
+  }, { times: 1 })
+  await attach(ana.page, [{ name: 'platform.png', mimeType: 'image/png', buffer: await image(64, 48, '#c08030') }])
+  await composer(ana.page).fill('the platform')
+  await composer(ana.page).press('Enter')
+  const pending = messageLog(ana.page).locator('[data-client-id]').filter({ hasText: 'the platform' })
+  await expect(pending).toContainText('Sending')
+  enterTunnel()
+  await expect(pending.getByRole('alert')).toHaveText('Waiting for the connection: it uploads once back online.')
+  await expect(pending).toContainText('Sending')
+  await expect(pending).not.toContainText('Not sent')
+
+  await ana.context.setOffline(false)
+  await expect(messageRows(ben.page, 'the platform')).toHaveCount(1)
+  await expect(pending).toHaveCount(0)
+  expect(await stored(ben, chat.id, 'the platform')).toEqual([['platform.png']])
   await closeAll(ana, ben)
 })
 
