@@ -7,7 +7,7 @@
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/
 
 /** The fence a line opens or closes, or null: a backtick fence's info string has no backtick (```x``` is inline code). */
-function fenceOf(line: string): { marker: string, info: string } | null {
+export function fenceOf(line: string): { marker: string, info: string } | null {
   const match = FENCE_LINE.exec(line)
   if (!match) return null
   const [, marker = '', info = ''] = match

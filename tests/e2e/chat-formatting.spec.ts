@@ -167,3 +167,32 @@ test('Enter inside an open code block breaks the line, and a message that would 
   for (const page of [ana.page, ben.page]) await expect(messageLog(page).locator('[data-seq]').nth(1).locator('pre')).toHaveText('unclosed')
   await closeAll(ana, ben)
 })
+
+test('emoji shortcodes: ":tad" offers 🎉, Enter picks it, and a whole ":+1:" sent as typed shows as 👍, code keeping its text', async ({ browser, baseURL }) => {
+  const { ana, ben } = await anaAndBenInDirectChat(browser, baseURL)
+  const field = composer(ana.page)
+  await field.click()
+  await field.pressSequentially(':tad')
+  const options = ana.page.getByRole('listbox', { name: 'Emoji' })
+  await expect(options.getByRole('option').first()).toContainText('🎉')
+  await expect(field).toHaveAttribute('aria-activedescendant', /-emoji-0$/)
+  await field.press('Enter')
+  await expect(options).toBeHidden()
+  await expect(field).toHaveValue('🎉')
+  await field.pressSequentially(' :+1: thanks')
+  await field.press('Enter')
+  // The data's thumbs up carries the emoji variation selector (U+FE0F), as the picker's does.
+  await expect(messageLog(ben.page)).toContainText(/🎉 👍\uFE0F? thanks/)
+  await expect(messageRows(ben.page, 'thanks')).not.toContainText(':+1:')
+
+  // Escape closes the list; code keeps its shortcode and an unknown one stays text.
+  await field.pressSequentially('run `:tada:` :tad')
+  await expect(options).toBeVisible()
+  await field.press('Escape')
+  await expect(options).toBeHidden()
+  await field.pressSequentially('a: :nope:')
+  await field.press('Enter')
+  await expect(messageLog(ben.page).locator('code')).toHaveText(':tada:')
+  await expect(messageRows(ben.page, 'run')).toHaveText(/run :tada: 🎉 :nope:/)
+  await closeAll(ana, ben)
+})
