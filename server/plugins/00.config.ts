@@ -18,6 +18,12 @@ export default defineNitroPlugin(() => {
     console.error('[parley] Refusing to start: NUXT_ATTACHMENTS_STORAGE is s3 but NUXT_S3_BUCKET is not set.')
     process.exit(1)
   }
+  // The pages learn who may come in from the public runtime config (login and register hide
+  // what the server would refuse); the server's own settings are the only source.
+  const publicConfig = useRuntimeConfig().public
+  publicConfig.guests = config.guests
+  publicConfig.signups = config.signups
+  publicConfig.signupEmailDomains = config.signupEmailDomains.join(',')
   if (import.meta.dev || config.allowInsecureBoot) return
   const missing = [
     !config.jwtSecret && 'NUXT_JWT_SECRET',

@@ -1,3 +1,4 @@
+import { promoteConfiguredAdmins } from '../services/accounts/directory'
 import { sweepAccountTokens } from '../services/accounts/mail-tokens'
 import { sweepPasskeyChallenges } from '../services/accounts/passkeys'
 import { sweepSessions } from '../services/accounts/sessions'
@@ -13,6 +14,8 @@ export default defineNitroPlugin((nitroApp) => {
   // Password hashing's low-priority helper starts with the server and goes after the last request.
   prepareHashing()
   nitroApp.hooks.hook('close', stopHashing)
+  // NUXT_ADMIN_USERNAMES: the operator's way back to a site with no admin (docs/deploy.md).
+  promoteConfiguredAdmins().catch((error: unknown) => logger.warn('promoting NUXT_ADMIN_USERNAMES failed', { error: errorName(error) }))
   const sweep = async () => {
     try {
       const [sessions, tokens, passkeyChallenges] = await Promise.all([sweepSessions(), sweepAccountTokens(), sweepPasskeyChallenges()])

@@ -27,12 +27,15 @@ export function yesNo(value: unknown): boolean | null {
  * The one yes/no parser of every boolean setting (unset: no). A word it does not know stops
  * the boot with the words it does know, rather than Zod's bare "Invalid input".
  */
-export const yesNoSetting = z.unknown().transform((value, context): boolean => {
-  if (unset(value) === undefined) return false
-  const answer = yesNo(value)
-  if (answer === null) context.addIssue({ code: 'custom', message: `expected one of ${[...YES, ...NO].join(', ')}` })
-  return answer ?? false
-}).default(false)
+function yesNoSettingOr(fallback: boolean) {
+  return z.unknown().transform((value, context): boolean => {
+    if (unset(value) === undefined) return fallback
+    const answer = yesNo(value)
+    if (answer === null) context.addIssue({ code: 'custom', message: `expected one of ${[...YES, ...NO].join(', ')}` })
+    return answer ?? fallback
+  }).default(fallback)
+}
+export const yesNoSetting = yesNoSettingOr(false)
 
 /**
  * How many reverse proxies in front of the server append to `X-Forwarded-For`
@@ -82,6 +85,14 @@ export const runtimeSchema = z.object({
   allowedOrigins: text(),
   channelCreators: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['users', 'admins']).default('users')),
   trustProxy: proxyHops,
+  /** NUXT_GUESTS: yes (the default) lets anyone in with just a name ("Continue as guest"); `off` (or any no word) refuses it. */
+  guests: yesNoSettingOr(true),
+  /** NUXT_SIGNUPS: `open` (the default) or `closed` (only the very first account, the admin, may register). */
+  signups: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['open', 'closed']).default('open')),
+  /** NUXT_SIGNUP_EMAIL_DOMAINS: a comma list; when set, registering needs an email in one of them. */
+  signupEmailDomains: text(),
+  /** NUXT_ADMIN_USERNAMES: a comma list of accounts made admin at boot (the way back to a site with no admin). */
+  adminUsernames: text(),
   /** Web Push (docs/messages.md, "Web Push"): NUXT_VAPID_PUBLIC_KEY, _PRIVATE_KEY, _SUBJECT. */
   vapid: z.preprocess(value => value ?? {}, z.object({ publicKey: text(), privateKey: text(), subject: text() })),
   allowInsecureBoot: yesNoSetting,

@@ -33,6 +33,14 @@ export interface ServerConfig {
   /** Cookies get `Secure` when the app is served over HTTPS. */
   secureCookies: boolean
   channelCreators: 'users' | 'admins'
+  /** NUXT_GUESTS: whether "Continue as guest" is allowed (docs/api-accounts.md, "Who may come in"). */
+  guests: boolean
+  /** NUXT_SIGNUPS: `closed` lets only the first account (the admin) register. */
+  signups: 'open' | 'closed'
+  /** NUXT_SIGNUP_EMAIL_DOMAINS, lower case; empty: any email, or none. */
+  signupEmailDomains: string[]
+  /** NUXT_ADMIN_USERNAMES: promoted to admin at boot (plugins/05.accounts.ts). */
+  adminUsernames: string[]
   /** Reverse proxies in front that append to `X-Forwarded-For` (NUXT_TRUST_PROXY). */
   trustProxyHops: number
   allowInsecureBoot: boolean
@@ -61,6 +69,10 @@ export interface ServerConfig {
 export type RuntimeConfigInput = Record<string, unknown>
 
 let current: ServerConfig | undefined
+
+function commaList(value: string): string[] {
+  return value.split(',').map(item => item.trim()).filter(Boolean)
+}
 
 /**
  * Validates the runtime config (useRuntimeConfig() in Nitro) and makes it the server's
@@ -96,6 +108,10 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     webAuthn: { rpId: new URL(appOrigin).hostname, rpName: 'Parley', origin: appOrigin },
     secureCookies: appUrl.startsWith('https://'),
     channelCreators: parsed.channelCreators,
+    guests: parsed.guests,
+    signups: parsed.signups,
+    signupEmailDomains: commaList(parsed.signupEmailDomains).map(domain => domain.toLowerCase().replace(/^@/, '')),
+    adminUsernames: commaList(parsed.adminUsernames),
     trustProxyHops: parsed.trustProxy,
     allowInsecureBoot: parsed.allowInsecureBoot,
     // NUXT_REQUIRE_2FA is the documented short name (Nitro would spell the key's variable NUXT_REQUIRE2FA).

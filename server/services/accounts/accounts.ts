@@ -2,6 +2,7 @@ import { Types } from 'mongoose'
 import type { AuthResult, TwoFactorChallenge } from '#shared/types/api'
 import type { GuestInput, LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { emailKey, UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
+import { serverConfig } from '../../utils/config'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { enforceLimit } from '../../utils/rate-limit'
 import { hashPassword, verifyPassword } from '../../utils/passwords'
@@ -73,6 +74,8 @@ async function createAccount(fields: {
   email?: string
   passwordHash: string | null
   role: 'user' | 'guest'
+  /** NUXT_SIGNUPS=closed: only the first account (the admin) may be created. */
+  firstOnly?: boolean
 }): Promise<UserRecord> {
   const userId = new Types.ObjectId()
   const keys = [usernameKey(fields.username)]
@@ -83,6 +86,8 @@ async function createAccount(fields: {
       await claimKey(keys[1]!, userId, 'email_taken')
     }
     const admin = fields.role === 'user' && await claimFirstAdmin(userId)
+    // The first-admin key decides a race between two first sign-ups on a closed site.
+    if (fields.firstOnly && !admin) throw signupsClosed()
     const created = await UserModel.create({
       _id: userId,
       username: fields.username,
@@ -102,11 +107,29 @@ async function createAccount(fields: {
   }
 }
 
+const signupsClosed = () => apiError('forbidden', 'Sign-up is closed on this server: ask an admin for an account.')
+
+/**
+ * Who may come in (docs/api-accounts.md, "Who may come in"): NUXT_SIGNUPS=closed refuses
+ * every sign-up after the first (a fresh deploy still gets its admin), and
+ * NUXT_SIGNUP_EMAIL_DOMAINS asks for an email in one of its domains.
+ */
+async function checkSignupAllowed(input: RegisterInput): Promise<void> {
+  const { signups, signupEmailDomains } = serverConfig()
+  if (signups === 'closed' && await UserKeyModel.exists({ _id: FIRST_ADMIN_KEY })) throw signupsClosed()
+  if (signupEmailDomains.length === 0) return
+  const domain = input.email?.split('@').pop()?.toLowerCase()
+  if (!domain || !signupEmailDomains.includes(domain)) {
+    throw apiError('forbidden', `Sign-up needs an email address at ${signupEmailDomains.join(' or ')}.`)
+  }
+}
+
 export async function register(input: RegisterInput, origin: RequestOrigin): Promise<SignedIn> {
   const { signups, mails } = accountLimiters()
   await enforceLimit(signups, origin.ip)
+  await checkSignupAllowed(input)
   const passwordHash = await hashPassword(input.password)
-  const user = await createAccount({ ...input, passwordHash, role: 'user' })
+  const user = await createAccount({ ...input, passwordHash, role: 'user', firstOnly: serverConfig().signups === 'closed' })
   if (user.email) {
     const mailAllowed = (await mails.consume(origin.ip)).allowed
     if (mailAllowed) void sendVerificationMail(user)
@@ -115,6 +138,7 @@ export async function register(input: RegisterInput, origin: RequestOrigin): Pro
 }
 
 export async function signInAsGuest(input: GuestInput, origin: RequestOrigin): Promise<SignedIn> {
+  if (!serverConfig().guests) throw apiError('forbidden', 'Guest access is turned off on this server: sign in with an account.')
   await enforceLimit(accountLimiters().signups, origin.ip)
   const user = await createAccount({ username: input.username, passwordHash: null, role: 'guest' })
   return signIn(user, origin, 'guest')

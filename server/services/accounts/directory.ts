@@ -1,11 +1,13 @@
 import type { AdminUser, Page, User } from '#shared/types/api'
 import type { AdminUpdateUserInput } from '#shared/schemas/users'
 import { toAdminUser, toUser } from '../../dto/users'
-import { UserModel, type UserRecord } from '../../models'
+import { UserKeyModel, UserModel, usernameKey, type UserRecord } from '../../models'
 import type { Actor } from '../../utils/auth'
+import { serverConfig } from '../../utils/config'
 import { decodeCursor, encodeCursor } from '../../utils/cursor'
 import { apiError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
+import { logger } from '../../utils/logger'
 import { escapeRegex } from '../../utils/regex'
 import { presenceOf } from '../realtime'
 import { revokeAllSessions } from './sessions'
@@ -93,4 +95,19 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
   // A ban or its end shows as `suspended` wherever the person is shown, as a new role does.
   if (profileChanged) await announceNewProfile(user)
   return toAdminUser(user, presenceOf(user))
+}
+
+/**
+ * Makes the accounts named in NUXT_ADMIN_USERNAMES admins (and lifts a ban), once at boot:
+ * idempotent, so the setting may stay. One line says whom it promoted.
+ */
+export async function promoteConfiguredAdmins(): Promise<void> {
+  const names = serverConfig().adminUsernames
+  if (names.length === 0) return
+  const keys = await UserKeyModel.find({ _id: { $in: names.map(usernameKey) } }).lean()
+  const ids = keys.map(key => key.userId)
+  const users = await UserModel.find({ _id: { $in: ids }, role: { $ne: 'guest' } }, { _id: 1, role: 1, banned: 1 }).lean()
+  const toPromote = users.filter(user => user.role !== 'admin' || user.banned).map(user => user._id)
+  if (toPromote.length > 0) await UserModel.updateMany({ _id: { $in: toPromote } }, { $set: { role: 'admin', banned: false } })
+  logger.info('NUXT_ADMIN_USERNAMES applied', { named: names.length, found: users.length, promoted: toPromote.length })
 }

@@ -86,6 +86,10 @@ export async function deleteAccount(auth: Actor, password: string | undefined, o
     await confirmPassword(auth, password, origin)
   }
   const userId = auth.userId
+  // As with removing one's own admin role (directory.ts): a site always keeps an admin who can act.
+  if (auth.user.role === 'admin' && !(await UserModel.exists({ role: 'admin', banned: { $ne: true }, _id: { $ne: auth.user._id } }))) {
+    throw apiError('conflict', 'You are the only admin: make someone else an admin first.')
+  }
   // Whom to tell, read before the chat list is forgotten (forgetDeletedUser erases it).
   const chatIds = await userChatIds(userId)
   await revokeAllSessions(userId, 'account-deleted')
