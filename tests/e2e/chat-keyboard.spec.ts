@@ -22,7 +22,7 @@ test('a message can be answered from the keyboard alone', async ({ browser, base
   const menu = ana.page.getByRole('menu', { name: 'Message actions' })
   const reply = menu.getByRole('menuitem', { name: 'Reply' })
   await expect(reply).toBeVisible()
-  await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'Copy text'])
+  await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'Copy text', 'Copy link'])
   // Arrow keys move through the menu.
   for (let step = 0; step < 15 && !(await reply.evaluate(element => element === document.activeElement)); step++) {
     await ana.page.keyboard.press('ArrowDown')

@@ -91,3 +91,36 @@ test('joining a channel from a message link stays on the linked message', async 
   await expect(messageLog(ana.page).locator('[data-seq="120"]')).toHaveCount(0)
   await closeAll(ana, dee)
 })
+
+test('Copy link gives a message\'s link; pasted in another chat, it opens that message in the same tab, and Back returns', async ({ browser, baseURL }) => {
+  const ana = await signUpPerson(browser, baseURL, 'Ana')
+  const dee = await signUpPerson(browser, baseURL, 'Dee')
+  await ana.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const group = await createGroupChat(dee, `Plans ${ana.username}`, [ana])
+  const direct = await createDirectChat(ana, dee)
+  for (let n = 1; n <= 120; n++) await postMessage(dee, group.id, label(n))
+  expect((await ana.context.request.post(`/api/chats/${group.id}/read`, { data: { seq: 120 } })).status()).toBe(204)
+
+  // Ana copies the link of an old message (a search result opened it) and pastes it to Dee.
+  await openApp(ana, `/chats/${group.id}?around=26`)
+  const old = messageRows(ana.page, label(26))
+  await old.hover()
+  await old.getByRole('button', { name: 'Message actions' }).click()
+  await ana.page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'Copy link' }).click()
+  await expect(ana.page.getByText('Link copied')).toBeVisible()
+  await chatList(ana.page).locator(`[data-chat-id="${direct.id}"]`).click()
+  await composer(ana.page).click()
+  await ana.page.keyboard.press('ControlOrMeta+V')
+  await expect(composer(ana.page)).toHaveValue(`${baseURL}/chats/${group.id}?around=26`)
+  await ana.page.keyboard.press('Enter')
+
+  // Dee clicks it: the message opens in place, in the tab he is in, and Back returns to the chat.
+  await openApp(dee, `/chats/${direct.id}`)
+  await messageLog(dee.page).getByRole('link', { name: `${baseURL}/chats/${group.id}?around=26` }).click()
+  await expect(dee.page).toHaveURL(`${baseURL}/chats/${group.id}?around=26`)
+  await expect(messageRows(dee.page, label(26))).toBeInViewport()
+  expect(dee.context.pages()).toHaveLength(1)
+  await dee.page.goBack()
+  await expect(dee.page).toHaveURL(new RegExp(`/chats/${direct.id}$`))
+  await closeAll(ana, dee)
+})
