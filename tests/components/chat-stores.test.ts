@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
-import type { Message, PendingMessage } from '#shared/types/api'
+import type { Message } from '#shared/types/api'
+import type { PendingMessage } from '~~/utils/timeline'
 import { applyToWindow, emptyWindow, orderedMessages } from '~~/utils/message-window'
 import { chatId, freshStoresForEachTest, message, viewer } from './chat-fixtures'
 
