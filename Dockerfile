@@ -14,6 +14,9 @@ WORKDIR /app
 ENV PARLEY_SKIP_FERRETDB_BUILD=1 NUXT_TELEMETRY_DISABLED=1
 COPY . .
 RUN npm ci --no-audit --no-fund
+# .git stays out of the context: pass the commit to name it in /api/health and the start-up
+# line (docker build --build-arg PARLEY_BUILD_COMMIT=$(git rev-parse --short HEAD) .).
+ARG PARLEY_BUILD_COMMIT=
 RUN npm run build
 
 FROM node:${NODE_VERSION}-slim AS runtime

@@ -1,6 +1,21 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import vuetify, { transformAssetUrls } from 'vite-plugin-vuetify'
 import { EARLY_ACTIONS_GUARD } from './utils/early-input'
+
+const APP_VERSION: string = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version
+
+/** The commit being built, for /api/health and the start-up line: PARLEY_BUILD_COMMIT, else git, else unknown (never fails the build). */
+function buildCommit(): string {
+  if (process.env.PARLEY_BUILD_COMMIT) return process.env.PARLEY_BUILD_COMMIT
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim() || 'unknown'
+  }
+  catch {
+    return 'unknown'
+  }
+}
 
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
@@ -34,6 +49,8 @@ export default defineNuxtConfig({
     // validates them at start and is the only server code that reads them.
     mongodbUri: '',
     jwtSecret: '',
+    /** What was built (package.json's version, the git commit): fixed at build time, shown by /api/health. */
+    build: { version: APP_VERSION, commit: buildCommit() },
     redisUrl: '',
     smtpUrl: '',
     mailFrom: 'Parley <no-reply@localhost>',

@@ -1,4 +1,5 @@
 import { describeConfigError, loadServerConfig } from '../utils/config'
+import { logger } from '../utils/logger'
 
 // The configuration is read and validated once, before every other plugin: a bad value
 // stops the boot with the variable's name, never the value (an SMTP or database URL holds
@@ -24,13 +25,17 @@ export default defineNitroPlugin(() => {
   publicConfig.guests = config.guests
   publicConfig.signups = config.signups
   publicConfig.signupEmailDomains = config.signupEmailDomains.join(',')
-  if (import.meta.dev || config.allowInsecureBoot) return
-  const missing = [
-    !config.jwtSecret && 'NUXT_JWT_SECRET',
-    !config.mongodbUri && 'NUXT_MONGODB_URI',
-  ].filter(Boolean)
-  if (missing.length > 0) {
-    console.error(`[parley] Refusing to start in production: set ${missing.join(' and ')}.`)
-    process.exit(1)
+  if (!import.meta.dev && !config.allowInsecureBoot) {
+    const missing = [
+      !config.jwtSecret && 'NUXT_JWT_SECRET',
+      !config.mongodbUri && 'NUXT_MONGODB_URI',
+    ].filter(Boolean)
+    if (missing.length > 0) {
+      console.error(`[parley] Refusing to start in production: set ${missing.join(' and ')}.`)
+      process.exit(1)
+    }
   }
+  // Which build is running: what a person upgrading or reporting a bug needs. After the
+  // checks, so a refusal stays the one line it is (tests/api/production.test.ts).
+  logger.info('starting', { version: config.build.version, commit: config.build.commit })
 })

@@ -57,7 +57,7 @@ function harden(server: Server): void {
     const address = socket.remoteAddress ?? 'unknown'
     const count = (open.get(address) ?? 0) + 1
     if (count > settings.connectionsPerIp) {
-      if (refused++ % 100 === 0) logger.warn('too many connections from one address; refusing', { limit: settings.connectionsPerIp })
+      if (refused++ % 100 === 0) logger.warn('too many connections from one address; refusing', { address, limit: settings.connectionsPerIp })
       socket.destroy()
       return
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { getRequestHeader, setResponseHeader, type H3Event } from 'h3'
 import type { Actor } from '../utils/auth'
+import { clientIp } from '../utils/client-ip'
 import { serverConfig } from '../utils/config'
 import { logger } from '../utils/logger'
 
@@ -26,14 +27,16 @@ function isInternal(event: H3Event): boolean {
   return '__unenv__' in event.node.req
 }
 
-// One log line per request: id, method, path (never the query string), status and time.
-// Headers, cookies and bodies are never logged. The line is written when the response
+// One log line per request: id, method, path (never the query string), status, time, the
+// client's address and, once authenticated, the user's id: enough to say who did what
+// (docs/deploy.md, "Logs"). Headers, cookies and bodies are never logged. The line is written when the response
 // closes, so failed, refused and aborted requests are counted too.
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     if (isInternal(event)) return
     const requestId = requestIdFor(event)
     const startedAt = performance.now()
+    const ip = clientIp(event)
     event.context.requestId = requestId
     setResponseHeader(event, 'x-request-id', requestId)
     const response = event.node.res
@@ -44,6 +47,8 @@ export default defineNitroPlugin((nitroApp) => {
         route: event.path,
         status: response.writableFinished ? response.statusCode : 499,
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+        ip,
+        ...(event.context.auth ? { userId: String(event.context.auth.userId) } : {}),
       })
     })
   })

@@ -79,6 +79,8 @@ function urlSetting(schemes: string[], what: string) {
 export const runtimeSchema = z.object({
   mongodbUri: text(),
   jwtSecret: text(),
+  /** Set by nuxt.config.ts at build time. */
+  build: z.preprocess(value => value ?? {}, z.object({ version: text('unknown'), commit: text('unknown') })),
   redisUrl: text(),
   smtpUrl: urlSetting(['smtp:', 'smtps:'], 'empty or an smtp:// or smtps:// URL with a host'),
   mailFrom: text('Parley <no-reply@localhost>'),

@@ -16,6 +16,8 @@ import { isMongoUri, runtimeSchema, yesNoSetting, type AttachmentSettings, type 
 export interface ServerConfig {
   /** NODE_ENV is `production` (the built server the tests start sets it too). */
   production: boolean
+  /** package.json's version and the commit built, when known (nuxt.config.ts). */
+  build: { version: string, commit: string }
   mongodbUri: string
   jwtSecret: string
   redisUrl: string
@@ -97,6 +99,7 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
   const appOrigin = webOrigin(appUrl) ?? 'http://localhost:3000'
   current = {
     production,
+    build: parsed.build,
     mongodbUri,
     jwtSecret: parsed.jwtSecret,
     redisUrl: parsed.redisUrl,

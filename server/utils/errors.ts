@@ -2,7 +2,7 @@ import { createError, H3Error, send, setResponseHeader, setResponseStatus, type 
 import { ZodError } from 'zod'
 import { DEFAULT_ERROR_MESSAGES, ERROR_STATUS, type ApiErrorBody, type ErrorCode, type ValidationIssue } from '#shared/errors'
 import type { ErrorFrame, SessionEndReason } from '#shared/types/api'
-import { errorFrames, errorName, logger } from './logger'
+import { errorCode, errorFrames, errorName, logger } from './logger'
 
 // The server's one error module: every failure, HTTP or WebSocket, is an `apiError` (or
 // anything else thrown) turned into the contract's body by `toApiError`. The HTTP error
@@ -107,7 +107,7 @@ export function toApiError(error: unknown): { body: ApiErrorBody, retryAfter?: n
 export function sendApiError(event: H3Event, error: H3Error): Promise<void> {
   const { body, retryAfter } = toApiError(error)
   if (body.data.code === 'unavailable') {
-    logger.warn('request answered unavailable', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error) })
+    logger.warn('request answered unavailable', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error), ...errorCode(error.cause ?? error) })
   }
   else if (body.statusCode >= 500) {
     logger.error('request failed', { requestId: event.context.requestId, method: event.method, route: event.path.split('?')[0], error: errorName(error.cause ?? error), at: errorFrames(error.cause ?? error) })
@@ -139,12 +139,28 @@ const UNAVAILABLE_DRIVER_ERRORS = new Set([
   'MongoPoolClearedError', 'MongoWaitQueueTimeoutError',
 ])
 
+export const STORAGE_UNAVAILABLE_MESSAGE = 'File storage is not answering; try again shortly.'
+
+/**
+ * A failure of the file store (S3 refused, unreachable, no such bucket, access denied):
+ * 503 `unavailable` with its own message, the store's error kept as the cause so the
+ * log line names its code or S3 error name (never its message).
+ */
+export function storageUnavailable(cause: unknown): H3Error {
+  if (cause instanceof H3Error) return cause
+  const error = apiError('unavailable', STORAGE_UNAVAILABLE_MESSAGE, { retryAfter: 2 })
+  error.cause = cause
+  return error
+}
+
 /** A stalled, dead or unreachable database (the driver's deadlines fired): 503 `unavailable`, not a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false
   const { name, message, code } = error as { name?: string, message?: string, code?: unknown }
   if (name && UNAVAILABLE_DRIVER_ERRORS.has(name)) return true
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true
+  // A socket code alone says nothing about who failed (the S3 client raises the same codes):
+  // only the driver's own errors (named Mongo*) mean the database.
+  if (name?.startsWith('Mongo') && typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true
   if (name?.startsWith('Mongo') && /connection|socket|topology|server selection/i.test(message ?? '')) return true
   // A multi-document write (insertMany, bulkWrite: models/coalesce.ts) that never reached the
   // engine fails as MongoBulkWriteError, with the network failure kept as its `errorResponse`.

@@ -52,6 +52,10 @@ export interface RequestLogEntry {
   route: string
   status: number
   durationMs: number
+  /** The client's address as the rate limits see it (server/utils/client-ip.ts). */
+  ip: string
+  /** Who the request acted for, when it was authenticated. */
+  userId?: string
 }
 
 /** The path of a request URL without its query string or fragment. */
@@ -68,7 +72,8 @@ function request(entry: RequestLogEntry) {
     streamFor(level).write(jsonLine(level, 'request', fields))
     return
   }
-  streamFor(level).write(`[parley] ${fields.method} ${fields.route} ${fields.status} ${fields.durationMs} ms (${fields.requestId})\n`)
+  const who = fields.userId ? ` user=${fields.userId}` : ''
+  streamFor(level).write(`[parley] ${fields.method} ${fields.route} ${fields.status} ${fields.durationMs} ms ip=${fields.ip}${who} (${fields.requestId})\n`)
 }
 
 export const logger = {
@@ -79,9 +84,15 @@ export const logger = {
   request,
 }
 
-/** An error's name only: messages of driver errors can carry connection strings. */
+/**
+ * An error's name, and its code when it has one ("Error ECONNREFUSED" from Redis or the S3
+ * client, which name everything `Error`); never its message: driver messages can carry
+ * connection strings.
+ */
 export function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error
+  if (!(error instanceof Error)) return typeof error
+  const { code } = errorCode(error)
+  return code && code !== error.name ? `${error.name} ${code}` : error.name
 }
 
 /**
@@ -90,7 +101,8 @@ export function errorName(error: unknown): string {
  * message.
  */
 export function errorCode(error: unknown): { code?: string } {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  // Node's socket errors carry `code`; the S3 client's service errors carry `Code`.
+  const code = error instanceof Error ? ((error as { code?: unknown }).code ?? (error as { Code?: unknown }).Code) : undefined
   return typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) ? { code } : {}
 }
 

@@ -233,6 +233,8 @@ export const healthDto = z.object({
   status: z.enum(['ok', 'degraded']),
   db: z.enum(['up', 'down']),
   bus: z.enum(['redis', 'local', 'degraded']).meta({ description: 'degraded: Redis does not answer; events still reach this instance' }),
+  version: z.string().meta({ description: 'The app version built (package.json)' }),
+  commit: z.string().meta({ description: 'The git commit built (short hash), or unknown' }),
 })
 
 export const pushPublicKeyDto = z.object({ publicKey: z.string().meta({ description: 'The VAPID public key (P-256, base64url): PushManager.subscribe\'s applicationServerKey' }) })

@@ -1,16 +1,21 @@
 import { afterAll, describe, expect, it, inject } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFerretdb } from '../../scripts/lib/ferretdb.mjs'
 import { startServer, type RunningServer } from '../../scripts/lib/stack.mjs'
 import { call, eventually } from '../harness/api-client'
 
+// Which build answers (docs/deploy.md, "Upgrading"): package.json's version and the commit
+// built (git's short hash, or unknown when built without git).
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+const BUILD = { version: packageJson.version, commit: expect.stringMatching(/^([0-9a-f]{7,40}|unknown)$/) }
+
 describe('GET /api/health', () => {
   it('reports the database up and the local bus', async () => {
     const response = await fetch(`${inject('baseUrl')}/api/health`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ok', db: 'up', bus: 'local' })
+    expect(await response.json()).toEqual({ status: 'ok', db: 'up', bus: 'local', ...BUILD })
   })
 
   describe('with a database that goes away and comes back', () => {
@@ -32,7 +37,10 @@ describe('GET /api/health', () => {
       database = await startFerretdb({ dataDir, port: database.port, log: () => {} })
       try {
         const up = await pollHealth(server.baseUrl, 200)
-        expect(up.body).toEqual({ status: 'ok', db: 'up', bus: 'local' })
+        expect(up.body).toEqual({ status: 'ok', db: 'up', bus: 'local', ...BUILD })
+        // The start-up line names the same build.
+        const starting = server.logs().split('\n').find(line => line.includes('"msg":"starting"'))
+        expect(JSON.parse(starting!)).toMatchObject({ level: 'info', version: packageJson.version, commit: (up.body as { commit: string }).commit })
       }
       finally {
         await server.stop()

@@ -76,7 +76,7 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
   if (targetId === admin.userId && (input.banned === true || input.role === 'user')) {
     throw apiError('conflict', 'You cannot ban yourself or remove your own admin role.')
   }
-  const { user, banned, profileChanged } = await withLock(`user:${targetId}`, async () => {
+  const { user, banned, change } = await withLock(`user:${targetId}`, async () => {
     const current = await findUser(targetId)
     if (!current) throw apiError('not_found')
     if (input.role !== undefined && current.role === 'guest') {
@@ -89,8 +89,11 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
       ? await UserModel.findByIdAndUpdate(targetId, { $set: set }, { returnDocument: 'after' }).lean<UserRecord>()
       : current
     if (!updated) throw apiError('not_found')
-    return { user: updated, banned: set.banned === true, profileChanged: Object.keys(set).length > 0 }
+    return { user: updated, banned: set.banned === true, change: set }
   })
+  const profileChanged = Object.keys(change).length > 0
+  // The audit line of an admin's action: who, on whom, what changed (docs/deploy.md, "Logs").
+  if (profileChanged) logger.info('admin changed an account', { actorId: String(admin.userId), targetId, change })
   if (banned) await revokeAllSessions(targetId, 'banned')
   // A ban or its end shows as `suspended` wherever the person is shown, as a new role does.
   if (profileChanged) await announceNewProfile(user)

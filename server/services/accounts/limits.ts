@@ -1,5 +1,6 @@
 import { serverConfig } from '../../utils/config'
 import { apiError } from '../../utils/errors'
+import { logger } from '../../utils/logger'
 import { createLimiter, enforceLimit, type Limiter } from '../../utils/rate-limit'
 
 // The brute-force limits of accounts (NUXT_LIMITS_*): failed logins per account and per
@@ -65,5 +66,8 @@ export async function guardCredentialCheck(accountKey: string, ip: string, check
   if (failures.allowed && failures.remaining > 0) return false
   const lockedForSeconds = serverConfig().limits.loginWindowSeconds
   await accountFailures.block(accountKey, lockedForSeconds)
+  // The account's id only: an unknown name's key holds what was typed, which stays out.
+  const accountId = accountKey.startsWith('user:') ? accountKey.slice('user:'.length) : undefined
+  logger.warn('account locked after failed sign-ins', { ...(accountId ? { accountId } : { knownAccount: false }), lockedForSeconds })
   throw apiError('rate_limited', lockoutMessage(lockedForSeconds), { retryAfter: lockedForSeconds })
 }

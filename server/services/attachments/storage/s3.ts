@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { S3Settings } from '../../../utils/config-schema'
+import { storageUnavailable } from '../../../utils/errors'
 import type { AttachmentStorage } from './types'
 
 // Any S3-compatible bucket (Amazon S3, Cloudflare R2, Backblaze B2, MinIO) through the
@@ -25,7 +26,9 @@ export function createS3Storage(settings: S3Settings): AttachmentStorage {
   const Bucket = settings.bucket
 
   async function* readObject(key: string, start: number, end: number): AsyncGenerator<Buffer> {
-    const answer = await client.send(new GetObjectCommand({ Bucket, Key: key, Range: `bytes=${start}-${end}` }))
+    const answer = await client.send(new GetObjectCommand({ Bucket, Key: key, Range: `bytes=${start}-${end}` })).catch((error: unknown) => {
+      throw storageUnavailable(error)
+    })
     for await (const chunk of answer.Body as Readable) yield chunk as Buffer
   }
 
@@ -41,7 +44,10 @@ export function createS3Storage(settings: S3Settings): AttachmentStorage {
         }
       }
       const upload = new Upload({ client, params: { Bucket, Key: key, Body: Readable.from(counted()), ContentType: type }, partSize: PART_BYTES, queueSize: 2, leavePartsOnError: false })
-      await upload.done()
+      // A refusal from our own source (too large, cut short) passes through as it was.
+      await upload.done().catch((error: unknown) => {
+        throw storageUnavailable(error)
+      })
       return size
     },
 
@@ -52,7 +58,9 @@ export function createS3Storage(settings: S3Settings): AttachmentStorage {
     async remove(objects) {
       for (let i = 0; i < objects.length; i += DELETE_BATCH) {
         const batch = objects.slice(i, i + DELETE_BATCH).map(object => ({ Key: object.key }))
-        await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }))
+        await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } })).catch((error: unknown) => {
+          throw storageUnavailable(error)
+        })
       }
     },
   }
