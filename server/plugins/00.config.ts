@@ -6,7 +6,7 @@ import { logger } from '../utils/logger'
 // a password; docs/deploy.md, "Refusing to start"). Production never falls back to a
 // development default either: without a JWT secret or a database it refuses to boot, and
 // loadServerConfig refuses a short secret or an app URL that is no http(s) origin.
-export default defineNitroPlugin(() => {
+export default defineNitroPlugin((nitroApp) => {
   let config
   try {
     config = loadServerConfig(useRuntimeConfig())
@@ -20,11 +20,14 @@ export default defineNitroPlugin(() => {
     process.exit(1)
   }
   // The pages learn who may come in from the public runtime config (login and register hide
-  // what the server would refuse); the server's own settings are the only source.
-  const publicConfig = useRuntimeConfig().public
-  publicConfig.guests = config.guests
-  publicConfig.signups = config.signups
-  publicConfig.signupEmailDomains = config.signupEmailDomains.join(',')
+  // what the server would refuse); the server's own settings are the only source. The shared
+  // config is frozen, so each page's own copy (the one its HTML carries) is set; the API's
+  // requests never read it and make no copy.
+  const whoMayComeIn = { guests: config.guests, signups: config.signups, signupEmailDomains: config.signupEmailDomains.join(',') }
+  nitroApp.hooks.hook('request', (event) => {
+    if (event.path.startsWith('/api/') || event.path.startsWith('/_nuxt/')) return
+    Object.assign(useRuntimeConfig(event).public, whoMayComeIn)
+  })
   if (!import.meta.dev && !config.allowInsecureBoot) {
     const missing = [
       !config.jwtSecret && 'NUXT_JWT_SECRET',
