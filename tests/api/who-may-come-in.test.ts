@@ -71,6 +71,6 @@ describe('NUXT_ADMIN_USERNAMES', () => {
     const again = await startServer({ mongoUri: database.uri, env: { NUXT_ADMIN_USERNAMES: `nobody-here, ${worker.username.toUpperCase()}` } })
     servers.push(again)
     const me = await api(again.baseUrl, worker, 'GET', '/api/auth/me')
-    expect(me.body).toMatchObject({ username: worker.username, role: 'admin' })
+    expect(me.body).toMatchObject({ user: { username: worker.username, role: 'admin' } })
   })
 })
