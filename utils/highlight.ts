@@ -16,6 +16,9 @@ export async function highlightCode(code: string, language: string | null): Prom
   const tree: Root = language && lowlight.registered(language)
     ? lowlight.highlight(language, code)
     : lowlight.highlightAuto(code)
+  // Text no grammar claims (prose in a fence, "unclosed") comes back as an empty tree, not
+  // as text: shown as it was, the block went blank once the highlighter loaded.
+  if (tree.children.length === 0) return code ? [code] : []
   return tree.children.map(toHighlightNode)
 }
 
