@@ -27,67 +27,18 @@ export function loadShortcodes(): Promise<ShortcodeMap> {
  * an IME composes. Picking puts the emoji itself in the field.
  */
 export function useEmojiCompletion(text: Ref<string>) {
-  const query = ref<string | null>(null)
-  const active = ref(0)
-  const dismissed = ref(false)
-
-  const options = computed<ShortcodeOption[]>(() => {
-    if (query.value === null || dismissed.value || !loaded.value) return []
-    return matchShortcodes(loaded.value, query.value)
+  return useCaretCompletion<ShortcodeOption>(text, {
+    typed: typedShortcode,
+    optionsFor: typed => (loaded.value ? matchShortcodes(loaded.value, typed) : []),
+    complete: (before, option) => completeShortcode(before, option.emoji),
+    onTyped: () => void loadShortcodes().catch(() => {}),
   })
-
-  watch(options, () => {
-    active.value = 0
-  })
-
-  function update(textarea: HTMLTextAreaElement) {
-    const before = textarea.value.slice(0, textarea.selectionStart)
-    const next = textarea.selectionStart === textarea.selectionEnd ? typedShortcode(before) : null
-    if (next !== query.value) dismissed.value = false
-    query.value = next
-    if (next !== null) void loadShortcodes().catch(() => {})
-  }
-
-  function pick(textarea: HTMLTextAreaElement, option: ShortcodeOption) {
-    const caret = textarea.selectionStart
-    const before = completeShortcode(textarea.value.slice(0, caret), option.emoji)
-    text.value = before + textarea.value.slice(caret)
-    query.value = null
-    void nextTick(() => {
-      textarea.focus()
-      textarea.setSelectionRange(before.length, before.length)
-    })
-  }
-
-  /** Handles the keys of an open list; true when the key was used. */
-  function onKeydown(event: KeyboardEvent, textarea: HTMLTextAreaElement): boolean {
-    const list = options.value
-    if (list.length === 0 || event.isComposing) return false
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const step = event.key === 'ArrowDown' ? 1 : -1
-      active.value = (active.value + step + list.length) % list.length
-    }
-    else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') pick(textarea, list[active.value]!)
-    else if (event.key === 'Escape') dismissed.value = true
-    else return false
-    event.preventDefault()
-    return true
-  }
-
-  return { options, active, update, pick, onKeydown }
 }
 
 /**
- * The words to send, with each known shortcode outside code turned into its emoji (the names
- * are fetched first if the words hold one; if they cannot be, the words go as typed).
+ * The words to send, with each known shortcode outside code turned into its emoji, or null
+ * while the names are still to be fetched.
  */
-export async function withShortcodes(content: string): Promise<string> {
-  if (!mayHoldShortcode(content)) return content
-  const map = loaded.value ?? await loadShortcodes().catch(() => null)
-  return map ? replaceShortcodes(content, map) : content
-}
-
-/** The same at once, or null while the names are still to be fetched. */
 export function shortcodesReplacedNow(content: string): string | null {
   if (!mayHoldShortcode(content)) return content
   return loaded.value ? replaceShortcodes(content, loaded.value) : null

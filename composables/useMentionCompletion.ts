@@ -41,12 +41,17 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
   const chats = useChatsStore()
   const auth = useAuthStore()
   const api = useApi()
-  /** The typed name after `@` at the caret, or null when the caret is not in a mention. */
-  const query = ref<string | null>(null)
-  const active = ref(0)
-  const dismissed = ref(false)
-
   const chat = computed(() => chats.byId[chatId()])
+  const completion = useCaretCompletion<MentionOption>(text, {
+    typed: before => TYPED_MENTION.exec(before)?.[1] ?? null,
+    optionsFor: typed => optionsFor(typed),
+    complete: (before, option) => before.replace(TYPED_MENTION, `@${option.username} `),
+    onTyped: () => {
+      if (chat.value && chat.value.type !== 'channel' && !chats.members[chatId()]) void chats.loadMembers(chatId()).catch(() => {})
+    },
+  })
+  /** The typed name after `@` at the caret, or null when the caret is not in a mention. */
+  const query = completion.query
 
   // A channel's members are searched as the name is typed (one more than shown: the
   // person typing may be among them); a failure offers nobody. A page may come back short
@@ -71,9 +76,7 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
   followUserChanges(applyToFound)
   const searched = computed(() => error.value ? [] : found.value)
 
-  const options = computed<MentionOption[]>(() => {
-    const typed = query.value
-    if (typed === null || dismissed.value) return []
+  function optionsFor(typed: string): MentionOption[] {
     const lower = typed.toLowerCase()
     const current = chat.value
     const people = current?.type === 'channel'
@@ -91,49 +94,7 @@ export function useMentionCompletion(chatId: () => string, text: Ref<string>) {
     const words = lower === '' ? CHAT_WIDE : [...CHAT_WIDE, ...CHAT_WIDE_ALIASES]
     const wide = offersWide ? words.filter(option => option.username.startsWith(lower)) : []
     return [...matches, ...wide]
-  })
-
-  watch(options, () => {
-    active.value = 0
-  })
-
-  /** Reads the word at the caret after each input or caret move. */
-  function update(textarea: HTMLTextAreaElement) {
-    const before = textarea.value.slice(0, textarea.selectionStart)
-    const match = textarea.selectionStart === textarea.selectionEnd ? TYPED_MENTION.exec(before) : null
-    const next = match ? match[1]! : null
-    if (next !== query.value) dismissed.value = false
-    query.value = next
-    if (next !== null && chat.value && chat.value.type !== 'channel' && !chats.members[chatId()]) {
-      void chats.loadMembers(chatId()).catch(() => {})
-    }
   }
 
-  function pick(textarea: HTMLTextAreaElement, option: MentionOption) {
-    const caret = textarea.selectionStart
-    const before = textarea.value.slice(0, caret).replace(TYPED_MENTION, `@${option.username} `)
-    text.value = before + textarea.value.slice(caret)
-    query.value = null
-    void nextTick(() => {
-      textarea.focus()
-      textarea.setSelectionRange(before.length, before.length)
-    })
-  }
-
-  /** Handles the keys of an open list; true when the key was used. */
-  function onKeydown(event: KeyboardEvent, textarea: HTMLTextAreaElement): boolean {
-    const list = options.value
-    if (list.length === 0 || event.isComposing) return false
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const step = event.key === 'ArrowDown' ? 1 : -1
-      active.value = (active.value + step + list.length) % list.length
-    }
-    else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') pick(textarea, list[active.value]!)
-    else if (event.key === 'Escape') dismissed.value = true
-    else return false
-    event.preventDefault()
-    return true
-  }
-
-  return { options, active, update, pick, onKeydown }
+  return { options: completion.options, active: completion.active, update: completion.update, pick: completion.pick, onKeydown: completion.onKeydown }
 }
