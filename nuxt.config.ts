@@ -56,10 +56,9 @@ export default defineNuxtConfig({
     mailFrom: 'Parley <no-reply@localhost>',
     allowedOrigins: '',
     channelCreators: 'users',
-    /** NUXT_GUESTS (on, off), NUXT_SIGNUPS (open, closed), NUXT_SIGNUP_EMAIL_DOMAINS, NUXT_ADMIN_USERNAMES: docs/deploy.md. */
+    /** NUXT_GUESTS (on, off), NUXT_SIGNUPS (open, closed), NUXT_ADMIN_USERNAMES: docs/deploy.md. */
     guests: 'on',
     signups: 'open',
-    signupEmailDomains: '',
     adminUsernames: '',
     trustProxy: '',
     // Web Push keys (NUXT_VAPID_PUBLIC_KEY, NUXT_VAPID_PRIVATE_KEY, NUXT_VAPID_SUBJECT); generated under .data/ when unset.
@@ -142,10 +141,9 @@ export default defineNuxtConfig({
     },
     public: {
       appUrl: 'http://localhost:3000',
-      // Set at boot from NUXT_GUESTS, NUXT_SIGNUPS and NUXT_SIGNUP_EMAIL_DOMAINS (server/plugins/00.config.ts).
+      // Set for each page from NUXT_GUESTS and NUXT_SIGNUPS (server/plugins/00.config.ts).
       guests: true,
       signups: 'open',
-      signupEmailDomains: '',
     },
   },
   srcDir: '.',

@@ -22,10 +22,11 @@ export default defineNitroPlugin((nitroApp) => {
   // The pages learn who may come in from the public runtime config (login and register hide
   // what the server would refuse); the server's own settings are the only source. The shared
   // config is frozen, so each page's own copy (the one its HTML carries) is set; the API's
-  // requests never read it and make no copy.
-  const whoMayComeIn = { guests: config.guests, signups: config.signups, signupEmailDomains: config.signupEmailDomains.join(',') }
+  // requests and the files (`/emoji/data.json`, icons) never read it and make no copy.
+  const whoMayComeIn = { guests: config.guests, signups: config.signups }
   nitroApp.hooks.hook('request', (event) => {
-    if (event.path.startsWith('/api/') || event.path.startsWith('/_nuxt/')) return
+    const path = event.path.split('?')[0]!
+    if (path.startsWith('/api/') || path.startsWith('/_nuxt/') || /\.[a-z0-9]+$/i.test(path)) return
     Object.assign(useRuntimeConfig(event).public, whoMayComeIn)
   })
   if (!import.meta.dev && !config.allowInsecureBoot) {

@@ -91,8 +91,6 @@ export const runtimeSchema = z.object({
   guests: yesNoSettingOr(true),
   /** NUXT_SIGNUPS: `open` (the default) or `closed` (only the very first account, the admin, may register). */
   signups: z.preprocess(value => unset(value) === undefined ? undefined : String(value).toLowerCase(), z.enum(['open', 'closed']).default('open')),
-  /** NUXT_SIGNUP_EMAIL_DOMAINS: a comma list; when set, registering needs an email in one of them. */
-  signupEmailDomains: text(),
   /** NUXT_ADMIN_USERNAMES: a comma list of accounts made admin at boot (the way back to a site with no admin). */
   adminUsernames: text(),
   /** Web Push (docs/messages.md, "Web Push"): NUXT_VAPID_PUBLIC_KEY, _PRIVATE_KEY, _SUBJECT. */

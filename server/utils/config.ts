@@ -39,8 +39,6 @@ export interface ServerConfig {
   guests: boolean
   /** NUXT_SIGNUPS: `closed` lets only the first account (the admin) register. */
   signups: 'open' | 'closed'
-  /** NUXT_SIGNUP_EMAIL_DOMAINS, lower case; empty: any email, or none. */
-  signupEmailDomains: string[]
   /** NUXT_ADMIN_USERNAMES: promoted to admin at boot (plugins/05.accounts.ts). */
   adminUsernames: string[]
   /** Reverse proxies in front that append to `X-Forwarded-For` (NUXT_TRUST_PROXY). */
@@ -113,7 +111,6 @@ export function loadServerConfig(runtime: RuntimeConfigInput = {}): ServerConfig
     channelCreators: parsed.channelCreators,
     guests: parsed.guests,
     signups: parsed.signups,
-    signupEmailDomains: commaList(parsed.signupEmailDomains).map(domain => domain.toLowerCase().replace(/^@/, '')),
     adminUsernames: commaList(parsed.adminUsernames),
     trustProxyHops: parsed.trustProxy,
     allowInsecureBoot: parsed.allowInsecureBoot,

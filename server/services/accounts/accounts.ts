@@ -101,7 +101,9 @@ async function createAccount(fields: {
     return created.toObject() as UserRecord
   }
   catch (error) {
-    await releaseKeys(fields.email ? keys : keys.slice(0, 1), userId)
+    // Only keys this account holds are deleted (its userId): the first-admin seat too, which
+    // a failed insert must not keep from every later sign-up on a closed site.
+    await releaseKeys([...keys, FIRST_ADMIN_KEY], userId)
     if (isDuplicateKeyError(error)) throw apiError('username_taken')
     throw error
   }
@@ -111,23 +113,16 @@ const signupsClosed = () => apiError('forbidden', 'Sign-up is closed on this ser
 
 /**
  * Who may come in (docs/api-accounts.md, "Who may come in"): NUXT_SIGNUPS=closed refuses
- * every sign-up after the first (a fresh deploy still gets its admin), and
- * NUXT_SIGNUP_EMAIL_DOMAINS asks for an email in one of its domains.
+ * every sign-up after the first (a fresh deploy still gets its admin).
  */
-async function checkSignupAllowed(input: RegisterInput): Promise<void> {
-  const { signups, signupEmailDomains } = serverConfig()
-  if (signups === 'closed' && await UserKeyModel.exists({ _id: FIRST_ADMIN_KEY })) throw signupsClosed()
-  if (signupEmailDomains.length === 0) return
-  const domain = input.email?.split('@').pop()?.toLowerCase()
-  if (!domain || !signupEmailDomains.includes(domain)) {
-    throw apiError('forbidden', `Sign-up needs an email address at ${signupEmailDomains.join(' or ')}.`)
-  }
+async function checkSignupAllowed(): Promise<void> {
+  if (serverConfig().signups === 'closed' && await UserKeyModel.exists({ _id: FIRST_ADMIN_KEY })) throw signupsClosed()
 }
 
 export async function register(input: RegisterInput, origin: RequestOrigin): Promise<SignedIn> {
   const { signups, mails } = accountLimiters()
   await enforceLimit(signups, origin.ip)
-  await checkSignupAllowed(input)
+  await checkSignupAllowed()
   const passwordHash = await hashPassword(input.password)
   const user = await createAccount({ ...input, passwordHash, role: 'user', firstOnly: serverConfig().signups === 'closed' })
   if (user.email) {

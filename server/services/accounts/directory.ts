@@ -101,8 +101,9 @@ export async function adminUpdateUser(admin: Actor, targetId: string, input: Adm
 }
 
 /**
- * Makes the accounts named in NUXT_ADMIN_USERNAMES admins (and lifts a ban), once at boot:
- * idempotent, so the setting may stay. One line says whom it promoted.
+ * Makes the accounts named in NUXT_ADMIN_USERNAMES admins (and lifts a ban), at each boot.
+ * One line says whom it promoted. A name that has no account is warned about at every boot:
+ * whoever registers it next would be made admin at the following restart.
  */
 export async function promoteConfiguredAdmins(): Promise<void> {
   const names = serverConfig().adminUsernames
@@ -113,4 +114,7 @@ export async function promoteConfiguredAdmins(): Promise<void> {
   const toPromote = users.filter(user => user.role !== 'admin' || user.banned).map(user => user._id)
   if (toPromote.length > 0) await UserModel.updateMany({ _id: { $in: toPromote } }, { $set: { role: 'admin', banned: false } })
   logger.info('NUXT_ADMIN_USERNAMES applied', { named: names.length, found: users.length, promoted: toPromote.length })
+  const held = new Set(keys.map(key => key._id))
+  const unheld = names.filter(name => !held.has(usernameKey(name)))
+  if (unheld.length > 0) logger.warn('NUXT_ADMIN_USERNAMES names accounts that do not exist: whoever registers one becomes admin at the next restart; remove the setting', { names: unheld })
 }

@@ -163,6 +163,9 @@ export async function refreshSession(refreshToken: string | undefined, expectedU
   // The holder of this session's own secret is told why it ended, so a tab that was closed
   // meanwhile can say so on /login (a ban, a password changed elsewhere), as an open one does.
   if (ended) throw apiError('unauthorized', undefined, { reason: ended })
+  // Guests turned off (NUXT_GUESTS=off) end the guests already in at their next renewal
+  // (within an access token's life), not only new ones: what a company turning them off wants.
+  if (user?.role === 'guest' && !serverConfig().guests) throw apiError('unauthorized', undefined, { reason: 'revoked' })
 
   if (token.graceUntil && token.graceUntil.getTime() <= now) {
     await revokeSessionDocument(session._id, 'token-reused')
