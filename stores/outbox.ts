@@ -161,8 +161,12 @@ export const useOutboxStore = defineStore('outbox', () => {
     try {
       do {
         flushAgain = false
+        // Chats one of whose messages another tab is sending: their later messages wait for it
+        // (one person's messages go in the order typed), and a retry looks again, should
+        // that tab close before its answer.
+        const heldByAnotherTab = new Set<string>()
         for (const item of [...items.value]) {
-          if (item.status !== 'pending' || !items.value.includes(item)) continue
+          if (item.status !== 'pending' || !items.value.includes(item) || heldByAnotherTab.has(item.chatId)) continue
           const files = collectUploads(item)
           if (files === 'waiting') {
             if (item.uploads?.some(key => waitsForConnection(uploads.byKey[key]))) scheduleRetry()
@@ -177,7 +181,11 @@ export const useOutboxStore = defineStore('outbox', () => {
             // One tab sends a given message: another tab holding it (a reload restores them
             // all) leaves it to the one that claimed it, whose answer comes here as its event.
             const claimed = await whileClaimed(item.clientId, async () => stillStored(item) ? await post(item) : null)
-            if (!claimed) continue
+            if (!claimed) {
+              heldByAnotherTab.add(item.chatId)
+              scheduleRetry()
+              continue
+            }
             if (!claimed.result) {
               letGo(entry => entry === item)
               continue
