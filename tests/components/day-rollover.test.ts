@@ -40,4 +40,19 @@ describe('day separators at midnight', () => {
     await wrapper.setProps({ messages: [evening, morning] })
     expect(separators()).toEqual(['Yesterday', 'Today'])
   })
+
+  it('a device that slept through midnight (its timer not run) names the days again when shown', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    vi.setSystemTime(new Date(2026, 11, 9, 22, 0, 0))
+    const evening = message(1, { createdAt: new Date(2026, 11, 9, 21, 58).toISOString(), content: 'Closing the laptop' })
+    const wrapper = await mountSuspended(MessageList, { props: props([evening]) })
+    const separators = () => wrapper.findAll('[role="separator"]').map(separator => separator.text())
+    expect(separators()).toEqual(['Today'])
+
+    // Asleep: the clock moves to the next morning, no timer runs; then the page is shown.
+    vi.setSystemTime(new Date(2026, 11, 10, 8, 0, 0))
+    document.dispatchEvent(new Event('visibilitychange'))
+    await nextTick()
+    expect(separators()).toEqual(['Yesterday'])
+  })
 })
