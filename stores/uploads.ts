@@ -26,6 +26,9 @@ interface UploadFile {
  */
 export type Upload = UploadFile & ({ status: 'uploading' | 'failed', attachment?: never } | { status: 'done', attachment: Attachment })
 
+/** Automatic restarts of an upload cut off while the browser is online, before it fails plainly. */
+const MAX_ONLINE_CUTS = 3
+
 /** What a file whose upload found no connection says until it starts again. */
 export const WAITING_FOR_CONNECTION = 'Waiting for the connection: it uploads once back online.'
 
@@ -70,6 +73,8 @@ export const useUploadsStore = defineStore('uploads', () => {
   const queued = ref<Record<string, string[]>>({})
   const files = new Map<string, File>()
   const requests = new Map<string, UploadRequest>()
+  /** Per file, the uploads cut off while the browser said it was online (see MAX_ONLINE_CUTS). */
+  const onlineCuts = new Map<string, number>()
   /** Called whenever an upload settles (the outbox sends what waited for it). */
   let onSettled: () => void = () => {}
 
@@ -124,6 +129,7 @@ export const useUploadsStore = defineStore('uploads', () => {
     request.done.then((attachment) => {
       enter(key, upload => ({ ...upload, status: 'done', attachment }))
       files.delete(key)
+      onlineCuts.delete(key)
     }, async (error: unknown) => {
       if (error instanceof UploadCancelled) return
       const body = toApiErrorBody(error)
@@ -135,13 +141,27 @@ export const useUploadsStore = defineStore('uploads', () => {
       const failure = body.statusCode === 401 ? auth.pendingRenewalFailure() ?? body : body
       // No connection (a tunnel): it waits, and goes again when the connection is back, as a
       // text does; it used to stay failed until "Try again" was tapped (FINDINGS-phone 3).
-      if (failure.statusCode === 0) fail(key, WAITING_FOR_CONNECTION, true, true)
+      if (failure.statusCode === 0 && !cutWhileOnline(key)) fail(key, WAITING_FOR_CONNECTION, true, true)
       // Told beside the file it is about: the server's sentence, not a field's technical detail.
       else fail(key, failure.message, mendable(failure.statusCode))
     }).finally(() => {
       if (requests.get(key) === request) requests.delete(key)
       onSettled()
     })
+  }
+
+  /**
+   * Whether a file's upload, cut off with no answer, has been cut off too often while the
+   * browser said it was online to be waiting for the connection: a proxy whose body limit
+   * is under the file's size resets the connection the same way, and the file was sent
+   * again on every retry for as long as the tab stayed open. Past MAX_ONLINE_CUTS it fails
+   * plainly, with "Try again".
+   */
+  function cutWhileOnline(key: string): boolean {
+    if (typeof navigator === 'undefined' || !navigator.onLine) return false
+    const cuts = (onlineCuts.get(key) ?? 0) + 1
+    onlineCuts.set(key, cuts)
+    return cuts > MAX_ONLINE_CUTS
   }
 
   /** Adds files to a chat's composer and starts uploading them; at most 10 per message. */
@@ -171,6 +191,7 @@ export const useUploadsStore = defineStore('uploads', () => {
     requests.get(key)?.abort()
     requests.delete(key)
     files.delete(key)
+    onlineCuts.delete(key)
     if (upload?.previewUrl) URL.revokeObjectURL(upload.previewUrl)
     forget(key)
     if (upload) queued.value[upload.chatId] = (queued.value[upload.chatId] ?? []).filter(entry => entry !== key)
@@ -180,6 +201,7 @@ export const useUploadsStore = defineStore('uploads', () => {
   function retry(key: string): boolean {
     const upload = byKey.value[key]
     if (upload?.status !== 'failed' || !upload.retryable || !files.has(key)) return false
+    onlineCuts.delete(key)
     void start(key)
     return true
   }

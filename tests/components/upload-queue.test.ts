@@ -3,6 +3,7 @@ import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
 import { flushPromises } from '@vue/test-utils'
 import type { Attachment, Message } from '#shared/types/api'
 import Composer from '~~/components/chat/Composer.vue'
+import { WAITING_FOR_CONNECTION } from '~~/stores/uploads'
 import { message, viewer } from './chat-fixtures'
 
 // The sends go to `api`; the server's upload limit, read once at the first upload, to `limits`.
@@ -190,6 +191,29 @@ describe('upload queue', () => {
     FakeRequest.sent.at(-1)!.onerror?.()
     await flushPromises()
     expect(wrapper.find('[aria-label="Try lost.txt again"]').exists()).toBe(true)
+  })
+
+  it('a file cut off again and again while the browser is online stops going again by itself (a proxy\'s size limit resets it the same way)', async () => {
+    const wrapper = await mountComposer()
+    await pick(wrapper, [file('big.txt')])
+    const uploads = useUploadsStore()
+    // Three cuts wait for the connection, each started again when it "comes back"...
+    for (let cut = 1; cut <= 3; cut++) {
+      FakeRequest.sent.at(-1)!.onerror?.()
+      await flushPromises()
+      expect(wrapper.text()).toContain(WAITING_FOR_CONNECTION)
+      uploads.retryWaiting()
+      await flushPromises()
+    }
+    expect(FakeRequest.sent).toHaveLength(4)
+    // ...the fourth fails plainly: nothing starts it again but the person.
+    FakeRequest.sent.at(-1)!.onerror?.()
+    await flushPromises()
+    expect(wrapper.text()).not.toContain(WAITING_FOR_CONNECTION)
+    uploads.retryWaiting()
+    await flushPromises()
+    expect(FakeRequest.sent).toHaveLength(4)
+    expect(wrapper.find('[aria-label="Try big.txt again"]').exists()).toBe(true)
   })
 })
 
