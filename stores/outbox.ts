@@ -2,24 +2,15 @@ import { defineStore } from 'pinia'
 import type { Message } from '#shared/types/api'
 import { isUploaded, waitsForConnection } from './uploads'
 import { mergeList, readList, whileClaimed } from './outbox-storage'
+import { useNotSentNotices, type NotSentNotice } from './outbox-not-sent'
 
 const STORAGE_PREFIX = 'parley:outbox:'
-const NOT_SENT_PREFIX = 'parley:not-sent:'
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000]
 
 const isItem = (item: PendingMessage) => typeof item.clientId === 'string' && typeof item.chatId === 'string'
-const isNotice = (notice: NotSentNotice) => typeof notice.news === 'string' && Array.isArray(notice.words)
 
 function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
-}
-
-/** Messages a chat the person lost never took: what they were told, and the words to copy. */
-export interface NotSentNotice {
-  id: string
-  /** Why the chat is gone ("You are no longer a member of Hiking crew."). */
-  news: string
-  words: string[]
 }
 
 /**
@@ -32,13 +23,11 @@ export const useOutboxStore = defineStore('outbox', () => {
   const auth = useAuthStore()
   const uploads = useUploadsStore()
   const items = ref<PendingMessage[]>([])
-  /** Kept in the browser until copied or closed: a reload says them again (docs/ui.md). */
-  const notSent = ref<NotSentNotice[]>([])
+  const notices = useNotSentNotices()
+  const notSent = notices.notices
   let storageKey: string | null = null
-  let notSentKey: string | null = null
   /** What this tab took out of the stored lists (another tab of the person keeps its own). */
   let itemsLetGo = new Set<string>()
-  let noticesLetGo = new Set<string>()
   let flushing = false
   let flushAgain = false
   let retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -48,10 +37,6 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   function persist() {
     mergeList(storageKey, items.value, itemsLetGo, item => item.clientId, isItem)
-  }
-
-  function persistNotSent() {
-    mergeList(notSentKey, notSent.value, noticesLetGo, notice => notice.id, isNotice)
   }
 
   /** Takes items out of this tab's outbox, and of the stored one at its next write. */
@@ -68,10 +53,8 @@ export const useOutboxStore = defineStore('outbox', () => {
   /** Loads the signed-in user's outbox from the browser. */
   function restore(userId: string) {
     storageKey = `${STORAGE_PREFIX}${userId}`
-    notSentKey = `${NOT_SENT_PREFIX}${userId}`
     itemsLetGo = new Set()
-    noticesLetGo = new Set()
-    notSent.value = readList(notSentKey, isNotice)
+    notices.restore(userId)
     items.value = readList(storageKey, isItem)
   }
 
@@ -260,7 +243,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     notSent.value.push({ id: newClientId(), news, words: taken.map(item => item.content) })
     const notice = notSent.value.at(-1)!
     persist()
-    persistNotSent()
+    notices.save()
     const unsent: PendingMessage[] = []
     const refused: PendingMessage[] = []
     for (const item of taken) {
@@ -281,16 +264,9 @@ export const useOutboxStore = defineStore('outbox', () => {
       persist()
     }
     notice.words = unsent.map(item => item.content)
-    if (unsent.length === 0) forgetNotSent(notice.id)
-    else persistNotSent()
+    if (unsent.length === 0) notices.forget(notice.id)
+    else notices.save()
     return unsent.length ? notice : null
-  }
-
-  /** The person copied (or closed) a not-sent notice: its words are let go. */
-  function forgetNotSent(id: string) {
-    noticesLetGo.add(id)
-    notSent.value = notSent.value.filter(notice => notice.id !== id)
-    persistNotSent()
   }
 
   /** Signing out: forget the in-memory queue (the stored one stays with its user). */
@@ -299,10 +275,9 @@ export const useOutboxStore = defineStore('outbox', () => {
     if (retryTimer) clearTimeout(retryTimer)
     retryTimer = null
     items.value = []
-    notSent.value = []
+    notices.reset()
     storageKey = null
-    notSentKey = null
   }
 
-  return { items, notSent, restore, setDeliveryHandler, pendingIn, enqueue, settle, flush, resume, retry, discard, giveUpOn, forgetNotSent, reset }
+  return { items, notSent, restore, setDeliveryHandler, pendingIn, enqueue, settle, flush, resume, retry, discard, giveUpOn, forgetNotSent: notices.forget, reset }
 })

@@ -1,6 +1,6 @@
 import { createEventHook } from '@vueuse/core'
 import type { Chat, Me, Message, ReadyChat, ServerFrame, User } from '#shared/types/api'
-import type { NotSentNotice } from '~/stores/outbox'
+import type { NotSentNotice } from '~/stores/outbox-not-sent'
 
 /** What applying a frame needs: the stores and helpers useRealtime wired, and its own steps. */
 export interface FrameContext {

@@ -1,5 +1,6 @@
 import { foldForSearch } from '#shared/markdown'
 import type { ChatRecord } from '../../models'
+import { escapeRegex } from '../../utils/regex'
 
 // The keys that keep channel names unique (a ChatKey document per name) and order the directory.
 
@@ -36,4 +37,21 @@ export function channelKey(name: string): string {
  */
 export function heldChannelKey(chat: Pick<ChatRecord, 'name' | 'nameKey'>): string {
   return chat.nameKey ? `channel:${chat.nameKey}` : channelKey(chat.name ?? '')
+}
+
+/**
+ * The directory's condition for what was typed (listPublicChats), or null for nothing typed:
+ * found anywhere in the folded name or topic; a channel stored before the folded keys, by
+ * its name and topic as before, until the start-up migration gives it them.
+ */
+export function channelSearchCondition(typed: string): Record<string, unknown> | null {
+  const q = channelNameKey(typed)
+  if (!q) return null
+  const folded = escapeRegex(channelSearchKey(typed))
+  return { $or: [
+    { searchKey: { $regex: folded } },
+    { topicKey: { $regex: folded } },
+    { searchKey: null, nameKey: { $regex: escapeRegex(q) } },
+    { searchKey: null, topic: { $regex: escapeRegex(q), $options: 'i' } },
+  ] }
 }

@@ -9,7 +9,6 @@ import { decodeCursor, encodeCursor } from '../../utils/cursor'
 import { apiError, isDuplicateKeyError } from '../../utils/errors'
 import { withLock } from '../../utils/lock'
 import { errorName, logger } from '../../utils/logger'
-import { escapeRegex } from '../../utils/regex'
 import { findUser, findUserByUsername, loadUsers, publicUser } from '../accounts/users'
 import { removeChatAttachments } from '../attachments/lifecycle'
 import { chatTopic, publishControl, publishToChat } from '../realtime'
@@ -17,7 +16,7 @@ import { chatViewer, findChat, requireVisibleChat } from './access'
 import { announceChatCreated, subscribe } from './announce'
 import { chatsByActivity, rememberChatActivity } from './activity'
 import { addToUserChats, removeFromUserChats, userChatIds } from './chat-list'
-import { channelKey, channelNameKey, channelSearchKey, channelSearchKeys, heldChannelKey } from './channel-names'
+import { channelKey, channelNameKey, channelSearchCondition, channelSearchKeys, heldChannelKey } from './channel-names'
 import { renderChatFor, renderChatsFor } from './render'
 
 // Chats: creating, listing, reading, renaming and deleting them; one service for the
@@ -195,17 +194,8 @@ export async function listChats(actor: Pick<Actor, 'userId' | 'role'>, options: 
  */
 export async function listPublicChats(actor: Pick<Actor, 'userId' | 'role'>, options: ListOptions & { q?: string }): Promise<Page<PublicChat>> {
   const conditions: Record<string, unknown>[] = [{ type: 'channel' }]
-  const typed = options.q?.trim().replace(/^#/, '') ?? ''
-  const q = channelNameKey(typed)
-  if (q) {
-    const folded = escapeRegex(channelSearchKey(typed))
-    conditions.push({ $or: [
-      { searchKey: { $regex: folded } },
-      { topicKey: { $regex: folded } },
-      { searchKey: null, nameKey: { $regex: escapeRegex(q) } },
-      { searchKey: null, topic: { $regex: escapeRegex(q), $options: 'i' } },
-    ] })
-  }
+  const matching = channelSearchCondition(options.q?.trim().replace(/^#/, '') ?? '')
+  if (matching) conditions.push(matching)
   const after = decodeCursor(options.cursor)
   if (after?.name !== undefined && Types.ObjectId.isValid(after.id)) {
     conditions.push({ $or: [{ nameKey: { $gt: after.name } }, { nameKey: after.name, _id: { $gt: new Types.ObjectId(after.id) } }] })
